@@ -1,0 +1,1 @@
+"""The ``lanbai`` command line: every user and operator action goes through it."""

@@ -1,0 +1,48 @@
+"""Operator commands: init (load the plan into the database), demo, serve."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("serve")(serve)
+
+
+def init(
+    plan_dir: str = typer.Option(None, "--plan", help="Plan directory (default: the shipped plan)."),
+) -> None:
+    """Create the database schema and load the plan (idempotent: a second run changes nothing)."""
+    from .django_setup import setup
+
+    setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from lanbai.plans.services import plan_load_into_db
+
+    report = plan_load_into_db(plan_dir=plan_dir)
+    typer.echo(report.render())
+
+
+def serve(
+    port: int = typer.Option(8000, "--port", help="TCP port on 127.0.0.1."),
+    host: str = typer.Option("127.0.0.1", "--host"),
+    threads: int = typer.Option(8, "--threads"),
+) -> None:
+    """Run the web server (waitress, a production WSGI server) on HOST:PORT."""
+    from .django_setup import setup
+
+    setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from waitress import serve as waitress_serve
+
+    from lanbai.config.wsgi import application
+
+    typer.echo(f"lanbai: serving on http://{host}:{port}/")
+    waitress_serve(application, host=host, port=port, threads=threads)

@@ -1,0 +1,65 @@
+"""The plan schema: pydantic models, one module per part of the plan."""
+
+from .annexes import (
+    AllianceGroup,
+    CandidateEnterprise,
+    ClusterCounts,
+    ClusterRow,
+    ClusterTotal,
+    RdColumn,
+    RdRow,
+    RdTotals,
+    RecognitionCriterion,
+    SupportItem,
+)
+from .base import Figure, Quantity
+from .indicators import (
+    CATEGORY_NAMES,
+    AnnualSeries,
+    Indicator,
+    PeriodTotal,
+    Phase,
+    PhaseTarget,
+    Target,
+    YearValue,
+)
+from .measures import IndustryPlan, Measure, Programme, ResponsibleUnit
+from .organisation import EnterpriseTargets, OrgUnit, ParentLink
+from .plan import SECTIONS, Plan, PlanMeta
+from .policies import Benefit, Condition, PolicyArticle
+
+__all__ = [
+    "CATEGORY_NAMES",
+    "SECTIONS",
+    "AllianceGroup",
+    "AnnualSeries",
+    "Benefit",
+    "CandidateEnterprise",
+    "ClusterCounts",
+    "ClusterRow",
+    "ClusterTotal",
+    "Condition",
+    "EnterpriseTargets",
+    "Figure",
+    "Indicator",
+    "IndustryPlan",
+    "Measure",
+    "OrgUnit",
+    "ParentLink",
+    "PeriodTotal",
+    "Phase",
+    "PhaseTarget",
+    "Plan",
+    "PlanMeta",
+    "PolicyArticle",
+    "Programme",
+    "Quantity",
+    "RdColumn",
+    "RdRow",
+    "RdTotals",
+    "RecognitionCriterion",
+    "ResponsibleUnit",
+    "SupportItem",
+    "Target",
+    "YearValue",
+]

@@ -1,0 +1,120 @@
+"""Annexes 4–7 and 9: clusters, alliances, R&D institutions, candidate enterprises, support."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .base import Code, Source, Strict
+
+# 附件4 ------------------------------------------------------------------------------------------
+
+
+class ClusterCounts(Strict):
+    """Number of clusters per size band of 2020 output (附件4)."""
+
+    thousand: int = 0  # 千亿级
+    hundred: int = 0  # 百亿级
+    fifty_to_hundred: int = 0  # 50-100亿级
+    ten_to_fifty: int = 0  # 10-50亿级
+    one_to_ten: int = 0  # 亿元级
+
+    def total(self) -> int:
+        return self.thousand + self.hundred + self.fifty_to_hundred + self.ten_to_fifty + self.one_to_ten
+
+
+class ClusterRow(Strict):
+    """One row of 附件4: zone × category × industry."""
+
+    zone: Code
+    category: Literal["traditional", "emerging"]
+    industry: str
+    counts: ClusterCounts
+    named_clusters: list[str] = Field(default_factory=list)  # names written in the 千亿/百亿 columns
+    directions: list[str] = Field(default_factory=list)  # 重点方向
+    parks: list[str] = Field(default_factory=list)  # 重点园区
+    enterprises: list[str] = Field(default_factory=list)  # 重点企业
+    chains: list[str] = Field(default_factory=list)  # 重点产业链条
+    source: Source
+
+
+class ClusterTotal(Strict):
+    """A stated total of 附件4 (a zone's 合计 row, its 2015-2020合计, or the 4区总计)."""
+
+    zone: Code  # a zone code, or the aggregate 4区合计
+    counts: ClusterCounts | None = None
+    total: int | None = None
+    source: Source
+
+
+# 附件5 ------------------------------------------------------------------------------------------
+
+
+class AllianceGroup(Strict):
+    """One industry line of 附件5: the stated number of alliances and the fields listed."""
+
+    industry: str
+    stated_count: int
+    fields: list[str]
+    source: Source
+
+
+# 附件6 ------------------------------------------------------------------------------------------
+
+
+class RdColumn(Strict):
+    code: Code
+    name: str  # column header as written, e.g. 重点实验室（科技）
+
+
+class RdRow(Strict):
+    """One row of the 附件6 counts table (a field with its counts per kind of institution)."""
+
+    field: str
+    counts: dict[Code, int]  # column code -> count (empty cells omitted)
+    stated_subtotal: int | None = None
+    source: Source
+
+
+class RdTotals(Strict):
+    """The 小计 row and 总计 of 附件6."""
+
+    column_subtotals: dict[Code, int]
+    stated_total: int
+    source: Source
+
+
+# 附件7 ------------------------------------------------------------------------------------------
+
+
+class CandidateEnterprise(Strict):
+    """An enterprise of the first candidate list for innovative enterprises (附件7)."""
+
+    seq: int
+    name: str
+    zone: Code | None  # None: 区域外战略性新兴产业攻坚行动骨干企业
+    group: str | None = None  # the list heading where it is not a zone
+    source: Source
+
+
+class RecognitionCriterion(Strict):
+    """One of the six recognition criteria of 附件7 with its thresholds as structured fields."""
+
+    number: int
+    text: str
+    judgement: bool = False  # needs a reviewer's confirmation (cannot be decided from figures)
+    parameters: dict[str, float | int | str | bool | list[str]] = Field(default_factory=dict)
+    source: Source
+
+
+# 附件9 ------------------------------------------------------------------------------------------
+
+
+class SupportItem(Strict):
+    """A support condition sought from the Ministry of S&T or Zhangjiang (附件9)."""
+
+    area: str  # 计划支持 / 税收优惠 / 平台建设 …
+    party: Literal["ministry", "zhangjiang"]
+    text: str
+    source: Source

@@ -1,0 +1,81 @@
+"""Measures of the plan: 三大计划, 五大工程, 十项改革, every 专栏 item, and the responsible units."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .base import Code, Quantity, Source, Strict
+
+ProgrammeKind = Literal["plan", "project", "reform", "theme", "outcome", "layout", "cooperation", "other"]
+
+
+class Programme(Strict):
+    """A grouping of measures: one of 三大计划, 五大工程, 十项改革 (or another numbered part)."""
+
+    code: Code
+    name: str
+    kind: ProgrammeKind
+    group: str  # 三大计划 / 五大工程 / 十项改革 / …
+    order: int
+    columns: list[int] = Field(default_factory=list)  # 专栏 numbers that detail it
+    summary: str | None = None
+    source: Source
+
+
+class IndustryPlan(Strict):
+    """One industry of 三大计划 (四（一）1–2) with its counts to 2020."""
+
+    code: Code
+    name: str  # e.g. 化工产业
+    programme: Code
+    category: Literal["traditional", "emerging"]
+    platforms: float | None = None  # 工程（技术）研究中心、实验室和协同创新中心等创新平台
+    alliances: float | None = None  # 产业技术创新战略联盟
+    transformation_projects: float | None = None  # 重大科技成果转化项目
+    national_new_products: float | None = None  # 国家级重点新产品
+    parks: list[str] = Field(default_factory=list)
+    chains: list[str] = Field(default_factory=list)
+    clusters: list[str] = Field(default_factory=list)
+    source: Source
+
+
+class Measure(Strict):
+    """One item of a 专栏 (or a measure stated in the text), with its quantitative targets."""
+
+    code: Code  # e.g. c14_01
+    column: int | None = None  # 专栏 number
+    item: str | None = None  # "01"
+    programme: Code | None = None
+    title: str | None = None
+    text: str = Field(min_length=1)
+    targets: list[Quantity] = Field(default_factory=list)
+    responsible: list[Code] = Field(default_factory=list)
+    source: Source
+
+
+ResponsibleKind = Literal[
+    "government",
+    "ministry",
+    "partner",
+    "leading_group",
+    "office",
+    "working_group",
+    "city_office",
+    "zone_committee",
+    "advisory",
+]
+
+
+class ResponsibleUnit(Strict):
+    """A body responsible for carrying out the plan (专栏31–33, 七（一））."""
+
+    code: Code
+    name: str
+    kind: ResponsibleKind
+    parent: Code | None = None
+    lead_department: str | None = None  # for the four working groups
+    org_unit: Code | None = None  # the organisation unit it is responsible for, if any
+    duties: str | None = None
+    source: Source
