@@ -1,0 +1,172 @@
+"""Reporting units, uploads kept raw, submissions with versions, audit trail and user scopes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lanbai.common.models import TimeStampedModel
+
+from ..choices import Channel, Role, Status, UploadOutcome
+
+
+class Enterprise(TimeStampedModel):
+    """An enterprise that reports (企业季报).  Its place in the tree is its ``org_unit`` (kind enterprise)."""
+
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    name = models.CharField(_("企业名称"), max_length=200)
+    org_unit = models.OneToOneField("plans.OrgUnit", on_delete=models.PROTECT, related_name="enterprise")
+    zone = models.ForeignKey("plans.OrgUnit", on_delete=models.PROTECT, related_name="zone_enterprises")
+    industry = models.CharField(_("行业"), max_length=60, blank=True)
+    category = models.CharField(_("产业分类"), max_length=20, blank=True)
+    is_simulated = models.BooleanField(_("模拟数据"), default=False)
+    registered_on = models.DateField(_("入区日期"), null=True, blank=True)
+    left_on = models.DateField(_("退出日期"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["credit_code"]
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.credit_code}）"
+
+
+class UserScope(models.Model):
+    """A user's role and the part of the organisation tree it covers."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scopes")
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
+    org_unit = models.ForeignKey("plans.OrgUnit", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", help_text=_("园区、市或企业；省创新办为空"))
+
+    class Meta:
+        ordering = ["user", "role"]
+        verbose_name = _("用户权限范围")
+        verbose_name_plural = _("用户权限范围")
+        constraints = [models.UniqueConstraint(fields=["user", "role", "org_unit"], name="userscope_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.org_unit or '全部'}"
+
+
+class Upload(models.Model):
+    """A file (or API/web payload) exactly as received, stored before it is parsed."""
+
+    filename = models.CharField(_("文件名"), max_length=255)
+    channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
+    content = models.BinaryField(_("原始内容"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("字节数"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="uploads")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    outcome = models.CharField(_("结果"), max_length=12, choices=UploadOutcome.choices,
+                               default=UploadOutcome.RECEIVED)
+    form_code = models.CharField(_("表号"), max_length=40, blank=True)
+    period = models.CharField(_("报告期"), max_length=8, blank=True)
+    problems = models.JSONField(_("问题清单"), default=list, blank=True)
+    message = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("上传文件")
+        verbose_name_plural = _("上传文件")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+
+class Submission(TimeStampedModel):
+    """A report of one form by one reporting unit for one period, with its review status."""
+
+    form_code = models.CharField(_("表号"), max_length=40)
+    org_unit = models.ForeignKey("plans.OrgUnit", on_delete=models.PROTECT, related_name="submissions")
+    period = models.CharField(_("报告期"), max_length=8)  # 2018Q2
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    current_version = models.ForeignKey("collection.SubmissionVersion", on_delete=models.PROTECT, null=True,
+                                        blank=True, related_name="+")
+    lock_version = models.PositiveIntegerField(_("版本号（并发控制）"), default=0)
+    submitted_at = models.DateTimeField(_("上报时间"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    approved_at = models.DateTimeField(_("审核通过时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回原因"), blank=True)
+    is_simulated = models.BooleanField(_("模拟数据"), default=False)
+
+    class Meta:
+        ordering = ["period", "form_code", "org_unit"]
+        verbose_name = _("报表")
+        verbose_name_plural = _("报表")
+        constraints = [
+            models.UniqueConstraint(fields=["form_code", "org_unit", "period"], name="submission_unique_unit_period")
+        ]
+        indexes = [models.Index(fields=["period", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.form_code} {self.org_unit} {self.period} [{self.get_status_display()}]"
+
+
+class SubmissionVersion(models.Model):
+    """One version of a submission's figures; a corrected re-submission adds a version, never overwrites."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("版本"))
+    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, null=True, blank=True, related_name="versions")
+    values = models.JSONField(_("填报数值"))  # field code -> value (numbers as strings of decimals)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        ordering = ["submission", "number"]
+        verbose_name = _("报表版本")
+        verbose_name_plural = _("报表版本")
+        constraints = [models.UniqueConstraint(fields=["submission", "number"], name="version_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.submission} v{self.number}"
+
+
+class AuditEvent(models.Model):
+    """Who changed what, when, from what to what, and why."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+")
+    action = models.CharField(_("操作"), max_length=40)
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="audit_events")
+    field = models.CharField(_("字段"), max_length=60, blank=True)
+    old = models.TextField(_("原值"), blank=True)
+    new = models.TextField(_("新值"), blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.field}"
+
+
+class LockException(models.Model):
+    """省创新办 allows a unit to report into a locked period until a date."""
+
+    org_unit = models.ForeignKey("plans.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("报告期"), max_length=8)
+    until = models.DateTimeField(_("截止时间"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(_("原因"))
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = _("逾期填报许可")
+        verbose_name_plural = _("逾期填报许可")
+
+    def __str__(self) -> str:
+        return f"{self.org_unit} {self.period} → {self.until:%Y-%m-%d}"

@@ -1,0 +1,97 @@
+"""Reads of the collection app (scoped to what the user may see)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from lanbai.core.periods import Quarter
+from lanbai.plans.models import OrgUnit
+
+from . import scopes
+from .choices import Status
+from .models import AuditEvent, Enterprise, Submission
+
+DEADLINE_DAYS_DEFAULT = 15  # reports are due this many days after the period ends
+
+
+def _deadline_days() -> int:
+    return int(getattr(settings, "LANBAI_REPORT_DEADLINE_DAYS", DEADLINE_DAYS_DEFAULT))
+
+
+def submission_list(*, user, period: str | None = None, status: str | None = None) -> QuerySet[Submission]:
+    """Submissions the user may read."""
+    qs = Submission.objects.select_related("org_unit", "current_version")
+    ids = scopes.unit_ids_for(user, "zone_reporter", "zone_reviewer", "city")
+    if ids is not None and not any(role == "evaluator" for role, _ in scopes.roles_of(user)):
+        own = {uid for role, uid in scopes.roles_of(user) if role == "enterprise_reporter"}
+        qs = qs.filter(org_unit_id__in=ids | own)
+    if period:
+        qs = qs.filter(period=period)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def review_queue(*, user) -> QuerySet[Submission]:
+    """What waits for this user: 已提交 for zone reviewers, 园区已审核 for 省创新办."""
+    if scopes.is_province(user):
+        return Submission.objects.filter(status=Status.ZONE_APPROVED).select_related("org_unit")
+    ids = scopes.unit_ids_for(user, "zone_reviewer")
+    return Submission.objects.filter(status=Status.SUBMITTED, org_unit_id__in=ids or set()).select_related("org_unit")
+
+
+def audit_for(submission: Submission) -> QuerySet[AuditEvent]:
+    return submission.audit_events.select_related("user").order_by("at", "id")
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """Reporting completeness of one zone for one period and form."""
+
+    zone: OrgUnit
+    form_code: str
+    period: str
+    expected: int
+    received: int
+    on_time: int
+    late: int
+    missing: int
+
+    @property
+    def reporting_rate(self) -> float:
+        """报送率: received / expected (0–100 %, never above 100)."""
+        return 100.0 * self.received / self.expected if self.expected else 0.0
+
+    @property
+    def timeliness_rate(self) -> float:
+        """及时率: on time / expected."""
+        return 100.0 * self.on_time / self.expected if self.expected else 0.0
+
+
+def expected_enterprise_units(zone: OrgUnit, on: dt.date) -> set[int]:
+    """Enterprise units registered in the zone on that date (the expected reporters)."""
+    qs = Enterprise.objects.filter(zone=zone).filter(Q(registered_on__isnull=True) | Q(registered_on__lte=on))
+    qs = qs.filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+    return set(qs.values_list("org_unit_id", flat=True))
+
+
+def completeness(*, zone: OrgUnit, form_code: str, period: str, level: str = "enterprise") -> Completeness:
+    """Derived from submission times and the expected reporters at the period's end — never a manual flag."""
+    q = Quarter.parse(period)
+    expected = expected_enterprise_units(zone, q.end) if level == "enterprise" else {zone.id}
+    deadline = dt.datetime.combine(q.end + dt.timedelta(days=_deadline_days() + 1), dt.time.min)
+    from django.utils import timezone
+
+    deadline = timezone.make_aware(deadline)
+    subs = Submission.objects.filter(form_code=form_code, period=period, org_unit_id__in=expected).exclude(
+        status=Status.DRAFT).exclude(submitted_at__isnull=True)
+    received = on_time = 0
+    for submitted_at in subs.values_list("submitted_at", flat=True):
+        received += 1
+        on_time += submitted_at < deadline
+    return Completeness(zone=zone, form_code=form_code, period=period, expected=len(expected), received=received,
+                        on_time=on_time, late=received - on_time, missing=len(expected) - received)

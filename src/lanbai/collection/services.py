@@ -1,0 +1,194 @@
+"""Writes of the collection app: versions, the review workflow, locks, the audit trail.
+
+Every write runs in a transaction, checks the user's scope first (a forbidden attempt raises
+PermissionDeniedError and changes nothing) and records who did what in :class:`AuditEvent`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from lanbai.common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from lanbai.core.periods import Quarter
+from lanbai.plans.models import OrgUnit
+
+from . import scopes
+from .choices import Status
+from .models import AuditEvent, LockException, Submission, SubmissionVersion, Upload
+
+LOCK_DAYS_DEFAULT = 45  # a period locks this many days after it ends (settings.LANBAI_PERIOD_LOCK_DAYS)
+
+
+def _lock_days() -> int:
+    return int(getattr(settings, "LANBAI_PERIOD_LOCK_DAYS", LOCK_DAYS_DEFAULT))
+
+
+def period_lock_time(period: str) -> dt.datetime:
+    """When a period locks: midnight after ``end + lock days`` (Asia/Shanghai)."""
+    end = Quarter.parse(period).end + dt.timedelta(days=_lock_days() + 1)
+    return timezone.make_aware(dt.datetime.combine(end, dt.time.min))
+
+
+def period_is_locked(period: str, unit: OrgUnit, *, now: dt.datetime | None = None) -> bool:
+    """True once the lock time has passed, unless 省创新办 granted this unit an exception."""
+    now = now or timezone.now()
+    if now < period_lock_time(period):
+        return False
+    return not LockException.objects.filter(org_unit=unit, period=period, until__gte=now).exists()
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float | Decimal):
+        return format(Decimal(str(value)).normalize(), "f")
+    return str(value)
+
+
+def _audit(user, action: str, submission: Submission | None, *, field: str = "", old: Any = "", new: Any = "",
+           reason: str = "") -> None:
+    AuditEvent.objects.create(user=user if user and user.is_authenticated else None, action=action,
+                              submission=submission, field=field, old=_fmt(old), new=_fmt(new), reason=reason)
+
+
+def _check_lock_version(submission: Submission, expected: int | None) -> None:
+    if expected is not None and submission.lock_version != expected:
+        raise ConflictError(
+            "该报表已被他人修改，请刷新后重试 / this report was changed by someone else since you opened it; "
+            "reload and try again",
+            extra={"expected_version": expected, "current_version": submission.lock_version},
+        )
+
+
+@transaction.atomic
+def submission_save_version(*, user, form_code: str, unit: OrgUnit, period: str, values: dict[str, Any],
+                            upload: Upload | None = None, expected_lock_version: int | None = None,
+                            reason: str = "", simulated: bool = False, now: dt.datetime | None = None
+                            ) -> tuple[Submission, SubmissionVersion | None]:
+    """Store validated values as a new version of the (form, unit, period) report.
+
+    Returns the submission and the new version (None when the values equal the current version:
+    saving the same figures again is a no-op).  Only draft or returned reports can be changed.
+    """
+    if not scopes.can_report(user, unit):
+        raise PermissionDeniedError(f"无权为 {unit.name} 填报 / not allowed to report for {unit.name}")
+    if period_is_locked(period, unit, now=now):
+        raise ApplicationError(f"报告期 {period} 已锁定 / period {period} is locked",
+                               extra={"locked_at": period_lock_time(period).isoformat()})
+    submission, created = Submission.objects.select_for_update().get_or_create(
+        form_code=form_code, org_unit=unit, period=period, defaults={"is_simulated": simulated})
+    if not created:
+        _check_lock_version(submission, expected_lock_version)
+        if submission.status not in (Status.DRAFT, Status.RETURNED):
+            raise ApplicationError(
+                f"报表状态为「{submission.get_status_display()}」，不能修改 / a {submission.status} report cannot be changed",
+                extra={"status": submission.status})
+    old = submission.current_version.values if submission.current_version_id else {}
+    new = {k: _fmt(v) if v is not None else None for k, v in values.items()}
+    if old == new and not created:
+        return submission, None
+    number = (submission.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    version = SubmissionVersion.objects.create(submission=submission, number=number, upload=upload, values=new,
+                                               created_by=user if user and user.is_authenticated else None,
+                                               note=reason)
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) != new.get(key):
+            _audit(user, "value_change", submission, field=key, old=old.get(key), new=new.get(key),
+                   reason=reason or (f"上传 {upload.filename}" if upload else "填报"))
+    submission.current_version = version
+    submission.lock_version += 1
+    submission.status = Status.DRAFT if submission.status != Status.RETURNED else Status.RETURNED
+    submission.save(update_fields=["current_version", "lock_version", "status", "updated_at"])
+    return submission, version
+
+
+def _transition(submission: Submission, *, to: str, allowed_from: tuple[str, ...]) -> str:
+    if submission.status not in allowed_from:
+        raise ApplicationError(
+            f"不能从「{submission.get_status_display()}」变为「{Status(to).label}」/ "
+            f"cannot go from {submission.status} to {to}",
+            extra={"status": submission.status})
+    previous = submission.status
+    submission.status = to
+    submission.lock_version += 1
+    return previous
+
+
+@transaction.atomic
+def submission_submit(*, user, submission: Submission, expected_lock_version: int | None = None,
+                      now: dt.datetime | None = None) -> Submission:
+    """上报: a draft or returned report goes to the zone reviewer."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if not scopes.can_report(user, submission.org_unit):
+        raise PermissionDeniedError("无权上报该报表 / not allowed to submit this report")
+    _check_lock_version(submission, expected_lock_version)
+    if submission.current_version_id is None:
+        raise ApplicationError("报表没有数据，不能上报 / an empty report cannot be submitted")
+    previous = _transition(submission, to=Status.SUBMITTED, allowed_from=(Status.DRAFT, Status.RETURNED))
+    submission.submitted_at = now or timezone.now()
+    submission.submitted_by = user if user and user.is_authenticated else None
+    submission.return_reason = ""
+    submission.save()
+    _audit(user, "submit", submission, field="status", old=previous, new=submission.status)
+    return submission
+
+
+@transaction.atomic
+def submission_review(*, user, submission: Submission, approve: bool, reason: str = "",
+                      expected_lock_version: int | None = None) -> Submission:
+    """审核 by the zone reviewer: approve (→ 园区已审核) or return with a reason (→ 已退回)."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if not scopes.can_review(user, submission.org_unit):
+        raise PermissionDeniedError("无权审核该报表 / not allowed to review this report")
+    _check_lock_version(submission, expected_lock_version)
+    if approve:
+        previous = _transition(submission, to=Status.ZONE_APPROVED, allowed_from=(Status.SUBMITTED,))
+    else:
+        if not reason.strip():
+            raise ApplicationError("退回必须说明原因 / a return needs a reason")
+        previous = _transition(submission, to=Status.RETURNED, allowed_from=(Status.SUBMITTED, Status.ZONE_APPROVED))
+        submission.return_reason = reason
+    submission.save()
+    _audit(user, "review_approve" if approve else "review_return", submission, field="status", old=previous,
+           new=submission.status, reason=reason)
+    return submission
+
+
+@transaction.atomic
+def submission_final_approve(*, user, submission: Submission, approve: bool = True, reason: str = "",
+                             expected_lock_version: int | None = None, now: dt.datetime | None = None
+                             ) -> Submission:
+    """Final approval by 省创新办 (→ 已审核); or a return with a reason."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if not scopes.is_province(user):
+        raise PermissionDeniedError("只有省创新办可以终审 / only the provincial office gives final approval")
+    _check_lock_version(submission, expected_lock_version)
+    if approve:
+        previous = _transition(submission, to=Status.APPROVED, allowed_from=(Status.ZONE_APPROVED,))
+        submission.approved_at = now or timezone.now()
+    else:
+        if not reason.strip():
+            raise ApplicationError("退回必须说明原因 / a return needs a reason")
+        previous = _transition(submission, to=Status.RETURNED, allowed_from=(Status.ZONE_APPROVED, Status.APPROVED))
+        submission.return_reason = reason
+    submission.save()
+    _audit(user, "final_approve" if approve else "final_return", submission, field="status", old=previous,
+           new=submission.status, reason=reason)
+    return submission
+
+
+@transaction.atomic
+def lock_exception_grant(*, user, unit: OrgUnit, period: str, until: dt.datetime, reason: str) -> LockException:
+    """省创新办 lets a unit report into a locked period until ``until``."""
+    if not scopes.is_province(user):
+        raise PermissionDeniedError("只有省创新办可以批准逾期填报 / only the provincial office grants exceptions")
+    Quarter.parse(period)
+    exc = LockException.objects.create(org_unit=unit, period=period, until=until, granted_by=user, reason=reason)
+    _audit(user, "lock_exception", None, field=f"{unit.code}:{period}", new=until.isoformat(), reason=reason)
+    return exc

@@ -1,0 +1,61 @@
+"""Reporting periods: quarters reported cumulatively for the year to date (1–3月, 1–6月 …)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+_PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A quarterly reporting period, e.g. ``Quarter(2018, 2)`` = 2018年1-6月 (cumulative)."""
+
+    year: int
+    q: int
+
+    @classmethod
+    def parse(cls, text: str) -> Quarter:
+        """Parse ``'2018Q2'``; raise ValueError naming the expected form otherwise."""
+        m = _PERIOD.match(text.strip()) if isinstance(text, str) else None
+        if not m:
+            raise ValueError(f"报告期 {text!r} 格式错误，应为如 2018Q2 / period {text!r} must look like 2018Q2")
+        return cls(int(m.group(1)), int(m.group(2)))
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.q}"
+
+    @property
+    def start(self) -> dt.date:
+        """First day of the cumulative span (1 January)."""
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        """Last day of the period (31 March, 30 June, 30 September, 31 December)."""
+        month = self.q * 3
+        nxt = dt.date(self.year + (month == 12), month % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+
+    @property
+    def label_zh(self) -> str:
+        """``2018年1-6月`` as Chinese statistical forms name a cumulative period."""
+        return f"{self.year}年1-{self.q * 3}月"
+
+    def previous(self) -> Quarter:
+        return Quarter(self.year - 1, 4) if self.q == 1 else Quarter(self.year, self.q - 1)
+
+    def same_quarter_last_year(self) -> Quarter:
+        return Quarter(self.year - 1, self.q)
+
+
+def quarters(first: str, last: str) -> list[Quarter]:
+    """All quarters from ``first`` to ``last`` inclusive."""
+    a, b = Quarter.parse(first), Quarter.parse(last)
+    out, cur = [], a
+    while cur <= b:
+        out.append(cur)
+        cur = Quarter(cur.year + (cur.q == 4), cur.q % 4 + 1)
+    return out
