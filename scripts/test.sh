@@ -6,6 +6,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 export LANBAI_DATA_DIR=${LANBAI_DATA_DIR:-$(mktemp -d)}
 echo "test: database ${DATABASE_URL:-sqlite (embedded)}"
-.venv/bin/ruff check src tests bench
+.venv/bin/ruff check .
 .venv/bin/lint-imports
 exec .venv/bin/pytest "$@"

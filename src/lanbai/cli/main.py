@@ -28,6 +28,7 @@ for _name, _help in [
     ("registry", "Registries and innovative-enterprise screening."),
     ("policy", "Policy matching (附件8)."),
     ("report", "Publications: bulletin, inspection notice, annual report."),
+    ("demo", "Simulated demo data through the real reporting path."),
 ]:
     try:
         _mod = __import__(f"lanbai.cli.{_name}", fromlist=["app"])

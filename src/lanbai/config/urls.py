@@ -12,14 +12,19 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/plans/", include("lanbai.plans.api.urls")),
 ]
+
+
+def _include_if_present(prefix: str, module: str) -> None:
+    """Mount ``module`` at ``prefix`` if the app provides it (apps grow capability by capability)."""
+    try:
+        urlpatterns.append(path(prefix, include(module)))
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+
+
 for _app in ("collection", "monitoring", "indices", "registry", "reports"):
     if f"lanbai.{_app}" in settings.INSTALLED_APPS:
-        try:
-            urlpatterns.append(path(f"api/{_app}/", include(f"lanbai.{_app}.api.urls")))
-        except ModuleNotFoundError:
-            pass
-        try:
-            urlpatterns.append(path(f"{_app}/", include(f"lanbai.{_app}.urls")))
-        except ModuleNotFoundError:
-            pass
+        _include_if_present(f"api/{_app}/", f"lanbai.{_app}.api.urls")
+        _include_if_present(f"{_app}/", f"lanbai.{_app}.urls")
 urlpatterns.append(path("", include("lanbai.web.urls")))
