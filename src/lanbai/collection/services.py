@@ -172,6 +172,7 @@ def submission_final_approve(*, user, submission: Submission, approve: bool = Tr
     if approve:
         previous = _transition(submission, to=Status.APPROVED, allowed_from=(Status.ZONE_APPROVED,))
         submission.approved_at = now or timezone.now()
+        submission.approved_version = submission.current_version
     else:
         if not reason.strip():
             raise ApplicationError("退回必须说明原因 / a return needs a reason")

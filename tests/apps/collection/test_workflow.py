@@ -48,6 +48,7 @@ def test_full_cycle_draft_submit_return_resubmit_approve(people):
     services.submission_review(user=people["reviewer"], submission=sub2, approve=True)
     final = services.submission_final_approve(user=people["province"], submission=sub2, now=NOW)
     assert final.status == "approved" and final.current_version.values == {"grp": "118"}
+    assert final.approved_version_id == v2.id
     change = AuditEvent.objects.get(action="value_change", old="120.5")
     assert (change.field, change.new, change.user.username, change.reason) == ("grp", "118", "xq_fill", "按统计局数据更正")
     assert list(AuditEvent.objects.filter(submission=sub).order_by("id").values_list("action", flat=True)) == [

@@ -87,6 +87,9 @@ class Submission(TimeStampedModel):
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     current_version = models.ForeignKey("collection.SubmissionVersion", on_delete=models.PROTECT, null=True,
                                         blank=True, related_name="+")
+    approved_version = models.ForeignKey("collection.SubmissionVersion", on_delete=models.PROTECT, null=True,
+                                         blank=True, related_name="+",
+                                         help_text=_("the version that 省创新办 approved last; monitoring reads it"))
     lock_version = models.PositiveIntegerField(_("版本号（并发控制）"), default=0)
     submitted_at = models.DateTimeField(_("上报时间"), null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
