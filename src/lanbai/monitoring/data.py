@@ -1,0 +1,70 @@
+"""Load approved figures and the organisation tree as columnar frames for the pure core.
+
+This is the only place where monitoring touches the ORM: everything after it (aggregation,
+formulas, progress) runs in ``lanbai.core`` on these frames.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+import pandas as pd
+
+from lanbai.collection.choices import Status
+from lanbai.collection.models import Submission
+from lanbai.plans.models import OrgUnit, OrgUnitLink, PlanVersion
+
+VALUE_COLUMNS = ["org_unit", "period", "form_code", "field", "value", "status"]
+
+
+def _number(text) -> float | None:
+    if text is None or text == "":
+        return None
+    try:
+        return float(Decimal(str(text)))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def reported_values_frame(*, preview: bool = False, until_period: str | None = None) -> pd.DataFrame:
+    """Long frame of numeric reported figures: one row per (unit, period, form, field).
+
+    Only the version 省创新办 approved counts.  With ``preview=True`` the current version of
+    submitted and zone-approved reports replaces it (the status column says which was used).
+    """
+    reports: dict[tuple[str, str, str], tuple[dict, str]] = {}
+    approved = Submission.objects.exclude(approved_version__isnull=True)
+    if until_period:
+        approved = approved.filter(period__lte=until_period)
+    for unit, period, form, values in approved.values_list(
+        "org_unit__code", "period", "form_code", "approved_version__values"
+    ).iterator(chunk_size=2000):
+        reports[(unit, period, form)] = (values or {}, "approved")
+    if preview:
+        pending = Submission.objects.filter(status__in=[Status.SUBMITTED, Status.ZONE_APPROVED],
+                                            current_version__isnull=False)
+        if until_period:
+            pending = pending.filter(period__lte=until_period)
+        for unit, period, form, values, status in pending.values_list(
+            "org_unit__code", "period", "form_code", "current_version__values", "status"
+        ).iterator(chunk_size=2000):
+            reports[(unit, period, form)] = (values or {}, str(status))
+    rows = [
+        (unit, period, form, field, number, status)
+        for (unit, period, form), (values, status) in reports.items()
+        for field, value in values.items()
+        if (number := _number(value)) is not None
+    ]
+    return pd.DataFrame(rows, columns=VALUE_COLUMNS)
+
+
+def org_tree_frame(plan: PlanVersion) -> pd.DataFrame:
+    """Effective-dated parent links: unit, parent, valid_from, valid_to, kind of the unit."""
+    links = OrgUnitLink.objects.filter(unit__plan=plan).values_list(
+        "unit__code", "parent__code", "valid_from", "valid_to", "unit__kind")
+    return pd.DataFrame(list(links), columns=["unit", "parent", "valid_from", "valid_to", "kind"])
+
+
+def org_units_frame(plan: PlanVersion) -> pd.DataFrame:
+    rows = OrgUnit.objects.filter(plan=plan).values_list("code", "name", "kind", "members")
+    return pd.DataFrame(list(rows), columns=["code", "name", "kind", "members"])
