@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from .base import Code, Comparator, Date, Direction, Figure, Source, Strict
 
 # How the expected path between baseline and target is drawn (issue: monitoring):
-#   level -> geometric (constant growth rate); share -> linear; count -> linear;
+#   level, count -> geometric (constant growth rate); share, ratio -> linear;
 #   flow_total -> a quantity accumulated over a span of years (e.g. 2015–2020 合计).
 IndicatorKind = Literal["level", "share", "ratio", "count", "flow_total"]
 

@@ -1,0 +1,45 @@
+"""Progress against targets: expected paths, Eurostat and UN ESCAP methods, early warning.
+
+Pure computational core (NumPy/pandas only); formulas and sources in docs/monitoring.md.
+"""
+
+from .assess import (
+    DEFAULT_SEVERE,
+    DEFAULT_WARN,
+    METHODS,
+    OUTPUT_COLUMNS,
+    REQUIRED_COLUMNS,
+    Assessment,
+    ProgressInputError,
+    assess,
+    assess_one,
+)
+from .methods import (
+    cagr,
+    escap_anticipated,
+    escap_category,
+    eurostat_category,
+    eurostat_rates,
+    eurostat_trend_category,
+)
+from .path import expected_path, lookup_annual_target
+
+__all__ = [
+    "DEFAULT_SEVERE",
+    "DEFAULT_WARN",
+    "METHODS",
+    "OUTPUT_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "Assessment",
+    "ProgressInputError",
+    "assess",
+    "assess_one",
+    "cagr",
+    "escap_anticipated",
+    "escap_category",
+    "eurostat_category",
+    "eurostat_rates",
+    "eurostat_trend_category",
+    "expected_path",
+    "lookup_annual_target",
+]
