@@ -1,0 +1,170 @@
+"""``lanbai index``: compute a composite index from a framework file and a data file, run its
+uncertainty/sensitivity analysis and statistical coherence (pure core, no database needed)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from lanbai.core.composite import FrameworkError, IndexDataError, compute, load_framework
+from lanbai.core.composite.coherence import coherence
+from lanbai.core.composite.io import read_data
+from lanbai.core.composite.sensitivity import sensitivity
+
+app = typer.Typer(no_args_is_help=True)
+out = Console()
+err = Console(stderr=True)
+
+DEFAULT_FRAMEWORK = (
+    Path(__file__).resolve().parents[3] / "plans" / "lanbai-2015-2020" / "index" / "framework.yaml"
+)
+
+FrameworkOpt = typer.Option(
+    None,
+    "--framework",
+    "-f",
+    help="Framework file (.yaml/.json, or COINr iMeta .csv). Default: the Lanbai index.",
+)
+DataOpt = typer.Option(None, "--data", "-d", help="Data file (CSV/Excel), wide or long; see docs/index.md.")
+
+
+def _load(framework: Path | None, data: Path | None):
+    fpath = framework or DEFAULT_FRAMEWORK
+    try:
+        fw = load_framework(fpath)
+    except FrameworkError as exc:
+        for issue in exc.issues:
+            err.print(f"[red]✗[/red] {issue}", highlight=False)
+        err.print(f"框架无效 / framework refused: {len(exc.issues)} problem(s) in {fpath}")
+        raise typer.Exit(2) from exc
+    if data is None:
+        err.print(
+            "请用 --data 指定数据文件（平台数据库接入由主程序提供）/ pass --data D.csv (the platform database is wired separately)"
+        )
+        raise typer.Exit(2)
+    try:
+        df = read_data(data)
+    except IndexDataError as exc:
+        err.print(f"[red]✗[/red] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    return fw, df
+
+
+def _fmt(v: object) -> str:
+    if isinstance(v, float | np.floating):
+        return "" if not np.isfinite(v) else f"{v:.2f}"
+    return str(v)
+
+
+def _print_table(df: pd.DataFrame, title: str) -> None:
+    t = Table(title=title, show_lines=False)
+    for c in df.columns:
+        t.add_column(str(c), justify="right" if df[c].dtype.kind in "fiu" else "left")
+    for row in df.itertuples(index=False):
+        t.add_row(*[_fmt(v) for v in row])
+    out.print(t)
+
+
+@app.command("compute")
+def compute_cmd(
+    framework: Path | None = FrameworkOpt,
+    data: Path | None = DataOpt,
+    year: int | None = typer.Option(None, "--year", help="Only show this year (panel data)."),
+    csv: bool = typer.Option(False, "--csv", help="Write CSV to stdout instead of a table."),
+) -> None:
+    """计算指数 / Compute the index: scores and ranks of every unit (and year)."""
+    fw, df = _load(framework, data)
+    try:
+        res = compute(fw, df)
+    except (IndexDataError, FrameworkError, ValueError) as exc:
+        err.print(f"[red]✗[/red] 计算失败 / cannot compute: {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    tab = res.table()
+    if year is not None:
+        if "year" not in tab:
+            err.print("数据没有 year 列 / the data has no year column")
+            raise typer.Exit(2)
+        tab = tab[tab["year"] == year]
+        if tab.empty:
+            err.print(f"没有 {year} 年的数据 / no row for year {year}")
+            raise typer.Exit(2)
+    if csv:
+        tab.to_csv(sys.stdout, index=False, float_format="%.6g")
+    else:
+        # the terminal table keeps scores; --csv gives every rank as well
+        _print_table(tab[[c for c in tab.columns if not c.endswith("_rank")]], f"{fw.name} ({fw.code})")
+    rep = res.report
+    notes = []
+    if rep.get("screened_out"):
+        notes.append(f"筛除单位 / screened out: {[r['unit'] for r in rep['screened_out']]}")
+    if rep.get("imputed_cells"):
+        notes.append(f"插补 / imputed cells: {rep['imputed_cells']}")
+    if rep.get("treatment"):
+        notes.append(f"异常值处理 / treated indicators: {[r['indicator'] for r in rep['treatment']]}")
+    if rep.get("dropped_indicators"):
+        notes.append(f"剔除指标 / dropped indicators: {rep['dropped_indicators']}")
+    if rep.get("incomplete_units"):
+        notes.append(f"数据不全未计算 / not computed: {rep['incomplete_units']}")
+    if rep.get("partial_units"):
+        notes.append(f"部分指标缺失（权重已重新分配）/ partial: {len(rep['partial_units'])} row(s)")
+    for n in notes:
+        err.print(n, highlight=False)
+
+
+@app.command("sensitivity")
+def sensitivity_cmd(
+    framework: Path | None = FrameworkOpt,
+    data: Path | None = DataOpt,
+    runs: int = typer.Option(10000, "--runs", min=1, help="Total model evaluations."),
+    seed: int = typer.Option(0, "--seed"),
+    csv: bool = typer.Option(False, "--csv", help="Write the rank table as CSV to stdout."),
+) -> None:
+    """不确定性与敏感性分析 / Monte Carlo rank intervals and Saltelli/Jansen sensitivity indices."""
+    fw, df = _load(framework, data)
+    assumptions = fw.method.get("sensitivity") if isinstance(fw.method, dict) else None
+    with Progress(
+        TextColumn("蒙特卡洛 / Monte Carlo"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as prog:
+        task = prog.add_task("mc", total=runs)
+
+        def _cb(done: int, total: int) -> None:
+            prog.update(task, completed=done, total=total)
+
+        try:
+            res = sensitivity(fw, df, assumptions=assumptions, runs=runs, seed=seed, progress=_cb)
+        except (IndexDataError, FrameworkError, ValueError) as exc:
+            err.print(f"[red]✗[/red] 分析失败 / cannot run: {exc}", highlight=False)
+            raise typer.Exit(2) from exc
+    if csv:
+        res.ranks.to_csv(sys.stdout, index=False, float_format="%.6g")
+        return
+    _print_table(res.ranks, f"排名不确定性 / rank uncertainty ({res.runs} runs)")
+    _print_table(res.indices, "敏感性指数 / sensitivity indices (output: mean |rank shift|)")
+    if res.excluded_units:
+        err.print(f"未参与分析的单位 / units excluded by some imputation alternative: {res.excluded_units}")
+
+
+@app.command("coherence")
+def coherence_cmd(framework: Path | None = FrameworkOpt, data: Path | None = DataOpt) -> None:
+    """统计一致性 / Statistical coherence per pillar: correlations, Cronbach's alpha, PCA."""
+    fw, df = _load(framework, data)
+    try:
+        res = compute(fw, df)
+    except (IndexDataError, FrameworkError, ValueError) as exc:
+        err.print(f"[red]✗[/red] 计算失败 / cannot compute: {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    aggs, kids = coherence(res)
+    _print_table(aggs, "维度一致性 / per aggregate")
+    _print_table(kids, "与上级的相关 / correlation with parent")
