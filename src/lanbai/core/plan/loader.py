@@ -47,7 +47,7 @@ def load_plan(directory: str | Path) -> Plan:
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "-"
-            issues.append(PlanIssue(name, where, "yaml-syntax", str(exc).replace("\n", " ")))
+            issues.append(PlanIssue(name, where, "yaml-syntax", " ".join(str(exc).split())))
             continue
         except UnicodeDecodeError as exc:
             issues.append(PlanIssue(name, "-", "encoding", f"not UTF-8: {exc}"))
@@ -99,6 +99,11 @@ def load_plan(directory: str | Path) -> Plan:
     issues = check_references(plan)
     if issues:
         raise PlanError(issues)
+    from ..formulas.plan_check import check_plan_formulas  # late: the formulas package imports plan.errors
+
+    issues = check_plan_formulas(plan)
+    if issues:
+        raise PlanError(issues)
     return plan
 
 
@@ -107,6 +112,9 @@ def _validation_issues(file: str, where: str, exc: ValidationError) -> list[Plan
     for err in exc.errors():
         loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"])
         value = err.get("input")
+        if err["type"] == "missing":  # the input is the enclosing record: naming it says nothing
+            out.append(PlanIssue(file, where + loc, err["type"], err["msg"]))
+            continue
         shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
         out.append(PlanIssue(file, where + loc, err["type"], f"{err['msg']} (value: {shown})"))
     return out

@@ -32,6 +32,8 @@ class ClusterRow(Strict):
     industry: str
     counts: ClusterCounts
     named_clusters: list[str] = Field(default_factory=list)  # names written in the 千亿/百亿 columns
+    named_thousand: list[str] = Field(default_factory=list)  # the names of the 千亿级 column
+    named_hundred: list[str] = Field(default_factory=list)  # the names of the 百亿级 column
     directions: list[str] = Field(default_factory=list)  # 重点方向
     parks: list[str] = Field(default_factory=list)  # 重点园区
     enterprises: list[str] = Field(default_factory=list)  # 重点企业
@@ -57,6 +59,7 @@ class AllianceGroup(Strict):
     industry: str
     stated_count: int
     fields: list[str]
+    text: str | None = None  # the line as written
     source: Source
 
 
@@ -117,4 +120,5 @@ class SupportItem(Strict):
     area: str  # 计划支持 / 税收优惠 / 平台建设 …
     party: Literal["ministry", "zhangjiang"]
     text: str
+    note: str | None = None
     source: Source

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from .base import Code, Quantity, Source, Strict
 
@@ -42,17 +43,41 @@ class IndustryPlan(Strict):
 
 
 class Measure(Strict):
-    """One item of a 专栏 (or a measure stated in the text), with its quantitative targets."""
+    """One item of a 专栏 (or a measure stated in the text), with its quantitative targets.
+
+    ``part`` tells a numbered item (``01`` …) from the unnumbered sentence some 专栏 open with
+    (专栏5–8, 专栏18): an intro has no ``item`` and the code ``c<NN>_00``.  Where a 专栏 item is
+    given, its code must be ``c<NN>_<item>`` so a code always says where the measure is written.
+    """
 
     code: Code  # e.g. c14_01
     column: int | None = None  # 专栏 number
     item: str | None = None  # "01"
+    part: Literal["item", "intro"] = "item"
     programme: Code | None = None
     title: str | None = None
     text: str = Field(min_length=1)
     targets: list[Quantity] = Field(default_factory=list)
     responsible: list[Code] = Field(default_factory=list)
     source: Source
+
+    @model_validator(mode="after")
+    def _code_names_the_column_item(self) -> Measure:
+        if self.item is not None and not re.fullmatch(r"\d{2}", self.item):
+            raise ValueError(f"item {self.item!r} must be the two-digit number of the 专栏 item (e.g. '01')")
+        if self.part == "intro":
+            if self.column is None or self.item is not None:
+                raise ValueError("an intro measure (part: intro) needs a column and no item")
+            expected = f"c{self.column:02d}_00"
+        elif self.column is not None and self.item is not None:
+            expected = f"c{self.column:02d}_{self.item}"
+        else:
+            return self
+        if self.code != expected:
+            raise ValueError(
+                f"code {self.code!r} must be {expected!r} for 专栏{self.column} {self.part} {self.item or ''}"
+            )
+        return self
 
 
 ResponsibleKind = Literal[

@@ -19,6 +19,7 @@ from .annexes import (
     SupportItem,
 )
 from .base import Code, Date, Source, Strict
+from .formulas import FieldDef, FormulaDef
 from .indicators import AnnualSeries, Indicator, PeriodTotal, Phase, Target
 from .measures import IndustryPlan, Measure, Programme, ResponsibleUnit
 from .organisation import OrgUnit
@@ -65,6 +66,8 @@ SECTIONS: dict[str, tuple[type[BaseModel], bool]] = {
     "recognition_criteria": (RecognitionCriterion, True),
     "policy_articles": (PolicyArticle, True),
     "support_items": (SupportItem, True),
+    "fields": (FieldDef, True),
+    "formulas": (FormulaDef, True),
 }
 
 
@@ -94,6 +97,8 @@ class Plan(BaseModel):
     recognition_criteria: list[RecognitionCriterion] = Field(default_factory=list)
     policy_articles: list[PolicyArticle] = Field(default_factory=list)
     support_items: list[SupportItem] = Field(default_factory=list)
+    fields: list[FieldDef] = Field(default_factory=list)
+    formulas: list[FormulaDef] = Field(default_factory=list)
 
     # where each record came from: section -> ["file.yaml:section[3]", …] (filled by the loader)
     _origins: dict[str, list[str]] = PrivateAttr(default_factory=dict)

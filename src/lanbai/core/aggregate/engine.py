@@ -1,0 +1,297 @@
+# ruff: noqa: S608 - SQL is assembled from validated identifiers and quoted literals only
+"""Aggregation of reported figures along the effective-dated organisation tree, then formulas.
+
+Everything is DuckDB SQL over registered frames / tables; no per-row Python.
+
+Inputs
+------
+``values``: long table of reported figures, one row per (org_unit, period, field, version):
+    ``org_unit``, ``period`` ('2018Q2'), ``field``, ``value`` (DOUBLE; NULL for text fields),
+    optional ``value_text`` (category / code / text fields), ``status`` ('approved' | 'submitted' |
+    anything else, which never counts) and ``version`` (integer, higher = later).
+``tree``: ``unit``, ``parent`` (NULL for a root), ``valid_from``, ``valid_to`` (NULL = open) and
+    ``kind`` ('enterprise' for reporting enterprises; anything else is an organisation unit).  A unit
+    may have several rows (a park moved between zones); enterprises are attributed to their park or
+    zone by rows of the same table.
+``aggregates`` (optional): ``unit``, ``member`` — units that are the sum of listed members (4区合计).
+
+Policies
+--------
+* Status: only ``approved`` counts; ``preview=True`` also counts ``submitted``.  Of the eligible
+  versions of one unit's report for one period, the highest ``version`` is used, whole.
+* Attribution: a unit's figures for a period go to the parent valid on the period's last day, so a
+  restructuring re-attributes nothing before it.  An enterprise without a valid parent on that day
+  is not counted anywhere (``unattributed`` in :class:`AggregateResult` lists them).
+* Sums: every figure is counted once, at each ancestor of the unit that reports it (the unit's own
+  report included).  A sum over no reported figure is NULL (missing), not 0.  In a filtered sum
+  (``sum(f where cond)``) an enterprise that reported ``f`` but fails ``cond`` (or has no value for
+  the condition field) contributes 0.
+* Periods: flows are cumulative year to date (Q4 = the year), stocks are values at period end.  The
+  ``quarter`` basis derives a single quarter per reporter as YTD(q) − YTD(q−1) of the same year
+  for flows (NULL when the reporter lacks Q(q−1)); stocks are the same on both bases.  Aggregates of
+  the quarter basis sum the reporters' single quarters.
+* Formulas are applied after the sums (ratios recomputed from summed numerator and denominator).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from ..formulas.compile import NUMERIC_TYPES, FormulaSet, InputSpec, _lit, _q, pred_sql
+from ..formulas.evaluate import PIDX_SQL, evaluation_sql
+
+BASES = ("ytd", "quarter")
+ENTERPRISE = "enterprise"
+
+
+@dataclass
+class AggregateResult:
+    """``inputs``: one row per (unit, period, basis) with every aggregated input (wide) and the
+    number of reporters counted; ``indicators``: long, one row per (unit, period, basis,
+    indicator, category) with value, unit_label and reason; ``unattributed``: enterprise reports
+    that had no valid parent on the period's last day."""
+
+    inputs: pd.DataFrame
+    indicators: pd.DataFrame
+    unattributed: pd.DataFrame
+
+
+def _register(con: duckdb.DuckDBPyConnection, name: str, obj: Any, param: str) -> str:
+    if isinstance(obj, str):
+        return obj
+    if obj is None:
+        raise ValueError(f"{param}: a table is required")
+    con.register(name, obj)
+    return name
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {table}").fetchall()]
+
+
+def aggregate(
+    values: Any,
+    tree: Any,
+    fset: FormulaSet,
+    *,
+    aggregates: Any = None,
+    periods: Sequence[str] | None = None,
+    preview: bool = False,
+    basis: Sequence[str] = ("ytd",),
+    include_enterprises: bool = False,
+    all_fields: bool = True,
+    con: duckdb.DuckDBPyConnection | None = None,
+) -> AggregateResult:
+    """Sum reported fields up the organisation tree and evaluate every formula of ``fset``.
+
+    ``values``, ``tree`` and ``aggregates`` are pandas DataFrames, Arrow tables or names of tables
+    in ``con`` (see the module docstring for their columns).  ``periods`` limits the output (all
+    periods in ``values`` are used for ``prev`` / ``lag_year``).  ``basis`` is any of ``'ytd'``
+    (cumulative, as reported) and ``'quarter'`` (single quarter).  ``include_enterprises`` adds a
+    row per enterprise.  ``all_fields`` also sums every numeric field of the catalogue that no
+    formula reads (as a column named by the field code).
+    """
+    bad = [b for b in basis if b not in BASES]
+    if bad or not basis:
+        raise ValueError(f"basis: expected a non-empty subset of {BASES}, got {list(basis)}")
+    own = con is None
+    con = con or duckdb.connect()
+    try:
+        vt = _register(con, "agg_values_in", values, "values")
+        tt = _register(con, "agg_tree_in", tree, "tree")
+        at = _register(con, "agg_members_in", aggregates, "aggregates") if aggregates is not None else None
+        _check_columns(con, vt, ["org_unit", "period", "field", "value", "status", "version"], "values")
+        _check_columns(con, tt, ["unit", "parent", "valid_from", "valid_to", "kind"], "tree")
+        if at:
+            _check_columns(con, at, ["unit", "member"], "aggregates")
+        has_text = "value_text" in _columns(con, vt)
+        stmts = build_sql(
+            fset,
+            vt,
+            tt,
+            at,
+            preview=preview,
+            basis=basis,
+            has_text=has_text,
+            include_enterprises=include_enterprises,
+            all_fields=all_fields,
+        )
+        for sql in stmts:
+            con.execute(sql)
+        keep = ""
+        if periods is not None:
+            keep = "WHERE period IN (" + ", ".join(_lit(str(p)) for p in periods) + ")"
+        inputs = con.execute(
+            f"SELECT * EXCLUDE (pidx) FROM agg_totals {keep} ORDER BY basis, unit, period"
+        ).df()
+        ind = con.execute(
+            f"SELECT * FROM ({evaluation_sql(fset, 'agg_totals', by=['basis'])}) {keep} "
+            "ORDER BY basis, unit, period, indicator, category"
+        ).df()
+        unattributed = con.execute("SELECT * FROM agg_unattributed ORDER BY unit, period").df()
+        return AggregateResult(inputs, ind, unattributed)
+    finally:
+        if own:
+            con.close()
+        else:
+            for name in ("agg_values_in", "agg_tree_in", "agg_members_in"):
+                with contextlib.suppress(Exception):  # not registered
+                    con.unregister(name)
+
+
+def _check_columns(con: duckdb.DuckDBPyConnection, table: str, needed: list[str], param: str) -> None:
+    have = set(_columns(con, table))
+    missing = [c for c in needed if c not in have]
+    if missing:
+        raise ValueError(f"{param}: missing columns {missing}（缺少列）")
+
+
+def build_sql(
+    fset: FormulaSet,
+    values: str,
+    tree: str,
+    members: str | None,
+    *,
+    preview: bool,
+    basis: Sequence[str],
+    has_text: bool,
+    include_enterprises: bool,
+    all_fields: bool = True,
+) -> list[str]:
+    """The statements creating ``agg_totals`` (wide inputs per unit × period × basis)."""
+    statuses = "('approved', 'submitted')" if preview else "('approved',)"
+    inputs = list(fset.inputs.values())
+    if all_fields:
+        inputs += [
+            InputSpec(f.code, f.code, None, None, f.label, f.level, f.nature or "flow")
+            for f in fset.fields.values()
+            if f.type in NUMERIC_TYPES and f.code not in fset.inputs
+        ]
+    raw_numeric = sorted({i.field for i in inputs})
+    raw_attr = sorted({n.code for i in inputs if i.where is not None for n in _pred_fields(i.where)})
+    fields = fset.fields
+
+    def attr_expr(code: str) -> str:
+        if fields[code].type == "bool":
+            return f"max(value) FILTER (WHERE field = {_lit(code)}) AS {_q(code)}"
+        src = "value_text" if has_text else "CAST(value AS VARCHAR)"
+        return f"max({src}) FILTER (WHERE field = {_lit(code)}) AS {_q(code)}"
+
+    pivot = [f"max(value) FILTER (WHERE field = {_lit(c)}) AS {_q(c)}" for c in raw_numeric]
+    pivot += [attr_expr(c) for c in raw_attr if c not in raw_numeric]
+
+    def input_expr(i) -> str:
+        col = _q(i.field)
+        if i.where is None:
+            return f"CAST({col} AS DOUBLE) AS {_q(i.name)}"
+        return f"CAST(CASE WHEN {col} IS NULL THEN NULL WHEN {pred_sql(i.where)} THEN {col} ELSE 0 END AS DOUBLE) AS {_q(i.name)}"
+
+    in_cols = [_q(i.name) for i in inputs]
+    sums = ", ".join(f"sum({c}) AS {c}" for c in in_cols)
+    per = PIDX_SQL.format(col="period")
+    stmts = [
+        # every eligible version of each unit's report for each period, pivoted wide; then the latest
+        f"""CREATE OR REPLACE TEMP TABLE agg_versions AS
+            SELECT org_unit AS unit, period, version, {", ".join(pivot) if pivot else "NULL AS none_"}
+            FROM {values} WHERE status IN {statuses}
+            GROUP BY org_unit, period, version""",
+        """CREATE OR REPLACE TEMP TABLE agg_reports AS
+           SELECT * EXCLUDE (version) FROM agg_versions
+           QUALIFY row_number() OVER (PARTITION BY unit, period ORDER BY version DESC) = 1""",
+        "DROP TABLE agg_versions",
+        f"""CREATE OR REPLACE TEMP TABLE agg_periods AS
+            SELECT period, {per} AS pidx,
+                   (make_date(CAST(substr(period, 1, 4) AS INTEGER), CAST(substr(period, 6, 1) AS INTEGER) * 3, 1)
+                    + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS end_date
+            FROM (SELECT DISTINCT period FROM agg_reports)""",
+        # each unit's parent on each period's last day (and whether the unit exists then)
+        f"""CREATE OR REPLACE TEMP TABLE agg_links AS
+            SELECT t.unit, t.parent, t.kind, p.period, p.pidx
+            FROM {tree} t JOIN agg_periods p
+              ON CAST(t.valid_from AS DATE) <= p.end_date
+             AND (t.valid_to IS NULL OR p.end_date <= CAST(t.valid_to AS DATE))""",
+        """CREATE OR REPLACE TEMP TABLE agg_nodes AS
+           SELECT DISTINCT unit, period, pidx, parent FROM agg_links WHERE kind <> 'enterprise'""",
+        # reporter rows with their inputs; the single-quarter basis per reporter
+        f"""CREATE OR REPLACE TEMP VIEW agg_rep_ytd AS
+            SELECT r.unit, r.period, {per.replace("period", "r.period")} AS pidx, {", ".join(input_expr(i) for i in inputs)}
+            FROM agg_reports r""",
+    ]
+    bases = []
+    if "ytd" in basis:
+        bases.append("SELECT 'ytd' AS basis, * FROM agg_rep_ytd")
+    if "quarter" in basis:
+        q_cols = []
+        for i in inputs:
+            c = _q(i.name)
+            if i.nature == "flow":
+                q_cols.append(f"CASE WHEN a.pidx % 4 = 0 THEN a.{c} ELSE a.{c} - b.{c} END AS {c}")
+            else:
+                q_cols.append(f"a.{c}")
+        bases.append(
+            f"SELECT 'quarter' AS basis, a.unit, a.period, a.pidx, {', '.join(q_cols)} "
+            "FROM agg_rep_ytd a LEFT JOIN agg_rep_ytd b ON b.unit = a.unit AND b.pidx = a.pidx - 1"
+        )
+    kind = "TABLE" if "quarter" in basis else "VIEW"  # the self-join is worth materialising
+    stmts.append(f"CREATE OR REPLACE TEMP {kind} agg_rep AS " + " UNION ALL ".join(bases))
+    stmts += [
+        # enterprise reports summed into their direct parent; organisation units' own reports
+        f"""CREATE OR REPLACE TEMP TABLE agg_base AS
+            SELECT l.parent AS node, r.period, r.basis, count(*) AS n_reporters, {sums}
+            FROM agg_rep r JOIN agg_links l ON l.unit = r.unit AND l.period = r.period AND l.kind = 'enterprise'
+            GROUP BY ALL
+            UNION ALL
+            SELECT r.unit AS node, r.period, r.basis, count(*) AS n_reporters, {sums}
+            FROM agg_rep r SEMI JOIN agg_nodes n ON n.unit = r.unit AND n.period = r.period
+            GROUP BY ALL""",
+        """CREATE OR REPLACE TEMP TABLE agg_unattributed AS
+           SELECT DISTINCT r.unit, r.period FROM agg_reports r
+           WHERE NOT EXISTS (SELECT 1 FROM agg_links l WHERE l.unit = r.unit AND l.period = r.period)""",
+        # every organisation unit with its ancestors (itself included) on each period's last day
+        """CREATE OR REPLACE TEMP TABLE agg_closure AS
+           WITH RECURSIVE up(unit, period, ancestor, depth) AS (
+               SELECT DISTINCT unit, period, unit, 0 FROM agg_nodes
+               UNION ALL
+               SELECT up.unit, up.period, n.parent, up.depth + 1
+               FROM up JOIN agg_nodes n ON n.unit = up.ancestor AND n.period = up.period
+               WHERE n.parent IS NOT NULL AND up.depth < 64)
+           SELECT DISTINCT unit, period, ancestor FROM up""",
+    ]
+    basis_list = ", ".join(f"({_lit(b)})" for b in basis)
+    tot_cols = ", ".join(f"sum(b.{c}) AS {c}" for c in in_cols)
+    stmts.append(
+        f"""CREATE OR REPLACE TEMP TABLE agg_totals AS
+            WITH frame AS (SELECT DISTINCT n.unit, n.period, n.pidx, bs.basis
+                           FROM agg_nodes n CROSS JOIN (VALUES {basis_list}) bs(basis))
+            SELECT f.unit, f.period, f.pidx, f.basis, coalesce(sum(b.n_reporters), 0) AS n_reporters, {tot_cols}
+            FROM frame f
+            LEFT JOIN agg_closure c ON c.ancestor = f.unit AND c.period = f.period
+            LEFT JOIN agg_base b ON b.node = c.unit AND b.period = f.period AND b.basis = f.basis
+            GROUP BY f.unit, f.period, f.pidx, f.basis"""
+    )
+    if members:
+        stmts.append(
+            f"""INSERT INTO agg_totals
+                SELECT m.unit, t.period, t.pidx, t.basis, sum(t.n_reporters), {", ".join(f"sum(t.{c})" for c in in_cols)}
+                FROM {members} m JOIN agg_totals t ON t.unit = m.member
+                GROUP BY m.unit, t.period, t.pidx, t.basis"""
+        )
+    if include_enterprises:
+        stmts.append(
+            f"""INSERT INTO agg_totals
+                SELECT r.unit, r.period, r.pidx, r.basis, 1, {", ".join(f"r.{c}" for c in in_cols)}
+                FROM agg_rep r SEMI JOIN agg_links l ON l.unit = r.unit AND l.period = r.period AND l.kind = 'enterprise'"""
+        )
+    return stmts
+
+
+def _pred_fields(pred):
+    from ..formulas.nodes import PredCompare, PredField, walk
+
+    return [n for n in walk(pred) if isinstance(n, PredField | PredCompare)]

@@ -1,0 +1,47 @@
+"""Statistical direct reporting (一套表联网直报), pure core: report forms as data, Excel templates,
+reading xlsx / csv / JSON records through one validation engine, GB 32100 credit codes.
+
+Public API (stable; the Django app ``lanbai.collection`` builds on it)::
+
+    load_forms(directory) -> dict[str, FormSpec]
+    write_template(form, *, period, unit_code, unit_name, rows=None, blank_rows=None) -> bytes
+    read_workbook(data, *, filename, forms, expected_form=None, expected_period=None,
+                  expected_unit=None, max_bytes=20_000_000) -> ParsedFile
+    read_csv(data, *, filename, form, period, unit_code) -> ParsedFile
+    parse_records(form, records, *, source) -> ParsedFile
+    validate_records(form, records, *, source) -> list[Problem]
+    check_ytd(form, current_rows, previous_rows, *, source="", current_period=None,
+              previous_period=None) -> list[Problem]
+    neutralise(value) -> value
+"""
+
+from .creditcode import check_character
+from .creditcode import is_valid as is_valid_credit_code
+from .csvio import read_csv
+from .engine import ParsedFile, parse_records, validate_records
+from .excel import neutralise, read_workbook, write_template
+from .forms import FieldSpec, FormError, FormSpec, RuleSpec, check_ytd, default_forms_dir, load_forms
+from .numbers import parse_number
+from .problems import RULES, Problem
+
+__all__ = [
+    "RULES",
+    "FieldSpec",
+    "FormError",
+    "FormSpec",
+    "ParsedFile",
+    "Problem",
+    "RuleSpec",
+    "check_character",
+    "check_ytd",
+    "default_forms_dir",
+    "is_valid_credit_code",
+    "load_forms",
+    "neutralise",
+    "parse_number",
+    "parse_records",
+    "read_csv",
+    "read_workbook",
+    "validate_records",
+    "write_template",
+]
