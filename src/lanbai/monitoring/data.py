@@ -59,10 +59,13 @@ def reported_values_frame(*, preview: bool = False, until_period: str | None = N
 
 
 def org_tree_frame(plan: PlanVersion) -> pd.DataFrame:
-    """Effective-dated parent links: unit, parent, valid_from, valid_to, kind of the unit."""
-    links = OrgUnitLink.objects.filter(unit__plan=plan).values_list(
-        "unit__code", "parent__code", "valid_from", "valid_to", "unit__kind")
-    return pd.DataFrame(list(links), columns=["unit", "parent", "valid_from", "valid_to", "kind"])
+    """Effective-dated parent links (roots with parent None): unit, parent, valid_from, valid_to, kind."""
+    links = list(OrgUnitLink.objects.filter(unit__plan=plan).values_list(
+        "unit__code", "parent__code", "valid_from", "valid_to", "unit__kind"))
+    roots = OrgUnit.objects.filter(plan=plan, parent_links__isnull=True).exclude(kind="aggregate")
+    links += [(code, None, start, end, kind)
+              for code, start, end, kind in roots.values_list("code", "valid_from", "valid_to", "kind")]
+    return pd.DataFrame(links, columns=["unit", "parent", "valid_from", "valid_to", "kind"])
 
 
 def org_units_frame(plan: PlanVersion) -> pd.DataFrame:

@@ -128,3 +128,21 @@ def test_zone_records_one_row(zone):
     }
     assert validate_records(zone, [row], source="web") == []
     assert [p.rule for p in validate_records(zone, [row, row], source="web")] == ["rows.too_many"]
+
+
+def test_problem_list_is_capped_and_says_how_many_more(ent):
+    problems = validate_records(ent, [{} for _ in range(1500)], source="api")  # 7 required fields each
+    assert len(problems) == 10_001
+    assert problems[-1].rule == "problems.truncated" and "500" in problems[-1].message_zh
+
+
+def test_records_sequence_behaves_like_a_list_of_dicts(ent):
+    rows = [GOOD_ROW, dict(GOOD_ROW, credit_code="91110108551385082Q")]
+    r = parse_records(ent, rows, source="api")
+    recs = r.records
+    assert len(recs) == 2 and recs[-1]["credit_code"] == "91110108551385082Q"
+    assert recs[0:1] == [recs[0]] and list(recs) == [recs[0], recs[1]]
+    assert recs.columns["credit_code"] == ["914403001922038216", "91110108551385082Q"]
+    assert recs == list(recs) and recs != [recs[0]]
+    with pytest.raises(IndexError):
+        recs[2]

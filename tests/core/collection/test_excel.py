@@ -450,3 +450,23 @@ def test_every_problem_of_a_file_is_reported_at_once(ent, forms):
         ]
     )
     assert not r.ok
+
+
+def test_visible_header_is_used_when_the_hidden_sheet_is_lost(ent, forms):
+    def drop_meta(wb):
+        wb.remove(wb[META_SHEET])
+
+    r = read(
+        edit(template(ent, [GOOD_ROW]), fn=drop_meta), forms, expected_period="2018Q2", expected_unit="lzgx"
+    )
+    assert r.ok, r.problems
+    assert (r.form_code, r.form_version, r.period, r.unit_code) == (ENT, 1, "2018Q2", "lzgx")
+
+
+def test_formula_cells_found_in_the_xml(ent):
+    data = edit(
+        template(ent, [GOOD_ROW, dict(GOOD_ROW, credit_code="91110108551385082Q")]),
+        {"H7": "=H6*2", "AA30": "=1"},
+    )
+    assert formula_cells(data, ENT) == [("H", 7), ("AA", 30)]
+    assert formula_cells(data, "no such sheet") == []

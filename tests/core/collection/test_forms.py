@@ -98,8 +98,14 @@ def test_load_forms_reads_a_minimal_form(tmp_path):
             "fields.1",
         ),
         ("form: [unclosed", "yaml", ""),
-        (MINIMAL.replace("type: decimal, nature: flow}\n  rules", "type: category, choices: [{code: x, label: X, "
-                         "implies: {field: a, value: y}}]}\n  rules").replace("a <= b", "a <= a"), "schema", "form"),
+        (
+            MINIMAL.replace(
+                "type: decimal, nature: flow}\n  rules",
+                "type: category, choices: [{code: x, label: X, implies: {field: a, value: y}}]}\n  rules",
+            ).replace("a <= b", "a <= a"),
+            "schema",
+            "form",
+        ),
         ("fields: []", "schema", ""),
     ],
 )

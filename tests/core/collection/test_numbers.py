@@ -6,6 +6,8 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lanbai.core.collection.numbers import parse_number, parse_number_column
 
@@ -94,3 +96,20 @@ def test_column_parser_matches_scalar_rule():
 def test_column_fast_path_all_numeric_cells():
     arr, errors = parse_number_column([1.0, 2.5, -3.0], unit="万元")
     assert arr.tolist() == [1.0, 2.5, -3.0] and errors == []
+
+
+FULL_WIDTH = str.maketrans("0123456789,.-", "０１２３４５６７８９，．－")
+
+
+@given(st.decimals(min_value=-(10**12), max_value=10**12, places=2, allow_nan=False, allow_infinity=False))
+def test_grouped_and_full_width_numbers_round_trip(value):
+    text = f"{value:,.2f}"
+    assert parse_number(text, unit="万元") == (float(value), None, "")
+    assert parse_number(text.translate(FULL_WIDTH), unit="万元") == (float(value), None, "")
+    assert parse_number(f"  {value:.2f}\u3000", unit="万元") == (float(value), None, "")
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.sampled_from(["万元", "亿元", "人", "元", "个", "吨"]))
+def test_a_trailing_unit_is_never_scaled(number, suffix):
+    value, rule, detail = parse_number(f"{number}{suffix}", unit="万元")
+    assert value is None and rule == "number.unit_suffix" and suffix in detail

@@ -160,9 +160,9 @@ def write_template(
         cell = ws.cell(LABEL_ROW, j)
         cell.font, cell.fill = bold, head_fill
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        ws.column_dimensions[get_column_letter(j)].width = max(
-            12, min(28, len(form.fields[j - 1].heading) * 2 + 2)
-        )
+        fspec = form.fields[j - 1]
+        minimum = {"credit_code": 22, "text": 30}.get(fspec.type, 12)
+        ws.column_dimensions[get_column_letter(j)].width = max(minimum, min(28, len(fspec.heading) * 2 + 2))
     ws.row_dimensions[LABEL_ROW].height = 42
     ws.row_dimensions[CODE_ROW].hidden = True
 
