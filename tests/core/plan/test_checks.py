@@ -304,7 +304,7 @@ def test_sum_of_phases_of_a_level_against_target_minus_baseline(base_plan, write
     plan = load(write_plan, base_plan, phases=phases([100, 200, 500], unit="亿元", indicator="gdp"))
     (f,) = run(plan, "phase")
     assert f.stated == pytest.approx(824.6) and f.computed == 800
-    assert f.where.startswith("专栏1 2020年目标减2014年基数 vs 六")
+    assert f.where.startswith("专栏1 地区生产总值 2020年目标减2014年基数 vs 六")
 
 
 def test_phase_figure_in_a_unit_that_cannot_be_converted(base_plan, write_plan):
@@ -612,3 +612,75 @@ def test_a_column_quantity_naming_a_cluster_band(base_plan, write_plan):
     (f,) = run(plan, "clusters")
     assert (f.stated, f.computed) == (2, 1)
     assert f.where == "专栏14-04 百亿元产值产业集群 vs 附件4 各区各行 百亿级集群数"
+
+
+def test_a_figure_exactly_on_a_strict_bound_is_an_info_finding(base_plan, write_plan):
+    base_plan["indicators.yaml"]["indicators"].append(
+        {"code": "gdp_increase", "name": "新增地区生产总值", "unit": "亿元", "direction": "increase",
+         "kind": "flow_total", "source": "二（四）"}
+    )  # fmt: skip
+    over = {"indicator": "gdp_increase", "org_unit": "lanbai", "source": "二（四）",
+            "target": {"year": 2020, "value": 800, "comparator": ">"}}  # fmt: skip
+    plan = load(
+        write_plan,
+        base_plan,
+        targets=[over],
+        phases=phases([100, 200, 500], unit="亿元", indicator="gdp_increase"),
+    )
+    found = run(plan, "phase")
+    # 超过800 vs phases 100+200+500 = 800: on the bound (info); 专栏1 1377-552.4 = 824.6 vs 800: a warning
+    assert [(f.severity, f.stated, f.computed) for f in found] == [
+        ("info", 800, 800),
+        ("warning", 824.6, 800),
+    ]
+    assert "恰等于界值" in found[0].note
+    assert found[1].where.startswith("专栏1 地区生产总值 2020年目标减2014年基数 vs 六 各阶段新增就业之和")
+    # the 二（四） target itself is satisfied by 专栏1's increase: 824.6 > 800
+    assert run(plan, "duplicate_target") == []
+
+
+def test_a_bound_and_a_plain_figure_for_the_same_target(base_plan, write_plan):
+    at_least = share_target(28, "二（四）")
+    at_least["target"]["comparator"] = ">="
+    plan = load(write_plan, base_plan, targets=[share_target(28.5, "专栏1"), at_least])
+    assert run(plan, "duplicate_target") == []  # 28.5 is 28以上
+    files = base_plan_copy(base_plan)
+    plan = load(write_plan, files, targets=[share_target(27.5, "专栏1"), at_least])
+    (f,) = run(plan, "duplicate_target")
+    assert (f.stated, f.comparator, f.computed) == (28, ">=", 27.5)
+    assert f.where.startswith("二（四）")
+
+
+def test_category_period_totals_against_the_total(base_plan, write_plan):
+    def pt(cat, value, unit="lanbai", source="四（一）1"):
+        return {"indicator": "output", "org_unit": unit, "category": cat, "from_year": 2015, "to_year": 2020,
+                "value": value, "approx": True, "source": source}  # fmt: skip
+
+    plan = load(
+        write_plan,
+        base_plan,
+        period_totals=[pt("traditional", 8600), pt("emerging", 6200), pt("total", 16000, source="二（四）")],
+    )
+    (f,) = run(plan, "category_total")
+    assert (f.stated, f.computed) == (16000, 14800)
+    plan = load(
+        write_plan,
+        base_plan_copy(base_plan),
+        period_totals=[pt("traditional", 8600), pt("emerging", 6200), pt("total", 15000, source="二（四）")],
+    )
+    assert run(plan, "category_total") == []
+
+
+# the shipped plan ----------------------------------------------------------------------------------
+
+
+def test_known_findings_on_the_shipped_plan(shipped_plan):
+    found = check_plan(shipped_plan)
+    by = {(f.check, f.stated, f.computed) for f in found}
+    (growth,) = [f for f in found if f.check == "growth"]  # 附件1 兰州新区 R&D: 4.9 stated, 6.64 over 6 years
+    assert growth.stated == 4.9 and growth.computed == pytest.approx(6.6388, abs=1e-4)
+    assert ("period_total", 4000, 4230) in by  # 附件2 兰州新区 产值: 4000左右 vs 4230
+    assert ("duplicate_target", 38.8, 39) in by  # 专栏1 vs 二（四）
+    assert ("clusters", 240, 242) in by  # 二（四） vs 附件4 4区总计
+    assert ("alliances", 10, 9) in by  # 附件5 节能环保（10个） lists 9
+    assert not [f for f in found if f.check in ("category_sum", "rd_table", "enterprise_sum", "industry")]

@@ -119,3 +119,27 @@ def test_show_prints_the_tree(plan_dir):
     assert "兰州新区: 2014年 1.7 → 2020年 2.5，年均增长4.9%（附件1）" in out
     # the tree nests: the park is below its zone, which is below the city
     assert out.index("兰州市 [lanzhou]") < out.index("兰州新区 [xinqu]") < out.index("石化产业园 [park1]")
+
+
+def test_targets_lists_a_zone_enterprise_target_once(base_plan, write_plan):
+    zone = base_plan["organisation.yaml"]["org_units"][2]
+    zone["enterprise_targets"] = {
+        "enterprises": 1000, "industrial": 500, "above_scale_industrial": 200, "high_tech": 50, "source": "三（二）",
+    }  # fmt: skip
+    base_plan["indicators.yaml"]["indicators"].append(
+        {"code": "firms", "name": "企业总数", "aliases": ["入区企业"], "unit": "户", "direction": "increase",
+         "kind": "count", "source": "二（四）"}
+    )  # fmt: skip
+    base_plan["indicators.yaml"]["targets"].append(
+        {"indicator": "firms", "org_unit": "xinqu", "label": "入区企业", "target": {"year": 2020, "value": 1000},
+         "source": "三（二）"}
+    )  # fmt: skip
+    result = runner.invoke(app, ["plan", "targets", "--csv", "--plan", str(write_plan(base_plan))])
+    assert result.exit_code == 0, result.output
+    rows = [r for r in csv.reader(io.StringIO(result.output)) if r[0] == "兰州新区"]
+    assert rows == [
+        ["兰州新区", "入区企业", "2020", "1000", "户", "三（二）"],
+        ["兰州新区", "工业企业", "2020", "500", "户", "三（二）"],
+        ["兰州新区", "规模以上工业企业", "2020", "200", "户", "三（二）"],
+        ["兰州新区", "高新技术企业", "2020", "50", "户", "三（二）"],
+    ]

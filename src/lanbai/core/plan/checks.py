@@ -32,7 +32,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Literal
 
 from .schema import CATEGORY_NAMES, AnnualSeries, Indicator, Plan
@@ -158,8 +158,20 @@ def check_plan(
     out: list[Finding] = []
     for check in CHECKS:
         if checks is None or check.name in checks:
-            out.extend(check.func(ctx))
+            out.extend(_boundary(f) for f in check.func(ctx))
     return out
+
+
+def _boundary(f: Finding) -> Finding:
+    """A figure exactly on a strict bound (800 vs 超过800) is an ``info`` finding, not a warning."""
+    if (
+        f.comparator in (">", "<")
+        and f.computed is not None
+        and math.isclose(f.computed, f.stated, rel_tol=1e-9)
+    ):
+        note = "恰等于界值，未满足“超过/低于” / exactly on a strict bound"
+        return replace(f, severity="info", note=f"{f.note}; {note}" if f.note else note)
+    return f
 
 
 def fmt_number(value: float | None) -> str:
@@ -238,6 +250,17 @@ class _Context:
         if agg:
             return agg, self.series.get((indicator, agg, category), [])
         return unit, []
+
+    def increase_of(self, code: str) -> str | None:
+        """The indicator ``code`` is the increase of (its name is 新增 + that indicator's name)."""
+        ind = self.indicators.get(code)
+        if ind is None or not ind.name.startswith("新增"):
+            return None
+        rest = ind.name[len("新增") :]
+        for other in self.plan.indicators:
+            if other.code != code and rest in (other.name, *other.aliases):
+                return other.code
+        return None
 
     def equivalent(self, unit: str) -> str:
         return self.standing.get(unit, unit)
@@ -356,6 +379,32 @@ def _category_sums(ctx: _Context) -> Iterator[Finding]:
                 )
 
 
+@register("category_total", "分类期间合计之和与期间合计不符")
+def _category_totals(ctx: _Context) -> Iterator[Finding]:
+    groups: dict[tuple[Any, ...], dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for p in ctx.plan.period_totals:
+        groups[(p.indicator, ctx.equivalent(p.org_unit), p.from_year, p.to_year)][p.category].append(p)
+    for (ind, _unit, a, b), cats in groups.items():
+        if not cats.get("traditional") or not cats.get("emerging") or not cats.get("total"):
+            continue
+        parts = [cats["traditional"][0], cats["emerging"][0]]
+        computed = float(sum(p.value for p in parts))
+        for tot in cats["total"]:
+            if ctx.disagrees(tot.value, computed, tot.comparator, tot.approx):
+                span = _span(a, b)
+                yield Finding(
+                    "category_total",
+                    f"{ctx.unit_name(tot.org_unit)} {ctx.ind_name(ind)} {span}合计 与分类合计之和不符",
+                    f"{tot.source} {span}合计 vs {parts[0].source} 传统产业{span}合计+{parts[1].source} "
+                    f"战略性新兴产业{span}合计",
+                    tot.value,
+                    computed,
+                    ctx.ind_unit(ind),
+                    tot.comparator,
+                    tot.approx,
+                )
+
+
 @register("zone_sum", "各区之和与4区合计不符")
 def _zone_sums(ctx: _Context) -> Iterator[Finding]:
     for agg in ctx.plan.org_units:
@@ -449,7 +498,8 @@ def _period_totals(ctx: _Context) -> Iterator[Finding]:
             via = "" if unit == pt.org_unit else f"（以{ctx.unit_name(unit)}代{ctx.unit_name(pt.org_unit)}）"
             yield Finding(
                 "period_total",
-                f"{ctx.unit_name(pt.org_unit)} {ctx.ind_name(pt.indicator)} {span}合计 与逐年之和不符",
+                f"{ctx.unit_name(pt.org_unit)} {ctx.ind_name(pt.indicator)}{'' if pt.category == 'total' else f'（{cat}）'} "
+                f"{span}合计 与逐年之和不符",
                 f"{pt.source} {ctx.unit_name(pt.org_unit)} {span}合计 vs {r.source} {ctx.unit_name(unit)} {cat} "
                 f"{span}逐年之和{via}",
                 pt.value,
@@ -511,7 +561,7 @@ def _phases(ctx: _Context) -> Iterator[Finding]:
         last = max(ph.end.year for ph, _, _ in items)
         total = float(sum(v for _, _, v in items))
         names = "+".join(pt.name for _, pt, _ in items)
-        srcs = "、".join(sorted({ph.source for ph, _, _ in items}))
+        srcs = "、".join(dict.fromkeys(ph.source for ph, _, _ in items))
         where_phase = f"{srcs} 各阶段{names.split('+')[0]}之和（{_span(first, last)}）"
         eq = ctx.equivalent(unit)
         for pt in ctx.plan.period_totals:
@@ -531,22 +581,30 @@ def _phases(ctx: _Context) -> Iterator[Finding]:
                     pt.approx,
                 )
         indicator = ctx.indicators.get(ind)
+        base = ctx.increase_of(ind)
         for t in ctx.plan.targets:
-            if t.indicator != ind or ctx.equivalent(t.org_unit) != eq or t.target.year != last:
+            if t.indicator not in (ind, base) or ctx.equivalent(t.org_unit) != eq or t.target.year != last:
                 continue
-            if indicator is not None and indicator.kind == "flow_total" and t.baseline is None:
+            if (
+                t.indicator == ind
+                and t.baseline is None
+                and indicator is not None
+                and indicator.kind in ("flow_total", "count")
+            ):
+                # a total to reach by the end (flows, or counts built up from nothing: 培育200家)
                 stated, how = t.target.value, f"{t.target.year}年目标"
                 cmp_, approx = t.target.comparator, t.target.approx
             elif t.baseline is not None and t.baseline.year == first - 1:
+                # a level: the phases add up its increase (新增X vs X's target minus baseline)
                 stated = t.target.value - t.baseline.value
-                how = f"{t.target.year}年目标减{t.baseline.year}年基数"
+                how = f"{ctx.ind_name(t.indicator)} {t.target.year}年目标减{t.baseline.year}年基数"
                 cmp_, approx = "=", t.target.approx or t.baseline.approx
             else:
                 continue
             if ctx.disagrees(stated, total, cmp_, approx):
                 yield Finding(
                     "phase",
-                    f"{ctx.unit_name(t.org_unit)} {t.label or ctx.ind_name(ind)} 各阶段之和与总目标不符",
+                    f"{ctx.unit_name(t.org_unit)} {ctx.ind_name(ind)} 各阶段之和与总目标不符",
                     f"{t.source} {how} vs {where_phase}",
                     stated,
                     total,
@@ -564,7 +622,7 @@ def _phases(ctx: _Context) -> Iterator[Finding]:
 INDUSTRY_FIELDS: dict[str, tuple[str, str, str]] = {
     "platforms": ("创新平台", r"^创新平台", r"平台"),
     "alliances": ("产业技术创新战略联盟", r"^产业技术创新战略联盟", r"联盟"),
-    "transformation_projects": ("重大科技成果转化项目", r"成果转化项目", r"成果转化"),
+    "transformation_projects": ("重大科技成果转化项目", r"成果转化项目", r"成果转化|转化.*成果"),
     "national_new_products": ("国家级重点新产品", r"^国家级(重点)?新产品", r"新产品"),
 }
 
@@ -667,23 +725,49 @@ def _duplicates(ctx: _Context) -> Iterator[Finding]:
     for t in ctx.plan.targets:
         groups[(t.indicator, ctx.equivalent(t.org_unit), t.target.year)].append(t)
     for (ind, _unit, year), ts in groups.items():
-        first = ts[0]
-        for other in ts[1:]:
-            if other.source == first.source:
+        for i, one in enumerate(ts):
+            for two in ts[i + 1 :]:
+                if one.source == two.source:
+                    continue
+                if one.target.comparator != "=" and two.target.comparator != "=":
+                    continue  # two bounds: nothing to compare
+                # a bound (以上/超过/低于) is the stated side; a plain figure must satisfy it
+                first, other = (two, one) if two.target.comparator != "=" else (one, two)
+                a, b = first.target, other.target
+                if ctx.disagrees(a.value, b.value, a.comparator, a.approx or b.approx):
+                    yield Finding(
+                        "duplicate_target",
+                        f"{ctx.unit_name(first.org_unit)} {first.label or ctx.ind_name(ind)} {year}年 两处目标不同",
+                        f"{first.source} {first.label or ctx.ind_name(ind)} vs {other.source} "
+                        f"{other.label or ctx.ind_name(ind)}",
+                        a.value,
+                        b.value,
+                        ctx.ind_unit(ind),
+                        a.comparator,
+                        a.approx,
+                    )
+    # an increase indicator (新增X) against X's target minus its baseline
+    for t in ctx.plan.targets:
+        base = ctx.increase_of(t.indicator)
+        if base is None:
+            continue
+        for bt in ctx.plan.targets:
+            if bt.indicator != base or bt.baseline is None or bt.target.year != t.target.year:
                 continue
-            a, b = first.target, other.target
-            # both must hold: report when the second cannot be read as the first's figure
-            if ctx.disagrees(a.value, b.value, "=", a.approx or b.approx):
+            if ctx.equivalent(bt.org_unit) != ctx.equivalent(t.org_unit):
+                continue
+            delta = bt.target.value - bt.baseline.value
+            if ctx.disagrees(t.target.value, delta, t.target.comparator, t.target.approx):
                 yield Finding(
                     "duplicate_target",
-                    f"{ctx.unit_name(first.org_unit)} {first.label or ctx.ind_name(ind)} {year}年 两处目标不同",
-                    f"{first.source} {first.label or ctx.ind_name(ind)} vs {other.source} {other.label or ctx.ind_name(ind)}",
-                    a.value,
-                    b.value,
-                    ctx.ind_unit(ind),
-                    a.comparator,
-                    a.approx,
-                    note=f"后者写作{fmt_number(b.value)}{_COMPARATOR_TEXT.get(b.comparator, '')}{'左右' if b.approx else ''}",
+                    f"{ctx.unit_name(t.org_unit)} {ctx.ind_name(t.indicator)} 与目标减基数不符",
+                    f"{t.source} {ctx.ind_name(t.indicator)} vs {bt.source} {ctx.ind_name(base)} "
+                    f"{bt.target.year}年目标减{bt.baseline.year}年基数",
+                    t.target.value,
+                    delta,
+                    ctx.ind_unit(t.indicator),
+                    t.target.comparator,
+                    t.target.approx,
                 )
     # a 专栏 quantity named exactly as a pilot-zone target's indicator (or the target's label)
     root = ctx.plan.plan.root_unit
@@ -694,7 +778,10 @@ def _duplicates(ctx: _Context) -> Iterator[Finding]:
             continue
         for n in {t.label, ind.name, *ind.aliases} - {None}:
             by_name[n].append(t)
+    industry_progs = {ip.programme for ip in ctx.plan.industry_plans}
     for m in ctx.plan.measures:
+        if m.programme in industry_progs:
+            continue  # a programme's quantities are its industries' subtotals (see the industry check)
         for q in m.targets:
             for t in by_name.get(q.name, []):
                 if q.year is not None and q.year != t.target.year:

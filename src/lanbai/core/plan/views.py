@@ -19,9 +19,10 @@ with rich and tests can read it without a terminal.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
-from .checks import fmt_number
+from .checks import ENTERPRISE_FIELDS, fmt_number
 from .schema import CATEGORY_NAMES, Plan
 
 TARGET_COLUMNS = ("org_unit", "indicator", "year", "value", "unit", "source")
@@ -114,6 +115,8 @@ def targets_table(plan: Plan) -> list[TargetRow]:
         if et is None:
             continue
         for fld, name in ENTERPRISE_FIELD_NAMES.items():
+            if _also_a_target(plan, u.code, et.year, et.source, getattr(et, fld), ENTERPRISE_FIELDS[fld][1]):
+                continue  # the same figure is also a Target record: list it once
             rows.append(
                 TargetRow(u.name, name, et.year, getattr(et, fld), "户", et.source, "enterprise_targets")
             )
@@ -129,6 +132,22 @@ def targets_table(plan: Plan) -> list[TargetRow]:
         for q in m.targets:
             rows.append(TargetRow(root, q.name, q.year, q.value, q.unit, m.source, "measures"))
     return rows
+
+
+def _also_a_target(plan: Plan, unit: str, year: int, source: str, value: float, pattern: str) -> bool:
+    inds = {i.code: i for i in plan.indicators}
+    for t in plan.targets:
+        ind = inds.get(t.indicator)
+        if (t.org_unit, t.target.year, t.source, t.target.value) != (
+            unit,
+            year,
+            source,
+            value,
+        ) or ind is None:
+            continue
+        if any(re.search(pattern, n) for n in (t.label, ind.name, *ind.aliases) if n):
+            return True
+    return False
 
 
 # a tree node: (label, children)

@@ -216,7 +216,7 @@ def _profit_tax_rate(profiles: Sequence[EnterpriseProfile]) -> tuple[np.ndarray,
         _num(profiles, "tax_wan"),
         _num(profiles, "revenue_wan"),
     )
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         derived = np.where(revenue > 0, (profit + tax) / revenue * 100.0, np.nan)
     notes = {
         i: "年销售收入为0，利税率无定义 / revenue is 0: rate undefined"
@@ -264,7 +264,7 @@ def _criterion_3(
 
 def _criterion_4(p: Mapping[str, Any], profiles: Sequence[EnterpriseProfile]) -> list[_Spec]:
     staff, senior = _num(profiles, "rd_staff"), _num(profiles, "rd_staff_senior_or_master")
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         share = np.where(staff > 0, senior / staff * 100.0, np.nan)
     specs = [
         _ge(staff, float(p["min_rd_staff"]), "rd_staff", "研发人员", "人", ("rd_staff",)),
@@ -293,7 +293,7 @@ def _criterion_5(p: Mapping[str, Any], profiles: Sequence[EnterpriseProfile]) ->
         np.nan,
         np.where(at_or_above, float(p["min_rd_share_at_or_above_pct"]), float(p["min_rd_share_below_pct"])),
     )
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         share = np.where(revenue > 0, rd / revenue * 100.0, np.nan)
     spec = _ge(
         share,
@@ -361,6 +361,16 @@ def _scalar(x: Any) -> Any:
     return x
 
 
+def _shown(x: Any) -> str:
+    if isinstance(x, bool):
+        return "是" if x else "否"
+    if isinstance(x, float):
+        return f"{x:g}"
+    if isinstance(x, list):
+        return "、".join(str(v) for v in x)
+    return str(x)
+
+
 def _message(s: _Spec, i: int, verdict: Verdict, missing: tuple[str, ...]) -> str:
     if verdict == "needs_review":
         return f"{s.label}：需人工审核 / needs review"
@@ -369,10 +379,14 @@ def _message(s: _Spec, i: int, verdict: Verdict, missing: tuple[str, ...]) -> st
             return f"{s.label}：{s.notes[i]}"
         return f"{s.label}：缺少 {', '.join(missing)} / missing {', '.join(missing)}"
     figure = _scalar(s.figures[i])
+    if s.op == "is_true":
+        return f"{s.label}：{_shown(figure)}，{VERDICT_ZH[verdict]}"
     threshold = _scalar(s.threshold[i]) if isinstance(s.threshold, np.ndarray) else s.threshold
-    shown = f"{figure:g}" if isinstance(figure, float) else str(figure)
     unit = s.unit or ""
-    return f"{s.label}：{shown}{unit} {s.op} {threshold}{unit}，{VERDICT_ZH[verdict]}"
+    if s.op == "in":
+        return f"{s.label}：{_shown(figure)}（应为 {_shown(threshold)} 之一），{VERDICT_ZH[verdict]}"
+    op = {">=": "≥"}.get(s.op or "", s.op)
+    return f"{s.label}：{_shown(figure)}{unit}（要求 {op} {_shown(threshold)}{unit}），{VERDICT_ZH[verdict]}"
 
 
 def _row_check(n: int, s: _Spec, i: int, profile: EnterpriseProfile) -> Check:
