@@ -106,7 +106,7 @@ def targets(
         ("left", "left", "right", "right", "left", "left"),
         strict=True,
     ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
     for r in rows:
         table.add_row(*(escape(c) for c in r.as_csv_row()))
     Console().print(table)
