@@ -14,16 +14,28 @@ from lanbai.collection.choices import Status
 from lanbai.collection.models import Submission
 from lanbai.plans.models import OrgUnit, OrgUnitLink, PlanVersion
 
-VALUE_COLUMNS = ["org_unit", "period", "form_code", "field", "value", "status"]
+VALUE_COLUMNS = ["org_unit", "period", "form_code", "field", "value", "value_text", "status", "version"]
 
 
 def _number(text) -> float | None:
     if text is None or text == "":
         return None
+    if isinstance(text, bool) or text in ("True", "False"):
+        return 1.0 if text in (True, "True") else 0.0
     try:
         return float(Decimal(str(text)))
     except (InvalidOperation, ValueError):
         return None
+
+
+def _split(value) -> tuple[float | None, str | None]:
+    """A stored value as (number, text): numbers and booleans (1/0) in the first, codes and categories in the second."""
+    number = _number(value)
+    if number is not None:
+        return number, None
+    if value is None or value == "":
+        return None, None
+    return None, str(value)
 
 
 def reported_values_frame(*, preview: bool = False, until_period: str | None = None) -> pd.DataFrame:
@@ -32,28 +44,28 @@ def reported_values_frame(*, preview: bool = False, until_period: str | None = N
     Only the version 省创新办 approved counts.  With ``preview=True`` the current version of
     submitted and zone-approved reports replaces it (the status column says which was used).
     """
-    reports: dict[tuple[str, str, str], tuple[dict, str]] = {}
+    reports: dict[tuple[str, str, str], tuple[dict, str, int]] = {}
     approved = Submission.objects.exclude(approved_version__isnull=True)
     if until_period:
         approved = approved.filter(period__lte=until_period)
-    for unit, period, form, values in approved.values_list(
-        "org_unit__code", "period", "form_code", "approved_version__values"
+    for unit, period, form, values, number in approved.values_list(
+        "org_unit__code", "period", "form_code", "approved_version__values", "approved_version__number"
     ).iterator(chunk_size=2000):
-        reports[(unit, period, form)] = (values or {}, "approved")
+        reports[(unit, period, form)] = (values or {}, "approved", number)
     if preview:
         pending = Submission.objects.filter(status__in=[Status.SUBMITTED, Status.ZONE_APPROVED],
                                             current_version__isnull=False)
         if until_period:
             pending = pending.filter(period__lte=until_period)
-        for unit, period, form, values, status in pending.values_list(
-            "org_unit__code", "period", "form_code", "current_version__values", "status"
+        for unit, period, form, values, status, number in pending.values_list(
+            "org_unit__code", "period", "form_code", "current_version__values", "status", "current_version__number"
         ).iterator(chunk_size=2000):
-            reports[(unit, period, form)] = (values or {}, str(status))
+            reports[(unit, period, form)] = (values or {}, str(status), number)
     rows = [
-        (unit, period, form, field, number, status)
-        for (unit, period, form), (values, status) in reports.items()
+        (unit, period, form, field, *parts, status, number)
+        for (unit, period, form), (values, status, number) in reports.items()
         for field, value in values.items()
-        if (number := _number(value)) is not None
+        if (parts := _split(value)) != (None, None)
     ]
     return pd.DataFrame(rows, columns=VALUE_COLUMNS)
 

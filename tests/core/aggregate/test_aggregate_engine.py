@@ -190,3 +190,36 @@ def test_periods_filter_and_bad_arguments(tree, fset) -> None:
         aggregate(values_frame(rows), tree, fset, basis=("month",))
     with pytest.raises(ValueError, match="tree: missing columns"):
         aggregate(values_frame(rows), tree.drop(columns=["kind"]), fset)
+
+
+def test_overlapping_parent_links_are_refused(tree, fset) -> None:
+    bad = pd.concat(
+        [
+            tree,
+            pd.DataFrame(
+                [
+                    {
+                        "unit": "e1",
+                        "parent": "q",
+                        "valid_from": pd.Timestamp("2018-01-01"),
+                        "valid_to": None,
+                        "kind": "enterprise",
+                    }
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
+    with pytest.raises(ValueError, match="e1 2018Q1: p, q"):
+        aggregate(values_frame(ent("e1", "2018Q1", 1, 1)), bad, fset)
+
+
+def test_unclassified_enterprise_makes_filtered_sums_not_computable(tree, fset) -> None:
+    rows = ent("e1", "2018Q1", 10, 1, "emerging") + ent("e4", "2018Q1", 5, 1, "emerging")
+    rows += [("e2", "2018Q1", "va", 20.0)]  # no category reported
+    res = aggregate(values_frame(rows), tree, fset)
+    unknown = "无法分类: 有企业报送了工业增加值但未填报产业分类"
+    assert ind(res, "p", "2018Q1", "va", "emerging") == (None, unknown)
+    assert ind(res, "lanbai", "2018Q1", "va") == (None, unknown)  # never the under-count 15
+    assert ind(res, "zc", "2018Q1", "va", "emerging") == (5.0, None)  # other branches unaffected
+    assert cell(res.inputs, "lanbai", "2018Q1", "va") == 35  # the unfiltered sum is known

@@ -20,16 +20,21 @@ Policies
 * Status: only ``approved`` counts; ``preview=True`` also counts ``submitted``.  Of the eligible
   versions of one unit's report for one period, the highest ``version`` is used, whole.
 * Attribution: a unit's figures for a period go to the parent valid on the period's last day, so a
-  restructuring re-attributes nothing before it.  An enterprise without a valid parent on that day
+  restructuring re-attributes nothing before it.  Overlapping links (two parents on one day) are
+  refused with ValueError.  An enterprise without a valid parent on that day
   is not counted anywhere (``unattributed`` in :class:`AggregateResult` lists them).
 * Sums: every figure is counted once, at each ancestor of the unit that reports it (the unit's own
   report included).  A sum over no reported figure is NULL (missing), not 0.  In a filtered sum
-  (``sum(f where cond)``) an enterprise that reported ``f`` but fails ``cond`` (or has no value for
-  the condition field) contributes 0.
+  (``sum(f where cond)``) an enterprise that reported ``f`` but fails ``cond`` contributes 0; one
+  whose condition is unknown (it did not report the category / flag the condition reads) makes the
+  filtered sum of every unit above it NaN in ``inputs`` — not computable (``无法分类``), never a
+  silent under-count.
 * Periods: flows are cumulative year to date (Q4 = the year), stocks are values at period end.  The
   ``quarter`` basis derives a single quarter per reporter as YTD(q) − YTD(q−1) of the same year
   for flows (NULL when the reporter lacks Q(q−1)); stocks are the same on both bases.  Aggregates of
   the quarter basis sum the reporters' single quarters.
+* Fields of ``values`` that no input needs are ignored.  The work happens in temporary tables
+  named ``agg_*`` of the connection (one aggregation at a time per connection).
 * Formulas are applied after the sums (ratios recomputed from summed numerator and denominator).
 """
 
@@ -124,6 +129,14 @@ def aggregate(
         )
         for sql in stmts:
             con.execute(sql)
+        overlaps = con.execute(
+            "SELECT unit, period, parents FROM agg_overlaps ORDER BY unit, period LIMIT 5"
+        ).fetchall()
+        if overlaps:
+            shown = "; ".join(f"{u} {p}: {', '.join(map(str, ps))}" for u, p, ps in overlaps)
+            raise ValueError(
+                f"tree: units with more than one parent on a period's last day（同一日期有多个上级）: {shown}"
+            )
         keep = ""
         if periods is not None:
             keep = "WHERE period IN (" + ", ".join(_lit(str(p)) for p in periods) + ")"
@@ -190,7 +203,11 @@ def build_sql(
         col = _q(i.field)
         if i.where is None:
             return f"CAST({col} AS DOUBLE) AS {_q(i.name)}"
-        return f"CAST(CASE WHEN {col} IS NULL THEN NULL WHEN {pred_sql(i.where)} THEN {col} ELSE 0 END AS DOUBLE) AS {_q(i.name)}"
+        cond = pred_sql(i.where)
+        return (
+            f"CAST(CASE WHEN {col} IS NULL THEN NULL WHEN {cond} THEN {col} WHEN NOT {cond} THEN 0 "
+            f"ELSE CAST('NaN' AS DOUBLE) END AS DOUBLE) AS {_q(i.name)}"
+        )
 
     in_cols = [_q(i.name) for i in inputs]
     sums = ", ".join(f"sum({c}) AS {c}" for c in in_cols)
@@ -216,6 +233,10 @@ def build_sql(
             FROM {tree} t JOIN agg_periods p
               ON CAST(t.valid_from AS DATE) <= p.end_date
              AND (t.valid_to IS NULL OR p.end_date <= CAST(t.valid_to AS DATE))""",
+        # a unit with two parents on the same day would be counted twice: refused below
+        """CREATE OR REPLACE TEMP TABLE agg_overlaps AS
+           SELECT unit, period, list(parent ORDER BY parent) AS parents FROM agg_links
+           GROUP BY unit, period HAVING count(*) > 1""",
         """CREATE OR REPLACE TEMP TABLE agg_nodes AS
            SELECT DISTINCT unit, period, pidx, parent FROM agg_links WHERE kind <> 'enterprise'""",
         # reporter rows with their inputs; the single-quarter basis per reporter

@@ -14,7 +14,9 @@ Not computable
 Every formula compiles to two SQL expressions: its value and its *reason*.  The value is NULL and
 the reason says why when an input is missing (``缺少数据: 地区生产总值``; ``（上期）`` /
 ``（上年同期）`` for ``prev`` / ``lag_year``) or a denominator is zero (``分母为零: 常住人口 = 0``).
-When both happen the first in reading order is given.  A value is never replaced by 0.
+When both happen the first in reading order is given.  A value is never replaced by 0.  A filtered
+sum is NaN in the input table (NULL with ``无法分类: …`` as the reason here) when an enterprise
+reported the field but not the field its condition needs: it cannot be put in or out of the sum.
 """
 
 from __future__ import annotations
@@ -406,13 +408,14 @@ def _slug(p: Pred) -> str:
 
 
 def pred_sql(p: Pred) -> str:
-    """The condition as SQL over a row of one enterprise's fields (NULL attributes are false)."""
+    """The condition as SQL over a row of one enterprise's fields, in SQL's three-valued logic: NULL
+    (unknown) where a field it needs is missing and the rest does not decide it."""
     if isinstance(p, PredField):
-        return f"coalesce({_q(p.code)} = 1, false)"
+        return f"({_q(p.code)} = 1)"
     if isinstance(p, PredCompare):
         if p.op == "in":
-            return f"coalesce({_q(p.code)} IN ({', '.join(_lit(v) for v in p.values)}), false)"
-        return f"coalesce({_q(p.code)} {'=' if p.op == '==' else '<>'} {_lit(p.values[0])}, false)"
+            return f"({_q(p.code)} IN ({', '.join(_lit(v) for v in p.values)}))"
+        return f"({_q(p.code)} {'=' if p.op == '==' else '<>'} {_lit(p.values[0])})"
     if isinstance(p, PredNot):
         return f"(NOT {pred_sql(p.operand)})"
     assert isinstance(p, PredBool)
@@ -475,7 +478,20 @@ class _Compiler:
             )
             col = column(shift, spec.name)
             when = f"（{SHIFT_NAMES.get(shift, f'前{shift}个季度')}）" if shift else ""
-            return col, f"CASE WHEN {col} IS NULL THEN {_lit('缺少数据: ' + spec.label + when)} END"
+            missing = f"CASE WHEN {col} IS NULL THEN {_lit('缺少数据: ' + spec.label + when)}"
+            if spec.where is None:
+                return col, missing + " END"
+            # NaN marks a filtered sum with an enterprise the condition cannot classify (see pred_sql)
+            names = "、".join(
+                self.out.fields[n.code].label
+                for n in walk(spec.where)
+                if isinstance(n, PredField | PredCompare)
+            )
+            unknown = _lit(f"无法分类: 有企业报送了{self.out.fields[spec.field].label}但未填报{names}{when}")
+            return (
+                f"(CASE WHEN isnan({col}) THEN NULL ELSE {col} END)",
+                f"{missing} WHEN isnan({col}) THEN {unknown} END",
+            )
         if isinstance(node, IndRef):
             key = node.code if node.category == "total" else f"{node.code}.{node.category}"
             return self.compile(self.asts[key], self.formulas[key].expr, shift)
