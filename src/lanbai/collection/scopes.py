@@ -35,7 +35,11 @@ def roles_of(user) -> list[tuple[str, int | None]]:
 
 
 def is_province(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.scopes.filter(role=Role.PROVINCE).exists()))
+    return bool(
+        user
+        and user.is_authenticated
+        and (user.is_superuser or user.scopes.filter(role=Role.PROVINCE).exists())
+    )
 
 
 def unit_ids_for(user, *roles: str) -> set[int] | None:

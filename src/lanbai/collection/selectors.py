@@ -41,7 +41,9 @@ def review_queue(*, user) -> QuerySet[Submission]:
     if scopes.is_province(user):
         return Submission.objects.filter(status=Status.ZONE_APPROVED).select_related("org_unit")
     ids = scopes.unit_ids_for(user, "zone_reviewer")
-    return Submission.objects.filter(status=Status.SUBMITTED, org_unit_id__in=ids or set()).select_related("org_unit")
+    return Submission.objects.filter(status=Status.SUBMITTED, org_unit_id__in=ids or set()).select_related(
+        "org_unit"
+    )
 
 
 def audit_for(submission: Submission) -> QuerySet[AuditEvent]:
@@ -87,11 +89,54 @@ def completeness(*, zone: OrgUnit, form_code: str, period: str, level: str = "en
     from django.utils import timezone
 
     deadline = timezone.make_aware(deadline)
-    subs = Submission.objects.filter(form_code=form_code, period=period, org_unit_id__in=expected).exclude(
-        status=Status.DRAFT).exclude(submitted_at__isnull=True)
+    subs = (
+        Submission.objects.filter(form_code=form_code, period=period, org_unit_id__in=expected)
+        .exclude(status=Status.DRAFT)
+        .exclude(submitted_at__isnull=True)
+    )
     received = on_time = 0
     for submitted_at in subs.values_list("submitted_at", flat=True):
         received += 1
         on_time += submitted_at < deadline
-    return Completeness(zone=zone, form_code=form_code, period=period, expected=len(expected), received=received,
-                        on_time=on_time, late=received - on_time, missing=len(expected) - received)
+    return Completeness(
+        zone=zone,
+        form_code=form_code,
+        period=period,
+        expected=len(expected),
+        received=received,
+        on_time=on_time,
+        late=received - on_time,
+        missing=len(expected) - received,
+    )
+
+
+def completeness_table(*, user, period: str, form_code: str) -> list[dict]:
+    """Completeness of every zone the user may read (enterprise forms: the zone's enterprises; zone forms:
+    the zone itself), as rows with 报送率 and 及时率 in %."""
+    from lanbai.core.collection import default_forms_dir, load_forms
+
+    form = load_forms(default_forms_dir()).get(form_code)
+    level = form.level if form is not None else "enterprise"
+    zones = OrgUnit.objects.filter(kind="zone").order_by("-plan_id", "order", "code")
+    seen, rows = set(), []
+    for zone in zones:
+        if zone.code in seen or not scopes.can_read(user, zone):
+            continue
+        seen.add(zone.code)
+        c = completeness(zone=zone, form_code=form_code, period=period, level=level)
+        rows.append(
+            {
+                "zone": zone.code,
+                "zone_name": zone.name,
+                "form_code": form_code,
+                "period": period,
+                "expected": c.expected,
+                "received": c.received,
+                "on_time": c.on_time,
+                "late": c.late,
+                "missing": c.missing,
+                "reporting_rate": round(c.reporting_rate, 1),
+                "timeliness_rate": round(c.timeliness_rate, 1),
+            }
+        )
+    return rows

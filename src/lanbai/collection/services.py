@@ -20,7 +20,7 @@ from lanbai.plans.models import OrgUnit
 
 from . import scopes
 from .choices import Status
-from .models import AuditEvent, LockException, Submission, SubmissionVersion, Upload
+from .models import AuditEvent, Enterprise, LockException, Submission, SubmissionVersion, Upload
 
 LOCK_DAYS_DEFAULT = 45  # a period locks this many days after it ends (settings.LANBAI_PERIOD_LOCK_DAYS)
 
@@ -51,10 +51,25 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _audit(user, action: str, submission: Submission | None, *, field: str = "", old: Any = "", new: Any = "",
-           reason: str = "") -> None:
-    AuditEvent.objects.create(user=user if user and user.is_authenticated else None, action=action,
-                              submission=submission, field=field, old=_fmt(old), new=_fmt(new), reason=reason)
+def _audit(
+    user,
+    action: str,
+    submission: Submission | None,
+    *,
+    field: str = "",
+    old: Any = "",
+    new: Any = "",
+    reason: str = "",
+) -> None:
+    AuditEvent.objects.create(
+        user=user if user and user.is_authenticated else None,
+        action=action,
+        submission=submission,
+        field=field,
+        old=_fmt(old),
+        new=_fmt(new),
+        reason=reason,
+    )
 
 
 def _check_lock_version(submission: Submission, expected: int | None) -> None:
@@ -67,10 +82,19 @@ def _check_lock_version(submission: Submission, expected: int | None) -> None:
 
 
 @transaction.atomic
-def submission_save_version(*, user, form_code: str, unit: OrgUnit, period: str, values: dict[str, Any],
-                            upload: Upload | None = None, expected_lock_version: int | None = None,
-                            reason: str = "", simulated: bool = False, now: dt.datetime | None = None
-                            ) -> tuple[Submission, SubmissionVersion | None]:
+def submission_save_version(
+    *,
+    user,
+    form_code: str,
+    unit: OrgUnit,
+    period: str,
+    values: dict[str, Any],
+    upload: Upload | None = None,
+    expected_lock_version: int | None = None,
+    reason: str = "",
+    simulated: bool = False,
+    now: dt.datetime | None = None,
+) -> tuple[Submission, SubmissionVersion | None]:
     """Store validated values as a new version of the (form, unit, period) report.
 
     Returns the submission and the new version (None when the values equal the current version:
@@ -79,28 +103,44 @@ def submission_save_version(*, user, form_code: str, unit: OrgUnit, period: str,
     if not scopes.can_report(user, unit):
         raise PermissionDeniedError(f"无权为 {unit.name} 填报 / not allowed to report for {unit.name}")
     if period_is_locked(period, unit, now=now):
-        raise ApplicationError(f"报告期 {period} 已锁定 / period {period} is locked",
-                               extra={"locked_at": period_lock_time(period).isoformat()})
+        raise ApplicationError(
+            f"报告期 {period} 已锁定 / period {period} is locked",
+            extra={"locked_at": period_lock_time(period).isoformat()},
+        )
     submission, created = Submission.objects.select_for_update().get_or_create(
-        form_code=form_code, org_unit=unit, period=period, defaults={"is_simulated": simulated})
+        form_code=form_code, org_unit=unit, period=period, defaults={"is_simulated": simulated}
+    )
     if not created:
         _check_lock_version(submission, expected_lock_version)
         if submission.status not in (Status.DRAFT, Status.RETURNED):
             raise ApplicationError(
                 f"报表状态为「{submission.get_status_display()}」，不能修改 / a {submission.status} report cannot be changed",
-                extra={"status": submission.status})
+                extra={"status": submission.status},
+            )
     old = submission.current_version.values if submission.current_version_id else {}
     new = {k: _fmt(v) if v is not None else None for k, v in values.items()}
     if old == new and not created:
         return submission, None
     number = (submission.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    version = SubmissionVersion.objects.create(submission=submission, number=number, upload=upload, values=new,
-                                               created_by=user if user and user.is_authenticated else None,
-                                               note=reason)
+    version = SubmissionVersion.objects.create(
+        submission=submission,
+        number=number,
+        upload=upload,
+        values=new,
+        created_by=user if user and user.is_authenticated else None,
+        note=reason,
+    )
     for key in sorted(set(old) | set(new)):
         if old.get(key) != new.get(key):
-            _audit(user, "value_change", submission, field=key, old=old.get(key), new=new.get(key),
-                   reason=reason or (f"上传 {upload.filename}" if upload else "填报"))
+            _audit(
+                user,
+                "value_change",
+                submission,
+                field=key,
+                old=old.get(key),
+                new=new.get(key),
+                reason=reason or (f"上传 {upload.filename}" if upload else "填报"),
+            )
     submission.current_version = version
     submission.lock_version += 1
     submission.status = Status.DRAFT if submission.status != Status.RETURNED else Status.RETURNED
@@ -113,7 +153,8 @@ def _transition(submission: Submission, *, to: str, allowed_from: tuple[str, ...
         raise ApplicationError(
             f"不能从「{submission.get_status_display()}」变为「{Status(to).label}」/ "
             f"cannot go from {submission.status} to {to}",
-            extra={"status": submission.status})
+            extra={"status": submission.status},
+        )
     previous = submission.status
     submission.status = to
     submission.lock_version += 1
@@ -121,8 +162,9 @@ def _transition(submission: Submission, *, to: str, allowed_from: tuple[str, ...
 
 
 @transaction.atomic
-def submission_submit(*, user, submission: Submission, expected_lock_version: int | None = None,
-                      now: dt.datetime | None = None) -> Submission:
+def submission_submit(
+    *, user, submission: Submission, expected_lock_version: int | None = None, now: dt.datetime | None = None
+) -> Submission:
     """上报: a draft or returned report goes to the zone reviewer."""
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if not scopes.can_report(user, submission.org_unit):
@@ -140,8 +182,9 @@ def submission_submit(*, user, submission: Submission, expected_lock_version: in
 
 
 @transaction.atomic
-def submission_review(*, user, submission: Submission, approve: bool, reason: str = "",
-                      expected_lock_version: int | None = None) -> Submission:
+def submission_review(
+    *, user, submission: Submission, approve: bool, reason: str = "", expected_lock_version: int | None = None
+) -> Submission:
     """审核 by the zone reviewer: approve (→ 园区已审核) or return with a reason (→ 已退回)."""
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if not scopes.can_review(user, submission.org_unit):
@@ -152,18 +195,33 @@ def submission_review(*, user, submission: Submission, approve: bool, reason: st
     else:
         if not reason.strip():
             raise ApplicationError("退回必须说明原因 / a return needs a reason")
-        previous = _transition(submission, to=Status.RETURNED, allowed_from=(Status.SUBMITTED, Status.ZONE_APPROVED))
+        previous = _transition(
+            submission, to=Status.RETURNED, allowed_from=(Status.SUBMITTED, Status.ZONE_APPROVED)
+        )
         submission.return_reason = reason
     submission.save()
-    _audit(user, "review_approve" if approve else "review_return", submission, field="status", old=previous,
-           new=submission.status, reason=reason)
+    _audit(
+        user,
+        "review_approve" if approve else "review_return",
+        submission,
+        field="status",
+        old=previous,
+        new=submission.status,
+        reason=reason,
+    )
     return submission
 
 
 @transaction.atomic
-def submission_final_approve(*, user, submission: Submission, approve: bool = True, reason: str = "",
-                             expected_lock_version: int | None = None, now: dt.datetime | None = None
-                             ) -> Submission:
+def submission_final_approve(
+    *,
+    user,
+    submission: Submission,
+    approve: bool = True,
+    reason: str = "",
+    expected_lock_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Submission:
     """Final approval by 省创新办 (→ 已审核); or a return with a reason."""
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if not scopes.is_province(user):
@@ -176,20 +234,165 @@ def submission_final_approve(*, user, submission: Submission, approve: bool = Tr
     else:
         if not reason.strip():
             raise ApplicationError("退回必须说明原因 / a return needs a reason")
-        previous = _transition(submission, to=Status.RETURNED, allowed_from=(Status.ZONE_APPROVED, Status.APPROVED))
+        previous = _transition(
+            submission, to=Status.RETURNED, allowed_from=(Status.ZONE_APPROVED, Status.APPROVED)
+        )
         submission.return_reason = reason
     submission.save()
-    _audit(user, "final_approve" if approve else "final_return", submission, field="status", old=previous,
-           new=submission.status, reason=reason)
+    _audit(
+        user,
+        "final_approve" if approve else "final_return",
+        submission,
+        field="status",
+        old=previous,
+        new=submission.status,
+        reason=reason,
+    )
     return submission
 
 
 @transaction.atomic
-def lock_exception_grant(*, user, unit: OrgUnit, period: str, until: dt.datetime, reason: str) -> LockException:
+def lock_exception_grant(
+    *, user, unit: OrgUnit, period: str, until: dt.datetime, reason: str
+) -> LockException:
     """省创新办 lets a unit report into a locked period until ``until``."""
     if not scopes.is_province(user):
-        raise PermissionDeniedError("只有省创新办可以批准逾期填报 / only the provincial office grants exceptions")
+        raise PermissionDeniedError(
+            "只有省创新办可以批准逾期填报 / only the provincial office grants exceptions"
+        )
     Quarter.parse(period)
-    exc = LockException.objects.create(org_unit=unit, period=period, until=until, granted_by=user, reason=reason)
+    exc = LockException.objects.create(
+        org_unit=unit, period=period, until=until, granted_by=user, reason=reason
+    )
     _audit(user, "lock_exception", None, field=f"{unit.code}:{period}", new=until.isoformat(), reason=reason)
     return exc
+
+
+@transaction.atomic
+def submissions_submit_bulk(*, user, ids: list[int], now: dt.datetime | None = None) -> int:
+    """上报 many draft/returned reports at once (an imported enterprise file); returns how many.
+
+    Same rules as :func:`submission_submit`: every report must be in the user's scope and have data.
+    """
+    subs = list(
+        Submission.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("org_unit")
+    )
+    allowed = scopes.unit_ids_for(user, "zone_reporter")
+    for s in subs:
+        if not ((allowed is None or s.org_unit_id in allowed) or scopes.can_report(user, s.org_unit)):
+            raise PermissionDeniedError(
+                f"无权上报 {s.org_unit.name} 的报表 / not allowed to submit for {s.org_unit.name}"
+            )
+        if s.current_version_id is None:
+            raise ApplicationError("报表没有数据，不能上报 / an empty report cannot be submitted")
+        if s.status not in (Status.DRAFT, Status.RETURNED):
+            raise ApplicationError(f"{s} 不能上报 / cannot be submitted", extra={"status": s.status})
+    when = now or timezone.now()
+    actor = user if user and user.is_authenticated else None
+    events = [
+        AuditEvent(
+            user=actor, action="submit", submission=s, field="status", old=s.status, new=Status.SUBMITTED
+        )
+        for s in subs
+    ]
+    for s in subs:
+        s.status, s.submitted_at, s.submitted_by, s.return_reason = Status.SUBMITTED, when, actor, ""
+        s.lock_version += 1
+    Submission.objects.bulk_update(
+        subs, ["status", "submitted_at", "submitted_by", "return_reason", "lock_version"], batch_size=1000
+    )
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    return len(subs)
+
+
+@transaction.atomic
+def submissions_approve_bulk(*, user, ids: list[int], final: bool, now: dt.datetime | None = None) -> int:
+    """Approve many reports at once: the zone review (已提交 → 园区已审核) or, with ``final=True``,
+    the final approval by 省创新办 (园区已审核 → 已审核).  All or nothing."""
+    subs = list(
+        Submission.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("org_unit")
+    )
+    if final and not scopes.is_province(user):
+        raise PermissionDeniedError("只有省创新办可以终审 / only the provincial office gives final approval")
+    allowed = None if final else scopes.unit_ids_for(user, "zone_reviewer")
+    source, target = (
+        (Status.ZONE_APPROVED, Status.APPROVED) if final else (Status.SUBMITTED, Status.ZONE_APPROVED)
+    )
+    for s in subs:
+        if allowed is not None and s.org_unit_id not in allowed:
+            raise PermissionDeniedError(
+                f"无权审核 {s.org_unit.name} 的报表 / not allowed to review {s.org_unit.name}"
+            )
+        if s.status != source:
+            raise ApplicationError(f"{s} 不能审核 / cannot be approved", extra={"status": s.status})
+    actor = user if user and user.is_authenticated else None
+    events = [
+        AuditEvent(
+            user=actor,
+            action="final_approve" if final else "review_approve",
+            submission=s,
+            field="status",
+            old=s.status,
+            new=target,
+        )
+        for s in subs
+    ]
+    for s in subs:
+        s.status = target
+        s.lock_version += 1
+        if final:
+            s.approved_at, s.approved_version_id = now or timezone.now(), s.current_version_id
+    Submission.objects.bulk_update(
+        subs, ["status", "lock_version", "approved_at", "approved_version"], batch_size=1000
+    )
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    return len(subs)
+
+
+@transaction.atomic
+def enterprise_register(
+    *,
+    user,
+    zone: OrgUnit,
+    credit_code: str,
+    name: str,
+    industry: str = "",
+    category: str = "",
+    registered_on: dt.date | None = None,
+    simulated: bool = False,
+) -> Enterprise:
+    """Register an enterprise in a zone: an org unit of kind enterprise linked below the zone."""
+    from lanbai.core.collection import is_valid_credit_code
+    from lanbai.plans.models import OrgUnitLink
+
+    if not scopes.can_report(user, zone):
+        raise PermissionDeniedError(f"无权为 {zone.name} 登记企业 / not allowed to register for {zone.name}")
+    if not is_valid_credit_code(credit_code):
+        raise ApplicationError(
+            f"统一社会信用代码无效：{credit_code} / invalid credit code", extra={"field": "credit_code"}
+        )
+    if Enterprise.objects.filter(credit_code=credit_code).exists():
+        raise ConflictError(f"企业已登记：{credit_code} / already registered")
+    start = registered_on or dt.date(zone.plan.start_year, 1, 1)
+    unit = OrgUnit.objects.create(
+        plan=zone.plan,
+        code=f"ent-{credit_code}",
+        name=name,
+        kind="enterprise",
+        valid_from=start,
+        source="企业登记",
+        order=100000,
+    )
+    OrgUnitLink.objects.create(unit=unit, parent=zone, valid_from=start)
+    ent = Enterprise.objects.create(
+        credit_code=credit_code,
+        name=name,
+        org_unit=unit,
+        zone=zone,
+        industry=industry,
+        category=category,
+        registered_on=registered_on,
+        is_simulated=simulated,
+    )
+    _audit(user, "enterprise_register", None, field=credit_code, new=name)
+    return ent

@@ -30,35 +30,59 @@ def zone(code="lzxq"):
 
 
 def save(user, values, **kw):
-    return services.submission_save_version(user=user, form_code="Q1", unit=zone(), period="2018Q2",
-                                            values=values, now=NOW, **kw)
+    return services.submission_save_version(
+        user=user, form_code="Q1", unit=zone(), period="2018Q2", values=values, now=NOW, **kw
+    )
 
 
 def test_full_cycle_draft_submit_return_resubmit_approve(people):
     sub, v1 = save(people["reporter"], {"grp": 120.5})
     assert sub.status == "draft" and v1.number == 1
     services.submission_submit(user=people["reporter"], submission=sub, now=NOW)
-    returned = services.submission_review(user=people["reviewer"], submission=sub, approve=False,
-                                          reason="地区生产总值与统计局数据不符")
+    returned = services.submission_review(
+        user=people["reviewer"], submission=sub, approve=False, reason="地区生产总值与统计局数据不符"
+    )
     assert returned.status == "returned" and "不符" in returned.return_reason
     sub2, v2 = save(people["reporter"], {"grp": 118.0}, reason="按统计局数据更正")
     assert v2.number == 2
-    assert SubmissionVersion.objects.get(submission=sub, number=1).values == {"grp": "120.5"}  # old stays readable
+    assert SubmissionVersion.objects.get(submission=sub, number=1).values == {
+        "grp": "120.5"
+    }  # old stays readable
     services.submission_submit(user=people["reporter"], submission=sub2, now=NOW)
     services.submission_review(user=people["reviewer"], submission=sub2, approve=True)
     final = services.submission_final_approve(user=people["province"], submission=sub2, now=NOW)
     assert final.status == "approved" and final.current_version.values == {"grp": "118"}
     assert final.approved_version_id == v2.id
     change = AuditEvent.objects.get(action="value_change", old="120.5")
-    assert (change.field, change.new, change.user.username, change.reason) == ("grp", "118", "xq_fill", "按统计局数据更正")
-    assert list(AuditEvent.objects.filter(submission=sub).order_by("id").values_list("action", flat=True)) == [
-        "value_change", "submit", "review_return", "value_change", "submit", "review_approve", "final_approve"]
+    assert (change.field, change.new, change.user.username, change.reason) == (
+        "grp",
+        "118",
+        "xq_fill",
+        "按统计局数据更正",
+    )
+    assert list(
+        AuditEvent.objects.filter(submission=sub).order_by("id").values_list("action", flat=True)
+    ) == [
+        "value_change",
+        "submit",
+        "review_return",
+        "value_change",
+        "submit",
+        "review_approve",
+        "final_approve",
+    ]
 
 
 def test_reporter_of_another_zone_is_refused_and_nothing_changes(people):
     with pytest.raises(PermissionDeniedError):
-        services.submission_save_version(user=people["other_reporter"], form_code="Q1", unit=zone("lzxq"),
-                                         period="2018Q2", values={"grp": 1}, now=NOW)
+        services.submission_save_version(
+            user=people["other_reporter"],
+            form_code="Q1",
+            unit=zone("lzxq"),
+            period="2018Q2",
+            values={"grp": 1},
+            now=NOW,
+        )
     assert Submission.objects.count() == 0 and AuditEvent.objects.count() == 0
 
 
@@ -103,14 +127,26 @@ def test_period_locks_after_the_configured_days_unless_an_exception_is_granted(p
     settings.LANBAI_PERIOD_LOCK_DAYS = 30
     late = timezone.make_aware(dt.datetime(2018, 8, 5))  # 2018Q2 ended 30 June; locks after 30 July
     with pytest.raises(ApplicationError) as exc:
-        services.submission_save_version(user=people["reporter"], form_code="Q1", unit=zone(), period="2018Q2",
-                                         values={"grp": 1}, now=late)
+        services.submission_save_version(
+            user=people["reporter"], form_code="Q1", unit=zone(), period="2018Q2", values={"grp": 1}, now=late
+        )
     assert "已锁定" in exc.value.message
     with pytest.raises(PermissionDeniedError):
-        services.lock_exception_grant(user=people["reporter"], unit=zone(), period="2018Q2",
-                                      until=late + dt.timedelta(days=3), reason="补报")
-    services.lock_exception_grant(user=people["province"], unit=zone(), period="2018Q2",
-                                  until=timezone.now() + dt.timedelta(days=3650), reason="系统故障补报")
-    sub, v = services.submission_save_version(user=people["reporter"], form_code="Q1", unit=zone(),
-                                              period="2018Q2", values={"grp": 1}, now=late)
+        services.lock_exception_grant(
+            user=people["reporter"],
+            unit=zone(),
+            period="2018Q2",
+            until=late + dt.timedelta(days=3),
+            reason="补报",
+        )
+    services.lock_exception_grant(
+        user=people["province"],
+        unit=zone(),
+        period="2018Q2",
+        until=timezone.now() + dt.timedelta(days=3650),
+        reason="系统故障补报",
+    )
+    sub, v = services.submission_save_version(
+        user=people["reporter"], form_code="Q1", unit=zone(), period="2018Q2", values={"grp": 1}, now=late
+    )
     assert v.number == 1

@@ -8,4 +8,12 @@ from .reporting import SubmissionVersion as SubmissionVersion
 from .reporting import Upload as Upload
 from .reporting import UserScope as UserScope
 
-__all__ = ["AuditEvent", "Enterprise", "LockException", "Submission", "SubmissionVersion", "Upload", "UserScope"]
+__all__ = [
+    "AuditEvent",
+    "Enterprise",
+    "LockException",
+    "Submission",
+    "SubmissionVersion",
+    "Upload",
+    "UserScope",
+]

@@ -38,8 +38,14 @@ class UserScope(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scopes")
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
-    org_unit = models.ForeignKey("plans.OrgUnit", on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="+", help_text=_("园区、市或企业；省创新办为空"))
+    org_unit = models.ForeignKey(
+        "plans.OrgUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("园区、市或企业；省创新办为空"),
+    )
 
     class Meta:
         ordering = ["user", "role"]
@@ -59,11 +65,13 @@ class Upload(models.Model):
     content = models.BinaryField(_("原始内容"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     size = models.PositiveBigIntegerField(_("字节数"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="uploads")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="uploads"
+    )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    outcome = models.CharField(_("结果"), max_length=12, choices=UploadOutcome.choices,
-                               default=UploadOutcome.RECEIVED)
+    outcome = models.CharField(
+        _("结果"), max_length=12, choices=UploadOutcome.choices, default=UploadOutcome.RECEIVED
+    )
     form_code = models.CharField(_("表号"), max_length=40, blank=True)
     period = models.CharField(_("报告期"), max_length=8, blank=True)
     problems = models.JSONField(_("问题清单"), default=list, blank=True)
@@ -85,15 +93,22 @@ class Submission(TimeStampedModel):
     org_unit = models.ForeignKey("plans.OrgUnit", on_delete=models.PROTECT, related_name="submissions")
     period = models.CharField(_("报告期"), max_length=8)  # 2018Q2
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT)
-    current_version = models.ForeignKey("collection.SubmissionVersion", on_delete=models.PROTECT, null=True,
-                                        blank=True, related_name="+")
-    approved_version = models.ForeignKey("collection.SubmissionVersion", on_delete=models.PROTECT, null=True,
-                                         blank=True, related_name="+",
-                                         help_text=_("the version that 省创新办 approved last; monitoring reads it"))
+    current_version = models.ForeignKey(
+        "collection.SubmissionVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_version = models.ForeignKey(
+        "collection.SubmissionVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("the version that 省创新办 approved last; monitoring reads it"),
+    )
     lock_version = models.PositiveIntegerField(_("版本号（并发控制）"), default=0)
     submitted_at = models.DateTimeField(_("上报时间"), null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     approved_at = models.DateTimeField(_("审核通过时间"), null=True, blank=True)
     return_reason = models.TextField(_("退回原因"), blank=True)
     is_simulated = models.BooleanField(_("模拟数据"), default=False)
@@ -103,7 +118,9 @@ class Submission(TimeStampedModel):
         verbose_name = _("报表")
         verbose_name_plural = _("报表")
         constraints = [
-            models.UniqueConstraint(fields=["form_code", "org_unit", "period"], name="submission_unique_unit_period")
+            models.UniqueConstraint(
+                fields=["form_code", "org_unit", "period"], name="submission_unique_unit_period"
+            )
         ]
         indexes = [models.Index(fields=["period", "status"])]
 
@@ -116,10 +133,13 @@ class SubmissionVersion(models.Model):
 
     submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("版本"))
-    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, null=True, blank=True, related_name="versions")
+    upload = models.ForeignKey(
+        Upload, on_delete=models.PROTECT, null=True, blank=True, related_name="versions"
+    )
     values = models.JSONField(_("填报数值"))  # field code -> value (numbers as strings of decimals)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     note = models.TextField(_("说明"), blank=True)
 
@@ -137,11 +157,13 @@ class AuditEvent(models.Model):
     """Who changed what, when, from what to what, and why."""
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     action = models.CharField(_("操作"), max_length=40)
-    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="audit_events")
+    submission = models.ForeignKey(
+        Submission, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
+    )
     field = models.CharField(_("字段"), max_length=60, blank=True)
     old = models.TextField(_("原值"), blank=True)
     new = models.TextField(_("新值"), blank=True)

@@ -1,0 +1,149 @@
+"""Benchmark: import an enterprise quarterly file (10,000 and 100,000 rows) into PostgreSQL.
+
+Read + validate + store through the real path (:func:`lanbai.collection.importing.import_bytes`),
+side by side with python-calamine reading the same file alone.  Creates and drops its own scratch
+database (``lanbai_bench``) on the server of ``DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432/test).
+
+    .venv/bin/python bench/import_enterprise.py [--sizes 10000 100000]
+
+The last line is ``ratio: import_enterprise VALUE goal<=3`` (VALUE for the largest size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import resource
+import sys
+import time
+from urllib.parse import urlparse, urlunparse
+
+SCRATCH = "lanbai_bench"
+
+
+def _admin_conn(url: str):
+    import psycopg
+
+    p = urlparse(url)
+    return psycopg.connect(
+        host=p.hostname,
+        port=p.port or 5432,
+        user=p.username,
+        password=p.password,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--keep", action="store_true", help="keep the scratch database")
+    args = ap.parse_args()
+    base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+    with _admin_conn(base) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{SCRATCH}"')
+    os.environ["DATABASE_URL"] = urlunparse(urlparse(base)._replace(path=f"/{SCRATCH}"))
+    os.environ["LANBAI_PERIOD_LOCK_DAYS"] = "1000000"  # the bench period must stay open
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lanbai.config.settings")
+    try:
+        return run(args.sizes)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            with _admin_conn(base) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{SCRATCH}" WITH (FORCE)')
+
+
+def _register(codes: list[str], zone) -> None:
+    """Register the file's enterprises in the zone (setup, not timed)."""
+    from lanbai.collection.models import Enterprise
+    from lanbai.plans.models import OrgUnit, OrgUnitLink
+
+    start = dt.date(2015, 1, 1)
+    units = OrgUnit.objects.bulk_create(
+        [
+            OrgUnit(
+                plan=zone.plan,
+                code=f"ent-{c}",
+                name=f"企业{c[-6:]}",
+                kind="enterprise",
+                valid_from=start,
+                source="bench",
+            )
+            for c in codes
+        ],
+        batch_size=5000,
+    )
+    OrgUnitLink.objects.bulk_create(
+        [OrgUnitLink(unit=u, parent=zone, valid_from=start) for u in units], batch_size=5000
+    )
+    Enterprise.objects.bulk_create(
+        [
+            Enterprise(credit_code=c, name=u.name, org_unit=u, zone=zone)
+            for c, u in zip(codes, units, strict=True)
+        ],
+        batch_size=5000,
+    )
+
+
+def run(sizes: list[int]) -> int:
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from python_calamine import CalamineWorkbook
+
+    from lanbai.collection.importing import form_by_code, import_bytes
+    from lanbai.collection.models import SubmissionVersion
+    from lanbai.core.collection.synthetic import enterprise_columns, fast_workbook
+    from lanbai.plans.models import OrgUnit
+    from lanbai.plans.services import plan_load_into_db
+
+    call_command("migrate", verbosity=0)
+    plan_load_into_db()
+    zone = OrgUnit.objects.get(code="lzxq")
+    user = get_user_model().objects.create_superuser("bench", password="bench")  # noqa: S106
+    form = form_by_code("兰白统Q2表")
+    print(f"{'rows':>8} {'calamine s':>11} {'import s':>9} {'ratio':>6} {'stored':>8} {'peak RSS MiB':>13}")
+    ratio = float("nan")
+    for k, n in enumerate(sizes):
+        cols = enterprise_columns(form, n, seed=100 + k)
+        _register(cols["credit_code"], zone)
+        data = fast_workbook(form, cols, period="2018Q2", unit_code=zone.code, unit_name=zone.name)
+        del cols
+        t0 = time.perf_counter()
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        grid = wb.get_sheet_by_name(form.code).to_python(skip_empty_area=False)
+        t_cal = time.perf_counter() - t0
+        del grid, wb
+        t0 = time.perf_counter()
+        res = import_bytes(
+            user=user,
+            filename=f"bench-{n}.xlsx",
+            content=data,
+            expected_form=form.code,
+            expected_period="2018Q2",
+            expected_unit=zone.code,
+        )
+        t_imp = time.perf_counter() - t0
+        if not res.accepted:
+            print(f"refused: {res.message}; {[p.message_en for p in res.problems[:3]]}", file=sys.stderr)
+            return 1
+        stored = SubmissionVersion.objects.filter(upload=res.upload).count()
+        assert stored == n, (stored, n)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        ratio = t_imp / t_cal
+        print(f"{n:>8} {t_cal:>11.2f} {t_imp:>9.2f} {ratio:>6.2f} {stored:>8} {peak:>13.0f}")
+    print(f"ratio: import_enterprise {ratio:.2f} goal<=3")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

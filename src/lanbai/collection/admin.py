@@ -1,0 +1,65 @@
+"""Read-mostly admin of the collection app (writes go through services and the pages)."""
+
+from django.contrib import admin
+
+from .models import AuditEvent, Enterprise, LockException, Submission, SubmissionVersion, Upload, UserScope
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ["credit_code", "name", "zone", "is_simulated"]
+    list_filter = ["zone", "is_simulated"]
+    search_fields = ["credit_code", "name"]
+
+
+@admin.register(UserScope)
+class UserScopeAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "org_unit"]
+    list_filter = ["role"]
+
+
+@admin.register(Upload)
+class UploadAdmin(admin.ModelAdmin):
+    list_display = ["filename", "channel", "outcome", "uploaded_by", "uploaded_at", "size"]
+    list_filter = ["outcome", "channel"]
+    exclude = ["content"]
+    readonly_fields = [
+        "filename",
+        "channel",
+        "sha256",
+        "size",
+        "uploaded_by",
+        "outcome",
+        "form_code",
+        "period",
+        "problems",
+        "message",
+    ]
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ["form_code", "org_unit", "period", "status", "lock_version", "is_simulated"]
+    list_filter = ["status", "form_code", "period"]
+
+
+@admin.register(SubmissionVersion)
+class SubmissionVersionAdmin(admin.ModelAdmin):
+    list_display = ["submission", "number", "created_by", "created_at"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "submission", "field", "old", "new"]
+    list_filter = ["action"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LockException)
+class LockExceptionAdmin(admin.ModelAdmin):
+    list_display = ["org_unit", "period", "until", "granted_by"]

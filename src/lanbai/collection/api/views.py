@@ -1,0 +1,210 @@
+"""REST API of statistical direct reporting (HackSoft style: one APIView per action, services do the work).
+
+A forbidden write is 403 and changes nothing; an object outside the user's scope is 404; a stale
+``lock_version`` (body field or ``If-Match`` header) is 409.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import importing, selectors, services
+from ..models import Submission
+from .serializers import AuditOutputSerializer, SubmissionOutputSerializer, VersionOutputSerializer
+
+
+def _lock_version(request, data) -> int | None:
+    """The lock_version the client saw: body field, else the If-Match header (a bare or quoted integer)."""
+    if data.get("lock_version") is not None:
+        return data["lock_version"]
+    header = request.headers.get("If-Match", "").strip().strip("W/").strip('"')
+    return int(header) if header.isdigit() else None
+
+
+def _scoped_submission(request, pk: int) -> Submission:
+    """A submission the user may read, else 404 (its existence is not revealed)."""
+    return get_object_or_404(selectors.submission_list(user=request.user), pk=pk)
+
+
+def _import_response(res: importing.ImportResult) -> Response:
+    body = {
+        "upload": res.upload.pk,
+        "outcome": res.outcome,
+        "message": res.message,
+        "form_code": res.form_code,
+        "period": res.period,
+        "unit": res.unit.code if res.unit else None,
+        "rows": res.rows,
+        "submissions": res.submissions,
+        "unchanged": res.unchanged,
+        "problems": [p.to_dict() for p in res.problems],
+    }
+    return Response(body, status=status.HTTP_201_CREATED if res.accepted else status.HTTP_400_BAD_REQUEST)
+
+
+class ReportSubmitJsonApi(APIView):
+    """POST a report as JSON records: the same validation engine and import path as a file."""
+
+    class InputSerializer(serializers.Serializer):
+        form_code = serializers.CharField()
+        period = serializers.RegexField(r"^\d{4}Q[1-4]$")
+        unit = serializers.CharField()
+        records = serializers.ListField(child=serializers.DictField(), allow_empty=False)
+        lock_version = serializers.IntegerField(required=False, allow_null=True)
+        dry_run = serializers.BooleanField(default=False)
+        submit = serializers.BooleanField(default=False)
+
+    def post(self, request):
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        import json
+
+        unit = importing.resolve_unit(d["unit"])
+        raw = json.dumps(request.data, ensure_ascii=False, default=str).encode()
+        res = importing.import_bytes(
+            user=request.user,
+            filename=f"api-{d['form_code']}-{unit.code}-{d['period']}.json",
+            content=raw,
+            channel="api",
+            records=d["records"],
+            expected_form=d["form_code"],
+            expected_period=d["period"],
+            expected_unit=unit.code,
+            dry_run=d["dry_run"],
+            submit=d["submit"],
+            expected_lock_version=_lock_version(request, d),
+        )
+        return _import_response(res)
+
+
+class UploadCreateApi(APIView):
+    """POST a filled template (multipart ``file``); CSV needs form_code, period and unit."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        file = serializers.FileField()
+        form_code = serializers.CharField(required=False)
+        period = serializers.CharField(required=False)
+        unit = serializers.CharField(required=False)
+        dry_run = serializers.BooleanField(default=False)
+        submit = serializers.BooleanField(default=False)
+
+    def post(self, request):
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        unit = importing.resolve_unit(d["unit"]).code if d.get("unit") else None
+        f = d["file"]
+        res = importing.import_bytes(
+            user=request.user,
+            filename=f.name,
+            content=f.read(),
+            dry_run=d["dry_run"],
+            expected_form=d.get("form_code"),
+            expected_period=d.get("period"),
+            expected_unit=unit,
+            submit=d["submit"],
+        )
+        return _import_response(res)
+
+
+class SubmissionListApi(APIView):
+    def get(self, request):
+        qs = selectors.submission_list(
+            user=request.user,
+            period=request.query_params.get("period"),
+            status=request.query_params.get("status"),
+        )
+        if request.query_params.get("form_code"):
+            qs = qs.filter(form_code=request.query_params["form_code"])
+        qs = qs.select_related("approved_version")[:1000]
+        return Response(SubmissionOutputSerializer(qs, many=True).data)
+
+
+class SubmissionDetailApi(APIView):
+    """A report with every version and its audit trail."""
+
+    def get(self, request, pk: int):
+        sub = _scoped_submission(request, pk)
+        body = SubmissionOutputSerializer(sub).data
+        body["versions"] = VersionOutputSerializer(
+            sub.versions.select_related("created_by", "upload"), many=True
+        ).data
+        body["audit"] = AuditOutputSerializer(selectors.audit_for(sub), many=True).data
+        return Response(body, headers={"ETag": f'"{sub.lock_version}"'})
+
+
+class _LockInput(serializers.Serializer):
+    lock_version = serializers.IntegerField(required=False, allow_null=True)
+
+
+class SubmissionSubmitApi(APIView):
+    InputSerializer = _LockInput
+
+    def post(self, request, pk: int):
+        sub = _scoped_submission(request, pk)
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        sub = services.submission_submit(
+            user=request.user, submission=sub, expected_lock_version=_lock_version(request, s.validated_data)
+        )
+        return Response(SubmissionOutputSerializer(sub).data)
+
+
+class SubmissionReviewApi(APIView):
+    """The zone reviewer approves or returns (with a reason)."""
+
+    class InputSerializer(_LockInput):
+        approve = serializers.BooleanField()
+        reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    final = False
+
+    def post(self, request, pk: int):
+        sub = _scoped_submission(request, pk)
+        s = self.InputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        fn = services.submission_final_approve if self.final else services.submission_review
+        sub = fn(
+            user=request.user,
+            submission=sub,
+            approve=d["approve"],
+            reason=d["reason"],
+            expected_lock_version=_lock_version(request, d),
+        )
+        return Response(SubmissionOutputSerializer(sub).data)
+
+
+class SubmissionFinalApproveApi(SubmissionReviewApi):
+    """省创新办's final approval (or return with a reason)."""
+
+    final = True
+
+
+class ReviewQueueApi(APIView):
+    def get(self, request):
+        qs = selectors.review_queue(user=request.user).select_related("current_version", "approved_version")
+        return Response(SubmissionOutputSerializer(qs[:1000], many=True).data)
+
+
+class CompletenessApi(APIView):
+    """Expected, received, on time, late, missing, 报送率 and 及时率 per zone for a period and form."""
+
+    class InputSerializer(serializers.Serializer):
+        period = serializers.RegexField(r"^\d{4}Q[1-4]$")
+        form_code = serializers.CharField(default="兰白统Q2表")
+
+    def get(self, request):
+        s = self.InputSerializer(data=request.query_params)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        return Response(
+            selectors.completeness_table(user=request.user, period=d["period"], form_code=d["form_code"])
+        )

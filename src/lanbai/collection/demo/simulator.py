@@ -1,0 +1,396 @@
+"""A documented simulator of the reporting network, 2015Q1–2020Q4 (every record marked 模拟数据).
+
+What it does, in order (seeded RNG: the same seed gives the same data):
+
+1. creates demo users per role (省创新办; per zone a 填报员 and a 审核员), password :data:`DEMO_PASSWORD`;
+2. registers the 附件7 enterprises of the plan (section ``candidate_enterprises``; those the plan does not
+   place in a zone are placed at random) plus ``synthetic_per_zone`` synthetic enterprises per zone, with
+   deterministic valid GB 32100 credit codes (prefix 91 62, check character computed), all ``is_simulated``;
+3. writes filled Excel templates (the platform's own :func:`write_template`) per quarter for each zone's
+   园区季报 and 企业季报.  Zone figures follow the plan's trajectories (the ``Target`` rows loaded from
+   专栏1 / 附件1–3: baseline → target, geometric) with noise; two zones lag (they reach only part of the
+   planned growth) so warnings appear; flows are cumulative year to date;
+4. spoils a few files on purpose (an approximate number, R&D staff above employees, a malformed credit
+   code, the wrong period) — they are refused by the importer; two of them are re-sent corrected,
+   late, so timeliness is below 100 %;
+5. imports every file through :func:`lanbai.collection.importing.import_bytes` as the zone's 填报员
+   (submitting at a simulated time after the quarter), then approves the good reports as the zone's
+   审核员 and 省创新办 — except the last quarter of one zone, left waiting in the review queue.
+
+A second run refuses politely and changes nothing (the demo users exist).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from lanbai.core import periods
+from lanbai.core.collection import check_character, write_template
+from lanbai.core.periods import Quarter
+from lanbai.plans.models import OrgUnit, PlanRecord, Target
+
+from .. import importing, services
+from ..choices import Role, Status
+from ..models import Enterprise, Submission, UserScope
+
+DEMO_PASSWORD = "lanbai-demo"  # noqa: S105 - documented demo credential (docs/reporting.md)
+SIMULATED = "模拟数据"
+ZONE_FORM, ENT_FORM = "兰白统Q1表", "兰白统Q2表"
+LAGGING = {"lzjj": 0.55, "bygx": 0.7}  # share of the planned growth these zones achieve
+FIRST, LAST = Quarter.parse("2015Q1"), Quarter.parse("2020Q4")
+
+# Zone defaults when the plan gives no target (2014 level, annual growth).
+DEFAULTS = {"grp": (150.0, 0.12), "population": (20.0, 0.03)}
+
+
+@dataclass
+class DemoReport:
+    """What the simulator did (printed by the CLI)."""
+
+    users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role label, unit
+    enterprises: int = 0
+    files: int = 0
+    accepted: int = 0
+    refused: list[str] = field(default_factory=list)
+    approved: int = 0
+    pending: int = 0
+    already: bool = False
+    message: str = ""
+
+
+def quarters() -> list[Quarter]:
+    return periods.quarters(str(FIRST), str(LAST))
+
+
+def credit_code(rng: np.random.Generator) -> str:
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    body = "916201" + "".join(alphabet[i] for i in rng.integers(0, 31, 11))
+    return body + check_character(body)
+
+
+def _path(
+    zone: OrgUnit, indicator: str, year: int, *, lag: float, default: tuple[float, float] | None = None
+) -> float | None:
+    """The value on the plan's trajectory (baseline → target, geometric), growth scaled by ``lag``."""
+    t = (
+        Target.objects.filter(org_unit=zone, indicator__code=indicator, baseline_value__isnull=False)
+        .order_by("year")
+        .first()
+    )
+    if t is None:
+        if default is None:
+            return None
+        base, g = default
+        return base * (1 + g * lag) ** (year - 2014)
+    b, v = float(t.baseline_value), float(t.value)
+    span = max(1, (t.year or 2020) - (t.baseline_year or 2014))
+    if b <= 0:
+        return v
+    g = (v / b) ** (1 / span) - 1
+    return b * (1 + g * lag) ** (year - (t.baseline_year or 2014))
+
+
+def _users(report: DemoReport, zones: list[OrgUnit]) -> dict[str, object]:
+    User = get_user_model()  # noqa: N806
+    made = {}
+
+    def make(username, role, unit):
+        u = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name=SIMULATED)
+        UserScope.objects.create(user=u, role=role, org_unit=unit)
+        report.users.append((username, str(Role(role).label), unit.name if unit else "全部 / all"))
+        made[username] = u
+        return u
+
+    make("demo_sheng", Role.PROVINCE, None)
+    for z in zones:
+        make(f"demo_{z.code}_fill", Role.ZONE_REPORTER, z)
+        make(f"demo_{z.code}_review", Role.ZONE_REVIEWER, z)
+    return made
+
+
+def _enterprises(
+    report: DemoReport, zones: list[OrgUnit], province, rng, synthetic_per_zone: int
+) -> dict[str, list[Enterprise]]:
+    by_code = {z.code: z for z in zones}
+    plan = zones[0].plan
+    names: list[tuple[str, OrgUnit]] = []
+    for rec in PlanRecord.objects.filter(plan=plan, section="candidate_enterprises").order_by("order", "id"):
+        zone = by_code.get(rec.data.get("zone") or "") or zones[int(rng.integers(0, len(zones)))]
+        names.append((rec.data["name"], zone))
+    for z in zones:
+        names += [
+            (f"{z.short_name or z.name}模拟企业{k + 1:02d}（{SIMULATED}）", z)
+            for k in range(synthetic_per_zone)
+        ]
+    out: dict[str, list[Enterprise]] = {z.code: [] for z in zones}
+    seen: set[str] = set()
+    for name, zone in names:
+        code = credit_code(rng)
+        while code in seen:
+            code = credit_code(rng)
+        seen.add(code)
+        start = dt.date(2015 + int(rng.integers(0, 3)) if rng.random() < 0.25 else 2015, 1, 1)
+        ent = services.enterprise_register(
+            user=province, zone=zone, credit_code=code, name=name, registered_on=start, simulated=True
+        )
+        out[zone.code].append(ent)
+    report.enterprises = sum(len(v) for v in out.values())
+    return out
+
+
+INDUSTRIES = [
+    ("chemical", "traditional"),
+    ("metallurgy", "traditional"),
+    ("equipment", "traditional"),
+    ("bio", "emerging"),
+    ("new_materials", "emerging"),
+    ("advanced_equipment", "emerging"),
+    ("information_technology", "emerging"),
+    ("new_energy", "emerging"),
+    ("modern_services", "emerging"),
+]
+
+
+@dataclass
+class _Firm:
+    ent: Enterprise
+    industry: str
+    category: str
+    high_tech: bool
+    revenue: float  # annual, 2015, 万元
+    growth: float
+    employees: int
+    rd_share: float
+
+
+def _firms(ents: list[Enterprise], rng, lag: float) -> list[_Firm]:
+    out = []
+    for e in ents:
+        ind, cat = INDUSTRIES[int(rng.integers(0, len(INDUSTRIES)))]
+        out.append(
+            _Firm(
+                e,
+                ind,
+                cat,
+                bool(rng.random() < 0.3),
+                float(rng.lognormal(9.5, 1.0)),
+                float(rng.normal(0.12 * lag + 0.03, 0.04)),
+                int(rng.integers(20, 3000)),
+                float(rng.uniform(0.005, 0.06)),
+            )
+        )
+    return out
+
+
+def _ent_row(f: _Firm, q: Quarter, rng) -> dict:
+    years = q.year - 2015
+    annual = f.revenue * (1 + f.growth) ** years
+    ytd = annual * q.q / 4 * float(rng.uniform(0.97, 1.03))
+    output = ytd * 0.9
+    employees = int(f.employees * (1 + 0.03 * years))
+    row = {
+        "credit_code": f.ent.credit_code,
+        "enterprise_name": f.ent.name,
+        "industry": f.industry,
+        "category": f.category,
+        "high_tech": f.high_tech,
+        "revenue": round(ytd, 1),
+        "output_value": round(output, 1),
+        "industrial_va": round(output * 0.3, 1),
+        "tax": round(ytd * 0.05, 1),
+        "profit": round(ytd * 0.08, 1),
+        "employees": employees,
+        "rd_staff": int(employees * 0.08),
+        "rd_expenditure": round(ytd * f.rd_share, 1),
+        "invention_patents_valid": int(3 + years * 2),
+        "patent_applications": int(q.q * 2),
+        "patent_grants": int(q.q),
+        "tech_contract_value": round(ytd * 0.01, 1),
+        "new_product_output": round(output * 0.2, 1),
+        "new_jobs": int(q.q * 3),
+    }
+    if f.high_tech:
+        row["hightech_certificate_no"] = f"GR{2015 + (years // 3) * 3}62{f.ent.pk:06d}"
+        row["hightech_certificate_valid_until"] = dt.date(2018 + (years // 3) * 3, 12, 31)
+    return row
+
+
+def _zone_row(zone: OrgUnit, q: Quarter, rng, lag: float) -> dict:
+    y = q.year
+    share = q.q / 4 * float(rng.uniform(0.97, 1.03))  # year to date
+    grp = _path(zone, "grp", y, lag=lag, default=DEFAULTS["grp"]) * 1e4  # 亿元 → 万元
+    pop = _path(zone, "population", y, lag=lag, default=DEFAULTS["population"])
+    rd_int = _path(zone, "rd_intensity", y, lag=lag) or 1.5
+    ht_share = _path(zone, "hightech_va_share", y, lag=lag) or 20
+    em_share = _path(zone, "emerging_va_share_gdp", y, lag=lag) or 15
+    st_share = _path(zone, "fiscal_st_share", y, lag=lag) or 2
+    rd_per10k = _path(zone, "rd_personnel_per_10k", y, lag=lag) or 40
+    pat_per10k = _path(zone, "invention_patents_per_10k", y, lag=lag) or 3
+    tech = _path(zone, "tech_contract_turnover", y, lag=lag) or 5
+    energy = _path(zone, "energy_per_10k_gdp", y, lag=lag) or 1.5
+    noise = float(rng.normal(1, 0.02))
+    gdp = grp * share * noise
+    industrial = gdp * 0.42
+    fiscal = gdp * 0.18
+    return {
+        "gdp": round(gdp, 1),
+        "resident_population": round(pop, 2),
+        "urban_population": round(pop * 0.7, 2),
+        "fiscal_expenditure": round(fiscal, 1),
+        "fiscal_st_expenditure": round(fiscal * min(st_share, 30) / 100, 1),
+        "zone_rd_expenditure": round(gdp * min(rd_int, 20) / 100, 1),
+        "energy_consumption": round(gdp * energy, 1),
+        "zone_tech_contract_value": round(tech * 1e4 * share, 1),
+        "zone_industrial_va": round(industrial, 1),
+        "hightech_va": round(industrial * min(ht_share, 100) / 100, 1),
+        "emerging_va": round(gdp * min(em_share, 100) / 100, 1),
+        "hightech_employment": int(pop * 1e4 * 0.02),
+        "zone_rd_staff": int(pop * rd_per10k),
+        "zone_invention_patents": int(pop * pat_per10k),
+        "incubators": 2 + (y - 2015),
+        "maker_spaces": 3 + 2 * (y - 2015),
+        "rd_platforms": 10 + 3 * (y - 2015),
+        "alliances": 1 + (y - 2015) // 2,
+    }
+
+
+# (zone code, period, form, how the file is spoiled) — refused by the importer; ``resend`` ones come back late.
+SPOILED = [
+    ("lzjj", "2017Q3", ENT_FORM, "rd_staff", True),
+    ("bygx", "2019Q1", ZONE_FORM, "approximate", True),
+    ("lzgx", "2018Q2", ENT_FORM, "credit_code", False),
+    ("lzxq", "2016Q4", ZONE_FORM, "period", False),
+]
+
+
+def _spoil(rows: list[dict], how: str) -> tuple[list[dict], str | None]:
+    rows = [dict(r) for r in rows]
+    if how == "rd_staff":
+        rows[0]["rd_staff"] = rows[0]["employees"] + 10
+    elif how == "approximate":
+        rows[0]["gdp"] = f"约{rows[0]['gdp']}"
+    elif how == "credit_code":
+        rows[-1]["credit_code"] = rows[-1]["credit_code"][:17] + (
+            "0" if rows[-1]["credit_code"][17] != "0" else "1"
+        )
+    return rows, ("wrong_period" if how == "period" else None)
+
+
+def demo_run(
+    *, seed: int = 2016, synthetic_per_zone: int = 8, progress: Callable[[str, int, int], None] | None = None
+) -> DemoReport:
+    """Run the simulator once (see the module docstring); a second run changes nothing."""
+    report = DemoReport()
+    if get_user_model().objects.filter(username="demo_sheng").exists():
+        report.already = True
+        report.message = "演示数据已存在，未作任何更改 / demo data already present; nothing changed"
+        return report
+    from lanbai.plans.selectors import plan_current
+
+    plan = plan_current()
+    if plan is None:
+        raise RuntimeError("请先运行 lanbai init / run `lanbai init` first")
+    zones = list(OrgUnit.objects.filter(plan=plan, kind="zone").order_by("order", "code"))
+    rng = np.random.default_rng(seed)
+    with transaction.atomic():
+        users = _users(report, zones)
+        ents = _enterprises(report, zones, users["demo_sheng"], rng, synthetic_per_zone)
+    firms = {z.code: _firms(ents[z.code], rng, LAGGING.get(z.code, 1.0)) for z in zones}
+    spoiled = {(z, p, f): (how, resend) for z, p, f, how, resend in SPOILED}
+    qs = quarters()
+    total, step = len(qs) * len(zones), 0
+    tz = timezone.get_current_timezone()
+    pending_zone = zones[-1].code if zones else None
+    for q in qs:
+        for z in zones:
+            step += 1
+            if progress:
+                progress(f"{z.name} {q}", step, total)
+            lag = LAGGING.get(z.code, 1.0)
+            fill = users[f"demo_{z.code}_fill"]
+            delay = (
+                int(rng.integers(3, 12)) if rng.random() > 0.08 else int(rng.integers(17, 30))
+            )  # some late
+            when = dt.datetime.combine(q.end + dt.timedelta(days=delay), dt.time(10, 0), tzinfo=tz)
+            active = [f for f in firms[z.code] if f.ent.registered_on is None or f.ent.registered_on <= q.end]
+            files = [
+                (ZONE_FORM, [_zone_row(z, q, rng, lag)]),
+                (ENT_FORM, [_ent_row(f, q, rng) for f in active]),
+            ]
+            for form_code, rows in files:
+                if not rows:
+                    continue
+                key = (z.code, str(q), form_code)
+                if key in spoiled:
+                    how, resend = spoiled[key]
+                    bad_rows, mode = _spoil(rows, how)
+                    _import(
+                        report, z, q, form_code, bad_rows, fill, when, wrong_period=mode == "wrong_period"
+                    )
+                    if not resend:
+                        continue
+                    when = when + dt.timedelta(days=20)  # corrected, late
+                _import(report, z, q, form_code, rows, fill, when)
+    # approvals: the zone reviewer, then 省创新办 — except the last quarter of one zone
+    province = users["demo_sheng"]
+    for z in zones:
+        todo = Submission.objects.filter(org_unit__in=_units(z), status=Status.SUBMITTED)
+        if z.code == pending_zone:
+            todo = todo.exclude(period=str(LAST))
+        ids = list(todo.values_list("id", flat=True))
+        services.submissions_approve_bulk(user=users[f"demo_{z.code}_review"], ids=ids, final=False)
+        report.approved += services.submissions_approve_bulk(user=province, ids=ids, final=True)
+    report.pending = Submission.objects.filter(status=Status.SUBMITTED).count()
+    report.message = (
+        f"演示数据已生成 / demo data ready: {report.enterprises} 家企业 enterprises, {report.files} 个文件 "
+        f"files, {report.accepted} 接受 accepted, {len(report.refused)} 拒绝 refused, "
+        f"{report.approved} 份报表已审核 approved, {report.pending} 份待审 pending"
+    )
+    return report
+
+
+def _units(zone: OrgUnit) -> list[int]:
+    return [zone.id, *Enterprise.objects.filter(zone=zone).values_list("org_unit_id", flat=True)]
+
+
+def _import(
+    report: DemoReport,
+    zone: OrgUnit,
+    q: Quarter,
+    form_code: str,
+    rows: list[dict],
+    user,
+    when: dt.datetime,
+    *,
+    wrong_period: bool = False,
+) -> None:
+    form = importing.form_by_code(form_code)
+    period = str(q)
+    shown = f"{q.year}Q{q.q % 4 + 1}" if wrong_period else period
+    data = write_template(
+        form, period=shown, unit_code=zone.code, unit_name=zone.name, rows=rows, blank_rows=0
+    )
+    name = f"{form_code}-{zone.code}-{period}{'-错误' if wrong_period else ''}.xlsx"
+    report.files += 1
+    res = importing.import_bytes(
+        user=user,
+        filename=name,
+        content=data,
+        expected_form=form_code,
+        expected_period=period,
+        expected_unit=zone.code,
+        submit=True,
+        simulated=True,
+        now=when,
+    )
+    if res.accepted:
+        report.accepted += 1
+    else:
+        report.refused.append(f"{name}: {res.problems[0].message_zh if res.problems else res.message}")

@@ -1,0 +1,65 @@
+"""Django forms of the collection pages; the zone entry form is generated from the FormSpec."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lanbai.core.collection import FormSpec
+from lanbai.plans.models import OrgUnit
+
+PERIOD_RE = r"^\d{4}Q[1-4]$"
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(label=_("填好的报表文件（.xlsx，可多选）"))
+    dry_run = forms.BooleanField(label=_("仅校验，不保存（试运行）"), required=False)
+
+
+def _form_choices():
+    from .importing import forms as all_forms
+
+    return [(f.code, f"{f.code} {f.name}") for f in all_forms().values()]
+
+
+class TemplateForm(forms.Form):
+    form_code = forms.ChoiceField(label=_("报表"), choices=_form_choices)
+    period = forms.RegexField(label=_("报告期（如 2018Q2）"), regex=PERIOD_RE)
+    unit = forms.ModelChoiceField(
+        label=_("填报单位"), queryset=OrgUnit.objects.filter(kind="zone"), to_field_name="code"
+    )
+
+
+class PeriodForm(forms.Form):
+    period = forms.RegexField(label=_("报告期（如 2018Q2）"), regex=PERIOD_RE)
+    form_code = forms.ChoiceField(label=_("报表"), choices=_form_choices)
+
+
+class ZoneEntryForm(forms.Form):
+    """One field per FormSpec field, as text: the engine (not Django) parses and validates the values."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, spec: FormSpec, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in spec.fields:
+            label = f"{f.label}（{f.unit}）" if f.unit else f.label
+            self.fields[f.code] = forms.CharField(
+                label=label, required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
+            )

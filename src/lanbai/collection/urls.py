@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "collection"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("upload/", views.upload, name="upload"),
+    path("templates/", views.template_download, name="templates"),
+    path("entry/<str:unit_code>/<str:period>/", views.zone_entry, name="entry"),
+    path("queue/", views.queue, name="queue"),
+    path("submissions/<int:pk>/", views.submission_detail, name="submission"),
+    path("submissions/<int:pk>/<str:action>/", views.submission_action, name="action"),
+    path("completeness/", views.completeness, name="completeness"),
+]
