@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from collection_helpers import valid_code
+from reporting_helpers import valid_code
 
 
 @pytest.fixture

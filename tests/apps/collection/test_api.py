@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from collection_helpers import ZONE_FORM, zone_file, zone_row
+from reporting_helpers import ZONE_FORM, zone_file, zone_row
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from collection_helpers import ZONE_FORM, zone_file
+from reporting_helpers import ZONE_FORM, zone_file
 from typer.testing import CliRunner
 
 from lanbai.cli.main import app

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from collection_helpers import ENT_FORM, NOW, ZONE_FORM, ent_file, ent_row, valid_code, zone_file
+from reporting_helpers import ENT_FORM, NOW, ZONE_FORM, ent_file, ent_row, valid_code, zone_file
 
 from lanbai.collection import importing
 from lanbai.collection.models import AuditEvent, Submission, SubmissionVersion, Upload

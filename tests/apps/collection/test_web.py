@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from collection_helpers import ZONE_FORM, zone_file
+from reporting_helpers import ZONE_FORM, zone_file
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 

@@ -16,13 +16,24 @@ from ..choices import IncubatorKind, Level, PlatformKind
 
 class _Registered(TimeStampedModel):
     name = models.CharField(_("名称"), max_length=200)
-    zone = models.ForeignKey("plans.OrgUnit", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
-    park = models.ForeignKey("plans.OrgUnit", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    zone = models.ForeignKey(
+        "plans.OrgUnit", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    park = models.ForeignKey(
+        "plans.OrgUnit", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     industry = models.CharField(_("产业"), max_length=60, blank=True)
     valid_from = models.DateField(_("认定/成立日期"), null=True, blank=True)
     valid_to = models.DateField(_("撤销/终止日期"), null=True, blank=True)
     source = models.CharField(_("来源"), max_length=60, blank=True, help_text=_("规划附件或登记来源"))
     is_simulated = models.BooleanField(_("模拟数据"), default=False)
+    plan_key = models.CharField(
+        _("规划条目键"),
+        max_length=160,
+        blank=True,
+        db_index=True,
+        help_text=_("由规划数据生成时的条目键（幂等播种）"),
+    )
 
     class Meta:
         abstract = True
@@ -35,12 +46,20 @@ class _Registered(TimeStampedModel):
 class EnterpriseProfile(TimeStampedModel):
     """Registry profile of a reporting enterprise (the enterprise itself lives in collection)."""
 
-    enterprise = models.OneToOneField("collection.Enterprise", on_delete=models.CASCADE, related_name="profile")
-    park = models.ForeignKey("plans.OrgUnit", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    enterprise = models.OneToOneField(
+        "collection.Enterprise", on_delete=models.CASCADE, related_name="profile"
+    )
+    park = models.ForeignKey(
+        "plans.OrgUnit", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     ownership = models.CharField(_("所有制"), max_length=40, blank=True)
     main_business = models.CharField(_("主营业务"), max_length=200, blank=True)
-    main_business_kind = models.CharField(_("主营业务类型"), max_length=40, blank=True,
-                                          help_text=_("如 软件开发、技术开发、技术服务、技术转移、创意经营"))
+    main_business_kind = models.CharField(
+        _("主营业务类型"),
+        max_length=40,
+        blank=True,
+        help_text=_("如 软件开发、技术开发、技术服务、技术转移、创意经营"),
+    )
     hightech_certificate_no = models.CharField(_("高新技术企业证书编号"), max_length=40, blank=True)
     hightech_valid_from = models.DateField(_("高企证书发证日期"), null=True, blank=True)
     hightech_valid_to = models.DateField(_("高企证书有效期至"), null=True, blank=True)
@@ -55,7 +74,10 @@ class EnterpriseProfile(TimeStampedModel):
     has_rd_institution = models.BooleanField(_("设有研发机构"), null=True, blank=True)
     staff = models.PositiveIntegerField(_("从业人员"), null=True, blank=True)
     rd_staff = models.PositiveIntegerField(_("研发人员"), null=True, blank=True)
-    rd_staff_senior_or_master = models.PositiveIntegerField(_("高级职称或硕士以上研发人员"), null=True, blank=True)
+    rd_staff_senior_or_master = models.PositiveIntegerField(
+        _("高级职称或硕士以上研发人员"), null=True, blank=True
+    )
+    independent_legal_person = models.BooleanField(_("独立法人企业"), null=True, blank=True)
     credit_good = models.BooleanField(_("信用良好、近两年无重大问题（审核确认）"), null=True, blank=True)
     policy_fit = models.BooleanField(_("符合产业政策（审核确认）"), null=True, blank=True)
     candidate_seq = models.PositiveIntegerField(_("附件7序号"), null=True, blank=True)
@@ -77,7 +99,9 @@ class Recognition(TimeStampedModel):
         HIGH_TECH = "high_tech", _("高新技术企业")
         IP_ADVANTAGE = "ip_advantage", _("知识产权优势企业")
 
-    enterprise = models.ForeignKey("collection.Enterprise", on_delete=models.CASCADE, related_name="recognitions")
+    enterprise = models.ForeignKey(
+        "collection.Enterprise", on_delete=models.CASCADE, related_name="recognitions"
+    )
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     valid_from = models.DateField(_("认定日期"))
     valid_to = models.DateField(_("有效期至"), null=True, blank=True)
@@ -135,7 +159,36 @@ class Cluster(_Registered):
     parks = models.JSONField(_("重点园区"), default=list, blank=True)
     key_enterprises = models.JSONField(_("重点企业"), default=list, blank=True)
     chains = models.JSONField(_("重点产业链条"), default=list, blank=True)
+    directions = models.JSONField(_("重点方向"), default=list, blank=True)
+    planned_counts = models.JSONField(_("规划集群数（按规模）"), default=dict, blank=True)
 
     class Meta(_Registered.Meta):
         verbose_name = _("产业集群")
         verbose_name_plural = _("产业集群")
+
+
+class Candidate(TimeStampedModel):
+    """An enterprise of the first candidate list for innovative enterprises (附件7), linked when it reports."""
+
+    plan = models.ForeignKey(
+        "plans.PlanVersion", on_delete=models.CASCADE, related_name="registry_candidates"
+    )
+    seq = models.PositiveIntegerField(_("附件7序号"))
+    name = models.CharField(_("企业名称"), max_length=200)
+    zone = models.ForeignKey(
+        "plans.OrgUnit", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    group = models.CharField(_("名单分组"), max_length=100, blank=True)
+    source = models.CharField(_("来源"), max_length=60, blank=True)
+    enterprise = models.ForeignKey(
+        "collection.Enterprise", on_delete=models.SET_NULL, null=True, blank=True, related_name="candidacies"
+    )
+
+    class Meta:
+        ordering = ["plan", "seq"]
+        verbose_name = _("创新型企业培育备选")
+        verbose_name_plural = _("创新型企业培育备选")
+        constraints = [models.UniqueConstraint(fields=["plan", "seq"], name="candidate_unique_seq_per_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.seq}. {self.name}"

@@ -1,0 +1,365 @@
+"""Reads of the registry app: counts against the plan's targets (any date), screening and policy matching.
+
+Validity on a date ``d`` (documented policy): an object counts on ``d`` when ``valid_from <= d`` and
+(``valid_to`` is empty or ``d <= valid_to``) — ``valid_to`` is the last day it is valid.  An object
+without ``valid_from`` (a planned line seeded from the plan) counts on no date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from lanbai.collection.models import Enterprise, Submission
+from lanbai.core.plan.schema import PolicyArticle, RecognitionCriterion
+from lanbai.core.registry import EnterpriseProfile as CoreProfile
+from lanbai.core.registry import screen_enterprises
+from lanbai.plans.models import OrgUnit, PlanVersion, Target
+
+from .models import Alliance, Candidate, EnterpriseProfile, Incubator, RdPlatform, Recognition
+from .presenters import match_dict as match_dict
+from .presenters import result_dict
+from .services import plan_section
+
+
+def valid_on(on: dt.date, prefix: str = "") -> Q:
+    """Q of objects valid on ``on`` (see the module docstring); ``prefix`` reaches a related object."""
+    p = f"{prefix}__" if prefix else ""
+    return Q(**{f"{p}valid_from__isnull": False, f"{p}valid_from__lte": on}) & (
+        Q(**{f"{p}valid_to__isnull": True}) | Q(**{f"{p}valid_to__gte": on})
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# counts against targets
+
+
+def _recognised(kind: str, on: dt.date, zone: OrgUnit | None) -> int:
+    qs = Recognition.objects.filter(valid_on(on), kind=kind)
+    if zone is not None:
+        qs = qs.filter(enterprise__zone=zone)
+    return qs.values("enterprise").distinct().count()
+
+
+def _hightech(on: dt.date, zone: OrgUnit | None) -> int:
+    """Enterprises with a high-tech recognition or a 高企 certificate valid on ``on`` (each counted once)."""
+    rec = Q(recognitions__kind=Recognition.Kind.HIGH_TECH) & valid_on(on, "recognitions")
+    cert = Q(profile__hightech_valid_from__isnull=False, profile__hightech_valid_from__lte=on) & (
+        Q(profile__hightech_valid_to__isnull=True) | Q(profile__hightech_valid_to__gte=on)
+    )
+    qs = Enterprise.objects.filter(rec | cert)
+    if zone is not None:
+        qs = qs.filter(zone=zone)
+    return qs.values("pk").distinct().count()
+
+
+def _objects(model, on: dt.date, zone: OrgUnit | None, **filters: Any) -> int:
+    qs = model.objects.filter(valid_on(on), **filters)
+    if zone is not None:
+        qs = qs.filter(zone=zone)
+    return qs.count()
+
+
+@dataclass(frozen=True)
+class Counted:
+    indicator: str  # indicator code of the plan (indicators.yaml)
+    label: str
+    registry: str
+    note: str
+
+
+COUNTED: tuple[Counted, ...] = (
+    Counted("innovative_enterprises", "创新型企业", "recognitions", "认定类型为创新型企业"),
+    Counted("hightech_enterprises", "高新技术企业", "recognitions", "高企认定或证书在有效期内，每户计一次"),
+    Counted("ip_advantage_enterprises", "知识产权优势企业", "recognitions", "认定类型为知识产权优势企业"),
+    Counted("incubators", "企业孵化器", "incubators", "仅科技企业孵化器（不含众创空间、加速器）"),
+    Counted("industry_alliances", "产业技术创新战略联盟", "alliances", "已成立的联盟（规划备选不计）"),
+    Counted("rd_platforms", "研发平台", "platforms", "各级研发平台"),
+)
+
+
+def count_on(indicator: str, *, on: dt.date, zone: OrgUnit | None = None) -> int:
+    """The registry count behind ``indicator`` on date ``on``, for ``zone`` (None: every zone)."""
+    if indicator == "innovative_enterprises":
+        return _recognised(Recognition.Kind.INNOVATIVE, on, zone)
+    if indicator == "ip_advantage_enterprises":
+        return _recognised(Recognition.Kind.IP_ADVANTAGE, on, zone)
+    if indicator == "hightech_enterprises":
+        return _hightech(on, zone)
+    if indicator == "incubators":
+        return _objects(Incubator, on, zone, kind="incubator")
+    if indicator == "industry_alliances":
+        return _objects(Alliance, on, zone)
+    if indicator == "rd_platforms":
+        return _objects(RdPlatform, on, zone)
+    raise ValueError(
+        f"indicator {indicator!r} is not counted from a registry ({[c.indicator for c in COUNTED]})"
+    )
+
+
+def _targets(plan: PlanVersion, indicator: str, unit: OrgUnit) -> list[dict[str, Any]]:
+    rows = Target.objects.filter(plan=plan, indicator__code=indicator, org_unit=unit).order_by("year", "kind")
+    return [
+        {
+            "kind": t.kind,
+            "kind_zh": t.get_kind_display(),
+            "from_year": t.from_year,
+            "year": t.year,
+            "value": float(t.value),
+            "comparator": t.comparator,
+            "approx": t.approx,
+            "source": t.source,
+            "label": t.label,
+        }
+        for t in rows
+    ]
+
+
+def registry_units(plan: PlanVersion) -> list[OrgUnit | None]:
+    """None (the whole pilot zone) followed by the plan's zones in order."""
+    return [None, *OrgUnit.objects.filter(plan=plan, kind="zone").order_by("order")]
+
+
+def counts_vs_targets(
+    plan: PlanVersion, *, on: dt.date | None = None, zone: OrgUnit | None = None
+) -> list[dict[str, Any]]:
+    """One row per counted indicator and unit: the count on ``on`` and the plan's targets with their source.
+
+    The whole pilot zone's row (``unit`` None) counts every object, including those with no zone, and
+    carries the targets of the plan's root unit.  ``target`` is the end-of-plan target (kind
+    ``target``) if the plan sets one for that unit, else None; ``share_pct`` is count / target × 100.
+    """
+    on = on or timezone.localdate()
+    root = OrgUnit.objects.filter(plan=plan, code=plan.meta.get("root_unit", "lanbai")).first()
+    units = [zone] if zone is not None else registry_units(plan)
+    out = []
+    for c in COUNTED:
+        for unit in units:
+            target_unit = unit if unit is not None else root
+            targets = _targets(plan, c.indicator, target_unit) if target_unit else []
+            main = next((t for t in reversed(targets) if t["kind"] == "target"), None)
+            n = count_on(c.indicator, on=on, zone=unit)
+            out.append(
+                {
+                    "indicator": c.indicator,
+                    "label": c.label,
+                    "registry": c.registry,
+                    "note": c.note,
+                    "unit_code": unit.code if unit else (root.code if root else None),
+                    "unit_name": unit.name if unit else (root.name if root else "兰白试验区"),
+                    "on": on.isoformat(),
+                    "count": n,
+                    "targets": targets,
+                    "target": main["value"] if main else None,
+                    "target_year": main["year"] if main else None,
+                    "target_source": main["source"] if main else None,
+                    "share_pct": round(n / main["value"] * 100, 1) if main and main["value"] else None,
+                }
+            )
+    return out
+
+
+def counts_history(
+    plan: PlanVersion, *, years: list[int] | None = None, zone: OrgUnit | None = None
+) -> list[dict[str, Any]]:
+    """Counts at each year end (default: the plan's years) per counted indicator and unit, with the target."""
+    years = years or list(range(plan.start_year, plan.end_year + 1))
+    current = counts_vs_targets(plan, on=dt.date(years[-1], 12, 31), zone=zone)
+    units = [zone] if zone is not None else registry_units(plan)
+    for row in current:
+        unit = next((u for u in units if (u.code if u else None) == row["unit_code"]), None)
+        row["by_year"] = {y: count_on(row["indicator"], on=dt.date(y, 12, 31), zone=unit) for y in years}
+    return current
+
+
+# ------------------------------------------------------------------------------------------------
+# figures and profiles for screening
+
+
+# approved report field -> (core profile field, converter)
+REPORT_FIELDS: dict[str, tuple[str, type]] = {
+    "revenue": ("revenue_wan", float),
+    "profit": ("profit_wan", float),
+    "tax": ("tax_wan", float),
+    "rd_expenditure": ("rd_expenditure_wan", float),
+    "rd_staff": ("rd_staff", int),
+    "invention_patents_valid": ("valid_invention_patents", int),
+}
+# registry profile field -> core profile field
+PROFILE_FIELDS: dict[str, str] = {
+    "main_business_kind": "main_business_kind",
+    "independent_legal_person": "is_independent_legal_person",
+    "rd_staff": "rd_staff",
+    "rd_staff_senior_or_master": "rd_staff_senior_or_master",
+    "has_rd_institution": "has_rd_institution",
+    "valid_patents": "valid_patents",
+    "invention_patents": "valid_invention_patents",
+    "new_drug_certificates": "new_drug_certificates",
+    "software_copyrights": "software_copyrights",
+    "trademarks": "trademarks",
+    "plant_varieties": "plant_varieties",
+    "origin_protections": "origin_protections",
+    "quality_certified": "quality_certified",
+}
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The approved figures used: the period, why it was chosen, and the values (field code -> str)."""
+
+    period: str | None
+    basis: str
+    values: dict[str, Any]
+
+
+def _choose_figures(reports: list[tuple[str, dict]]) -> Figures:
+    """Pick from (period, approved values) pairs: the latest approved Q4, else the latest approved quarter."""
+    if not reports:
+        return Figures(None, "无已审核报表 / no approved report", {})
+    reports = sorted(reports, key=lambda r: r[0], reverse=True)
+    q4 = [r for r in reports if r[0].endswith("Q4")]
+    if q4:
+        period, values = q4[0]
+        return Figures(
+            period,
+            f"{period[:4]}年第四季度已审核报表（全年累计） / approved Q4 {period[:4]} (annual)",
+            dict(values),
+        )
+    period, values = reports[0]
+    return Figures(
+        period,
+        f"{period} 已审核报表（年初至该季度累计，非全年） / latest approved quarter "
+        f"{period} (year to date, not a full year)",
+        dict(values),
+    )
+
+
+def approved_figures(enterprises: list[Enterprise]) -> dict[int, Figures]:
+    """Latest approved figures of each enterprise (by enterprise pk), read in one query.
+
+    Q4 of the latest year that has an approved Q4 (annual figures, flows being year-to-date), else the
+    latest approved quarter (year to date, stated).  Only the version 省创新办 approved counts
+    (``Submission.approved_version``): drafts, submitted or zone-approved versions and later
+    corrections under review are never read.
+    """
+    by_unit: dict[int, list[tuple[str, dict]]] = {}
+    rows = Submission.objects.filter(
+        org_unit_id__in=[e.org_unit_id for e in enterprises], approved_version__isnull=False
+    ).values_list("org_unit_id", "period", "approved_version__values")
+    for unit_id, period, values in rows:
+        by_unit.setdefault(unit_id, []).append((period, values or {}))
+    return {e.pk: _choose_figures(by_unit.get(e.org_unit_id, [])) for e in enterprises}
+
+
+def latest_approved_figures(enterprise: Enterprise) -> Figures:
+    """:func:`approved_figures` for one enterprise."""
+    return approved_figures([enterprise])[enterprise.pk]
+
+
+def _convert(value: Any, kind: type) -> Any:
+    if value is None or value == "":
+        return None
+    try:
+        return kind(float(value)) if kind is int else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def core_profiles(enterprises: list[Enterprise]) -> list[tuple[CoreProfile, dict[str, Any]]]:
+    """:func:`core_profile` for many enterprises with three queries in all."""
+    regs = {p.enterprise_id: p for p in EnterpriseProfile.objects.filter(enterprise__in=enterprises)}
+    figures = approved_figures(enterprises)
+    return [core_profile(e, reg=regs.get(e.pk), figures=figures[e.pk]) for e in enterprises]
+
+
+_UNSET: Any = object()
+
+
+def core_profile(
+    enterprise: Enterprise, *, reg: EnterpriseProfile | None = _UNSET, figures: Figures | None = None
+) -> tuple[CoreProfile, dict[str, Any]]:
+    """The enterprise as the recognition rules see it, and where each figure came from.
+
+    Registry profile fields first; then the approved report's figures, which take precedence for the
+    fields they hold (revenue, profit, tax, R&D spending, R&D staff, invention patents).  An
+    enterprise of the collection app is registered in a zone of the pilot zone (``registered_in_zone``).
+    """
+    if reg is _UNSET:
+        reg = EnterpriseProfile.objects.filter(enterprise=enterprise).first()
+    data: dict[str, Any] = {
+        "credit_code": enterprise.credit_code,
+        "name": enterprise.name,
+        "zone": enterprise.zone.code,
+        "registered_in_zone": True,
+    }
+    sources: dict[str, str] = {"registered_in_zone": "企业登记（园区） / enterprise register"}
+    if reg is not None:
+        for src, dst in PROFILE_FIELDS.items():
+            value = getattr(reg, src)
+            if value is not None and value != "":
+                data[dst] = value
+                sources[dst] = f"登记档案 {src} / registry profile"
+    figures = figures or latest_approved_figures(enterprise)
+    for code, (dst, kind) in REPORT_FIELDS.items():
+        value = _convert(figures.values.get(code), kind)
+        if value is not None:
+            data[dst] = value
+            sources[dst] = f"{figures.period} 已审核报表 {code} / approved report"
+    if (
+        data.get("rd_staff_senior_or_master") is not None
+        and data.get("rd_staff") is not None
+        and data["rd_staff_senior_or_master"] > data["rd_staff"]
+    ):
+        data.pop("rd_staff_senior_or_master")  # inconsistent sources: leave it undecided rather than guess
+        sources["rd_staff_senior_or_master"] = "与研发人员数不一致，未采用 / exceeds rd_staff, not used"
+    if (
+        data.get("valid_invention_patents") is not None
+        and data.get("valid_patents") is not None
+        and data["valid_invention_patents"] > data["valid_patents"]
+    ):
+        data.pop("valid_patents")
+        sources["valid_patents"] = "小于有效发明专利数，未采用 / below invention patents, not used"
+    meta = {
+        "figures_period": figures.period,
+        "figures_basis": figures.basis,
+        "sources": sources,
+        "reviewer": {
+            "credit_good": reg.credit_good if reg else None,
+            "policy_fit": reg.policy_fit if reg else None,
+        },
+    }
+    return CoreProfile(**data), meta
+
+
+def recognition_criteria(plan: PlanVersion) -> list[RecognitionCriterion]:
+    return plan_section(plan, "recognition_criteria", RecognitionCriterion)
+
+
+def policy_articles(plan: PlanVersion) -> list[PolicyArticle]:
+    return plan_section(plan, "policy_articles", PolicyArticle)
+
+
+def screen(
+    plan: PlanVersion, enterprises: QuerySet[Enterprise] | list[Enterprise] | None = None
+) -> list[dict]:
+    """Screen enterprises (default: every registered enterprise) against 附件7; one dict per enterprise."""
+    ents = list(enterprises if enterprises is not None else Enterprise.objects.select_related("zone").all())
+    built = core_profiles(ents)
+    results = screen_enterprises([p for p, _ in built], recognition_criteria(plan))
+    return [result_dict(r, meta) for r, (_, meta) in zip(results, built, strict=True)]
+
+
+def candidate_list(plan: PlanVersion) -> QuerySet[Candidate]:
+    return Candidate.objects.filter(plan=plan).select_related("zone", "enterprise")
+
+
+def enterprise_policy_matches(plan: PlanVersion, enterprise: Enterprise) -> list[dict]:
+    """The 23 articles of 附件8 matched against the enterprise's profile (registry + approved figures)."""
+    from lanbai.core.registry import match_policies
+
+    profile, _ = core_profile(enterprise)
+    return [match_dict(m) for m in match_policies(profile, policy_articles(plan))]

@@ -1,0 +1,359 @@
+"""Writes of the registry app: seeding from the plan, create/update of every registry (validated, audited).
+
+Every write goes through :func:`registry_save` (or a thin wrapper of it): it checks the user's right for
+the object's zone, runs ``full_clean`` and records one :class:`lanbai.collection.models.AuditEvent` per
+changed field (action ``registry.create`` / ``registry.update``).  Credit codes are checked with the
+one GB 32100-2015 rule of :mod:`lanbai.core.collection.creditcode`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from lanbai.collection.choices import Role
+from lanbai.collection.models import AuditEvent, Enterprise
+from lanbai.collection.scopes import is_province, unit_ids_for
+from lanbai.common.exceptions import PermissionDeniedError
+from lanbai.core.collection.creditcode import classify as classify_credit_code
+from lanbai.core.plan.schema import AllianceGroup, CandidateEnterprise, ClusterRow
+from lanbai.plans.models import OrgUnit, OrgUnitLink, PlanRecord, PlanVersion
+
+from .models import Alliance, Candidate, Cluster, EnterpriseProfile, Incubator, RdPlatform, Recognition
+
+SIZE_BANDS = (  # 附件4 columns, largest first: (counts key, label)
+    ("thousand", "千亿级"),
+    ("hundred", "百亿级"),
+    ("fifty_to_hundred", "50-100亿"),
+    ("ten_to_fifty", "10-50亿"),
+    ("one_to_ten", "亿元级"),
+)
+CATEGORY_ZH = {"traditional": "传统产业", "emerging": "战略性新兴产业"}
+
+
+# ------------------------------------------------------------------------------------------------
+# rights
+
+
+def can_write(user, zone: OrgUnit | None) -> bool:
+    """省创新办 writes everything; a 园区填报员 writes the objects of its own zone (not zone-less ones).
+
+    ``user`` None is the command line (an operator with server access): allowed.
+    """
+    if user is None or is_province(user):
+        return True
+    if zone is None:
+        return False
+    ids = unit_ids_for(user, Role.ZONE_REPORTER)
+    return ids is None or zone.id in ids
+
+
+def _require_write(user, zone: OrgUnit | None) -> None:
+    if not can_write(user, zone):
+        where = zone.name if zone else "（无园区）"
+        raise PermissionDeniedError(
+            f"无权修改 {where} 的登记信息（需省创新办或本园区填报员） / "
+            f"not allowed to change registry entries of {zone.code if zone else 'no zone'}"
+        )
+
+
+def credit_code_error(code: str) -> str | None:
+    """None if ``code`` is a valid 统一社会信用代码, else a message naming the rule (GB 32100-2015)."""
+    rule = classify_credit_code(code or "")
+    if rule is None:
+        return None
+    if rule == "credit_code.format":
+        return f"统一社会信用代码“{code}”格式错误：应为18位数字或大写字母（不含I、O、S、V、Z） [{rule}]"
+    return f"统一社会信用代码“{code}”校验位错误（GB 32100-2015） [{rule}]"
+
+
+# ------------------------------------------------------------------------------------------------
+# generic save with audit
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return str(value)
+
+
+def _zone_of(obj: models.Model) -> OrgUnit | None:
+    if isinstance(obj, EnterpriseProfile | Recognition):
+        return obj.enterprise.zone if obj.enterprise_id else None
+    return getattr(obj, "zone", None)
+
+
+def _check_park(instance: models.Model, zone: OrgUnit | None) -> None:
+    """A park must be a park (分园) of the object's zone."""
+    park = getattr(instance, "park", None)
+    if park is None:
+        return
+    if park.kind != "park":
+        raise ValidationError({"park": f"{park.code} 不是分园 / not a park"})
+    if zone is not None and not OrgUnitLink.objects.filter(unit=park, parent=zone).exists():
+        raise ValidationError(
+            {"park": f"分园 {park.code} 不属于园区 {zone.code} / park not in zone {zone.code}"}
+        )
+
+
+@transaction.atomic
+def registry_save(*, user, instance: models.Model, data: dict[str, Any], reason: str = "") -> models.Model:
+    """Create (unsaved ``instance``) or update ``instance`` with ``data``; validated and audited.
+
+    The right is checked for the zone before and after the change (a reporter cannot move an object
+    into or out of its zone).  ``full_clean`` errors raise :class:`django.core.exceptions.ValidationError`.
+    """
+    creating = instance.pk is None
+    if not creating:
+        _require_write(user, _zone_of(instance))
+    field_names = {f.name for f in instance._meta.get_fields() if getattr(f, "concrete", False)}
+    old: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in field_names or key in ("id", "created_at", "updated_at"):
+            raise ValidationError({key: f"未知字段 {key} / unknown field"})
+        if not creating:
+            old[key] = getattr(instance, key)
+        setattr(instance, key, value)
+    zone = _zone_of(instance)
+    _require_write(user, zone)
+    _check_park(instance, zone)
+    instance.full_clean()
+    instance.save()
+    label = f"{type(instance).__name__}#{instance.pk}"
+    actor = user if user is not None and user.is_authenticated else None
+    if creating:
+        AuditEvent.objects.create(
+            user=actor, action="registry.create", field=label, new=str(instance)[:500], reason=reason
+        )
+    else:
+        for key, before in old.items():
+            after = getattr(instance, key)
+            if _fmt(before) != _fmt(after):
+                AuditEvent.objects.create(
+                    user=actor,
+                    action="registry.update",
+                    field=f"{label}.{key}",
+                    old=_fmt(before),
+                    new=_fmt(after),
+                    reason=reason,
+                )
+    return instance
+
+
+def platform_save(*, user, data: dict[str, Any], instance: RdPlatform | None = None) -> RdPlatform:
+    return registry_save(user=user, instance=instance or RdPlatform(), data=data)  # type: ignore[return-value]
+
+
+def alliance_save(*, user, data: dict[str, Any], instance: Alliance | None = None) -> Alliance:
+    return registry_save(user=user, instance=instance or Alliance(), data=data)  # type: ignore[return-value]
+
+
+def incubator_save(*, user, data: dict[str, Any], instance: Incubator | None = None) -> Incubator:
+    return registry_save(user=user, instance=instance or Incubator(), data=data)  # type: ignore[return-value]
+
+
+def cluster_save(*, user, data: dict[str, Any], instance: Cluster | None = None) -> Cluster:
+    return registry_save(user=user, instance=instance or Cluster(), data=data)  # type: ignore[return-value]
+
+
+def recognition_save(*, user, data: dict[str, Any], instance: Recognition | None = None) -> Recognition:
+    return registry_save(user=user, instance=instance or Recognition(), data=data)  # type: ignore[return-value]
+
+
+def enterprise_register(
+    *,
+    user,
+    credit_code: str,
+    name: str,
+    zone: OrgUnit,
+    park: OrgUnit | None = None,
+    industry: str = "",
+    category: str = "",
+    is_simulated: bool = False,
+) -> Enterprise:
+    """Register a new enterprise (its org unit of kind enterprise under the zone or park, and the Enterprise).
+
+    The credit code is checked (GB 32100-2015) and must not be registered yet.
+    """
+    _require_write(user, zone)
+    code = (credit_code or "").strip()
+    problem = credit_code_error(code)
+    if problem:
+        raise ValidationError({"credit_code": problem})
+    if Enterprise.objects.filter(credit_code=code).exists():
+        raise ValidationError({"credit_code": f"统一社会信用代码 {code} 已登记 / already registered"})
+    with transaction.atomic():
+        unit = OrgUnit.objects.create(
+            plan=zone.plan,
+            code=code,
+            name=name,
+            kind="enterprise",
+            valid_from=dt.date(zone.plan.start_year, 1, 1),
+            source="登记",
+        )
+        OrgUnitLink.objects.create(unit=unit, parent=park or zone, valid_from=unit.valid_from)
+        ent = Enterprise(
+            credit_code=code,
+            name=name,
+            org_unit=unit,
+            zone=zone,
+            industry=industry,
+            category=category,
+            is_simulated=is_simulated,
+        )
+        ent.full_clean()
+        ent.save()
+        AuditEvent.objects.create(
+            user=user if user is not None and user.is_authenticated else None,
+            action="registry.create",
+            field=f"Enterprise#{ent.pk}",
+            new=str(ent),
+        )
+    return ent
+
+
+def enterprise_profile_save(*, user, enterprise: Enterprise, data: dict[str, Any]) -> EnterpriseProfile:
+    """Create or update the registry profile of ``enterprise`` (the enterprise's credit code is re-checked)."""
+    problem = credit_code_error(enterprise.credit_code)
+    if problem:
+        raise ValidationError({"credit_code": problem})
+    profile = EnterpriseProfile.objects.filter(enterprise=enterprise).first() or EnterpriseProfile(
+        enterprise=enterprise
+    )
+    return registry_save(user=user, instance=profile, data=data)  # type: ignore[return-value]
+
+
+# ------------------------------------------------------------------------------------------------
+# seeding from the plan
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    linked: int = 0
+    unknown_zones: list[str] = field(default_factory=list)
+
+    def render(self) -> str:
+        parts = [
+            f"{k}: +{self.created.get(k, 0)} ~{self.updated.get(k, 0)}"
+            for k in ("clusters", "alliances", "candidates")
+        ]
+        text = "；".join(parts) + f"；已关联企业 / linked {self.linked}"
+        if self.unknown_zones:
+            text += f"；未知园区 / unknown zones: {', '.join(sorted(set(self.unknown_zones)))}"
+        return text
+
+
+def plan_section(plan: PlanVersion, section: str, model: type) -> list:
+    """The plan's records of ``section`` as validated schema objects, in plan order."""
+    rows = PlanRecord.objects.filter(plan=plan, section=section).order_by("order")
+    return [model.model_validate(r.data) for r in rows]
+
+
+def _upsert(
+    model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any], report: SeedReport, label: str
+) -> models.Model:
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+        obj.full_clean()
+        obj.save()
+        report.created[label] = report.created.get(label, 0) + 1
+        return obj
+    changed = [k for k, v in values.items() if getattr(obj, k) != v]
+    if changed:
+        for k in changed:
+            setattr(obj, k, values[k])
+        obj.full_clean()
+        obj.save()
+        report.updated[label] = report.updated.get(label, 0) + 1
+    return obj
+
+
+@transaction.atomic
+def registry_seed_from_plan(plan: PlanVersion) -> SeedReport:
+    """Seed the registries from the plan: clusters (附件4), planned alliance lines (附件5), candidates (附件7).
+
+    Idempotent: a second run creates nothing and changes nothing.  Seeded objects carry a ``plan_key``
+    (clusters, alliances) or the plan and 序号 (candidates); planned alliances have no ``valid_from``
+    (not yet established) and therefore count towards no target.  A candidate is linked to the
+    collection enterprise of exactly the same name, if there is one.
+    """
+    report = SeedReport()
+    units = {u.code: u for u in OrgUnit.objects.filter(plan=plan)}
+
+    def zone_of(code: str | None) -> OrgUnit | None:
+        if code is None:
+            return None
+        if code not in units:
+            report.unknown_zones.append(code)
+            return None
+        return units[code]
+
+    for row in plan_section(plan, "cluster_rows", ClusterRow):
+        counts = {k: v for k, v in row.counts.model_dump().items() if v}
+        band = next((label for key, label in SIZE_BANDS if counts.get(key)), "未列规模")
+        zone = zone_of(row.zone)
+        zone_name = zone.short_name or zone.name if zone else row.zone
+        name = "、".join(row.named_clusters) if row.named_clusters else f"{zone_name}{row.industry}产业集群"
+        _upsert(
+            Cluster,
+            {"plan_key": f"{plan.code}:cluster:{row.zone}:{row.category}:{row.industry}"},
+            dict(
+                name=name[:200],
+                zone=zone,
+                industry=row.industry,
+                category=row.category,
+                size_band=band,
+                parks=list(row.parks),
+                key_enterprises=list(row.enterprises),
+                chains=list(row.chains),
+                directions=list(row.directions),
+                planned_counts=counts,
+                source=row.source,
+            ),
+            report,
+            "clusters",
+        )
+
+    for group in plan_section(plan, "alliance_groups", AllianceGroup):
+        for n, field_name in enumerate(group.fields, start=1):
+            _upsert(
+                Alliance,
+                {"plan_key": f"{plan.code}:alliance:{group.industry}:{n}"},
+                dict(
+                    name=f"{field_name}产业技术创新战略联盟（规划备选）"[:200],
+                    industry=group.industry,
+                    field_name=field_name[:100],
+                    source=group.source,
+                ),
+                report,
+                "alliances",
+            )
+
+    by_name = {e.name: e for e in Enterprise.objects.all()}
+    for cand in plan_section(plan, "candidate_enterprises", CandidateEnterprise):
+        ent = by_name.get(cand.name)
+        obj = _upsert(
+            Candidate,
+            {"plan": plan, "seq": cand.seq},
+            dict(name=cand.name, zone=zone_of(cand.zone), group=cand.group or "", source=cand.source),
+            report,
+            "candidates",
+        )
+        if ent is not None and obj.enterprise_id != ent.id:  # type: ignore[attr-defined]
+            obj.enterprise = ent  # type: ignore[attr-defined]
+            obj.save(update_fields=["enterprise", "updated_at"])
+            report.linked += 1
+            profile, _ = EnterpriseProfile.objects.get_or_create(enterprise=ent)
+            if profile.candidate_seq != cand.seq:
+                profile.candidate_seq = cand.seq
+                profile.save(update_fields=["candidate_seq", "updated_at"])
+    return report
