@@ -37,6 +37,7 @@ def test_init_twice_then_serve_lists_zones_and_indicators(sqlite_env):
     second = subprocess.run([*LANBAI, "init"], env=sqlite_env, capture_output=True, text=True, timeout=300)
     assert second.returncode == 0, second.stderr
     assert "未作任何更改" in second.stdout and "added" not in second.stdout
+    assert "clusters: +43" in first.stdout and "clusters: +0 ~0" in second.stdout
 
     port = free_port()
     server = subprocess.Popen([*LANBAI, "serve", "--port", str(port)], env=sqlite_env,
