@@ -177,3 +177,20 @@ def test_ytd_zone_form(zone):
         zone, [{"gdp": 10.0, "resident_population": 1.0}], [{"gdp": 20.0, "resident_population": 2.0}]
     )
     assert [p.field for p in problems] == ["gdp"]
+
+
+def test_choice_label_with_full_width_brackets_matches_normalised_cell_text():
+    import unicodedata
+
+    from lanbai.core.collection.forms import Choice, FieldSpec
+
+    field = FieldSpec(
+        code="kind",
+        label="类型",
+        type="category",
+        choices=[Choice(code="key_lab_st", label="重点实验室（科技）")],
+    )
+    cell = unicodedata.normalize("NFKC", "重点实验室（科技）")  # what the engine compares: 重点实验室(科技)
+    assert cell != "重点实验室（科技）"
+    assert field.choice_code(cell) == "key_lab_st"
+    assert field.choice_code("重点实验室（教育）") is None

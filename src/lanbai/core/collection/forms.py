@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -109,9 +110,13 @@ class FieldSpec(_Strict):
         return f"{self.label}（{self.unit}）" if self.unit else self.label
 
     def choice_code(self, text: str) -> str | None:
-        """The choice code for a label or code, None if not allowed."""
+        """The choice code for a label or code, None if not allowed.
+
+        Cell text is NFKC-normalised before it gets here, so labels are compared normalised too
+        (a label written with full-width brackets, 重点实验室（科技）, must still match).
+        """
         for c in self.choices:
-            if text in (c.code, c.label):
+            if text in (c.code, c.label, unicodedata.normalize("NFKC", c.label)):
                 return c.code
         return None
 
