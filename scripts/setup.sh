@@ -15,6 +15,7 @@ fi
 # Chromium for the browser tests.  Only installed where missing and where we may (root + apt).
 need_pkgs=()
 command -v pdftotext >/dev/null 2>&1 || need_pkgs+=(poppler-utils)
+command -v msgfmt >/dev/null 2>&1 || need_pkgs+=(gettext)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_pkgs+=(fonts-noto-cjk)
 ldconfig -p 2>/dev/null | grep -q libpango-1.0 || need_pkgs+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 if [ "$WANT_TEST" = 1 ]; then
