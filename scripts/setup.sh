@@ -14,12 +14,12 @@ fi
 # System packages: fonts and libraries for PDF (WeasyPrint), poppler for checking PDFs,
 # Chromium for the browser tests.  Only installed where missing and where we may (root + apt).
 need_pkgs=()
-command -v pdftotext >/dev/null 2>&1 || need_pkgs+=(poppler-utils)
-command -v msgfmt >/dev/null 2>&1 || need_pkgs+=(gettext)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_pkgs+=(fonts-noto-cjk)
-ldconfig -p 2>/dev/null | grep -q libpango-1.0 || need_pkgs+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
-if [ "$WANT_TEST" = 1 ]; then
-  command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)
+wanted=(poppler-utils gettext fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+[ "$WANT_TEST" = 1 ] && wanted+=(chromium)
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_pkgs+=("$p")
+  done
 fi
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
