@@ -46,7 +46,7 @@ def _load(framework: Path | None, data: Path | None):
         raise typer.Exit(2) from exc
     if data is None:
         err.print(
-            "请用 --data 指定数据文件（平台数据库接入由主程序提供）/ pass --data D.csv (the platform database is wired separately)"
+            "请用 --data 指定数据文件，或用 --year 从平台已审核数据计算 / pass --data D.csv, or --year Y to use the platform's approved figures"
         )
         raise typer.Exit(2)
     try:
@@ -76,10 +76,24 @@ def _print_table(df: pd.DataFrame, title: str) -> None:
 def compute_cmd(
     framework: Path | None = FrameworkOpt,
     data: Path | None = DataOpt,
-    year: int | None = typer.Option(None, "--year", help="Only show this year (panel data)."),
+    year: int | None = typer.Option(
+        None,
+        "--year",
+        help="Only show this year; without --data: compute from the platform's approved figures.",
+    ),
     csv: bool = typer.Option(False, "--csv", help="Write CSV to stdout instead of a table."),
+    runs: int = typer.Option(
+        1000, "--runs", min=0, help="Platform mode: Monte Carlo evaluations for the rank band (0 = none)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Platform mode: random seed of the Monte Carlo."),
+    save: bool = typer.Option(
+        False, "--save", help="Platform mode: store the run (IndexRun) for the annual report."
+    ),
 ) -> None:
     """计算指数 / Compute the index: scores and ranks of every unit (and year)."""
+    if data is None and year is not None:
+        _compute_from_platform(framework, year, runs=runs, seed=seed, save=save, as_csv=csv)
+        return
     fw, df = _load(framework, data)
     try:
         res = compute(fw, df)
@@ -116,6 +130,86 @@ def compute_cmd(
         notes.append(f"部分指标缺失（权重已重新分配）/ partial: {len(rep['partial_units'])} row(s)")
     for n in notes:
         err.print(n, highlight=False)
+
+
+def _compute_from_platform(
+    framework: Path | None, year: int, *, runs: int, seed: int, save: bool, as_csv: bool
+) -> None:
+    """``--year`` without ``--data``: the index of every zone from the platform's approved figures."""
+    from .django_setup import setup
+
+    setup()
+    from django.db import Error as DatabaseError
+
+    from lanbai.indices.selectors import IndexUnavailable, index_results
+    from lanbai.indices.services import index_run_save
+
+    try:
+        with err.status("计算中（含蒙特卡洛）/ computing (with Monte Carlo)…"):
+            res = index_results(year, framework=framework, runs=runs, seed=seed)
+    except (IndexUnavailable, LookupError, FrameworkError) as exc:
+        err.print(f"✗ {exc.args[0] if exc.args else exc}", highlight=False, markup=False)
+        raise typer.Exit(2) from None
+    except DatabaseError as exc:
+        err.print(
+            f"✗ 无法读取平台数据库（{exc}）；可用 --data 指定数据文件 / cannot read the platform database; "
+            "pass --data D.csv instead",
+            highlight=False,
+            markup=False,
+        )
+        raise typer.Exit(2) from None
+    rows = pd.DataFrame(
+        [
+            {
+                "unit": r["unit"],
+                "name": r["unit_name"],
+                "year": r["year"],
+                f"index_{res['base_year']}=100": r["index"],
+                "rank": r["rank"],
+                "median_rank": r["median_rank"],
+                "rank_p05": r["rank_p05"],
+                "rank_p95": r["rank_p95"],
+                **{p: v for p, v in r["pillars"].items()},
+            }
+            for r in sorted(res["results"], key=lambda r: r["rank"])
+        ]
+    )
+    if as_csv:
+        rows.to_csv(sys.stdout, index=False, float_format="%.6g")
+    else:
+        shown = rows[
+            ["name", "year", f"index_{res['base_year']}=100", "rank", "median_rank", "rank_p05", "rank_p95"]
+        ]
+        shown = shown.rename(
+            columns={
+                "name": "单位 zone",
+                "year": "年份",
+                f"index_{res['base_year']}=100": f"指数 ({res['base_year']}=100)",
+                "rank": "排名",
+                "median_rank": "中位排名",
+                "rank_p05": "排名5%",
+                "rank_p95": "排名95%",
+            }
+        )
+        _print_table(shown, f"{res['framework_name']} {year}（蒙特卡洛 {res['runs']} 次 / MC runs）")
+    notes = res["notes"]
+    if notes["dropped_indicators"]:
+        err.print(f"剔除指标 / dropped indicators: {notes['dropped_indicators']}", highlight=False)
+    if notes["uncertainty"]:
+        err.print(f"排名区间 / rank band: {notes['uncertainty']}", highlight=False)
+    stand_ins = [s for s in res["base_sources"] if s["source"] != "platform"]
+    if stand_ins:
+        err.print(
+            f"基期值来源 / base-year values: {sum(s['source'] == 'plan_baseline' for s in stand_ins)} 个取自规划基期值, "
+            f"{sum(str(s['source']).startswith('first_year') for s in stand_ins)} 个以首个填报年代替",
+            highlight=False,
+        )
+    if save:
+        run = index_run_save(result=res)
+        err.print(
+            f"已保存计算记录 / saved IndexRun #{run.pk} (framework {run.framework_hash[:12]})",
+            highlight=False,
+        )
 
 
 @app.command("sensitivity")

@@ -2,8 +2,8 @@
 
 * ``lanbai monitor assess F.csv [--method eurostat|escap|path] [--json]`` assesses series a user
   brings (no database needed).
-* ``lanbai monitor --period 2018Q4 [--unit …] [--method …] [--csv|--json]`` (the database-backed
-  mode) is the group callback; its body is :func:`monitor_period`, not wired yet.
+* ``lanbai monitor --period 2018Q4 [--unit …] [--method …] [--preview] [--csv|--json]`` (the
+  database-backed mode) is the group callback; its body is :func:`monitor_period`.
 """
 
 from __future__ import annotations
@@ -46,32 +46,113 @@ def _check_method(method: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------------
-# Database-backed mode — TO BE FILLED BY THE LEAD.
+# Database-backed mode
 # ------------------------------------------------------------------------------------------------
-def monitor_period(period: str, *, unit: str | None, method: str, as_csv: bool, as_json: bool) -> None:
+ROW_COLUMNS = (
+    ("org_unit_name", "单位 unit"),
+    ("indicator_name", "指标 indicator"),
+    ("value", "值 value"),
+    ("unit", "计量单位"),
+    ("target_value", "目标 target"),
+    ("expected", "预期 expected"),
+    ("status", "状态 status"),
+)
+
+
+def monitor_period(
+    period: str, *, unit: str | None, method: str, as_csv: bool, as_json: bool, preview: bool = False
+) -> None:
     """Assess every indicator of ``unit`` (default: all) for ``period`` from approved figures.
 
-    Not wired yet: it needs the aggregated indicator values of the period and the plan's
-    targets/annual tables turned into the rows that :func:`lanbai.core.progress.assess` takes
-    (columns ``REQUIRED_COLUMNS`` plus ``unit``, ``comparator``, ``kind``, ``annual_target``).
+    The rows are those of :func:`lanbai.monitoring.selectors.monitoring_table` (the REST API
+    returns the same); ``preview`` also counts submitted reports not yet approved.
     """
-    err.print(
-        "按报告期监测（数据库模式）尚未接入；可用 `lanbai monitor assess F.csv` 评估自带数据 / "
-        "the database-backed mode (--period) is not wired yet; use `lanbai monitor assess F.csv`.",
-        highlight=False,
-        soft_wrap=True,
+    from lanbai.core.periods import Quarter
+
+    try:
+        Quarter.parse(period)
+    except ValueError as exc:
+        err.print(f"✗ {exc}", highlight=False, markup=False)
+        raise typer.Exit(1) from None
+    from .django_setup import setup
+
+    setup()
+    from lanbai.monitoring.selectors import monitoring_table
+
+    try:
+        rows = monitoring_table(period=period, unit=unit, method=method, preview=preview)
+    except (LookupError, ValueError) as exc:
+        err.print(f"✗ {exc.args[0] if exc.args else exc}", highlight=False, markup=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    records = [r.as_dict() for r in rows]
+    if as_json:
+        typer.echo(
+            json.dumps(
+                [{k: _jsonable(v) for k, v in rec.items()} for rec in records], ensure_ascii=False, indent=2
+            )
+        )
+        return
+    if as_csv:
+        import io
+
+        buf = io.StringIO()
+        names = list(records[0]) if records else [f for f in _row_fields()]
+        writer = csv.DictWriter(buf, fieldnames=names, lineterminator="\n")
+        writer.writeheader()
+        for rec in records:
+            writer.writerow({k: "" if v is None else v for k, v in rec.items()})
+        typer.echo(buf.getvalue(), nl=False)
+        return
+    if not records:
+        out.print(f"{period} 没有已审核的数据 / no approved figures for {period}", highlight=False)
+        return
+    title = f"监测结果 / monitoring — {period} · {method}" + (
+        " · 预览（含未审核）/ preview" if preview else ""
     )
-    raise typer.Exit(2)
+    table = Table(title=title)
+    table.add_column("#", justify="right")
+    for _, header in ROW_COLUMNS:
+        table.add_column(header, overflow="fold")
+    for n, rec in enumerate(records, start=1):
+        cells = [Text(_cell(rec[key])) for key, _ in ROW_COLUMNS]
+        cells[-1] = Text(rec["status"], style=_STATUS_STYLE.get(rec["status"], ""))
+        table.add_row(str(n), *cells)
+    out.print(table)
+    out.print(Text("规则 / rules", style="bold"))
+    for n, rec in enumerate(records, start=1):
+        out.print(
+            Text(
+                f"{n}. {rec['org_unit_name']} · {rec['indicator_name']} ({rec['indicator']}): {rec['rule']}"
+            ),
+            soft_wrap=True,
+        )
+
+
+def _row_fields() -> list[str]:
+    from dataclasses import fields
+
+    from lanbai.monitoring.selectors import MonitoringRow
+
+    return [f.name for f in fields(MonitoringRow)]
+
+
+def _cell(v) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return _fmt(v)
+    return str(v)
 
 
 @app.callback()
 def main(
     ctx: typer.Context,
-    period: str | None = typer.Option(
-        None, "--period", help="Reporting period, e.g. 2018Q4 (not wired yet)."
+    period: str | None = typer.Option(None, "--period", help="Reporting period, e.g. 2018Q4."),
+    unit: str | None = typer.Option(
+        None, "--unit", help="Organisation unit: code (lzxq) or name (兰州新区)."
     ),
-    unit: str | None = typer.Option(None, "--unit", help="Organisation unit, e.g. 兰州新区."),
-    method: str = MethodOpt,
+    method: str = typer.Option("path", "--method", help="eurostat | escap | path (default: path)."),
+    preview: bool = typer.Option(False, "--preview", help="Also count submitted reports not yet approved."),
     as_csv: bool = typer.Option(False, "--csv", help="CSV output."),
     as_json: bool = typer.Option(False, "--json", help="JSON output."),
 ) -> None:
@@ -81,7 +162,9 @@ def main(
     if period is None:
         out.print(ctx.get_help(), highlight=False)
         raise typer.Exit(0)
-    monitor_period(period, unit=unit, method=_check_method(method), as_csv=as_csv, as_json=as_json)
+    monitor_period(
+        period, unit=unit, method=_check_method(method), as_csv=as_csv, as_json=as_json, preview=preview
+    )
 
 
 # ------------------------------------------------------------------------------------------------

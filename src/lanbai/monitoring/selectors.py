@@ -142,11 +142,11 @@ def _freshness() -> tuple:
 
 
 @functools.lru_cache(maxsize=8)
-def _indicator_values_cached(content_hash: str, until: str | None, preview: bool, fresh: tuple) -> pd.DataFrame:
+def _aggregate_cached(content_hash: str, until: str | None, preview: bool, fresh: tuple):
+    """The core aggregation (inputs summed up the tree, then formulas), or None without figures."""
     version, plan, fset = plan_core()
     values = data.reported_values_frame(preview=preview, until_period=until)
     values["status"] = values["status"].replace({"zone_approved": "submitted"})
-    values["version"] = 1
     tree = data.org_tree_frame(version)
     units = data.org_units_frame(version)
     members = [(u, m) for u, kind, mm in units[["code", "kind", "members"]].itertuples(index=False)
@@ -155,10 +155,24 @@ def _indicator_values_cached(content_hash: str, until: str | None, preview: bool
     for col in ("valid_from", "valid_to"):
         tree[col] = pd.to_datetime(tree[col])
     if values.empty:
+        return None
+    columns = ["org_unit", "period", "field", "value", "value_text", "status", "version"]
+    return aggregate(values[columns], tree, fset,
+                     aggregates=agg_members, preview=preview, basis=("ytd",))
+
+
+def _indicator_values_cached(content_hash: str, until: str | None, preview: bool, fresh: tuple) -> pd.DataFrame:
+    result = _aggregate_cached(content_hash, until, preview, fresh)
+    if result is None:
         return pd.DataFrame(columns=["unit", "period", "indicator", "category", "value", "reason"])
-    result = aggregate(values[["org_unit", "period", "field", "value", "status", "version"]], tree, fset,
-                       aggregates=agg_members, preview=preview, basis=("ytd",))
     return result.indicators
+
+
+def aggregated_inputs(*, until_period: str | None = None, preview: bool = False) -> pd.DataFrame:
+    """Every aggregated input (summed reported fields, wide) of every unit and period (year to date)."""
+    version, _, _ = plan_core()
+    result = _aggregate_cached(version.content_hash, until_period, preview, _freshness())
+    return pd.DataFrame(columns=["unit", "period"]) if result is None else result.inputs.copy()
 
 
 def indicator_values(*, until_period: str | None = None, preview: bool = False) -> pd.DataFrame:

@@ -151,5 +151,5 @@ def test_cli_coherence_and_missing_data_option():
     r = CliRunner().invoke(app, ["coherence", "-d", str(LANBAI)])
     assert r.exit_code == 0, r.output
     assert "innovation_input" in r.stdout
-    r = CliRunner().invoke(app, ["compute", "--year", "2019"])
-    assert r.exit_code == 2 and "--data" in r.output
+    # `compute --year` without --data reads the platform's data: covered by
+    # tests/apps/indices/test_index_platform.py (it needs a database).

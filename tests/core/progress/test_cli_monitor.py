@@ -85,7 +85,3 @@ def test_missing_column_and_missing_file(tmp_path):
     assert res.exit_code == 1 and "nope.csv" in (res.output + (res.stderr or ""))
 
 
-def test_period_mode_is_not_faked():
-    res = runner.invoke(app, ["monitor", "--period", "2018Q4"])
-    assert res.exit_code == 2
-    assert "not wired yet" in (res.output + (res.stderr or ""))

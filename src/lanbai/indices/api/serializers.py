@@ -1,0 +1,59 @@
+"""Explicit serializers of the development index."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class ResultsQuery(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2014, max_value=2100)
+    runs = serializers.IntegerField(default=200, min_value=0, max_value=5000)
+    seed = serializers.IntegerField(default=0)
+
+
+class ZoneIndexSerializer(serializers.Serializer):
+    unit = serializers.CharField()
+    unit_name = serializers.CharField()
+    year = serializers.IntegerField()
+    score = serializers.FloatField(allow_null=True)
+    index = serializers.FloatField(allow_null=True)
+    rank = serializers.IntegerField()
+    median_rank = serializers.FloatField(allow_null=True)
+    rank_p05 = serializers.FloatField(allow_null=True)
+    rank_p95 = serializers.FloatField(allow_null=True)
+    pillars = serializers.DictField(child=serializers.FloatField(allow_null=True))
+
+
+class BaseSourceSerializer(serializers.Serializer):
+    unit = serializers.CharField()
+    indicator = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    source = serializers.CharField()
+
+
+class IndexResultsSerializer(serializers.Serializer):
+    framework = serializers.CharField()
+    framework_name = serializers.CharField()
+    framework_hash = serializers.CharField()
+    plan_hash = serializers.CharField()
+    year = serializers.IntegerField()
+    base_year = serializers.IntegerField()
+    runs = serializers.IntegerField()
+    seed = serializers.IntegerField()
+    pillars = serializers.DictField(child=serializers.CharField())
+    results = ZoneIndexSerializer(many=True)
+    series = ZoneIndexSerializer(many=True)
+    base_sources = BaseSourceSerializer(many=True)
+    notes = serializers.DictField()
+
+
+class IndexRunSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    framework_code = serializers.CharField()
+    framework_hash = serializers.CharField()
+    plan_hash = serializers.CharField()
+    year = serializers.IntegerField()
+    runs = serializers.IntegerField()
+    seed = serializers.IntegerField()
+    computed_at = serializers.DateTimeField()
+    results = serializers.JSONField()

@@ -1,0 +1,246 @@
+"""The development index on the platform's figures (computed on read, like monitoring).
+
+Data: each zone's fourth-quarter (= whole-year) indicator values from monitoring (framework
+indicators that are reported zone fields — 研发平台, 孵化器, 联盟 — from the aggregated fields), for every year
+from the framework's base year (2014) to the requested year, as the long frame
+``[unit, year, indicator, value]`` that :func:`lanbai.core.composite.compute_index` takes.
+
+Base year.  The platform collects from 2015 on, so 2014 values come, in this order, from:
+
+1. the platform itself (a zone that reported 2014Q4);
+2. the plan's baselines: a target of that zone and indicator with ``baseline_year`` 2014
+   (附件1 gives them for 兰州新区, for example);
+3. otherwise the zone's first reported year stands in for 2014 (its index then starts at 100 in
+   that year).
+
+Every base-year value says which rule supplied it (``base_sources``).  Units are the zones (the
+framework normalises each zone against its own 2014 value and ranks zones within a year); an
+indicator a zone never reports cannot be normalised and is dropped by the engine, which reports it.
+Uncertainty: the framework's Monte Carlo assumptions (weights ±25 %, alternative aggregations and
+imputations), batched in the core; each zone gets its median rank and 5–95 % rank interval.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lanbai.core.composite import Framework, FrameworkError, IndexDataError, compute_index, load_framework
+from lanbai.core.composite.sensitivity import sensitivity
+from lanbai.monitoring.selectors import aggregated_inputs, indicator_values, plan_core
+from lanbai.plans.models import Target
+from lanbai.plans.services import _plan_dir
+
+DEFAULT_RUNS = 1000
+REPO_FRAMEWORK = (
+    Path(__file__).resolve().parents[3] / "plans" / "lanbai-2015-2020" / "index" / "framework.yaml"
+)
+
+
+class IndexUnavailable(LookupError):
+    """The index cannot be computed from the platform's data (the message says why, Chinese first)."""
+
+
+def default_framework_path() -> Path:
+    """The plan's own framework (``<plan dir>/index/framework.yaml``), else the shipped one."""
+    path = _plan_dir(None) / "index" / "framework.yaml"
+    return path if path.is_file() else REPO_FRAMEWORK
+
+
+def _framework(framework: str | Path | None) -> tuple[Framework, str, str]:
+    path = Path(framework) if framework else default_framework_path()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IndexUnavailable(f"指数框架文件无法读取 / cannot read framework {path}: {exc}") from None
+    fw = load_framework(path)
+    return fw, hashlib.sha256(raw).hexdigest(), str(path)
+
+
+def index_frame(
+    year: int, *, framework: Framework, base_year: int = 2014, preview: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The long frame ``[unit, year, indicator, value]`` of the zones, and the base-year sources."""
+    version, plan, _ = plan_core()
+    zones = [u.code for u in plan.org_units if u.kind == "zone"]
+    inds = framework.indicators
+    ind = indicator_values(until_period=f"{year}Q4", preview=preview)
+    ind = ind[
+        ind["period"].str.endswith("Q4")
+        & ind["unit"].isin(zones)
+        & ind["indicator"].isin(inds)
+        & (ind["category"].isin(["total", ""]) | ind["category"].isna())
+    ].dropna(subset=["value"])
+    long = pd.DataFrame(
+        {
+            "unit": ind["unit"].to_numpy(),
+            "year": ind["period"].str[:4].astype(int).to_numpy(),
+            "indicator": ind["indicator"].to_numpy(),
+            "value": ind["value"].astype(float).to_numpy(),
+        }
+    )
+    _, _, fset = plan_core()
+    field_inds = [c for c in inds if c not in fset.formulas and c in fset.fields]
+    if field_inds:  # framework indicators that are reported zone fields (研发平台, 孵化器, 联盟)
+        inp = aggregated_inputs(until_period=f"{year}Q4", preview=preview)
+        inp = inp[inp["period"].str.endswith("Q4") & inp["unit"].isin(zones)]
+        cols = [c for c in field_inds if c in inp.columns]
+        melted = inp.melt(id_vars=["unit", "period"], value_vars=cols, var_name="indicator").dropna(
+            subset=["value"]
+        )
+        long = pd.concat(
+            [
+                long,
+                pd.DataFrame(
+                    {
+                        "unit": melted["unit"].to_numpy(),
+                        "year": melted["period"].str[:4].astype(int).to_numpy(),
+                        "indicator": melted["indicator"].to_numpy(),
+                        "value": melted["value"].astype(float).to_numpy(),
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
+    long = long[(long["year"] >= base_year) & (long["year"] <= year)]
+    sources = long.loc[long["year"] == base_year, ["unit", "indicator", "value"]].assign(source="platform")
+
+    baselines = pd.DataFrame(
+        list(
+            Target.objects.filter(
+                plan=version,
+                baseline_year=base_year,
+                baseline_value__isnull=False,
+                org_unit__code__in=zones,
+                indicator__code__in=inds,
+                category__in=["total", ""],
+            ).values_list("org_unit__code", "indicator__code", "baseline_value")
+        ),
+        columns=["unit", "indicator", "value"],
+    ).drop_duplicates(["unit", "indicator"])
+    baselines["value"] = baselines["value"].astype(float)
+    have = pd.MultiIndex.from_frame(sources[["unit", "indicator"]])
+    plan_rows = baselines[~pd.MultiIndex.from_frame(baselines[["unit", "indicator"]]).isin(have)]
+    plan_rows = plan_rows[plan_rows["unit"].isin(long["unit"])].assign(source="plan_baseline")
+
+    have = have.append(pd.MultiIndex.from_frame(plan_rows[["unit", "indicator"]]))
+    later = long[long["year"] > base_year].sort_values("year")
+    first = later.drop_duplicates(["unit", "indicator"], keep="first")
+    first = first[~pd.MultiIndex.from_frame(first[["unit", "indicator"]]).isin(have)]
+    first_rows = first.assign(source=first["year"].map(lambda y: f"first_year:{y}"))[
+        ["unit", "indicator", "value", "source"]
+    ]
+    added = pd.concat([plan_rows, first_rows], ignore_index=True)
+    long = pd.concat(
+        [long, added[["unit", "indicator", "value"]].assign(year=base_year)[long.columns]], ignore_index=True
+    )
+    sources = pd.concat([sources, added], ignore_index=True).sort_values(["unit", "indicator"])
+    return long.sort_values(["unit", "year", "indicator"]).reset_index(drop=True), sources.reset_index(
+        drop=True
+    )
+
+
+def _clean(v):
+    if isinstance(v, float | np.floating):
+        return float(v) if np.isfinite(v) else None
+    if isinstance(v, np.integer):
+        return int(v)
+    return v
+
+
+def index_results(
+    year: int,
+    *,
+    framework: str | Path | None = None,
+    runs: int = DEFAULT_RUNS,
+    seed: int = 0,
+    preview: bool = False,
+) -> dict:
+    """Each zone's index for ``year`` (base year = 100), rank and Monte Carlo rank band, plus the series.
+
+    ``framework``: a framework file (default: the plan's); ``runs``: Monte Carlo evaluations (0 for
+    none).  Raises :class:`IndexUnavailable` when the platform has no figures for ``year`` or the
+    engine refuses the data (message says why).
+    """
+    if runs < 0:
+        raise ValueError("runs: must be ≥ 0")
+    try:
+        fw, fw_hash, fw_path = _framework(framework)
+    except FrameworkError as exc:
+        raise IndexUnavailable(f"指数框架无效 / framework refused: {exc}") from None
+    version, plan, _ = plan_core()
+    base_year = int(fw.method.get("base_year") or 2014)
+    if year < base_year:
+        raise IndexUnavailable(f"年份 {year} 早于基期 {base_year} / year before the base year {base_year}")
+    long, sources = index_frame(year, framework=fw, base_year=base_year, preview=preview)
+    if long.empty or not (long["year"] == year).any():
+        raise IndexUnavailable(
+            f"平台没有 {year} 年（{year}Q4）的已审核数据 / no approved figures for {year}Q4"
+        )
+    try:
+        res = compute_index(fw, long)
+    except (IndexDataError, ValueError) as exc:
+        raise IndexUnavailable(f"指数无法计算 / cannot compute the index: {exc}") from None
+    tab = res.table()
+    names = {u.code: u.name for u in plan.org_units}
+    band = None
+    if runs > 0:
+        wide = long.pivot_table(index=["unit", "year"], columns="indicator", values="value").reset_index()
+        wide.columns.name = None
+        for c in fw.indicators:
+            if c not in wide.columns:
+                wide[c] = np.nan
+        assumptions = fw.method.get("sensitivity")
+        try:
+            sens = sensitivity(fw, wide, assumptions=assumptions, runs=runs, seed=seed)
+            band = sens.ranks.set_index(["unit", "year"])
+        except (IndexDataError, ValueError) as exc:
+            band, band_error = None, str(exc)
+        else:
+            band_error = ""
+    else:
+        band_error = "未做蒙特卡洛分析（runs=0）/ no Monte Carlo (runs=0)"
+    pillars = [a for a in fw.aggregates if a != fw.root]
+    rows = []
+    for rec in tab.to_dict("records"):
+        key = (rec["unit"], rec["year"])
+        b = band.loc[key] if band is not None and key in band.index else None
+        rows.append(
+            {
+                "unit": rec["unit"],
+                "unit_name": names.get(rec["unit"], rec["unit"]),
+                "year": int(rec["year"]),
+                "score": _clean(rec["score"]),
+                "index": _clean(rec.get("base100")),
+                "rank": int(rec["rank"]),
+                "median_rank": _clean(b["median_rank"]) if b is not None else None,
+                "rank_p05": _clean(b["p05"]) if b is not None else None,
+                "rank_p95": _clean(b["p95"]) if b is not None else None,
+                "pillars": {p: _clean(rec.get(p)) for p in pillars},
+            }
+        )
+    report = res.report
+    return {
+        "framework": fw.code,
+        "framework_name": fw.name,
+        "framework_hash": fw_hash,
+        "framework_path": fw_path,
+        "plan_hash": version.content_hash,
+        "year": year,
+        "base_year": base_year,
+        "runs": runs if band is not None else 0,
+        "seed": seed,
+        "pillars": {p: fw.nodes[p].name for p in pillars},
+        "results": [r for r in rows if r["year"] == year],
+        "series": rows,
+        "base_sources": [{k: _clean(v) for k, v in r.items()} for r in sources.to_dict("records")],
+        "notes": {
+            "dropped_indicators": report.get("dropped_indicators", []),
+            "imputed_cells": int(report.get("imputed_cells", 0)),
+            "incomplete_units": report.get("incomplete_units", []),
+            "uncertainty": band_error,
+        },
+    }
