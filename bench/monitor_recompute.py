@@ -14,6 +14,9 @@ the single-quarter basis, 22 indicator formulas with reasons).  Baseline: hand-w
 field, category) — latest approved version of each report — and rolling them up the same
 effective-dated tree (no formulas, no single quarters, no reasons).
 
+The engine side also computes the early-warning status of every unit x indicator x period
+(lanbai.core.progress.assess), as issue 4 asks; the baseline does not.
+
 Usage: python bench/monitor_recompute.py [N_ENTERPRISES]   (default 100000)
 Last line: ``ratio: monitor_recompute VALUE goal<=3``.
 """
@@ -26,10 +29,13 @@ import time
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pandas as pd
 import yaml
 
 from lanbai.core.aggregate import aggregate
 from lanbai.core.formulas import FieldSpec, FormulaSpec, compile_formulas
+from lanbai.core.progress import assess
 
 PLAN = Path(__file__).resolve().parents[1] / "plans" / "lanbai-2015-2020"
 ZONES = {"lzxq": "lz", "lzgx": "lz", "lzjj": "lz", "bygx": "by"}
@@ -176,6 +182,35 @@ GROUP BY ALL
 """
 
 
+def assess_all(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Early-warning status of every (unit, indicator, category, period) on the YTD basis.
+
+    Synthetic targets (the bench has no plan targets for its units): baseline = the unit's 2015Q4
+    value, target = twice that in 2020; quarters are assessed as fractional years.
+    """
+    ytd = indicators[(indicators["basis"] == "ytd") & indicators["value"].notna()].copy()
+    year = ytd["period"].str[:4].astype(int)
+    quarter = ytd["period"].str[-1].astype(int)
+    ytd["t"] = year + (quarter - 4) / 4.0
+    key = ["unit", "indicator", "category"]
+    base = ytd[ytd["period"] == "2015Q4"].set_index(key)["value"].rename("base_value")
+    rows = ytd.join(base, on=key)
+    rows = rows[rows["base_value"].notna()]
+    frame = pd.DataFrame(
+        {
+            "indicator": rows["indicator"].to_numpy(),
+            "base_year": np.full(len(rows), 2015.0),
+            "base_value": rows["base_value"].to_numpy(),
+            "current_year": rows["t"].to_numpy(),
+            "current_value": rows["value"].to_numpy(),
+            "target": 2 * rows["base_value"].to_numpy(),
+            "target_year": np.full(len(rows), 2020.0),
+            "direction": np.full(len(rows), "increase"),
+        }
+    )
+    return assess(frame, method="path")
+
+
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     with tempfile.TemporaryDirectory() as spill:
@@ -203,6 +238,7 @@ def run(n: int, spill: str) -> None:
 
     t0 = time.perf_counter()
     res = aggregate("vals", "tree", fset, aggregates="members", basis=("ytd", "quarter"), con=con)
+    statuses = assess_all(res.indicators)
     engine = time.perf_counter() - t0
     n_ind = len(res.indicators)
     computable = int(res.indicators["value"].notna().sum())
@@ -211,6 +247,7 @@ def run(n: int, spill: str) -> None:
         f"x {len(res.inputs.columns) - 4} inputs, YTD and single quarter; "
         f"{n_ind:,} indicator values, {computable:,} computable)"
     )
+    print(f"statuses: {len(statuses):,} unit x indicator x period assessments ({statuses['status'].value_counts().to_dict()})")
     # the two agree: every unit x period x field total of the baseline equals the engine's
     long = res.inputs.query("basis == 'ytd'").melt(
         id_vars=["unit", "period"],
