@@ -38,7 +38,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 extras=""
 [ "$WANT_TEST" = 1 ] && extras="[test]"
-stamp=".venv/.lanbai-installed$( [ "$WANT_TEST" = 1 ] && echo -test )"
+stamp=".venv/.lanbai-installed"
+[ "$WANT_TEST" = 1 ] && stamp="$stamp-test"
 hash=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
   echo "setup: installing lanbai${extras} into .venv"
