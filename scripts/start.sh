@@ -6,7 +6,5 @@ bash scripts/setup.sh
 export LANBAI_DATA_DIR=${LANBAI_DATA_DIR:-$PWD/var}
 mkdir -p "$LANBAI_DATA_DIR"
 .venv/bin/lanbai init
-if .venv/bin/lanbai --help | grep -q " demo "; then
-  .venv/bin/lanbai demo
-fi
+.venv/bin/lanbai demo
 exec .venv/bin/lanbai serve --port "${PORT:-8000}"
