@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from reporting_helpers import ZONE_FORM, zone_file, zone_row
 from django.core.files.uploadedfile import SimpleUploadedFile
+from reporting_helpers import ZONE_FORM, zone_file, zone_row
 from rest_framework.test import APIClient
 
 from lanbai.collection.models import AuditEvent, Submission, Upload

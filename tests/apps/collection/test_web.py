@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from reporting_helpers import ZONE_FORM, zone_file
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from reporting_helpers import ZONE_FORM, zone_file
 
 from lanbai.collection.models import Submission
 
