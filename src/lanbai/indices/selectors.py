@@ -244,3 +244,23 @@ def index_results(
             "uncertainty": band_error,
         },
     }
+
+
+def index_table(*, year: int, runs: int = 200, seed: int = 0) -> list[dict]:
+    """The development index of ``year`` as rows for publications (annual report).
+
+    One row per zone: the index (base year = 100), its rank and the 5–95 % rank interval of the
+    Monte Carlo uncertainty analysis, with Chinese column names as the report prints them.
+    """
+    result = index_results(year, runs=runs, seed=seed)
+    rows = []
+    for r in sorted((r for r in result["results"] if r["year"] == year), key=lambda r: r["rank"]):
+        band = (f"{r['rank_p05']:.0f}–{r['rank_p95']:.0f}"
+                if r["rank_p05"] is not None and r["rank_p95"] is not None else "—")
+        rows.append({
+            "园区 / zone": r["unit_name"],
+            "发展指数（基期=100）/ index": None if r["index"] is None else round(r["index"], 1),
+            "排名 / rank": r["rank"],
+            "排名区间（5%–95%）/ rank band": band,
+        })
+    return rows

@@ -1,31 +1,92 @@
-"""Web pages (thin: read through selectors, render templates)."""
+"""Web pages (thin: read through selectors, render templates).
+
+The data-heavy part of each dashboard page is rendered once per snapshot of the figures and
+language (:func:`dashboard.fragment`); the frame around it (navigation, user, CSRF) per request.
+"""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from lanbai.plans import selectors as plan_selectors
 
+from . import dashboard
+
+
+def _page(request, snap, template: str, key: tuple, build_context, *, extra: dict | None = None):
+    body = dashboard.fragment(
+        snap, (*key, get_language()), lambda: render_to_string(f"web/_{template}_body.html", build_context())
+    )
+    return render(request, f"web/{template}.html", {"body": mark_safe(body), **(extra or {})})  # noqa: S308
+
 
 def home(request):
-    """Home dashboard of 兰白试验区: the zones and the headline indicators of 专栏1."""
-    plan = plan_selectors.plan_current()
-    context = {"plan": plan, "zones": [], "headline": []}
-    if plan is not None:
-        context["zones"] = plan_selectors.zone_list(plan=plan)
-        context["headline"] = plan_selectors.headline_indicator_list(plan=plan)
-    return render(request, "web/home.html", context)
+    """Home dashboard of 兰白试验区: the 专栏1 indicators as cards with their latest status, and the zones."""
+    plan, snap = dashboard.current()
+
+    def context():
+        ctx = {"plan": plan, "zones": [], "headline": [], "cards": [], "period": None}
+        if plan is not None:
+            root = plan.meta.get("root_unit", "lanbai")
+            ctx["zones"] = list(plan_selectors.zone_list(plan=plan))
+            ctx["headline"] = plan_selectors.headline_indicator_list(plan=plan)
+            ctx["period"] = dashboard.latest_period(unit=root)
+            ctx["cards"] = dashboard.cards(ctx["headline"], unit=root, period=ctx["period"])
+        return ctx
+
+    return _page(request, snap, "home", ("home", plan.pk if plan else None), context, extra={"plan": plan})
 
 
 def zone_detail(request, code: str):
-    plan = plan_selectors.plan_current()
-    zone = plan and plan_selectors.zone_list(plan=plan).filter(code=code).first()
+    """A zone: its latest monitoring rows, its parks and the plan's targets."""
+    plan, snap = dashboard.current()
+    if snap is not None:
+        zone = snap.zones.get(code)
+    else:
+        zone = plan and plan_selectors.zone_list(plan=plan).filter(code=code).first()
     if not zone:
         raise Http404
-    parks = [link.unit for link in zone.child_links.select_related("unit").order_by("unit__order")]
-    targets = zone.targets.select_related("indicator").order_by("indicator__order", "year")
-    return render(request, "web/zone.html", {"plan": plan, "zone": zone, "parks": parks, "targets": targets})
+
+    def context():
+        parks = [link.unit for link in zone.child_links.select_related("unit").order_by("unit__order")]
+        targets = zone.targets.select_related("indicator").order_by("indicator__order", "year")
+        period = dashboard.latest_period(unit=code)
+        rows = [
+            r for r in dashboard.unit_rows(unit=code, period=period) if r.value is not None or r.target_value
+        ]
+        return {
+            "plan": plan,
+            "zone": zone,
+            "parks": parks,
+            "targets": targets,
+            "period": period,
+            "rows": rows,
+        }
+
+    return _page(request, snap, "zone", ("zone", code), context, extra={"plan": plan, "zone": zone})
+
+
+def indicator_detail(request, code: str):
+    """An indicator: its series against the target path for every zone (SVG), with the figures as tables."""
+    plan, snap = dashboard.current()
+    if snap is not None:
+        indicator = snap.indicators.get(code)
+    else:
+        indicator = plan and plan_selectors.indicator_list(plan=plan).filter(code=code).first()
+    if not indicator:
+        raise Http404
+
+    def context():
+        periods, units = dashboard.indicator_charts(code, name=indicator.name, measure=indicator.unit)
+        return {"plan": plan, "indicator": indicator, "periods": periods, "units": units}
+
+    return _page(
+        request, snap, "indicator", ("indicator", code), context, extra={"plan": plan, "indicator": indicator}
+    )
 
 
 def healthz(request):

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "lanbai.reports"
+    verbose_name = "发布 Publications"

@@ -1,0 +1,477 @@
+"""Build, number, render, publish and correct releases from approved figures.
+
+Policies (also in docs/publications.md):
+
+* Only approved figures are used (``monitoring_table(preview=False)``); the release states the data
+  cut-off (the latest approval time of the periods it covers, or the build time without any) and
+  how many reports of those periods were approved or still pending.
+* Only the pilot zone, the cities, the zones and aggregates are published — never a park or an
+  enterprise (their figures are confidential statistical data).
+* Numbers: one sequence per kind and year, e.g. 兰白监测〔2018〕第2号.  A correction takes the next
+  number of its kind and year, points to the release it ``supersedes`` and stores the differences.
+* A 半年检查通报 is for a half year: period Q2 or Q4.  A 年度评估报告 covers year Y (period YQ4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from lanbai.collection.models import Submission
+from lanbai.core.periods import Quarter
+
+from .models import Release, ReleaseKind, ReleaseStatus
+
+PREFIX = {"bulletin": "兰白监测", "inspection": "兰白检查", "annual": "兰白评估", "open_data": "兰白数据"}
+TITLES = {
+    "bulletin": "兰白试验区{label}季度监测数据",
+    "inspection": "兰白试验区{label}检查通报",
+    "annual": "兰白试验区{label}年度评估报告",
+    "open_data": "兰白试验区{label}开放数据",
+}
+PUBLIC_KINDS = ("pilot_zone", "city", "zone", "aggregate")
+LAGGING = ("预警", "严重滞后")
+ROW_FIELDS = (
+    "period",
+    "org_unit",
+    "org_unit_name",
+    "indicator",
+    "indicator_name",
+    "unit",
+    "value",
+    "yoy_pct",
+    "assessed_value",
+    "baseline_year",
+    "baseline_value",
+    "target_year",
+    "target_value",
+    "comparator",
+    "target_source",
+    "expected",
+    "status",
+    "rule",
+    "not_computable_reason",
+)
+
+Progress = Callable[[str], None]
+
+
+class ReleaseError(ValueError):
+    """A release cannot be built (bad kind or period, or no approved figures); message in Chinese first."""
+
+
+def _clean(v: Any) -> Any:
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
+    return v
+
+
+def _periods_of(kind: str, period: str) -> tuple[str, list[str], str]:
+    """(canonical period, periods whose approvals count, label) for ``kind``; raises ReleaseError."""
+    if kind not in PREFIX:
+        raise ReleaseError(f"kind: 未知的发布类型 {kind!r}，应为 {', '.join(PREFIX)} / unknown kind")
+    try:
+        if kind == "annual":
+            text = str(period).upper().removesuffix("Q4")
+            if not (text.isdigit() and len(text) == 4):
+                raise ValueError
+            q = Quarter.parse(f"{text}Q4")
+        else:
+            q = Quarter.parse(str(period))
+    except ValueError as exc:
+        raise ReleaseError(
+            f"period: 报告期格式错误 {period!r}（应为 2018Q2，年度报告为 2019）/ bad period"
+        ) from exc
+    if kind == "inspection" and q.q not in (2, 4):
+        raise ReleaseError(
+            f"period: 检查通报按半年发布，报告期应为第二或第四季度，收到 {period!r} / half years only"
+        )
+    if kind == "annual":
+        return str(q.year), [str(q)], f"{q.year}年"
+    if kind == "inspection":
+        return str(q), [str(q)], f"{q.year}年{'上半年' if q.q == 2 else '全年'}"
+    return str(q), [str(q)], q.label_zh
+
+
+def _monitor_period(kind: str, period: str) -> str:
+    return f"{period}Q4" if kind == "annual" else period
+
+
+def approval_status(periods: list[str]) -> tuple[int, int, dt.datetime | None]:
+    """(approved, pending, latest approval time) of the reports of ``periods`` (drafts are not pending)."""
+    qs = Submission.objects.filter(period__in=periods)
+    approved = qs.filter(status="approved")
+    pending = qs.filter(status__in=["submitted", "zone_approved", "returned"]).count()
+    return approved.count(), pending, approved.aggregate(m=Max("approved_at"))["m"]
+
+
+def public_rows(period: str) -> list[dict]:
+    """The monitoring rows of ``period`` for the published unit kinds, as plain dicts."""
+    from lanbai.monitoring.selectors import monitoring_table, plan_core
+
+    _, plan, _ = plan_core()
+    kinds = {u.code: u.kind for u in plan.org_units}
+    rows = monitoring_table(period=period)
+    return [
+        {f: _clean(getattr(r, f)) for f in ROW_FIELDS} for r in rows if kinds.get(r.org_unit) in PUBLIC_KINDS
+    ]
+
+
+def _diagnoses(period: str, rows: list[dict], root: str) -> list[dict]:
+    from lanbai.monitoring.diagnosis import diagnosis
+
+    out = []
+    for ind in dict.fromkeys(r["indicator"] for r in rows if r["status"] in LAGGING):
+        try:
+            d = diagnosis(period=period, indicator=ind)
+        except (LookupError, ValueError) as exc:
+            out.append({"indicator": ind, "error": str(exc), "units": []})
+            continue
+        units = [
+            {
+                k: _clean(u.get(k))
+                for k in (
+                    "org_unit",
+                    "org_unit_name",
+                    "value",
+                    "expected",
+                    "gap",
+                    "status",
+                    "zones_rule",
+                    "zones_reason",
+                )
+            }
+            | {"zones": [{k: _clean(v) for k, v in z.items()} for z in (u.get("zones") or [])]}
+            for u in d["units"]
+            if u["status"] in LAGGING
+        ]
+        out.append(
+            {
+                "indicator": ind,
+                "indicator_name": d["indicator_name"],
+                "structure": d["structure"],
+                "units": units,
+            }
+        )
+    return out
+
+
+def _index_section(year: int) -> dict | None:
+    """The development index of ``year`` when the indices app provides one (optional section)."""
+    try:
+        from lanbai.indices import selectors as index_selectors  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    fn = getattr(index_selectors, "index_table", None)
+    if fn is None:
+        return None
+    try:
+        rows = fn(year=year)
+    except Exception as exc:  # noqa: BLE001 - an optional section must not break the report
+        return {"error": str(exc), "rows": []}
+    return {"rows": [dict(r) if not isinstance(r, dict) else r for r in rows]}
+
+
+def build_content(
+    kind: str, period: str, *, now: dt.datetime | None = None, progress: Progress | None = None
+) -> dict:
+    """The JSON snapshot of a release: meta, rows, lagging rows, diagnoses (and the index for annual)."""
+    step = progress or (lambda _msg: None)
+    canon, periods, label = _periods_of(kind, period)
+    mp = _monitor_period(kind, canon)
+    step("读取已审核数据 / reading approved figures")
+    approved, pending, latest = approval_status(periods)
+    rows = public_rows(mp)
+    if not any(r["value"] is not None for r in rows):
+        raise ReleaseError(f"period: {mp} 没有已审核的数据，无法发布 / no approved figures for {mp}")
+    q = Quarter.parse(mp)
+    content: dict[str, Any] = {
+        "kind": kind,
+        "period": canon,
+        "monitor_period": mp,
+        "label": label,
+        "period_label": q.label_zh,
+        "approved_count": approved,
+        "pending_count": pending,
+        "data_cutoff": (latest or now or timezone.now()).isoformat(),
+        "data_cutoff_label": timezone.localtime(latest or now or timezone.now()).strftime("%Y-%m-%d %H:%M"),
+        "rows": rows,
+        "lagging": [r for r in rows if r["status"] in LAGGING],
+    }
+    if kind in ("inspection", "annual"):
+        step("诊断滞后指标 / diagnosing lagging indicators")
+        content["diagnoses"] = _diagnoses(mp, rows, "lanbai")
+    if kind == "annual":
+        step("发展指数 / development index")
+        content["index"] = _index_section(q.year)
+    return content
+
+
+def _next_number(kind: str, year: int) -> tuple[int, str]:
+    seq = (Release.objects.filter(kind=kind, year=year).aggregate(m=Max("seq"))["m"] or 0) + 1
+    return seq, f"{PREFIX[kind]}〔{year}〕第{seq}号"
+
+
+def render_html(release_meta: dict, content: dict) -> str:
+    """The document as a standalone HTML page (also the input of the PDF)."""
+    units: dict[str, list[dict]] = {}
+    for r in content["rows"]:
+        units.setdefault(r["org_unit_name"], []).append(r)
+    return render_to_string("reports/document.html", {"r": release_meta, "c": content, "units": units})
+
+
+def render_pdf(html: str) -> bytes:
+    """PDF bytes from the document HTML (WeasyPrint; the CJK font is embedded as a subset)."""
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
+
+
+XLSX_COLUMNS = [
+    ("period", "报告期"),
+    ("org_unit", "单位代码"),
+    ("org_unit_name", "单位"),
+    ("indicator", "指标代码"),
+    ("indicator_name", "指标"),
+    ("unit", "计量单位"),
+    ("value", "本期值"),
+    ("yoy_pct", "同比增长(%)"),
+    ("assessed_value", "评估值（全年或折算全年）"),
+    ("target_year", "目标年份"),
+    ("target_value", "目标值"),
+    ("expected", "路径预期值"),
+    ("status", "状态"),
+    ("rule", "判定规则"),
+    ("target_source", "目标出处"),
+]
+
+
+def render_xlsx(release_meta: dict, content: dict) -> bytes:
+    """The figures as a workbook: a cover sheet (number, cut-off, approvals) and a data sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from lanbai.core.collection.excel import neutralise
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "说明"
+    cover = [
+        ("文号", release_meta["number"]),
+        ("标题", release_meta["title"]),
+        ("发布时间", release_meta.get("issued_at") or "未发布（草稿）"),
+        ("数据截止时间", content["data_cutoff"]),
+        ("已审核报表", content["approved_count"]),
+        ("待审核报表", content["pending_count"]),
+        ("口径", "现价；季度数据为年初至本期累计；同比为与上年同期累计值相比"),
+    ]
+    for k, v in cover:
+        ws.append([neutralise(k), neutralise(v)])
+    data = wb.create_sheet("数据")
+    data.append([label for _, label in XLSX_COLUMNS])
+    for cell in data[1]:
+        cell.font = Font(bold=True)
+    for r in content["rows"]:
+        data.append([neutralise(r.get(k)) for k, _ in XLSX_COLUMNS])
+    data.freeze_panes = "A2"
+    if content.get("lagging"):
+        lag = wb.create_sheet("滞后指标")
+        lag.append([label for _, label in XLSX_COLUMNS])
+        for r in content["lagging"]:
+            lag.append([neutralise(r.get(k)) for k, _ in XLSX_COLUMNS])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def content_diff(old: dict, new: dict) -> list[dict]:
+    """What changed between two snapshots, per (period, unit, indicator): value, status, added, removed."""
+
+    def keyed(c: dict) -> dict:
+        return {(r["period"], r["org_unit"], r["indicator"]): r for r in c.get("rows", [])}
+
+    a, b = keyed(old), keyed(new)
+    out = []
+    for key in sorted(set(a) | set(b)):
+        ra, rb = a.get(key), b.get(key)
+        ref = rb or ra
+        base = {
+            "period": key[0],
+            "org_unit": key[1],
+            "org_unit_name": ref["org_unit_name"],
+            "indicator": key[2],
+            "indicator_name": ref["indicator_name"],
+        }
+        if ra is None:
+            out.append(
+                base
+                | {
+                    "change": "added",
+                    "old_value": None,
+                    "new_value": rb["value"],
+                    "old_status": None,
+                    "new_status": rb["status"],
+                }
+            )
+        elif rb is None:
+            out.append(
+                base
+                | {
+                    "change": "removed",
+                    "old_value": ra["value"],
+                    "new_value": None,
+                    "old_status": ra["status"],
+                    "new_status": None,
+                }
+            )
+        elif ra["value"] != rb["value"] or ra["status"] != rb["status"]:
+            out.append(
+                base
+                | {
+                    "change": "changed",
+                    "old_value": ra["value"],
+                    "new_value": rb["value"],
+                    "old_status": ra["status"],
+                    "new_status": rb["status"],
+                }
+            )
+    return out
+
+
+def _meta(release: Release) -> dict:
+    return {
+        "number": release.number,
+        "title": release.title,
+        "kind": release.kind,
+        "kind_label": release.get_kind_display(),
+        "issued_at": timezone.localtime(release.issued_at).strftime("%Y年%m月%d日")
+        if release.issued_at
+        else "",
+        "status": release.status,
+        "supersedes": release.supersedes.number if release.supersedes else "",
+        "correction_note": release.correction_note,
+        "diff": release.diff,
+    }
+
+
+def _render_files(release: Release, *, progress: Progress) -> None:
+    meta = _meta(release)
+    progress("生成 HTML / rendering HTML")
+    release.html = render_html(meta, release.content)
+    progress("生成 PDF / rendering PDF")
+    release.pdf = render_pdf(release.html)
+    progress("生成 XLSX / rendering XLSX")
+    release.xlsx = render_xlsx(meta, release.content)
+
+
+@transaction.atomic
+def release_create(
+    *,
+    kind: str,
+    period: str,
+    user=None,
+    publish: bool = False,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
+    supersedes: Release | None = None,
+    correction_note: str = "",
+) -> Release:
+    """Build a numbered release from approved figures and render its files (optionally publish it)."""
+    step = progress or (lambda _msg: None)
+    now = now or timezone.now()
+    content = build_content(kind, period, now=now, progress=step)
+    canon = content["period"]
+    year = int(canon[:4])
+    seq, number = _next_number(kind, year)
+    title = TITLES[kind].format(label=content["label"])
+    diff: list[dict] = []
+    if supersedes is not None:
+        title += "（更正）"
+        diff = content_diff(supersedes.content, content)
+    release = Release(
+        kind=kind,
+        number=number,
+        year=year,
+        seq=seq,
+        period=canon,
+        title=title,
+        status=ReleaseStatus.PUBLISHED if publish else ReleaseStatus.DRAFT,
+        issued_at=now if publish else None,
+        data_cutoff=dt.datetime.fromisoformat(content["data_cutoff"]),
+        approved_count=content["approved_count"],
+        pending_count=content["pending_count"],
+        content=content,
+        supersedes=supersedes,
+        correction_note=correction_note,
+        diff=diff,
+        created_by=getattr(user, "username", "") or "",
+    )
+    _render_files(release, progress=step)
+    step("保存 / saving")
+    release.save()
+    return release
+
+
+@transaction.atomic
+def release_publish(release: Release, *, now: dt.datetime | None = None) -> Release:
+    """Publish a draft: it gets its issue date (files re-rendered so the document shows it)."""
+    if release.status == ReleaseStatus.PUBLISHED:
+        return release
+    release.status = ReleaseStatus.PUBLISHED
+    release.issued_at = now or timezone.now()
+    _render_files(release, progress=lambda _m: None)
+    release.save()
+    return release
+
+
+def release_correct(
+    release: Release,
+    *,
+    note: str,
+    user=None,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
+) -> Release:
+    """A correction: a new release of the same kind and period from today's approved figures.
+
+    The earlier release stays (downloadable, marked as superseded); the differences are stored.
+    """
+    if not note.strip():
+        raise ReleaseError("note: 更正必须说明原因 / a correction needs a note")
+    if not release.is_current:
+        raise ReleaseError(f"release: {release.number} 已被更正，请更正最新版本 / already superseded")
+    return release_create(
+        kind=release.kind,
+        period=release.period,
+        user=user,
+        publish=release.status == ReleaseStatus.PUBLISHED,
+        now=now,
+        progress=progress,
+        supersedes=release,
+        correction_note=note,
+    )
+
+
+__all__ = [
+    "PREFIX",
+    "ReleaseError",
+    "ReleaseKind",
+    "approval_status",
+    "build_content",
+    "content_diff",
+    "public_rows",
+    "release_correct",
+    "release_create",
+    "release_publish",
+    "render_html",
+    "render_pdf",
+    "render_xlsx",
+]

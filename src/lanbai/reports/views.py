@@ -1,0 +1,160 @@
+"""Pages of the publications: releases (public when published), open data, dictionary, DCAT catalogue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from lanbai.collection.scopes import is_province
+
+from . import opendata, selectors, services
+from .models import Release, ReleaseKind, ReleaseStatus
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": opendata.MEDIA_TYPES["xlsx"],
+    "html": "text/html; charset=utf-8",
+}
+
+
+def _can_manage(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or is_province(user))
+
+
+def _visible(request, pk: int) -> Release:
+    """A published release for everyone; drafts only for 省创新办.  Unknown and hidden look the same (404)."""
+    rel = Release.objects.filter(pk=pk).select_related("supersedes").first()
+    if rel is None or (rel.status != ReleaseStatus.PUBLISHED and not _can_manage(request.user)):
+        raise Http404
+    return rel
+
+
+def index(request):
+    """Published releases (and drafts plus the build form for 省创新办)."""
+    manage = _can_manage(request.user)
+    drafts = Release.objects.filter(status=ReleaseStatus.DRAFT).order_by("-created_at") if manage else []
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "releases": selectors.published_releases(),
+            "drafts": drafts,
+            "manage": manage,
+            "kinds": ReleaseKind.choices,
+        },
+    )
+
+
+def detail(request, pk: int):
+    rel = _visible(request, pk)
+    return render(request, "reports/detail.html", {"rel": rel, "manage": _can_manage(request.user)})
+
+
+def download(request, pk: int, fmt: str):
+    rel = _visible(request, pk)
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    body = {"pdf": rel.pdf, "xlsx": rel.xlsx, "html": rel.html}[fmt]
+    if not body:
+        raise Http404
+    resp = HttpResponse(bytes(body) if fmt != "html" else body, content_type=CONTENT_TYPES[fmt])
+    if fmt != "html":
+        resp["Content-Disposition"] = f'attachment; filename="release-{rel.pk}.{fmt}"'
+    return resp
+
+
+@login_required
+@require_POST
+def create(request):
+    if not _can_manage(request.user):
+        raise Http404
+    kind, period = request.POST.get("kind", ""), request.POST.get("period", "").strip()
+    try:
+        rel = services.release_create(
+            kind=kind, period=period, user=request.user, publish=request.POST.get("publish") == "1"
+        )
+    except services.ReleaseError as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:index")
+    messages.success(request, f"已生成 {rel.number}")
+    return redirect("reports:detail", pk=rel.pk)
+
+
+@login_required
+@require_POST
+def publish(request, pk: int):
+    if not _can_manage(request.user):
+        raise Http404
+    rel = get_object_or_404(Release, pk=pk)
+    services.release_publish(rel)
+    messages.success(request, f"已发布 {rel.number}")
+    return redirect("reports:detail", pk=rel.pk)
+
+
+@login_required
+@require_POST
+def correct(request, pk: int):
+    if not _can_manage(request.user):
+        raise Http404
+    rel = get_object_or_404(Release, pk=pk)
+    try:
+        new = services.release_correct(rel, note=request.POST.get("note", ""), user=request.user)
+    except services.ReleaseError as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:detail", pk=rel.pk)
+    messages.success(request, f"已生成更正 {new.number}")
+    return redirect("reports:detail", pk=new.pk)
+
+
+def open_data(request):
+    return render(
+        request,
+        "reports/open_data.html",
+        {
+            "releases": selectors.published_releases(),
+            "formats": ("csv", "xlsx", "json"),
+            "count": len(selectors.published_values()),
+        },
+    )
+
+
+def values_file(request, fmt: str):
+    rows = selectors.published_values()
+    if fmt == "csv":
+        body, ctype = opendata.to_csv(rows), "text/csv; charset=utf-8"
+    elif fmt == "xlsx":
+        body, ctype = opendata.to_xlsx(rows), opendata.MEDIA_TYPES["xlsx"]
+    elif fmt == "json":
+        body, ctype = opendata.to_json(rows), "application/json; charset=utf-8"
+    else:
+        raise Http404
+    resp = HttpResponse(body, content_type=ctype)
+    resp["Content-Disposition"] = f'attachment; filename="lanbai-indicators.{fmt}"'
+    return resp
+
+
+def dictionary(request):
+    from lanbai.plans import selectors as plan_selectors
+
+    plan = plan_selectors.plan_current()
+    indicators = plan_selectors.indicator_list(plan=plan) if plan else []
+    return render(
+        request, "reports/dictionary.html", {"columns": selectors.COLUMNS, "indicators": indicators}
+    )
+
+
+def catalog(request):
+    base = request.build_absolute_uri("/").rstrip("/")
+    urls = {f: f"{base}/reports/open-data/values.{f}" for f in ("csv", "xlsx", "json")}
+    data = opendata.dcat_catalog(
+        base=base,
+        releases=selectors.published_releases(),
+        modified=selectors.last_modified(),
+        values_urls=urls,
+    )
+    return JsonResponse(
+        data, content_type="application/ld+json; charset=utf-8", json_dumps_params={"ensure_ascii": False}
+    )

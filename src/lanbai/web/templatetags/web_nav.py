@@ -1,0 +1,55 @@
+"""Navigation links to the pages of other apps, shown only when those apps provide them."""
+
+from __future__ import annotations
+
+import functools
+
+from django import template
+from django.conf import settings
+from django.urls import NoReverseMatch, get_urlconf, reverse
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+# (URL name, label): apps grow capability by capability; a missing page is simply not linked.
+NAV = [
+    ("collection:upload", _("上传报表")),
+    ("collection:queue", _("审核队列")),
+    ("collection:completeness", _("报送情况")),
+    ("reports:index", _("发布")),
+    ("reports:open-data", _("开放数据")),
+]
+
+
+@functools.cache
+def _hrefs(urlconf: str) -> tuple[tuple[str, object], ...]:
+    out = []
+    for name, label in NAV:
+        try:
+            out.append((reverse(name, urlconf=urlconf), label))
+        except NoReverseMatch:
+            continue
+    return tuple(out)
+
+
+@register.simple_tag
+def nav_links() -> tuple[tuple[str, object], ...]:
+    """[(href, label)] for the pages that exist (resolved once per URL configuration)."""
+    return _hrefs(get_urlconf() or settings.ROOT_URLCONF)
+
+
+@register.filter
+def num(value, digits: int = 2) -> str:
+    """A figure for display: thousands separators, at most ``digits`` decimals, "—" for no value."""
+    try:
+        f = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    if f != f:
+        return "—"
+    if 0 < abs(f) < 10 ** -int(digits):  # a small figure keeps three significant digits, never "0"
+        return f"{f:.3g}"
+    text = f"{f:,.{int(digits)}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text

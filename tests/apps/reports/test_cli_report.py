@@ -1,0 +1,43 @@
+"""``lanbai report bulletin|inspection|annual`` writes the files and records a numbered release."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from lanbai.cli.main import app
+from lanbai.reports.models import Release
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bulletin_command_writes_pdf_html_xlsx(two_years, tmp_path):
+    runner = CliRunner()
+    pdf, html, xlsx = tmp_path / "b.pdf", tmp_path / "b.html", tmp_path / "b.xlsx"
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            "bulletin",
+            "--period",
+            "2018Q2",
+            "--pdf",
+            str(pdf),
+            "--html",
+            str(html),
+            "--xlsx",
+            str(xlsx),
+            "--publish",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "兰白监测〔2018〕第1号" in result.output
+    assert pdf.read_bytes()[:5] == b"%PDF-" and "兰白监测〔2018〕第1号" in html.read_text(encoding="utf-8")
+    assert load_workbook(xlsx)["说明"]["B1"].value == "兰白监测〔2018〕第1号"
+    assert Release.objects.get().status == "published"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bad_period_is_an_error_naming_the_rule(two_years):
+    result = CliRunner().invoke(app, ["report", "inspection", "--period", "2018Q1"])
+    assert result.exit_code == 1 and "第二或第四季度" in result.output
