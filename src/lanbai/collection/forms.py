@@ -63,3 +63,32 @@ class ZoneEntryForm(forms.Form):
             self.fields[f.code] = forms.CharField(
                 label=label, required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"})
             )
+
+
+class ReportEntryForm(forms.Form):
+    """Any form's web entry, generated from the FormSpec: category fields are drop-downs, bool fields
+    是/否, the rest text; the engine (not Django) parses and validates the values.  ``fixed`` fields
+    (the enterprise's credit code and name) are shown read-only and never taken from the request."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, spec: FormSpec, fixed: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        fixed = fixed or {}
+        for f in spec.fields:
+            label = f"{f.label}（{f.unit}）" if f.unit else f.label
+            if f.type == "category":
+                choices = [("", "—")] + [(c.code, c.label) for c in f.choices]
+                field = forms.ChoiceField(label=label, required=False, choices=choices)
+            elif f.type == "bool":
+                stored = self.initial.get(f.code)
+                self.initial[f.code] = {"1": "是", "0": "否", True: "是", False: "否"}.get(stored, stored)
+                field = forms.ChoiceField(
+                    label=label, required=False, choices=[("", "—"), ("是", "是"), ("否", "否")]
+                )
+            else:
+                attrs = {"inputmode": "decimal"} if f.nature else {}
+                field = forms.CharField(label=label, required=False, widget=forms.TextInput(attrs=attrs))
+            if f.code in fixed:
+                field.disabled = True
+            self.fields[f.code] = field

@@ -378,9 +378,14 @@ def upload_import(
         targets = _enterprise_units(result, form, cols, parsed.row_numbers, zone=unit, sheet=sheet)
     if not result.problems:
         busy = dict(
-            Submission.objects.filter(form_code=form.code, period=parsed.period, org_unit_id__in=targets)
-            .exclude(status__in=[Status.DRAFT, Status.RETURNED])
-            .values_list("org_unit_id", "status")
+            _rows_for_units(
+                Submission.objects.filter(form_code=form.code, period=parsed.period).exclude(
+                    status__in=[Status.DRAFT, Status.RETURNED]
+                ),
+                "org_unit_id",
+                targets,
+                ("org_unit_id", "status"),
+            )
         )
         for i, uid in enumerate(targets):
             if uid in busy:
@@ -403,9 +408,8 @@ def upload_import(
             message=f"校验通过（试运行，未保存数据）：{n} 行 / valid (dry run, nothing stored): {n} row(s)",
         )
 
-    as_text = {c: [store_value(v) for v in cols[c]] for c in form.field_codes}
-    stored = [dict(zip(form.field_codes, vals, strict=True)) for vals in zip(*as_text.values(), strict=True)]
-    del as_text
+    as_text = {c: _text_column(cols[c]) for c in form.field_codes}
+    del cols, parsed
     why = reason or f"导入 {name}"
     try:
         with transaction.atomic():
@@ -414,8 +418,8 @@ def upload_import(
                     user=user,
                     form_code=form.code,
                     unit=unit,
-                    period=parsed.period,
-                    values=stored[0],
+                    period=result.period,
+                    values={c: v[0] for c, v in as_text.items()},
                     upload=upload,
                     reason=why,
                     simulated=simulated,
@@ -426,14 +430,21 @@ def upload_import(
                 changed = [sub.id]
             else:
                 changed, result.unchanged = _bulk_store(
-                    user, form, parsed.period, targets, stored, upload=upload, reason=why, simulated=simulated
+                    user,
+                    form,
+                    result.period,
+                    targets,
+                    as_text,
+                    upload=upload,
+                    reason=why,
+                    simulated=simulated,
                 )
                 result.submissions = len(changed)
             if submit:
                 ids = list(
                     Submission.objects.filter(
                         form_code=form.code,
-                        period=parsed.period,
+                        period=result.period,
                         org_unit_id__in=targets,
                         status__in=[Status.DRAFT, Status.RETURNED],
                     ).values_list("id", flat=True)
@@ -443,7 +454,7 @@ def upload_import(
                 result,
                 outcome=UploadOutcome.ACCEPTED,
                 message=(
-                    f"已导入 {unit.name} {parsed.period} {form.name}：{n} 行，新版本 {result.submissions} 份，"
+                    f"已导入 {unit.name} {result.period} {form.name}：{n} 行，新版本 {result.submissions} 份，"
                     f"未变 {result.unchanged} 份 / imported {n} row(s): {result.submissions} new "
                     f"version(s), {result.unchanged} unchanged"
                 ),
@@ -472,13 +483,16 @@ def _enterprise_units(
     codes = cols[form.key]
     known: dict[str, tuple[int, int]] = {}
     unique = sorted({c for c in codes if isinstance(c, str)})
-    for k in range(0, len(unique), 5000):
-        known.update(
-            (c, (u, z))
-            for c, u, z in Enterprise.objects.filter(credit_code__in=unique[k : k + 5000]).values_list(
-                "credit_code", "org_unit_id", "zone_id"
-            )
+    known.update(
+        (c, (u, z))
+        for c, u, z in _rows_for_units(
+            Enterprise.objects.all(),
+            "credit_code",
+            unique,
+            ("credit_code", "org_unit_id", "zone_id"),
+            sql_type="text",
         )
+    )
     letter = column_letter(form.field_codes.index(form.key)) if sheet else None
     names = (
         dict(
@@ -528,63 +542,174 @@ def _enterprise_units(
     return out
 
 
+def _rows_for_units(
+    qs, column: str, keys: list, fields: tuple[str, ...], *, sql_type: str = "bigint"
+) -> list[tuple]:
+    """``qs.filter(<column>__in=keys).values_list(*fields)`` for many keys.
+
+    PostgreSQL: one query with ``column = ANY(array::sql_type[])`` (one parameter, whatever the number
+    of keys; the cast lets the planner use the index); elsewhere chunks of 5,000 keys.
+    """
+    if not keys:
+        return []
+    if connection.vendor == "postgresql":
+        return list(
+            qs.extra(  # noqa: S610 (table and column names come from the code, the keys are a parameter)
+                where=[f'"{qs.model._meta.db_table}"."{column}" = ANY(%s::{sql_type}[])'], params=[list(keys)]
+            ).values_list(*fields)
+        )
+    out: list[tuple] = []
+    for k in range(0, len(keys), 5000):
+        out.extend(qs.filter(**{f"{column}__in": keys[k : k + 5000]}).values_list(*fields))
+    return out
+
+
+def _text_column(values: list[Any]) -> list[str | None]:
+    """:func:`store_value` of every value of a column, fast paths for columns of one type."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        return list(values)
+    if kinds <= {int}:
+        return list(map(str, values))
+    if kinds <= {float}:
+        reps = list(map(repr, values))
+        if any("e" in r or "n" in r for r in reps):
+            return [store_value(v) for v in values]
+        return [r[:-2] if r.endswith(".0") else r for r in reps]
+    return [store_value(v) for v in values]
+
+
+def _json_rows(as_text: dict[str, list[str | None]]) -> list[str]:
+    """One JSON object text per row, exactly ``json.dumps(dict(row), ensure_ascii=False)``."""
+    enc = json.encoder.encode_basestring
+    parts = []
+    for code, vals in as_text.items():
+        key = enc(code) + ": "
+        parts.append([key + ("null" if v is None else enc(v)) for v in vals])
+    return ["{" + ", ".join(p) + "}" for p in zip(*parts, strict=True)]
+
+
 def _bulk_store(
     user,
     form: FormSpec,
     period: str,
     unit_ids: list[int],
-    stored: list[dict[str, str | None]],
+    as_text: dict[str, list[str | None]],
     *,
     upload: Upload,
     reason: str,
     simulated: bool,
 ) -> tuple[list[int], int]:
-    """Create or version the reports of many enterprises at once; returns (changed ids, unchanged count)."""
+    """Create or version the reports of many enterprises at once; returns (changed ids, unchanged count).
+
+    ``as_text`` holds the stored text of every field by column, one entry per unit of ``unit_ids``.
+    A new report gets one ``import`` audit event (the version carries its values); an existing report
+    whose figures changed gets one ``value_change`` event per changed field (old, new); an unchanged
+    report gets nothing.
+    """
     actor = user if user is not None and user.is_authenticated else None
+    in_file = Submission.objects.select_for_update(of=("self",)).filter(form_code=form.code, period=period)
     existing = {
-        s.org_unit_id: s
-        for s in Submission.objects.select_for_update(of=("self",))
-        .filter(form_code=form.code, period=period, org_unit_id__in=unit_ids)
-        .select_related("current_version")
+        u: (sid, vid, vals)
+        for u, sid, vid, vals in _rows_for_units(
+            in_file,
+            "org_unit_id",
+            unit_ids,
+            ("org_unit_id", "id", "current_version_id", "current_version__values"),
+        )
     }
     now = timezone.now()
     new_units = [u for u in unit_ids if u not in existing]
-    _insert(
-        Submission,
-        [
-            "created_at",
-            "updated_at",
-            "form_code",
-            "org_unit_id",
-            "period",
-            "status",
-            "lock_version",
-            "return_reason",
-            "is_simulated",
-        ],
-        [(now, now, form.code, u, period, Status.DRAFT, 0, "", simulated) for u in new_units],
-    )
-    created = set(new_units)
-    sub_ids = dict(
-        Submission.objects.filter(form_code=form.code, period=period, org_unit_id__in=unit_ids).values_list(
-            "org_unit_id", "id"
+    sub_t, ver_t = Submission._meta.db_table, SubmissionVersion._meta.db_table
+    sub_cols = [
+        "created_at",
+        "updated_at",
+        "form_code",
+        "org_unit_id",
+        "period",
+        "status",
+        "lock_version",
+        "return_reason",
+        "is_simulated",
+    ]
+    version_ids: list[int] | None = None
+    if connection.vendor == "postgresql":
+        # Take the ids from the sequences first: a new report is written once, already pointing at its
+        # version 1 (lock_version 1), and no UPDATE or re-reading is needed (the foreign keys are
+        # checked at commit).
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [ver_t, len(unit_ids)],
+            )
+            version_ids = [r[0] for r in cur.fetchall()]
+            cur.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [sub_t, len(new_units)],
+            )
+            sub_ids = dict(zip(new_units, (r[0] for r in cur.fetchall()), strict=True))
+        pos = {u: i for i, u in enumerate(unit_ids)}
+        _insert(
+            Submission,
+            ["id", "current_version_id", *sub_cols],
+            (
+                (
+                    sub_ids[u],
+                    version_ids[pos[u]],
+                    now,
+                    now,
+                    form.code,
+                    u,
+                    period,
+                    Status.DRAFT,
+                    1,
+                    "",
+                    simulated,
+                )
+                for u in new_units
+            ),
+        )
+        del pos
+    else:
+        _insert(
+            Submission,
+            sub_cols,
+            ((now, now, form.code, u, period, Status.DRAFT, 0, "", simulated) for u in new_units),
+        )
+        sub_ids = (
+            dict(
+                _rows_for_units(
+                    Submission.objects.filter(form_code=form.code, period=period),
+                    "org_unit_id",
+                    new_units,
+                    ("org_unit_id", "id"),
+                )
+            )
+            if new_units
+            else {}
+        )
+    numbers = dict(
+        _rows_for_units(
+            SubmissionVersion.objects.values("submission_id").annotate(m=Max("number")),
+            "submission_id",
+            [sid for sid, _, _ in existing.values()],
+            ("submission_id", "m"),
         )
     )
-    numbers = dict(
-        SubmissionVersion.objects.filter(submission_id__in=[s.id for s in existing.values()])
-        .values("submission_id")
-        .annotate(m=Max("number"))
-        .values_list("submission_id", "m")
-    )
-    versions, audits, changed, unchanged = [], [], [], 0
+    codes = list(as_text)
+    rows_json = _json_rows(as_text)
+    versions, audits, changed, changed_existing, unchanged = [], [], [], [], 0
     actor_id = actor.id if actor else None
-    for uid, values in zip(unit_ids, stored, strict=True):
-        sid = sub_ids[uid]
-        if uid in created:
-            number = 1
-            audits.append((now, actor_id, "import", sid, "*", "", f"v1（{len(values)} 项）", reason))
+    created_note = f"v1（{len(codes)} 项）"
+    for i, uid in enumerate(unit_ids):
+        hit = existing.get(uid)
+        if hit is None:
+            sid, number = sub_ids[uid], 1
+            audits.append((now, actor_id, "import", sid, "*", "", created_note, reason))
         else:
-            old = existing[uid].current_version.values if existing[uid].current_version_id else {}
+            sid = hit[0]
+            old = (hit[2] or {}) if hit[1] else {}
+            values = {c: as_text[c][i] for c in codes}
             if old == values:
                 unchanged += 1
                 continue
@@ -603,25 +728,29 @@ def _bulk_store(
                             reason,
                         )
                     )
-        versions.append(
-            (sid, number, upload.id, json.dumps(values, ensure_ascii=False), actor_id, now, reason)
-        )
+        row = (sid, number, upload.id, rows_json[i], actor_id, now, reason)
+        versions.append(row if version_ids is None else (version_ids[i], *row))
         changed.append(sid)
+        if hit is not None:
+            changed_existing.append(sid)
+    del rows_json
     _insert(
         SubmissionVersion,
-        ["submission_id", "number", "upload_id", "values", "created_by_id", "created_at", "note"],
+        (["id"] if version_ids is not None else [])
+        + ["submission_id", "number", "upload_id", "values", "created_by_id", "created_at", "note"],
         versions,
         json_columns={"values"},
     )
+    del versions
     _insert(AuditEvent, ["at", "user_id", "action", "submission_id", "field", "old", "new", "reason"], audits)
-    if changed:
-        sub_t, ver_t = Submission._meta.db_table, SubmissionVersion._meta.db_table
+    if changed_existing if version_ids is not None else changed:
         with connection.cursor() as cur:
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql":  # new reports were written pointing at their version
                 cur.execute(
                     f"UPDATE {sub_t} s SET current_version_id = v.id, lock_version = s.lock_version + 1, "  # noqa: S608
-                    f"updated_at = %s FROM {ver_t} v WHERE v.submission_id = s.id AND v.upload_id = %s",
-                    [now, upload.id],
+                    f"updated_at = %s FROM {ver_t} v WHERE v.submission_id = s.id AND v.upload_id = %s "
+                    "AND s.id = ANY(%s::bigint[])",
+                    [now, upload.id, changed_existing],
                 )
             else:
                 cur.execute(
@@ -633,10 +762,8 @@ def _bulk_store(
     return changed, unchanged
 
 
-def _insert(model, columns: list[str], rows: list[tuple], *, json_columns: set[str] = frozenset()) -> None:
-    """Insert many rows: PostgreSQL COPY, else ``bulk_create``."""
-    if not rows:
-        return
+def _insert(model, columns: list[str], rows, *, json_columns: set[str] = frozenset()) -> None:
+    """Insert many rows (an iterable of tuples): PostgreSQL COPY, else ``bulk_create``."""
     if connection.vendor == "postgresql":
         table = model._meta.db_table
         cols = ", ".join(f'"{c}"' for c in columns)

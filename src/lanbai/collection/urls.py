@@ -8,6 +8,7 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("templates/", views.template_download, name="templates"),
     path("entry/<str:unit_code>/<str:period>/", views.zone_entry, name="entry"),
+    path("enterprise/<str:credit_code>/<str:period>/", views.enterprise_entry, name="enterprise_entry"),
     path("queue/", views.queue, name="queue"),
     path("submissions/<int:pk>/", views.submission_detail, name="submission"),
     path("submissions/<int:pk>/<str:action>/", views.submission_action, name="action"),

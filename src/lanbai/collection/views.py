@@ -6,6 +6,7 @@ A forbidden attempt gets 403 (or 404 for an object outside the user's scope) and
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,9 +16,10 @@ from lanbai.common.exceptions import ApplicationError, ConflictError, Permission
 from lanbai.core.collection import write_template
 from lanbai.plans.models import OrgUnit
 
-from . import importing, scopes, selectors, services
-from .forms import PeriodForm, TemplateForm, UploadForm, ZoneEntryForm
-from .models import Submission
+from . import importing, scopes, selectors, services, ytd
+from .choices import UploadOutcome
+from .forms import PeriodForm, ReportEntryForm, TemplateForm, UploadForm, ZoneEntryForm
+from .models import Enterprise, Submission
 
 
 @login_required
@@ -93,6 +95,23 @@ def zone_entry(request, unit_code: str, period: str):
             record = {
                 k: v for k, v in form.cleaned_data.items() if k != "lock_version" and v not in ("", None)
             }
+            problems = ytd.ytd_problems_for_records(
+                form=spec, unit=unit, records=[record], period=period, source=f"web-{unit.code}-{period}.json"
+            )
+            if problems:
+                ytd.refuse_upload(
+                    user=request.user,
+                    filename=f"web-{unit.code}-{period}.json",
+                    content=repr(record).encode(),
+                    channel="web",
+                    problems=problems,
+                    form_code=spec.code,
+                    period=period,
+                    unit=unit,
+                )
+                return _render_problems(
+                    request, form, "collection/entry.html", problems, unit, period, spec, sub
+                )
             try:
                 res = importing.import_bytes(
                     user=request.user,
@@ -131,6 +150,125 @@ def zone_entry(request, unit_code: str, period: str):
         },
         status=status,
     )
+
+
+def _render_problems(request, form, template, problems, unit, period, spec, sub, **extra):
+    """The entry page with each problem next to its field (status 400)."""
+    for p in problems:
+        if p.field in form.fields:
+            form.add_error(p.field, p.message_zh if _lang(request) == "zh" else p.message_en)
+    n = len(problems)
+    context = {
+        "form": form,
+        "unit": unit,
+        "period": period,
+        "spec": spec,
+        "submission": sub,
+        "problems": problems,
+        "message": f"未保存：发现 {n} 个问题 / not saved: {n} problem(s)",
+    }
+    return render(request, template, context | extra, status=400)
+
+
+ENTERPRISE_FORM = "兰白统Q2表"
+
+
+@login_required
+def enterprise_entry(request, credit_code: str, period: str):
+    """Web entry of the enterprise form (企业季报) by the enterprise itself or its zone's 填报员.
+
+    Generated from the FormSpec and validated by the same engine (and the year-to-date rule);
+    暂存 saves a draft version, 上报 saves and submits.  The credit code and name are the registered
+    enterprise's.  A user who may not read the enterprise gets 404; one who may read but not report
+    gets 403 on POST; nothing changes in either case.
+    """
+    import json
+
+    from lanbai.core.collection import parse_records
+    from lanbai.core.periods import Quarter
+
+    ent = Enterprise.objects.select_related("org_unit", "zone").filter(credit_code=credit_code).first()
+    if ent is None or not scopes.can_read(request.user, ent.org_unit):
+        raise Http404
+    try:
+        Quarter.parse(period)
+    except (ValueError, TypeError):
+        raise Http404 from None
+    spec = importing.form_by_code(ENTERPRISE_FORM)
+    unit = ent.org_unit
+    fixed = {spec.key: ent.credit_code, "enterprise_name": ent.name}
+    sub = Submission.objects.filter(form_code=spec.code, org_unit=unit, period=period).first()
+    initial = dict(sub.current_version.values) if sub and sub.current_version_id else {}
+    form = ReportEntryForm(
+        request.POST or None,
+        spec=spec,
+        fixed=fixed,
+        initial=initial | fixed | {"lock_version": sub.lock_version if sub else 0},
+    )
+    extra = {"enterprise": ent}
+    if request.method == "POST":
+        if not scopes.can_report(request.user, unit):
+            return HttpResponseForbidden(_("无权为该企业填报 / not allowed to report for this enterprise"))
+        if not form.is_valid():
+            return _render_problems(
+                request, form, "collection/entry.html", [], unit, period, spec, sub, **extra
+            )
+        record = {
+            k: v for k, v in form.cleaned_data.items() if k != "lock_version" and v not in ("", None)
+        } | fixed
+        filename = f"web-{ent.credit_code}-{period}.json"
+        content = json.dumps(record, ensure_ascii=False, sort_keys=True).encode()
+        parsed = parse_records(spec, [record], source=filename)
+        problems = list(parsed.problems) or ytd.ytd_problems_for_records(
+            form=spec, unit=unit, records=[record], period=period, source=filename
+        )
+        if problems:
+            ytd.refuse_upload(
+                user=request.user,
+                filename=filename,
+                content=content,
+                channel="web",
+                problems=problems,
+                form_code=spec.code,
+                period=period,
+                unit=unit,
+            )
+            return _render_problems(
+                request, form, "collection/entry.html", problems, unit, period, spec, sub, **extra
+            )
+        row = ytd.parsed_rows(parsed)[0]
+        lock = form.cleaned_data.get("lock_version")
+        try:
+            with transaction.atomic():
+                upload = importing.upload_receive(
+                    user=request.user, filename=filename, content=content, channel="web"
+                )
+                saved, _version = services.submission_save_version(
+                    user=request.user,
+                    form_code=spec.code,
+                    unit=unit,
+                    period=period,
+                    values={c: importing.store_value(row.get(c)) for c in spec.field_codes},
+                    upload=upload,
+                    expected_lock_version=lock,
+                    reason="网页填报",
+                )
+                if request.POST.get("action") == "submit":
+                    services.submission_submit(
+                        user=request.user, submission=saved, expected_lock_version=saved.lock_version
+                    )
+                upload.outcome, upload.form_code, upload.period = UploadOutcome.ACCEPTED, spec.code, period
+                upload.message = "网页填报已保存 / saved from the web form"
+                upload.save(update_fields=["outcome", "form_code", "period", "message"])
+        except PermissionDeniedError as exc:
+            return HttpResponseForbidden(exc.message)
+        except ApplicationError as exc:  # a conflict (409), a locked period, a report under review
+            ctx = {"form": form, "unit": unit, "period": period, "spec": spec, "submission": sub}
+            ctx |= extra | {"problems": [], "message": exc.message}
+            return render(request, "collection/entry.html", ctx, status=exc.status_code)
+        return redirect("collection:submission", pk=saved.pk)
+    ctx = {"form": form, "unit": unit, "period": period, "spec": spec, "submission": sub}
+    return render(request, "collection/entry.html", ctx | extra | {"problems": [], "message": ""})
 
 
 @login_required

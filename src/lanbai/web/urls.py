@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("zones/<str:code>/", views.zone_detail, name="zone-detail"),
     path("indicators/<str:code>/", views.indicator_detail, name="indicator-detail"),
+    path("index/", views.development_index, name="development-index"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", views.healthz, name="healthz"),

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 
 from lanbai.plans import selectors as plan_selectors
 
-from . import dashboard
+from . import charts, dashboard
 
 
 def _page(request, snap, template: str, key: tuple, build_context, *, extra: dict | None = None):
@@ -87,6 +87,50 @@ def indicator_detail(request, code: str):
     return _page(
         request, snap, "indicator", ("indicator", code), context, extra={"plan": plan, "indicator": indicator}
     )
+
+
+INDEX_RUNS = 200  # Monte Carlo evaluations for the rank band shown on the page
+
+
+def development_index(request):
+    """发展指数: each zone's index (base year = 100) over the years, rank and Monte Carlo rank band."""
+    from lanbai.indices.selectors import IndexUnavailable, index_results
+
+    plan, snap = dashboard.current()
+    years = sorted({int(p[:4]) for p in dashboard.periods_with_data() if p.endswith("Q4")})
+    try:
+        year = int(request.GET.get("year") or (years[-1] if years else 0))
+    except ValueError:
+        raise Http404 from None
+
+    def context():
+        ctx = {"plan": plan, "year": year, "years": years, "rows": [], "chart": "", "error": ""}
+        if not year:
+            ctx["error"] = "尚无已审核的全年数据 / no approved full-year figures yet"
+            return ctx
+        try:
+            res = index_results(year, runs=INDEX_RUNS)
+        except IndexUnavailable as exc:
+            ctx["error"] = str(exc)
+            return ctx
+        ctx["rows"] = sorted((r for r in res["results"] if r["year"] == year), key=lambda r: r["rank"])
+        xs = sorted({r["year"] for r in res["series"]})
+        by_unit: dict[str, dict[int, float | None]] = {}
+        names = {}
+        for r in res["series"]:
+            by_unit.setdefault(r["unit"], {})[r["year"]] = r["index"]
+            names[r["unit"]] = r["unit_name"]
+        series = [charts.Series(name=names[u], values=[v.get(x) for x in xs]) for u, v in by_unit.items()]
+        ctx["chart"] = charts.line_chart(
+            [str(x) for x in xs], series, title=f"发展指数（{res['base_year']}=100）",
+            desc="各园区发展指数逐年变化 / each zone's development index by year", y_label="指数",
+            x_label="年份", chart_id="dev-index",
+        )
+        ctx["base_year"] = res["base_year"]
+        ctx["framework"] = res["framework_name"]
+        return ctx
+
+    return _page(request, snap, "index", ("index", year), context, extra={"plan": plan})
 
 
 def healthz(request):

@@ -122,3 +122,31 @@ def test_web_zone_entry_shows_the_problem_next_to_the_field(people):
     assert not Submission.objects.filter(period="2018Q2").exists()
     data["gdp"] = "130000"
     assert c.post("/collection/entry/lzxq/2018Q2/", data).status_code == 302
+
+
+def test_columnar_call_for_the_importer_reports_excel_rows(people, enterprises):
+    from lanbai.collection.ytd import ytd_problems_for_columns
+
+    a, b, c = enterprises["a"], enterprises["b"], enterprises["c"]
+    rows = [ent_row(a.credit_code, a.name), ent_row(b.credit_code, b.name)]
+    body = {"form_code": ENT_FORM, "period": "2018Q1", "unit": "lzxq", "records": rows}
+    assert api(people["reporter"]).post("/api/collection/reports/", body, format="json").status_code == 201
+    form = importing.form_by_code(ENT_FORM)
+    new = [ent_row(c.credit_code, c.name), ent_row(a.credit_code, a.name), ent_row(b.credit_code, b.name)]
+    new[2]["profit"] = 1  # b falls from 80 to 1
+    columns = {f: [r.get(f) for r in new] for f in form.field_codes}
+    units = [c.org_unit_id, a.org_unit_id, b.org_unit_id]
+    problems = ytd_problems_for_columns(
+        form=form,
+        unit_ids=units,
+        columns=columns,
+        period="2018Q2",
+        source="f.xlsx",
+        sheet="S",
+        row_numbers=[7, 8, 9],
+    )
+    assert [(p.row, p.sheet, p.field, p.value) for p in problems] == [(9, "S", "profit", "1")]
+    assert problems[0].message_zh.startswith("文件 f.xlsx 工作表 S 第 9 行（利润")
+    assert "80" in problems[0].message_zh and "row 9" in problems[0].message_en
+    with pytest.raises(ValueError, match="same length"):
+        ytd_problems_for_columns(form=form, unit_ids=units[:2], columns=columns, period="2018Q2")

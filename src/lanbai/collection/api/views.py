@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import importing, selectors, services
+from .. import importing, scopes, selectors, services, ytd
 from ..models import Submission
 from .serializers import AuditOutputSerializer, SubmissionOutputSerializer, VersionOutputSerializer
 
@@ -66,9 +66,28 @@ class ReportSubmitJsonApi(APIView):
 
         unit = importing.resolve_unit(d["unit"])
         raw = json.dumps(request.data, ensure_ascii=False, default=str).encode()
+        filename = f"api-{d['form_code']}-{unit.code}-{d['period']}.json"
+        form = importing.forms().get(d["form_code"])
+        if form is not None and scopes.can_report(request.user, unit):  # else the importer refuses (403)
+            problems = ytd.ytd_problems_for_records(
+                form=form, unit=unit, records=d["records"], period=d["period"], source=filename
+            )
+            if problems:
+                return _import_response(
+                    ytd.refuse_upload(
+                        user=request.user,
+                        filename=filename,
+                        content=raw,
+                        channel="api",
+                        problems=problems,
+                        form_code=form.code,
+                        period=d["period"],
+                        unit=unit,
+                    )
+                )
         res = importing.import_bytes(
             user=request.user,
-            filename=f"api-{d['form_code']}-{unit.code}-{d['period']}.json",
+            filename=filename,
             content=raw,
             channel="api",
             records=d["records"],

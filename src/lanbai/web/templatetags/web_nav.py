@@ -13,11 +13,13 @@ register = template.Library()
 
 # (URL name, label): apps grow capability by capability; a missing page is simply not linked.
 NAV = [
+    ("development-index", _("发展指数")),
     ("collection:upload", _("上传报表")),
     ("collection:queue", _("审核队列")),
     ("collection:completeness", _("报送情况")),
     ("reports:index", _("发布")),
     ("reports:open-data", _("开放数据")),
+    ("registry:index", _("登记管理")),
 ]
 
 

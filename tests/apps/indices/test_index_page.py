@@ -1,0 +1,26 @@
+"""The dashboard's development-index page (issue 6: shown on the dashboard)."""
+
+from __future__ import annotations
+
+import pytest
+from index_helpers import zone_values
+
+
+@pytest.mark.django_db
+def test_index_page_ranks_zones_and_draws_the_series(report, client):
+    report("lzgx", "2015Q4", zone_values(1_000_000.0, 1.0))
+    report("lzgx", "2016Q4", zone_values(1_000_000.0, 2.0))
+    report("bygx", "2015Q4", zone_values(500_000.0, 1.0))
+    report("bygx", "2016Q4", zone_values(500_000.0, 1.0))
+    html = client.get("/index/").content.decode()
+    assert "发展指数" in html and "（2016）" in html
+    assert html.index("兰州高新区") < html.index("白银高新区")  # rank 1 first
+    assert "193.8" in html and "<svg" in html
+    assert client.get("/index/?year=2030").status_code == 200
+    assert "2030" in client.get("/index/?year=2030").content.decode()
+
+
+@pytest.mark.django_db
+def test_index_page_without_data_says_so(shipped_plan_in_db, client):
+    html = client.get("/index/").content.decode()
+    assert "尚无已审核的全年数据" in html
