@@ -209,10 +209,48 @@ def build_content(
     if kind in ("inspection", "annual"):
         step("诊断滞后指标 / diagnosing lagging indicators")
         content["diagnoses"] = _diagnoses(mp, rows, "lanbai")
+        step("举措进展 / progress of measures")
+        content["measures"] = measure_progress(q.end)
     if kind == "annual":
         step("发展指数 / development index")
         content["index"] = _index_section(q.year)
     return content
+
+
+MEASURE_WARN = 0.05  # a measure lags when its count is more than 5 % below the expected count
+
+
+def measure_progress(on: dt.date) -> list[dict]:
+    """Which measures lag: registry counts on ``on`` against the plan's targets (专栏14 etc.).
+
+    The targets are counts to reach by the target year (培育200家创新型企业 …); the expected count on a
+    date is the target prorated linearly over the plan's years (from 0 at the plan's start).  A measure
+    lags (滞后) when its count is more than 5 % below that; the rule is stated on each row.
+    """
+    from lanbai.plans.selectors import plan_current
+    from lanbai.registry.selectors import counts_vs_targets
+
+    plan = plan_current()
+    if plan is None:
+        return []
+    start = dt.date(plan.start_year, 1, 1)
+    out = []
+    for row in counts_vs_targets(plan, on=on):
+        if not row["target"] or not row["target_year"]:
+            continue
+        end = dt.date(int(row["target_year"]), 12, 31)
+        share = min(1.0, max(0.0, (on - start).days / max(1, (end - start).days)))
+        expected = row["target"] * share
+        lagging = row["count"] < expected * (1 - MEASURE_WARN)
+        rule = (
+            f"登记数 {row['count']} {'低于' if lagging else '不低于'}按期预期数 {expected:.0f}"
+            f"（目标 {row['target']:g} × 已过时间 {share:.0%}）{'超过 5%' if lagging else ''} / "
+            f"count {row['count']} vs expected {expected:.0f} ({share:.0%} of the plan period elapsed)"
+        )
+        out.append({**{k: row[k] for k in ("indicator", "label", "unit_name", "count", "target", "target_year",
+                                            "target_source")},
+                    "expected": round(expected, 1), "status": "滞后" if lagging else "正常", "rule": rule})
+    return out
 
 
 def _next_number(kind: str, year: int) -> tuple[int, str]:
