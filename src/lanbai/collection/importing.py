@@ -52,6 +52,7 @@ from lanbai.plans.models import OrgUnit
 from . import scopes, services
 from .choices import Channel, Status, UploadOutcome
 from .models import AuditEvent, Enterprise, Submission, SubmissionVersion, Upload
+from .ytd import ytd_problems_for_columns
 
 MAX_UPLOAD_BYTES = 50_000_000
 
@@ -399,6 +400,11 @@ def upload_import(
                         value=Status(busy[uid]).label,
                     )
                 )
+        # a flow may not fall within a year: compare with the stored previous quarter
+        result.problems += ytd_problems_for_columns(
+            form=form, unit_ids=targets, columns=cols, period=parsed.period, source=name, sheet=sheet,
+            row_numbers=parsed.row_numbers,
+        )
     if result.problems:
         return _refuse(result)
     if dry_run:
