@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,16 @@ import yaml
 MINI_PLAN = {
     "plan.yaml": {
         "plan": {
-            "code": "mini", "name": "迷你规划", "title": "迷你规划", "issued_by": "测试", "issued_on": "2016-04-28",
-            "start_year": 2015, "end_year": 2020, "baseline_year": 2014, "root_unit": "lanbai", "source": "前言",
+            "code": "mini",
+            "name": "迷你规划",
+            "title": "迷你规划",
+            "issued_by": "测试",
+            "issued_on": "2016-04-28",
+            "start_year": 2015,
+            "end_year": 2020,
+            "baseline_year": 2014,
+            "root_unit": "lanbai",
+            "source": "前言",
         }
     },
     "org.yaml": {
@@ -26,12 +35,23 @@ MINI_PLAN = {
     },
     "ind.yaml": {
         "indicators": [
-            {"code": "grp", "name": "地区生产总值", "unit": "亿元", "direction": "increase", "kind": "level",
-             "source": "专栏1"},
+            {
+                "code": "grp",
+                "name": "地区生产总值",
+                "unit": "亿元",
+                "direction": "increase",
+                "kind": "level",
+                "source": "专栏1",
+            },
         ],
         "targets": [
-            {"indicator": "grp", "org_unit": "lanbai", "baseline": {"year": 2014, "value": 552.4},
-             "target": {"year": 2020, "value": 1377}, "source": "专栏1"},
+            {
+                "indicator": "grp",
+                "org_unit": "lanbai",
+                "baseline": {"year": 2014, "value": 552.4},
+                "target": {"year": 2020, "value": 1377},
+                "source": "专栏1",
+            },
         ],
     },
 }
@@ -40,7 +60,9 @@ MINI_PLAN = {
 def write_plan(directory: Path, data: dict) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     for name, content in data.items():
-        (directory / name).write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        (directory / name).write_text(
+            yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        )
     return directory
 
 
@@ -68,3 +90,47 @@ def make_user(db):
         return user
 
     return _make
+
+
+ZONE_FORM = "兰白统Q1表"
+REPORT_TIME = dt.datetime(2019, 1, 20, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.fixture
+def shipped_plan_in_db(db, shipped_plan_dir):
+    """The shipped plan loaded into the test database."""
+    from lanbai.plans.services import plan_load_into_db
+
+    plan_load_into_db(plan_dir=shipped_plan_dir)
+
+
+@pytest.fixture
+def report(shipped_plan_in_db, make_user, settings):
+    """report(zone_code, period, values, approve=True): a zone report through the real workflow services
+    (save → submit → zone review → 省创新办 final approval)."""
+    from lanbai.collection import services
+    from lanbai.plans.models import OrgUnit
+
+    settings.LANBAI_PERIOD_LOCK_DAYS = 100000  # historical periods stay open in tests
+    people = {}
+
+    def _report(zone: str, period: str, values: dict, *, approve: bool = True):
+        if zone not in people:
+            people[zone] = (
+                make_user(f"fill_{zone}", "zone_reporter", zone),
+                make_user(f"review_{zone}", "zone_reviewer", zone),
+            )
+        if "province" not in people:
+            people["province"] = make_user("sheng", "province")
+        filler, reviewer = people[zone]
+        unit = OrgUnit.objects.get(code=zone)
+        sub, _ = services.submission_save_version(
+            user=filler, form_code=ZONE_FORM, unit=unit, period=period, values=values, now=REPORT_TIME
+        )
+        services.submission_submit(user=filler, submission=sub, now=REPORT_TIME)
+        if approve:
+            services.submission_review(user=reviewer, submission=sub, approve=True)
+            services.submission_final_approve(user=people["province"], submission=sub, now=REPORT_TIME)
+        return sub
+
+    return _report
