@@ -47,6 +47,7 @@ from lanbai.core.collection import (
     read_workbook,
 )
 from lanbai.core.collection.excel import column_letter
+from lanbai.core.collection.problems import make_problem
 from lanbai.plans.models import OrgUnit
 
 from . import scopes, services
@@ -81,44 +82,9 @@ def app_problem(
     detail_zh: str = "",
     detail_en: str = "",
 ) -> Problem:
-    """A :class:`Problem` of a rule in :data:`APP_RULES`, worded like the engine's."""
-    zh, en = APP_RULES[rule]
-    where_zh = " ".join(
-        x
-        for x in (
-            f"文件 {file}",
-            f"工作表 {sheet}" if sheet else "",
-            f"第 {row} 行" if row is not None else "",
-            f"{column} 列" if column else "",
-        )
-        if x
-    )
-    where_en = ", ".join(
-        x
-        for x in (
-            f"file {file}",
-            f"sheet {sheet}" if sheet else "",
-            f"row {row}" if row is not None else "",
-            f"column {column}" if column else "",
-        )
-        if x
-    )
-    shown = None if value is None else str(value)
-    msg_zh = (
-        f"{where_zh}"
-        + (f"：值“{shown}”" if shown is not None else "")
-        + f" — {zh}"
-        + (f"；{detail_zh}" if detail_zh else "")
-        + f" [{rule}]"
-    )
-    msg_en = (
-        f"{where_en}"
-        + (f": value {shown!r}" if shown is not None else "")
-        + f" — {en}"
-        + (f"; {detail_en}" if detail_en else "")
-        + f" [{rule}]"
-    )
-    return Problem(file, sheet, row, column, field, rule, shown, msg_zh, msg_en)
+    """A :class:`Problem` of a rule in :data:`APP_RULES`, worded by the engine's own builder."""
+    return make_problem(rule, file=file, sheet=sheet, row=row, column=column, field=field, value=value,
+                        detail_zh=detail_zh, detail_en=detail_en, rules=APP_RULES)
 
 
 @lru_cache(maxsize=1)

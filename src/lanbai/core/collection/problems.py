@@ -6,6 +6,7 @@ Every refusal carries a stable rule code (``file.not_xlsx``, ``number.unit_suffi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -127,11 +128,17 @@ def make_problem(
     value: Any = None,
     detail_zh: str = "",
     detail_en: str = "",
+    rules: Mapping[str, tuple[str, str]] | None = None,
 ) -> Problem:
-    """Build a :class:`Problem` whose messages name the place, the rule and the offending value."""
-    if rule not in RULES:
+    """Build a :class:`Problem` whose messages name the place, the rule and the offending value.
+
+    ``rules`` maps rule codes to their (Chinese, English) wording; default: the engine's :data:`RULES`
+    (an app passes its own table for the rules it checks against the database).
+    """
+    table = RULES if rules is None else rules
+    if rule not in table:
         raise ValueError(f"unknown rule code {rule!r}")
-    zh, en = RULES[rule]
+    zh, en = table[rule]
     shown = None if value is None else str(value)
     where_zh = location_zh(file, sheet, row, column, label)
     where_en = location_en(file, sheet, row, column, field)
