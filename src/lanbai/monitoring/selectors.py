@@ -141,11 +141,16 @@ def _freshness() -> tuple:
     return (agg["a"], agg["u"])
 
 
-@functools.lru_cache(maxsize=8)
-def _aggregate_cached(content_hash: str, until: str | None, preview: bool, fresh: tuple):
-    """The core aggregation (inputs summed up the tree, then formulas), or None without figures."""
+@functools.lru_cache(maxsize=4)
+def _aggregate_cached(content_hash: str, preview: bool, fresh: tuple):
+    """The core aggregation of every period (inputs summed up the tree, then formulas), or None.
+
+    One aggregation serves every ``until_period``: a period's results depend only on its own and
+    earlier periods (attribution at the period's end, ``prev`` / ``lag_year`` look back), so the
+    results up to a period are the full results filtered to it.
+    """
     version, plan, fset = plan_core()
-    values = data.reported_values_frame(preview=preview, until_period=until)
+    values = data.reported_values_frame(preview=preview)
     values["status"] = values["status"].replace({"zone_approved": "submitted"})
     tree = data.org_tree_frame(version)
     units = data.org_units_frame(version)
@@ -161,24 +166,25 @@ def _aggregate_cached(content_hash: str, until: str | None, preview: bool, fresh
                      aggregates=agg_members, preview=preview, basis=("ytd",))
 
 
-def _indicator_values_cached(content_hash: str, until: str | None, preview: bool, fresh: tuple) -> pd.DataFrame:
-    result = _aggregate_cached(content_hash, until, preview, fresh)
-    if result is None:
-        return pd.DataFrame(columns=["unit", "period", "indicator", "category", "value", "reason"])
-    return result.indicators
+def _until(frame: pd.DataFrame, until_period: str | None) -> pd.DataFrame:
+    """Rows of periods up to ``until_period`` ('YYYYQn' sorts as text)."""
+    return frame.copy() if until_period is None else frame[frame["period"] <= until_period].copy()
 
 
 def aggregated_inputs(*, until_period: str | None = None, preview: bool = False) -> pd.DataFrame:
     """Every aggregated input (summed reported fields, wide) of every unit and period (year to date)."""
     version, _, _ = plan_core()
-    result = _aggregate_cached(version.content_hash, until_period, preview, _freshness())
-    return pd.DataFrame(columns=["unit", "period"]) if result is None else result.inputs.copy()
+    result = _aggregate_cached(version.content_hash, preview, _freshness())
+    return pd.DataFrame(columns=["unit", "period"]) if result is None else _until(result.inputs, until_period)
 
 
 def indicator_values(*, until_period: str | None = None, preview: bool = False) -> pd.DataFrame:
     """Every indicator of every unit and period (cumulative year to date) from approved figures."""
     version, _, _ = plan_core()
-    return _indicator_values_cached(version.content_hash, until_period, preview, _freshness()).copy()
+    result = _aggregate_cached(version.content_hash, preview, _freshness())
+    if result is None:
+        return pd.DataFrame(columns=["unit", "period", "indicator", "category", "value", "reason"])
+    return _until(result.indicators, until_period)
 
 
 # ----------------------------------------------------------------------------------------------
