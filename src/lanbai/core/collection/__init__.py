@@ -6,7 +6,8 @@ Public API (stable; the Django app ``lanbai.collection`` builds on it)::
     load_forms(directory) -> dict[str, FormSpec]
     write_template(form, *, period, unit_code, unit_name, rows=None, blank_rows=None) -> bytes
     read_workbook(data, *, filename, forms, expected_form=None, expected_period=None,
-                  expected_unit=None, max_bytes=20_000_000) -> ParsedFile
+                  expected_unit=None, max_bytes=20_000_000, while_reading=None) -> ParsedFile
+    text_column(values) / json_objects(columns, rows=None)   (stored text and JSON, .stored)
     read_csv(data, *, filename, form, period, unit_code) -> ParsedFile
     parse_records(form, records, *, source) -> ParsedFile
     validate_records(form, records, *, source) -> list[Problem]

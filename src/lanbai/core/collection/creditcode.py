@@ -52,9 +52,9 @@ def classify_many(codes: list[str]) -> np.ndarray:
     out = np.zeros(n, dtype=np.int8)
     if n == 0:
         return out
-    lengths = np.fromiter((len(c) for c in codes), dtype=np.int64, count=n)
+    lengths = np.fromiter(map(len, codes), dtype=np.int64, count=n)
     ok_len = lengths == 18
-    good = [c if ok else "0" * 18 for c, ok in zip(codes, ok_len, strict=True)]
+    good = codes if ok_len.all() else [c if ok else "0" * 18 for c, ok in zip(codes, ok_len, strict=True)]
     try:
         raw = "".join(good).encode("ascii")
     except UnicodeEncodeError:
@@ -63,9 +63,9 @@ def classify_many(codes: list[str]) -> np.ndarray:
             r = classify(c)
             out[i] = 0 if r is None else (1 if r == "credit_code.format" else 2)
         return out
-    values = _LOOKUP[np.frombuffer(raw, dtype=np.uint8)].reshape(n, 18).astype(np.int64)
+    values = _LOOKUP[np.frombuffer(raw, dtype=np.uint8)].reshape(n, 18)
     bad_char = (values < 0).any(axis=1)
-    total = (values[:, :17] * _W).sum(axis=1)
+    total = values[:, :17] @ _W  # exact integer arithmetic (int64)
     check = (31 - total % 31) % 31
     wrong = check != values[:, 17]
     out[~ok_len | bad_char] = 1

@@ -12,16 +12,19 @@ code, bool -> bool, date -> datetime.date, missing -> None.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 
 from .creditcode import classify_many
 from .forms import NUMERIC_TYPES, FieldSpec, FormSpec, evaluate_rule, parse_rule
-from .numbers import normalise_text, parse_number_column
+from .numbers import normalise_text, parse_numbers
 from .problems import Problem, make_problem
 
 MAX_PROBLEMS = 10_000
@@ -130,12 +133,14 @@ class Records(Sequence):
 
 
 def validate_table(
-    form: FormSpec, columns: dict[str, list[Any]], table: Table
+    form: FormSpec, columns: dict[str, list[Any]], table: Table, *, reuse_columns: bool = False
 ) -> tuple[Records, list[Problem]]:
     """Validate and type a table of raw values.  Returns ``(records, problems)``.
 
     ``columns`` must hold every field of ``form`` (equal lengths, one entry per row of
-    ``table.rows``); a field missing from ``columns`` is treated as all-empty.
+    ``table.rows``); a field missing from ``columns`` is treated as all-empty.  The inputs are not
+    changed; with ``reuse_columns`` a list of ``columns`` whose values are already typed (a decimal
+    column of finite floats) becomes the records' column itself instead of a copy.
     """
     n = len(table.rows)
     col = _Collector()
@@ -166,7 +171,7 @@ def validate_table(
         if len(raw) != n:
             raise ValueError(f"columns[{f.code!r}] has {len(raw)} values, table has {n} rows")
         if f.type in NUMERIC_TYPES:
-            arr, errs = parse_number_column(list(raw), unit=f.unit)
+            arr, errs, all_float = parse_numbers(raw, unit=f.unit)
             has_value = ~np.isnan(arr)
             for i, rule, detail in errs:
                 has_value[i] = True
@@ -185,19 +190,22 @@ def validate_table(
             numeric[f.code] = arr
             ok = ~np.isnan(arr)
             present[f.code] = has_value
-            if f.type == "decimal" and ok.all() and set(map(type, raw)) == {float}:
-                typed[f.code] = list(raw)  # every cell a finite number: keep the very float objects
+            if f.type == "decimal" and all_float and ok.all():
+                # every cell a finite number: keep the very float objects
+                typed[f.code] = raw if reuse_columns and type(raw) is list else list(raw)
+                continue
+            if f.type == "integer":
+                typed[f.code] = _int_values(arr, ok)
                 continue
             obj = arr.astype(object)
             obj[~ok] = None
-            if f.type == "integer":
-                typed[f.code] = [None if v is None else int(v) for v in obj.tolist()]
-            else:
-                typed[f.code] = obj.tolist()
+            typed[f.code] = obj.tolist()
             continue
         values: list[Any] = [None] * n
         has = np.zeros(n, dtype=bool)
-        if f.type == "credit_code":
+        if f.type == "credit_code" and set(map(type, raw)) <= {str}:
+            values, has = _credit_code_texts(f, raw, emit)
+        elif f.type == "credit_code":
             texts: list[str] = []
             idx: list[int] = []
             for i, v in enumerate(raw):
@@ -223,24 +231,10 @@ def validate_table(
             for j, i in enumerate(idx):
                 if verdict[j] == 0:
                     values[i] = texts[j]
-                elif verdict[j] == 1:
-                    emit(
-                        "credit_code.format",
-                        f,
-                        i,
-                        raw[i],
-                        "应为18位数字或大写字母（不含I、O、S、V、Z）",
-                        "18 digits or capital letters without I, O, S, V, Z",
-                    )
                 else:
-                    emit(
-                        "credit_code.check",
-                        f,
-                        i,
-                        raw[i],
-                        "最后一位校验码与前17位不符",
-                        "check character mismatch",
-                    )
+                    _emit_credit_code(emit, f, i, raw[i], verdict[j])
+        elif f.type == "text" and set(map(type, raw)) <= {str}:
+            values, has = _plain_texts(f, raw, emit)
         elif f.type == "text":
             for i, v in enumerate(raw):
                 if type(v) is str:
@@ -279,7 +273,10 @@ def validate_table(
         if f.required_if:
             cond = f.required_if
             ref = typed[cond.field]
-            need = need | np.fromiter((v == cond.equals and v is not None for v in ref), dtype=bool, count=n)
+            equal = np.fromiter(map(operator.eq, ref, repeat(cond.equals)), dtype=bool, count=n)
+            if type(cond.equals) not in (bool, str, int, float):  # None == x is False for these
+                equal &= np.fromiter(map(operator.is_not, ref, repeat(None)), dtype=bool, count=n)
+            need = need | equal
         missing = need & ~present[f.code]
         for i in np.flatnonzero(missing):
             dz = ""
@@ -293,7 +290,9 @@ def validate_table(
         implied = {c.code: (c.label, c.implies) for c in f.choices if c.implies}
         if not implied:
             continue
-        for i, v in enumerate(typed[f.code]):
+        vals = typed[f.code]
+        for i in _inconsistent_rows(vals, implied, typed, n):
+            v = vals[i]
             hit = implied.get(v)
             if hit is None:
                 continue
@@ -328,7 +327,7 @@ def validate_table(
             )
 
     # duplicate keys
-    if form.key:
+    if form.key and _has_duplicates(typed[form.key]):
         keyf = form.field(form.key)
         seen: dict[str, int] = {}
         for i, v in enumerate(typed[form.key]):
@@ -360,23 +359,133 @@ def _parse_coded(f: FieldSpec, raw: list[Any], emit: Any) -> tuple[list[Any], np
     # True == 1.0 in a dict: when booleans and numbers are mixed, key on (type, value)
     mixed = bool in types and (float in types or int in types)
     keys = list(zip(map(type, raw), raw, strict=True)) if mixed else raw
-    results: dict[Any, tuple[Any, str | None, str]] = {}
+    # one parse per distinct value; no tuple per value is kept (few new GC-tracked objects)
+    value_of: dict[Any, Any] = {}
+    filled: dict[Any, bool] = {}
+    refused: dict[Any, tuple[str, str]] = {}
     for k in set(keys):
         v = k[1] if mixed else k
         if v is None or (type(v) is str and not v.strip()):
-            results[k] = (None, None, "")
-        else:
-            results[k] = _parse_scalar(f, v)
-    values = [results[k][0] for k in keys]
-    empty_keys = {k for k, r in results.items() if r[0] is None and r[1] is None}
-    has = np.fromiter((k not in empty_keys for k in keys), dtype=bool, count=n)
-    bad = {k for k, r in results.items() if r[1]}
-    if bad:
-        for i, k in enumerate(keys):
-            if k in bad:
-                _, rule, detail = results[k]
-                emit(rule, f, i, raw[i], detail)
+            value_of[k], filled[k] = None, False
+            continue
+        value, rule, detail = _parse_scalar(f, v)
+        value_of[k], filled[k] = value, not (value is None and rule is None)
+        if rule:
+            refused[k] = (rule, detail)
+    # the lookups below run in C (map over a dict's __getitem__), with the same key semantics
+    if all(value is k for k, value in value_of.items()):  # e.g. dates: every value is its own typed value
+        values = list(raw)
+    else:
+        values = list(map(value_of.__getitem__, keys))
+    if all(filled.values()):
+        has = np.ones(n, dtype=bool)
+    else:
+        has = np.fromiter(map(filled.__getitem__, keys), dtype=bool, count=n)
+    if refused:
+        for i in np.flatnonzero(np.fromiter(map(refused.__contains__, keys), dtype=bool, count=n)).tolist():
+            rule, detail = refused[keys[i]]
+            emit(rule, f, i, raw[i], detail)
     return values, has
+
+
+def _int_values(arr: np.ndarray, ok: np.ndarray) -> list[Any]:
+    """An integer column's typed values: ``int`` where ``ok``, else None (as ``int(float)`` would give)."""
+    good = arr[ok]
+    if good.size and not (np.isfinite(good).all() and np.abs(good).max() < 2.0**62):
+        obj = arr.astype(object)  # huge or infinite values: the per-value path (int(inf) raises as before)
+        obj[~ok] = None
+        return [None if v is None else int(v) for v in obj.tolist()]
+    if ok.all():
+        return arr.astype(np.int64).tolist()
+    obj = np.where(ok, arr, 0.0).astype(np.int64).astype(object)
+    obj[~ok] = None
+    return obj.tolist()
+
+
+def _emit_credit_code(emit: Any, f: FieldSpec, i: int, value: Any, verdict: int) -> None:
+    """The problem of a credit code that :func:`classify_many` judged malformed (1) or wrong (2)."""
+    if verdict == 1:
+        emit(
+            "credit_code.format",
+            f,
+            i,
+            value,
+            "应为18位数字或大写字母（不含I、O、S、V、Z）",
+            "18 digits or capital letters without I, O, S, V, Z",
+        )
+    else:
+        emit("credit_code.check", f, i, value, "最后一位校验码与前17位不符", "check character mismatch")
+
+
+def _credit_code_texts(f: FieldSpec, raw: Sequence[str], emit: Any) -> tuple[list[Any], np.ndarray]:
+    """A credit-code column holding only texts ('' = empty): the vectorised form of the general loop."""
+    n = len(raw)
+    stripped = list(map(str.strip, raw))
+    has = np.fromiter(map(len, stripped), dtype=np.int64, count=n) > 0
+    idx = np.flatnonzero(has)
+    if idx.size == n:
+        src, texts = raw, stripped
+    else:
+        keep = idx.tolist()
+        src, texts = list(map(raw.__getitem__, keep)), list(map(stripped.__getitem__, keep))
+    if not "".join(src).isascii():  # NFKC leaves ASCII unchanged
+        texts = list(map(str.strip, map(unicodedata.normalize, repeat("NFKC"), src)))
+    verdict = classify_many(texts)
+    bad = np.flatnonzero(verdict)
+    for j in bad.tolist():
+        i = int(idx[j])
+        _emit_credit_code(emit, f, i, raw[i], verdict[j])
+    if idx.size == n and bad.size == 0:
+        return texts, has
+    good = verdict == 0
+    values = np.full(n, None, dtype=object)
+    values[idx[good]] = np.array(texts, dtype=object)[good]
+    return values.tolist(), has
+
+
+def _plain_texts(f: FieldSpec, raw: Sequence[str], emit: Any) -> tuple[list[Any], np.ndarray]:
+    """A text column holding only texts ('' = empty): the vectorised form of the general loop."""
+    n = len(raw)
+    stripped = list(map(str.strip, raw))
+    lengths = np.fromiter(map(len, stripped), dtype=np.int64, count=n)
+    has = lengths > 0
+    if "'" in "\n".join(stripped):  # rare: a quoted text (see unquote)
+        quoted = np.fromiter(map(operator.methodcaller("startswith", "'"), stripped), dtype=bool, count=n)
+        for i in np.flatnonzero(quoted).tolist():
+            stripped[i] = unquote(stripped[i])
+            lengths[i] = len(stripped[i])
+    too_long = np.zeros(n, dtype=bool)
+    if f.max_length is not None:
+        too_long = has & (lengths > f.max_length)
+        for i in np.flatnonzero(too_long).tolist():
+            emit("value.too_long", f, i, raw[i], f"最多 {f.max_length} 个字符", f"at most {f.max_length}")
+    if has.all() and not too_long.any():
+        return stripped, has
+    values = np.array(stripped, dtype=object)
+    values[~has | too_long] = None
+    return values.tolist(), has
+
+
+def _inconsistent_rows(
+    vals: list[Any], implied: dict[str, Any], typed: dict[str, list[Any]], n: int
+) -> list[int]:
+    """Rows (ascending) that may break a choice's implication: a superset, the caller checks each."""
+    wanted: dict[str, dict[str, Any]] = {}  # target field -> {choice code: implied value}
+    for code, (_, imp) in implied.items():
+        wanted.setdefault(imp.field, {})[code] = imp.value
+    out = np.zeros(n, dtype=bool)
+    for target, want in wanted.items():
+        other = typed[target]
+        # the implied value where the choice implies one, else the row's own value (never a mismatch)
+        expected = map(want.get, vals, other)
+        out |= np.fromiter(map(operator.ne, other, expected), dtype=bool, count=n)
+    return np.flatnonzero(out).tolist()
+
+
+def _has_duplicates(values: list[Any]) -> bool:
+    """True when a non-None value occurs twice (set semantics, as the dict of the duplicate check)."""
+    distinct = set(values)
+    return len(distinct) - (None in distinct) != len(values) - values.count(None)
 
 
 def _label_of(f: FieldSpec, value: object) -> str:
@@ -444,7 +553,8 @@ class ParsedFile:
     the source row of each record (Excel/CSV row, or 1-based record number).  ``problems`` lists
     every problem found; the file is acceptable only when it is empty (:attr:`ok`).  File-level
     refusals (wrong form, not an xlsx …) leave ``records`` empty.  ``notices`` are informational
-    (e.g. the CSV was decoded as GB18030).
+    (e.g. the CSV was decoded as GB18030).  ``prefetched`` holds what the ``while_reading`` callback
+    of :func:`~lanbai.core.collection.excel.read_workbook` returned (None without one).
     """
 
     filename: str
@@ -459,6 +569,7 @@ class ParsedFile:
     unit_name: str | None = None
     encoding: str | None = None
     notices: list[str] = field(default_factory=list)
+    prefetched: Any = None
 
     @property
     def ok(self) -> bool:

@@ -18,12 +18,17 @@ the foot.  Drop-down lists are attached to category and bool columns.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import operator
 import re
+import threading
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from itertools import chain, repeat
 from typing import Any
 
+import numpy as np
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
@@ -274,6 +279,13 @@ def formula_cells(data: bytes, sheet_name: str) -> list[tuple[str, int]]:
     Streams the sheet's XML out of the zip and scans for ``<f>`` elements (calamine shows only the
     cached values, so it cannot tell a formula from a value).
     """
+    return _formula_cells(data, sheet_name)
+
+
+def _formula_cells(
+    data: bytes, sheet_name: str, stop: threading.Event | None = None
+) -> list[tuple[str, int]]:
+    """:func:`formula_cells`; when ``stop`` is set the scan gives up (its result is then not used)."""
     out: list[tuple[str, int]] = []
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         member = _sheet_xml_path(zf, sheet_name)
@@ -283,7 +295,7 @@ def formula_cells(data: bytes, sheet_name: str) -> list[tuple[str, int]]:
         with zf.open(member) as fh:
             while True:
                 chunk = fh.read(1 << 22)
-                if not chunk:
+                if not chunk or (stop is not None and stop.is_set()):
                     break
                 buf = carry + chunk
                 cut = buf.rfind(b"<c ")  # scan whole cells only; the cell cut off waits for the next chunk
@@ -401,12 +413,19 @@ def read_workbook(
     expected_period: str | None = None,
     expected_unit: str | None = None,
     max_bytes: int = 20_000_000,
+    while_reading: Callable[[ParsedFile], Any] | None = None,
 ) -> ParsedFile:
     """Read and validate a filled template.  Every problem of the file is reported at once.
 
     File-level refusals (``file.*``, ``form.*``, ``template.*``, ``sheet.renamed``,
     ``layout.columns_changed``) stop before the data; ``unit.wrong`` / ``period.wrong`` are reported
     together with the data's problems.  ``expected_*`` are checked only when given.
+
+    ``while_reading(result_so_far)``, when given, is called on the calling thread once the file has
+    passed the file-level checks (form, version and sheet known; ``problems`` holds the unit/period
+    problems so far) while the data sheet is parsed in a worker thread (calamine releases the GIL);
+    its return value is stored as ``result.prefetched``.  It is not called for a refused file.  If it
+    raises, the worker is joined and the exception propagates.
     """
     refused = _check_container(data, filename, max_bytes)
     if refused is not None:
@@ -531,18 +550,75 @@ def read_workbook(
         return result
 
     result.sheet = form.code
-    sheet = wb.get_sheet_by_name(form.code)
-    merged = list(sheet.merged_cell_ranges or [])
-    grid = sheet.to_python(skip_empty_area=False)
-    del sheet, wb  # free calamine's copy of the cells before validating
-    problems = _read_grid(data, merged, grid, form, filename, result)  # consumes (clears) grid
+    # the formula scan (zlib, mostly without the GIL) runs beside calamine's parse of the sheet
+    stop = threading.Event()
+    formulas = _Worker(_formula_cells, data, form.code, stop)
+    try:
+        if while_reading is None:
+            merged, grid = _parse_sheet(wb, form.code)
+        else:
+            parsing = _Worker(_parse_sheet, wb, form.code)
+            try:
+                result.problems = list(soft)
+                result.prefetched = while_reading(result)
+            finally:
+                parsing.join()
+            merged, grid = parsing.result()
+        del wb  # free calamine's copy of the cells before validating
+        problems = _read_grid(data, merged, grid, form, filename, result, formulas.result)  # consumes grid
+    finally:
+        stop.set()
+        formulas.join()
     result.problems = soft + problems
     return result
 
 
+class _Worker:
+    """``fn(*args)`` in a thread of its own; :meth:`result` joins it and returns or re-raises."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any):
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(fn, args), name="lanbai-read", daemon=True)
+        self._thread.start()
+
+    def _run(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        try:
+            self._value = fn(*args)
+        except BaseException as exc:  # handed to the caller by result()
+            self._error = exc
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+        return self._value
+
+
+def _parse_sheet(wb: Any, name: str) -> tuple[list[Any], list[list[Any]]]:
+    """The merged ranges and the cells of a sheet (calamine; the parse runs without the GIL)."""
+    sheet = wb.get_sheet_by_name(name)
+    merged = list(sheet.merged_cell_ranges or [])
+    return merged, sheet.to_python(skip_empty_area=False)
+
+
 def _read_grid(
-    data: bytes, merged: list[Any], grid: list[list[Any]], form: FormSpec, filename: str, result: ParsedFile
+    data: bytes,
+    merged: list[Any],
+    grid: list[list[Any]],
+    form: FormSpec,
+    filename: str,
+    result: ParsedFile,
+    formulas: Callable[[], list[tuple[str, int]]] | None = None,
 ) -> list[Problem]:
+    """The data area of the form's sheet: layout checks, then :func:`validate_table` by column.
+
+    ``formulas`` returns the sheet's :func:`formula_cells` (default: scan ``data`` now).
+    """
     nf = len(form.fields)
     sname = form.code
     codes_row = [_text(v) for v in grid[CODE_ROW - 1][:nf]] if len(grid) >= CODE_ROW else []
@@ -563,13 +639,23 @@ def _read_grid(
             )
         ]
     # the data area: from DATA_ROW to the foot (a row whose column A starts with the first foot label)
+    start = DATA_ROW - 1
+    tail = grid[start:]
+    widths = set(map(len, tail))
+    width = widths.pop() if len(widths) == 1 else 0
+    height = len(grid)
+    if width >= nf > 0:  # the usual rectangular grid: the cells row after row in one flat list
+        flat: list[Any] = list(chain.from_iterable(tail))
+        first = flat[0::width]
+        # the row lists can go now; freeing 100,000 of them early also spares a garbage collection
+        # pass over the big lists made below
+        grid.clear()
+    else:
+        flat, first = [], [row[0] if row else "" for row in tail]
+    del tail
     foot_label = form.foot[0] if form.foot else None
-    end = len(grid)
-    for r in range(DATA_ROW - 1, len(grid)):
-        v = grid[r][0] if grid[r] else ""
-        if foot_label and isinstance(v, str) and v.startswith(foot_label):
-            end = r
-            break
+    end = start + _foot_index(first, foot_label) if foot_label else height
+    del first
     problems: list[Problem] = []
     for (r0, c0), (r1, c1) in merged:
         if r1 >= DATA_ROW - 1 and r0 < end:
@@ -586,7 +672,7 @@ def _read_grid(
                     detail_en="unmerge the cells",
                 )
             )
-    for letter, row in formula_cells(data, sname):
+    for letter, row in formulas() if formulas is not None else formula_cells(data, sname):
         if DATA_ROW <= row <= end:
             idx = _column_index(letter)
             f = form.fields[idx] if idx < nf else None
@@ -603,36 +689,25 @@ def _read_grid(
                     detail_en="paste values instead",
                 )
             )
-    data_rows: list[list[Any]] = []
-    row_numbers: list[int] = []
-    for r in range(DATA_ROW - 1, end):
-        row = grid[r]
-        cells = row[:nf]
-        if cells.count("") == len(cells) or all(
-            v == "" or v is None or (type(v) is str and not v.strip()) for v in cells
-        ):
-            extra = row[nf:]
-            if not any(v not in ("", None) for v in extra):
-                continue
-        if len(cells) < nf:
-            cells = list(cells) + [""] * (nf - len(cells))
-        for k, v in enumerate(row[nf:] if len(row) > nf else (), start=nf):
-            if v not in ("", None):
-                problems.append(
-                    make_problem(
-                        "layout.unknown_column",
-                        file=filename,
-                        sheet=sname,
-                        row=r + 1,
-                        column=column_letter(k),
-                        value=_text(v),
-                        detail_zh="数据区右侧不应填写内容",
-                        detail_en="nothing right of the data",
-                    )
-                )
-        data_rows.append(cells)
-        row_numbers.append(r + 1)
-    if not data_rows:
+    if flat:
+        row_numbers, data_columns, extra = _area_by_column(flat, width, end - start, nf, start)
+    else:
+        row_numbers, data_columns, extra = _area_by_row(grid[start:end], nf, start)
+    del flat
+    for r, k, v in extra:
+        problems.append(
+            make_problem(
+                "layout.unknown_column",
+                file=filename,
+                sheet=sname,
+                row=r,
+                column=column_letter(k),
+                value=_text(v),
+                detail_zh="数据区右侧不应填写内容",
+                detail_en="nothing right of the data",
+            )
+        )
+    if not row_numbers:
         problems.append(
             make_problem(
                 "file.no_data",
@@ -644,28 +719,134 @@ def _read_grid(
             )
         )
         return problems
-    if form.level == "zone" and len(data_rows) > 1:
+    if form.level == "zone" and len(row_numbers) > 1:
         problems.append(
             make_problem(
                 "rows.too_many",
                 file=filename,
                 sheet=sname,
                 row=row_numbers[1],
-                value=len(data_rows),
+                value=len(row_numbers),
                 detail_zh="园区表只填一行数据",
                 detail_en="a zone form has one data row",
             )
         )
     grid.clear()  # the rows not kept as data can go now (memory for 100,000-row files)
-    columns = dict(zip(form.field_codes, (list(c) for c in zip(*data_rows, strict=True)), strict=True))
-    data_rows.clear()
+    columns = dict(zip(form.field_codes, data_columns, strict=True))
+    del data_columns
     letters = {f.code: column_letter(j) for j, f in enumerate(form.fields)}
     table = Table(file=filename, sheet=sname, rows=row_numbers, letters=letters)
-    records, value_problems = validate_table(form, columns, table)
+    records, value_problems = validate_table(form, columns, table, reuse_columns=True)
     problems.extend(value_problems)
     problems.extend(_unit_rows(form, records, table, result.unit_code))
     result.records, result.row_numbers = records, row_numbers
     return problems
+
+
+def _foot_index(first: list[Any], label: str) -> int:
+    """Index of the first value that is a text starting with ``label`` (else ``len(first)``)."""
+    if set(map(type, first)) <= {str}:
+        hits = np.flatnonzero(
+            np.fromiter(map(str.startswith, first, repeat(label)), dtype=bool, count=len(first))
+        )
+        return int(hits[0]) if hits.size else len(first)
+    for k, v in enumerate(first):
+        if isinstance(v, str) and v.startswith(label):
+            return k
+    return len(first)
+
+
+# types whose value never equals '' (so a cell of them is blank only when it is None)
+_NEVER_TEXT = {float, int, bool, type(None), dt.date, dt.datetime, dt.time, dt.timedelta}
+
+
+def _blank(values: list[Any]) -> np.ndarray:
+    """True where a cell is empty: '' or None or only whitespace (as the row-by-row check)."""
+    n = len(values)
+    types = set(map(type, values))
+    if types <= {str}:
+        return np.fromiter(map(operator.not_, map(str.strip, values)), dtype=bool, count=n)
+    if types <= _NEVER_TEXT:
+        return np.fromiter(map(operator.is_, values, repeat(None)), dtype=bool, count=n)
+    return np.fromiter(
+        (v == "" or v is None or (type(v) is str and not v.strip()) for v in values), dtype=bool, count=n
+    )
+
+
+def _area_by_column(
+    flat: list[Any], width: int, m: int, nf: int, start: int
+) -> tuple[list[int], list[list[Any]], list[tuple[int, int, Any]]]:
+    """:func:`_area_by_row` for the first ``m`` rows of a rectangular grid ``width >= nf`` wide given
+    as one flat list of its cells row after row; done column by column."""
+    stop = m * width
+    data_columns = [flat[j:stop:width] for j in range(nf)]
+    # rows whose first nf cells are all blank: narrow the candidates column by column (usually A decides)
+    cand = np.flatnonzero(_blank(data_columns[0]))
+    for column in data_columns[1:]:
+        if not cand.size:
+            break
+        cand = cand[_blank(list(map(column.__getitem__, cand.tolist())))]
+    kept = np.ones(m, dtype=bool)
+    kept[cand] = False
+    filled: list[tuple[int, np.ndarray]] = []  # (column index, filled rows) right of the data
+    for k in range(nf, width):
+        column = flat[k:stop:width]
+        if column.count("") != m:
+            mask = np.fromiter((v not in ("", None) for v in column), dtype=bool, count=m)
+            if mask.any():
+                filled.append((k, mask))
+                kept |= mask
+    extra = sorted(
+        (start + i + 1, k, flat[i * width + k]) for k, mask in filled for i in np.flatnonzero(mask).tolist()
+    )
+    rows = np.flatnonzero(kept)
+    if rows.size != m:
+        _drop_rows(data_columns, np.flatnonzero(~kept))
+    return (rows + start + 1).tolist(), data_columns, extra
+
+
+def _drop_rows(columns: list[list[Any]], dropped: np.ndarray) -> None:
+    """Remove the rows ``dropped`` (ascending indices) from every column, in place."""
+    breaks = np.flatnonzero(np.diff(dropped) != 1)
+    runs = list(
+        zip(dropped[np.r_[0, breaks + 1]].tolist(), (dropped[np.r_[breaks, -1]] + 1).tolist(), strict=True)
+    )
+    if len(runs) <= 32:  # a few runs (e.g. blank rows above the foot): delete the slices, last first
+        for column in columns:
+            for a, b in reversed(runs):
+                del column[a:b]
+        return
+    keep = np.flatnonzero(np.isin(np.arange(len(columns[0])), dropped, invert=True)).tolist()
+    columns[:] = [list(map(column.__getitem__, keep)) for column in columns]
+
+
+def _area_by_row(
+    area: list[list[Any]], nf: int, start: int
+) -> tuple[list[int], list[list[Any]], list[tuple[int, int, Any]]]:
+    """The data rows of ``area`` (row ``start`` onwards, 0-based): their row numbers, the first ``nf``
+    cells by column, and every filled cell right of them as ``(row, column index, value)``.
+
+    A row is skipped when its first ``nf`` cells are blank and nothing is right of them.
+    """
+    data_rows: list[list[Any]] = []
+    row_numbers: list[int] = []
+    extra: list[tuple[int, int, Any]] = []
+    for r, row in enumerate(area, start=start):
+        cells = row[:nf]
+        if cells.count("") == len(cells) or all(
+            v == "" or v is None or (type(v) is str and not v.strip()) for v in cells
+        ):
+            if not any(v not in ("", None) for v in row[nf:]):
+                continue
+        if len(cells) < nf:
+            cells = list(cells) + [""] * (nf - len(cells))
+        for k, v in enumerate(row[nf:] if len(row) > nf else (), start=nf):
+            if v not in ("", None):
+                extra.append((r + 1, k, v))
+        data_rows.append(cells)
+        row_numbers.append(r + 1)
+    data_columns = [list(c) for c in zip(*data_rows, strict=True)] if data_rows else [[] for _ in range(nf)]
+    return row_numbers, data_columns, extra
 
 
 def _unit_rows(

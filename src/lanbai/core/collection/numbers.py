@@ -23,6 +23,7 @@ import math
 import operator
 import re
 import unicodedata
+from collections.abc import Sequence
 from itertools import repeat
 
 import numpy as np
@@ -114,15 +115,24 @@ def parse_number_column(
 
     Numeric cells take a vectorised path; only text cells go through the per-value rule.
     """
+    out, errors, _ = parse_numbers(values, unit=unit)
+    return out, errors
+
+
+def parse_numbers(
+    values: Sequence[object], *, unit: str | None = None
+) -> tuple[np.ndarray, list[tuple[int, str, str]], bool]:
+    """:func:`parse_number_column` plus whether every value was a float (then the array holds them)."""
     n = len(values)
     errors: list[tuple[int, str, str]] = []
     types = set(map(type, values))
     if types == {float}:
-        out = np.array(values, dtype=np.float64)
-        for i in np.flatnonzero(~np.isfinite(out)):
-            out[i] = np.nan
-            errors.append((int(i), "number.invalid", ""))
-        return out, errors
+        out = np.fromiter(values, dtype=np.float64, count=n)
+        if not np.isfinite(out).all():
+            for i in np.flatnonzero(~np.isfinite(out)):
+                out[i] = np.nan
+                errors.append((int(i), "number.invalid", ""))
+        return out, errors, True
     out = np.full(n, np.nan)
     is_float = np.fromiter(map(float.__instancecheck__, values), dtype=bool, count=n)
     if is_float.any():
@@ -143,4 +153,4 @@ def parse_number_column(
             errors.append((int(i), rule, detail))
         elif val is not None:
             out[i] = val
-    return out, errors
+    return out, errors, False
