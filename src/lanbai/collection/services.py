@@ -7,6 +7,7 @@ PermissionDeniedError and changes nothing) and records who did what in :class:`A
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +20,7 @@ from lanbai.core.periods import Quarter
 from lanbai.plans.models import OrgUnit
 
 from . import scopes
-from .choices import Status
+from .choices import Role, Status
 from .models import AuditEvent, Enterprise, LockException, Submission, SubmissionVersion, Upload
 
 LOCK_DAYS_DEFAULT = 45  # a period locks this many days after it ends (settings.LANBAI_PERIOD_LOCK_DAYS)
@@ -148,6 +149,29 @@ def submission_save_version(
     return submission, version
 
 
+_EMPTY_REPORT = "报表没有数据，不能上报 / an empty report cannot be submitted"
+
+
+def _actor(user):
+    """The user to record as the actor; None for an anonymous or system call."""
+    return user if user and user.is_authenticated else None
+
+
+def _locked(
+    submission: Submission,
+    expected_lock_version: int | None,
+    *,
+    may_act: Callable[[Submission], bool],
+    refusal: str,
+) -> Submission:
+    """Re-read ``submission`` under a row lock, refuse it out of scope, then check the caller's version."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if not may_act(submission):
+        raise PermissionDeniedError(refusal)
+    _check_lock_version(submission, expected_lock_version)
+    return submission
+
+
 def _transition(submission: Submission, *, to: str, allowed_from: tuple[str, ...]) -> str:
     if submission.status not in allowed_from:
         raise ApplicationError(
@@ -161,24 +185,42 @@ def _transition(submission: Submission, *, to: str, allowed_from: tuple[str, ...
     return previous
 
 
+def _return(submission: Submission, reason: str, *, allowed_from: tuple[str, ...]) -> str:
+    """退回 (→ 已退回): needs a reason, which the report keeps for its reporter."""
+    if not reason.strip():
+        raise ApplicationError("退回必须说明原因 / a return needs a reason")
+    previous = _transition(submission, to=Status.RETURNED, allowed_from=allowed_from)
+    submission.return_reason = reason
+    return previous
+
+
+def _save_transition(
+    user, action: str, submission: Submission, previous: str, *, reason: str = ""
+) -> Submission:
+    """Save a report after a status change and record the change in the audit trail."""
+    submission.save()
+    _audit(user, action, submission, field="status", old=previous, new=submission.status, reason=reason)
+    return submission
+
+
 @transaction.atomic
 def submission_submit(
     *, user, submission: Submission, expected_lock_version: int | None = None, now: dt.datetime | None = None
 ) -> Submission:
     """上报: a draft or returned report goes to the zone reviewer."""
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    if not scopes.can_report(user, submission.org_unit):
-        raise PermissionDeniedError("无权上报该报表 / not allowed to submit this report")
-    _check_lock_version(submission, expected_lock_version)
+    submission = _locked(
+        submission,
+        expected_lock_version,
+        may_act=lambda s: scopes.can_report(user, s.org_unit),
+        refusal="无权上报该报表 / not allowed to submit this report",
+    )
     if submission.current_version_id is None:
-        raise ApplicationError("报表没有数据，不能上报 / an empty report cannot be submitted")
+        raise ApplicationError(_EMPTY_REPORT)
     previous = _transition(submission, to=Status.SUBMITTED, allowed_from=(Status.DRAFT, Status.RETURNED))
     submission.submitted_at = now or timezone.now()
-    submission.submitted_by = user if user and user.is_authenticated else None
+    submission.submitted_by = _actor(user)
     submission.return_reason = ""
-    submission.save()
-    _audit(user, "submit", submission, field="status", old=previous, new=submission.status)
-    return submission
+    return _save_transition(user, "submit", submission, previous)
 
 
 @transaction.atomic
@@ -186,30 +228,19 @@ def submission_review(
     *, user, submission: Submission, approve: bool, reason: str = "", expected_lock_version: int | None = None
 ) -> Submission:
     """审核 by the zone reviewer: approve (→ 园区已审核) or return with a reason (→ 已退回)."""
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    if not scopes.can_review(user, submission.org_unit):
-        raise PermissionDeniedError("无权审核该报表 / not allowed to review this report")
-    _check_lock_version(submission, expected_lock_version)
+    submission = _locked(
+        submission,
+        expected_lock_version,
+        may_act=lambda s: scopes.can_review(user, s.org_unit),
+        refusal="无权审核该报表 / not allowed to review this report",
+    )
     if approve:
         previous = _transition(submission, to=Status.ZONE_APPROVED, allowed_from=(Status.SUBMITTED,))
     else:
-        if not reason.strip():
-            raise ApplicationError("退回必须说明原因 / a return needs a reason")
-        previous = _transition(
-            submission, to=Status.RETURNED, allowed_from=(Status.SUBMITTED, Status.ZONE_APPROVED)
-        )
-        submission.return_reason = reason
-    submission.save()
-    _audit(
-        user,
-        "review_approve" if approve else "review_return",
-        submission,
-        field="status",
-        old=previous,
-        new=submission.status,
-        reason=reason,
+        previous = _return(submission, reason, allowed_from=(Status.SUBMITTED, Status.ZONE_APPROVED))
+    return _save_transition(
+        user, "review_approve" if approve else "review_return", submission, previous, reason=reason
     )
-    return submission
 
 
 @transaction.atomic
@@ -223,32 +254,21 @@ def submission_final_approve(
     now: dt.datetime | None = None,
 ) -> Submission:
     """Final approval by 省创新办 (→ 已审核); or a return with a reason."""
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
-    if not scopes.is_province(user):
-        raise PermissionDeniedError("只有省创新办可以终审 / only the provincial office gives final approval")
-    _check_lock_version(submission, expected_lock_version)
+    submission = _locked(
+        submission,
+        expected_lock_version,
+        may_act=lambda _s: scopes.is_province(user),
+        refusal="只有省创新办可以终审 / only the provincial office gives final approval",
+    )
     if approve:
         previous = _transition(submission, to=Status.APPROVED, allowed_from=(Status.ZONE_APPROVED,))
         submission.approved_at = now or timezone.now()
         submission.approved_version = submission.current_version
     else:
-        if not reason.strip():
-            raise ApplicationError("退回必须说明原因 / a return needs a reason")
-        previous = _transition(
-            submission, to=Status.RETURNED, allowed_from=(Status.ZONE_APPROVED, Status.APPROVED)
-        )
-        submission.return_reason = reason
-    submission.save()
-    _audit(
-        user,
-        "final_approve" if approve else "final_return",
-        submission,
-        field="status",
-        old=previous,
-        new=submission.status,
-        reason=reason,
+        previous = _return(submission, reason, allowed_from=(Status.ZONE_APPROVED, Status.APPROVED))
+    return _save_transition(
+        user, "final_approve" if approve else "final_return", submission, previous, reason=reason
     )
-    return submission
 
 
 @transaction.atomic
@@ -268,85 +288,107 @@ def lock_exception_grant(
     return exc
 
 
+def _bulk_transition(
+    user,
+    ids: list[int],
+    *,
+    action: str,
+    allowed_from: tuple[str, ...],
+    to: str,
+    may_act: Callable[[Submission], bool],
+    refusal: Callable[[Submission], str],
+    wrong_status: str,
+    require_data: bool = False,
+    apply: Callable[[Submission], None] | None = None,
+    fields: tuple[str, ...] = (),
+) -> int:
+    """Move the reports ``ids`` from a status in ``allowed_from`` to ``to``, all or nothing.
+
+    Every report is checked before anything changes, in this order: in scope (else
+    PermissionDeniedError with ``refusal(report)``), has data when ``require_data``, in a status of
+    ``allowed_from`` (else ApplicationError ``"<report> <wrong_status>"``).  Then each report gets one
+    audit event (``action``, field "status", old -> new), the new status, a lock_version bump and what
+    ``apply`` sets; ``fields`` names the fields ``apply`` sets.  Returns how many reports moved.
+    The caller holds the transaction (select_for_update needs one).
+    """
+    subs = list(
+        Submission.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("org_unit")
+    )
+    for s in subs:
+        if not may_act(s):
+            raise PermissionDeniedError(refusal(s))
+        if require_data and s.current_version_id is None:
+            raise ApplicationError(_EMPTY_REPORT)
+        if s.status not in allowed_from:
+            raise ApplicationError(f"{s} {wrong_status}", extra={"status": s.status})
+    actor = _actor(user)
+    events = []
+    for s in subs:
+        events.append(
+            AuditEvent(user=actor, action=action, submission=s, field="status", old=s.status, new=to)
+        )
+        s.status = to
+        s.lock_version += 1
+        if apply is not None:
+            apply(s)
+    Submission.objects.bulk_update(subs, ["status", "lock_version", *fields], batch_size=1000)
+    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    return len(subs)
+
+
 @transaction.atomic
 def submissions_submit_bulk(*, user, ids: list[int], now: dt.datetime | None = None) -> int:
     """上报 many draft/returned reports at once (an imported enterprise file); returns how many.
 
     Same rules as :func:`submission_submit`: every report must be in the user's scope and have data.
     """
-    subs = list(
-        Submission.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("org_unit")
+    zone_ids = scopes.unit_ids_for(user, Role.ZONE_REPORTER)  # once, not per report
+    when, actor = now or timezone.now(), _actor(user)
+
+    def record_submission(s: Submission) -> None:
+        s.submitted_at, s.submitted_by, s.return_reason = when, actor, ""
+
+    return _bulk_transition(
+        user,
+        ids,
+        action="submit",
+        allowed_from=(Status.DRAFT, Status.RETURNED),
+        to=Status.SUBMITTED,
+        may_act=lambda s: (
+            zone_ids is None or s.org_unit_id in zone_ids or scopes.can_report(user, s.org_unit)
+        ),
+        refusal=lambda s: f"无权上报 {s.org_unit.name} 的报表 / not allowed to submit for {s.org_unit.name}",
+        wrong_status="不能上报 / cannot be submitted",
+        require_data=True,
+        apply=record_submission,
+        fields=("submitted_at", "submitted_by", "return_reason"),
     )
-    allowed = scopes.unit_ids_for(user, "zone_reporter")
-    for s in subs:
-        if not ((allowed is None or s.org_unit_id in allowed) or scopes.can_report(user, s.org_unit)):
-            raise PermissionDeniedError(
-                f"无权上报 {s.org_unit.name} 的报表 / not allowed to submit for {s.org_unit.name}"
-            )
-        if s.current_version_id is None:
-            raise ApplicationError("报表没有数据，不能上报 / an empty report cannot be submitted")
-        if s.status not in (Status.DRAFT, Status.RETURNED):
-            raise ApplicationError(f"{s} 不能上报 / cannot be submitted", extra={"status": s.status})
-    when = now or timezone.now()
-    actor = user if user and user.is_authenticated else None
-    events = [
-        AuditEvent(
-            user=actor, action="submit", submission=s, field="status", old=s.status, new=Status.SUBMITTED
-        )
-        for s in subs
-    ]
-    for s in subs:
-        s.status, s.submitted_at, s.submitted_by, s.return_reason = Status.SUBMITTED, when, actor, ""
-        s.lock_version += 1
-    Submission.objects.bulk_update(
-        subs, ["status", "submitted_at", "submitted_by", "return_reason", "lock_version"], batch_size=1000
-    )
-    AuditEvent.objects.bulk_create(events, batch_size=2000)
-    return len(subs)
 
 
 @transaction.atomic
 def submissions_approve_bulk(*, user, ids: list[int], final: bool, now: dt.datetime | None = None) -> int:
     """Approve many reports at once: the zone review (已提交 → 园区已审核) or, with ``final=True``,
     the final approval by 省创新办 (园区已审核 → 已审核).  All or nothing."""
-    subs = list(
-        Submission.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("org_unit")
-    )
     if final and not scopes.is_province(user):
         raise PermissionDeniedError("只有省创新办可以终审 / only the provincial office gives final approval")
-    allowed = None if final else scopes.unit_ids_for(user, "zone_reviewer")
-    source, target = (
-        (Status.ZONE_APPROVED, Status.APPROVED) if final else (Status.SUBMITTED, Status.ZONE_APPROVED)
+    zone_ids = None if final else scopes.unit_ids_for(user, Role.ZONE_REVIEWER)
+    when = now or timezone.now()
+
+    def record_final_approval(s: Submission) -> None:
+        s.approved_at, s.approved_version_id = when, s.current_version_id
+
+    return _bulk_transition(
+        user,
+        ids,
+        action="final_approve" if final else "review_approve",
+        allowed_from=(Status.ZONE_APPROVED,) if final else (Status.SUBMITTED,),
+        to=Status.APPROVED if final else Status.ZONE_APPROVED,
+        may_act=lambda s: zone_ids is None or s.org_unit_id in zone_ids,
+        refusal=lambda s: f"无权审核 {s.org_unit.name} 的报表 / not allowed to review {s.org_unit.name}",
+        wrong_status="不能审核 / cannot be approved",
+        apply=record_final_approval if final else None,
+        fields=("approved_at", "approved_version") if final else (),
     )
-    for s in subs:
-        if allowed is not None and s.org_unit_id not in allowed:
-            raise PermissionDeniedError(
-                f"无权审核 {s.org_unit.name} 的报表 / not allowed to review {s.org_unit.name}"
-            )
-        if s.status != source:
-            raise ApplicationError(f"{s} 不能审核 / cannot be approved", extra={"status": s.status})
-    actor = user if user and user.is_authenticated else None
-    events = [
-        AuditEvent(
-            user=actor,
-            action="final_approve" if final else "review_approve",
-            submission=s,
-            field="status",
-            old=s.status,
-            new=target,
-        )
-        for s in subs
-    ]
-    for s in subs:
-        s.status = target
-        s.lock_version += 1
-        if final:
-            s.approved_at, s.approved_version_id = now or timezone.now(), s.current_version_id
-    Submission.objects.bulk_update(
-        subs, ["status", "lock_version", "approved_at", "approved_version"], batch_size=1000
-    )
-    AuditEvent.objects.bulk_create(events, batch_size=2000)
-    return len(subs)
 
 
 @transaction.atomic
