@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -13,7 +14,7 @@ from lanbai.plans.models import OrgUnit
 
 from . import scopes
 from .choices import Status
-from .models import AuditEvent, Enterprise, Submission
+from .models import Enterprise, Submission
 
 DEADLINE_DAYS_DEFAULT = 15  # reports are due this many days after the period ends
 
@@ -46,8 +47,49 @@ def review_queue(*, user) -> QuerySet[Submission]:
     )
 
 
-def audit_for(submission: Submission) -> QuerySet[AuditEvent]:
-    return submission.audit_events.select_related("user").order_by("at", "id")
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of a report's audit trail: who, when, what, from what to what, why."""
+
+    at: dt.datetime
+    user: Any
+    action: str
+    field: str
+    old: str
+    new: str
+    reason: str
+
+
+def audit_for(submission: Submission) -> list[AuditEntry]:
+    """The audit trail of a report, oldest first: every version and every recorded event.
+
+    A version is the record of the figures it stored (who saved them, when, from which upload, why); a
+    new report's version 1 has no other entry (an import of 100,000 new reports writes no audit row
+    per report).  Changes of existing figures also have one ``value_change`` event per field (old,
+    new); workflow steps (submit, return, approve) have theirs.
+    """
+    versions = [
+        (
+            v.created_at,
+            0,
+            v.number,
+            AuditEntry(
+                at=v.created_at,
+                user=v.created_by,
+                action="version",
+                field="*",
+                old=f"v{v.number - 1}" if v.number > 1 else "",
+                new=f"v{v.number}（{len(v.values or {})} 项）",
+                reason=v.note,
+            ),
+        )
+        for v in submission.versions.select_related("created_by").order_by("number")
+    ]
+    events = [
+        (e.at, 1, e.id, AuditEntry(e.at, e.user, e.action, e.field, e.old, e.new, e.reason))
+        for e in submission.audit_events.select_related("user").order_by("at", "id")
+    ]
+    return [entry for *_, entry in sorted(versions + events, key=lambda t: t[:3])]
 
 
 @dataclass(frozen=True)
@@ -140,3 +182,31 @@ def completeness_table(*, user, period: str, form_code: str) -> list[dict]:
             }
         )
     return rows
+
+
+def dangling_references() -> dict[str, int]:
+    """How many loose foreign keys of reports and versions do not resolve (each should be 0).
+
+    Reports and versions keep their keys without database constraints (see
+    :class:`lanbai.collection.models.Submission`); this is the check that stands in for them, one
+    anti-join per key.
+    """
+    from django.contrib.auth import get_user_model
+
+    from .models import SubmissionVersion, Upload
+
+    def missing(qs, column: str, target) -> int:
+        return (
+            qs.exclude(**{f"{column}__isnull": True})
+            .exclude(**{f"{column}__in": target.objects.values("pk")})
+            .count()
+        )
+
+    return {
+        "submission.org_unit": missing(Submission.objects, "org_unit_id", OrgUnit),
+        "submission.current_version": missing(Submission.objects, "current_version_id", SubmissionVersion),
+        "submission.approved_version": missing(Submission.objects, "approved_version_id", SubmissionVersion),
+        "version.submission": missing(SubmissionVersion.objects, "submission_id", Submission),
+        "version.upload": missing(SubmissionVersion.objects, "upload_id", Upload),
+        "version.created_by": missing(SubmissionVersion.objects, "created_by_id", get_user_model()),
+    }

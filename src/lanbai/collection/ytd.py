@@ -14,11 +14,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from django.db import connection
-
 from lanbai.core.collection import FormSpec, Problem, check_ytd
 from lanbai.core.periods import Quarter
 
+from . import bulk_sql
 from .models import Submission
 
 
@@ -28,21 +27,24 @@ def previous_period(period: str) -> str | None:
     return None if q.q == 1 else f"{q.year}Q{q.q - 1}"
 
 
-def previous_values(*, form: FormSpec, unit_ids: list[int], period: str) -> dict[int, dict[str, Any]]:
-    """Stored values of the previous quarter per unit id (approved version, else current); one query."""
+def previous_values(
+    *, form: FormSpec, unit_ids: list[int], period: str, zone=None
+) -> dict[int, dict[str, Any]]:
+    """Stored values of the previous quarter per unit id (approved version, else current); one query.
+
+    ``zone`` (the units are enterprises of that zone): select the zone's reports instead of sending
+    every unit id — the same rows, and no 100,000-key probe when the zone has no previous quarter.
+    """
     prev = previous_period(period)
     if prev is None or not unit_ids:
         return {}
     qs = Submission.objects.filter(form_code=form.code, period=prev)
     fields = ("org_unit_id", "approved_version__values", "current_version__values")
-    ids = list(unit_ids)
-    if connection.vendor == "postgresql":  # one query, one parameter whatever the number of units
-        where = f'"{Submission._meta.db_table}"."org_unit_id" = ANY(%s)'
-        rows = list(qs.extra(where=[where], params=[ids]).values_list(*fields))  # noqa: S610
-    else:  # SQLite bounds the number of parameters: one query per 5,000 units
-        rows = []
-        for k in range(0, len(ids), 5000):
-            rows.extend(qs.filter(org_unit_id__in=ids[k : k + 5000]).values_list(*fields))
+    if zone is not None:
+        wanted = set(unit_ids)
+        rows = [r for r in qs.filter(org_unit__enterprise__zone=zone).values_list(*fields) if r[0] in wanted]
+    else:
+        rows = bulk_sql.rows_for_keys(qs, "org_unit_id", list(unit_ids), fields)
     return {uid: approved if approved is not None else current or {} for uid, approved, current in rows}
 
 
@@ -99,14 +101,16 @@ def ytd_problems_for_columns(
     source: str = "",
     sheet: str | None = None,
     row_numbers: list[int] | None = None,
+    zone=None,
 ) -> list[Problem]:
     """:func:`ytd_problems` for a columnar import (``columns[field][i]`` belongs to ``unit_ids[i]``).
 
-    Row dicts are built only for the units that have a previous-quarter report.
+    Row dicts are built only for the units that have a previous-quarter report; ``zone`` as in
+    :func:`previous_values`.
     """
     if len(unit_ids) != len(next(iter(columns.values()), unit_ids)):
         raise ValueError("unit_ids and every column of columns must have the same length")
-    before = previous_values(form=form, unit_ids=list(unit_ids), period=period)
+    before = previous_values(form=form, unit_ids=list(unit_ids), period=period, zone=zone)
     if not before:
         return []
     idx = [i for i, u in enumerate(unit_ids) if u in before]

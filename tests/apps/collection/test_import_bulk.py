@@ -7,10 +7,11 @@ import json
 
 from hypothesis import given
 from hypothesis import strategies as st
-from reporting_helpers import NOW, ent_file, ent_row
+from reporting_helpers import NOW, ent_file, ent_row, valid_code
 
-from lanbai.collection import importing
+from lanbai.collection import importing, selectors
 from lanbai.collection.models import AuditEvent, Submission
+from lanbai.core.collection.stored import json_objects, store_value, text_column
 
 
 def imp(user, content, name="f.xlsx", **kw):
@@ -27,7 +28,8 @@ def test_one_file_with_a_new_a_changed_and_an_unchanged_report(people, enterpris
     sb = Submission.objects.get(org_unit=b.org_unit)
     assert sb.lock_version == 1 and sb.current_version.number == 1
     assert sb.current_version.upload_id == first.upload.pk
-    assert AuditEvent.objects.filter(action="import", submission=sb).count() == 1
+    assert not AuditEvent.objects.filter(submission=sb).exists()  # version 1 is its audit record
+    assert [e.action for e in selectors.audit_for(sb)] == ["version"]
 
     res = imp(
         people["reporter"],
@@ -44,7 +46,12 @@ def test_one_file_with_a_new_a_changed_and_an_unchanged_report(people, enterpris
     assert (sb2.lock_version, sb2.current_version_id) == (1, sb.current_version_id)  # unchanged: untouched
     changes = AuditEvent.objects.filter(action="value_change", submission=sa)
     assert [(e.field, e.old, e.new) for e in changes] == [("revenue", "1000.5", "7")]
-    assert not AuditEvent.objects.filter(submission=sb2).exclude(action="import").exists()
+    assert not AuditEvent.objects.filter(submission=sb2).exists()
+    trail = [(e.action, e.field, e.old, e.new) for e in selectors.audit_for(sa)]
+    assert trail[1:] == [
+        ("version", "*", "v1", f"v2（{len(sa.current_version.values)} 项）"),
+        ("value_change", "revenue", "1000.5", "7"),
+    ]
 
 
 values = st.one_of(
@@ -60,21 +67,95 @@ values = st.one_of(
 
 @given(st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=20))
 def test_text_column_of_floats_equals_store_value(xs):
-    assert importing._text_column(xs) == [importing.store_value(x) for x in xs]
+    assert text_column(xs) == [store_value(x) for x in xs]
 
 
 @given(st.lists(values, max_size=20))
 def test_text_column_equals_store_value_for_any_mix(xs):
-    assert importing._text_column(xs) == [importing.store_value(x) for x in xs]
+    assert text_column(xs) == [store_value(x) for x in xs]
 
 
-@given(
-    st.lists(
-        st.tuples(st.text(max_size=6), st.one_of(st.none(), st.text(max_size=6))), min_size=1, max_size=4
-    )
+json_text = st.one_of(
+    st.none(), st.text(max_size=6), st.sampled_from(['"', "\\", "\n", "\t", "%s", "%", "\x00"])
 )
-def test_json_rows_equal_json_dumps(row):
-    codes = [f"f{i}" for i in range(len(row))]
-    cols = {c: [v, v] for c, (_, v) in zip(codes, row, strict=True)}
-    expected = json.dumps({c: v for c, (_, v) in zip(codes, row, strict=True)}, ensure_ascii=False)
-    assert importing._json_rows(cols) == [expected, expected]
+
+
+@given(st.lists(st.lists(json_text, min_size=3, max_size=3), min_size=1, max_size=4), st.booleans())
+def test_json_objects_equal_json_dumps(columns, subset):
+    """Whatever the values (None, quotes, backslashes, control characters, % signs): json.dumps per row."""
+    cols = {f"f{i}%": vals for i, vals in enumerate(columns)}
+    rows = [2, 0] if subset else None
+    expected = [
+        json.dumps({c: vals[i] for c, vals in cols.items()}, ensure_ascii=False) for i in (rows or range(3))
+    ]
+    assert json_objects(cols, rows) == expected
+
+
+def test_rows_for_keys_with_keys_that_need_quoting(mini_plan):
+    """Keys go to PostgreSQL as one array literal: quotes, backslashes, commas and braces survive."""
+    from lanbai.collection.bulk_sql import rows_for_keys
+    from lanbai.plans.models import OrgUnit
+
+    zone = OrgUnit.objects.get(code="lzxq")
+    odd = ['a"b', "c\\d", "e,f", "{g}", "h i", "NULL", ""]
+    for k, code in enumerate(odd):
+        OrgUnit.objects.create(
+            plan=zone.plan, code=f"odd{code}", name=f"odd {k}", kind="park", valid_from=zone.valid_from
+        )
+    keys = [f"odd{c}" for c in odd] + ["odd-missing"]
+    got = dict(rows_for_keys(OrgUnit.objects.all(), "code", keys, ("code", "name"), sql_type="text"))
+    assert got == {f"odd{c}": f"odd {k}" for k, c in enumerate(odd)}
+    ids = list(OrgUnit.objects.filter(code__startswith="odd").values_list("id", flat=True))
+    assert sorted(i for (i,) in rows_for_keys(OrgUnit.objects.all(), "id", ids, ("id",))) == sorted(ids)
+
+
+def test_large_file_prefetches_the_zone_registry_with_the_same_outcome(people, enterprises, monkeypatch):
+    """Above PREFETCH_BYTES the zone's enterprises are read while calamine parses; the refusals and the
+    stored reports are the same as without."""
+    monkeypatch.setattr(importing, "PREFETCH_BYTES", 0)
+    seen = []
+    real = importing._zone_registry
+    monkeypatch.setattr(
+        importing, "_zone_registry", lambda parsed: seen.append(parsed.unit_code) or real(parsed)
+    )
+    a, b, c = enterprises["a"], enterprises["b"], enterprises["c"]
+    bad = imp(
+        people["reporter"],
+        ent_file(
+            [ent_row(a.credit_code, a.name), ent_row(c.credit_code, c.name), ent_row(valid_code(9), "无名")]
+        ),
+    )
+    assert seen == ["lzxq"]
+    assert bad.outcome == "refused"
+    assert sorted(p.rule for p in bad.problems) == ["enterprise.other_zone", "enterprise.unknown"]
+    assert not Submission.objects.exists()
+    good = imp(people["reporter"], ent_file([ent_row(a.credit_code, a.name), ent_row(b.credit_code, b.name)]))
+    assert (good.outcome, good.submissions) == ("accepted", 2)
+    assert {s.org_unit_id for s in Submission.objects.all()} == {a.org_unit_id, b.org_unit_id}
+
+
+def test_loose_keys_resolve_after_imports_and_workflow(people, enterprises):
+    """Reports and versions keep their keys without database constraints; after new, changed and
+    unchanged reports, a submit and approvals, every key resolves — and a broken one is counted."""
+    from lanbai.collection import services
+    from lanbai.collection.models import SubmissionVersion
+
+    a, b = enterprises["a"], enterprises["b"]
+    imp(people["reporter"], ent_file([ent_row(a.credit_code, a.name)]))
+    imp(
+        people["reporter"],
+        ent_file([ent_row(a.credit_code, a.name, revenue=9), ent_row(b.credit_code, b.name)]),
+    )
+    ids = list(Submission.objects.values_list("id", flat=True))
+    services.submissions_submit_bulk(user=people["reporter"], ids=ids, now=NOW)
+    services.submissions_approve_bulk(user=people["reviewer"], ids=ids, final=False, now=NOW)
+    services.submissions_approve_bulk(user=people["province"], ids=ids, final=True, now=NOW)
+    assert set(selectors.dangling_references().values()) == {0}
+    for s in Submission.objects.select_related("current_version", "approved_version"):
+        assert s.current_version.submission_id == s.id and s.approved_version_id == s.current_version_id
+    assert SubmissionVersion.objects.filter(submission__org_unit=a.org_unit).count() == 2
+
+    SubmissionVersion.objects.filter(pk=Submission.objects.first().current_version_id).update(
+        submission_id=10**9
+    )
+    assert selectors.dangling_references()["version.submission"] == 1

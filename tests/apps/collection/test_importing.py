@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from reporting_helpers import ENT_FORM, NOW, ZONE_FORM, ent_file, ent_row, valid_code, zone_file
 
-from lanbai.collection import importing
+from lanbai.collection import importing, selectors
 from lanbai.collection.models import AuditEvent, Submission, SubmissionVersion, Upload
 from lanbai.common.exceptions import PermissionDeniedError
 
@@ -91,7 +91,13 @@ def test_enterprise_file_one_submission_per_row_all_or_nothing(people, enterpris
     vb = Submission.objects.get(org_unit=b.org_unit).current_version
     assert vb.values["high_tech"] == "1" and vb.values["hightech_certificate_valid_until"] == "2020-12-31"
     assert vb.number == 1 and Submission.objects.get(org_unit=b.org_unit).lock_version == 1
-    assert AuditEvent.objects.filter(action="import").count() == 2
+    # a new report's audit trail is its version 1: who, when, why (no per-report audit row is written)
+    assert not AuditEvent.objects.filter(submission__org_unit=b.org_unit).exists()
+    trail = selectors.audit_for(Submission.objects.get(org_unit=b.org_unit))
+    assert [(e.action, e.new, e.user) for e in trail] == [
+        ("version", f"v1（{len(vb.values)} 项）", people["reporter"])
+    ]
+    assert trail[0].reason == f"导入 {res.upload.filename}"
 
     # a row of another zone's enterprise and an unknown one: the whole file is refused
     bad = ent_file(

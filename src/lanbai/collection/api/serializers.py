@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..models import AuditEvent, Submission, SubmissionVersion
+from ..models import Submission, SubmissionVersion
 
 
 class SubmissionOutputSerializer(serializers.ModelSerializer):
@@ -43,12 +43,16 @@ class VersionOutputSerializer(serializers.ModelSerializer):
         fields = ["number", "values", "created_by", "created_at", "upload", "note"]
 
 
-class AuditOutputSerializer(serializers.ModelSerializer):
-    user = serializers.CharField(source="user.username", default=None)
+class AuditOutputSerializer(serializers.Serializer):
+    """An entry of :func:`lanbai.collection.selectors.audit_for`."""
 
-    class Meta:
-        model = AuditEvent
-        fields = ["at", "user", "action", "field", "old", "new", "reason"]
+    at = serializers.DateTimeField()
+    user = serializers.CharField(source="user.username", default=None)
+    action = serializers.CharField()
+    field = serializers.CharField()
+    old = serializers.CharField()
+    new = serializers.CharField()
+    reason = serializers.CharField()
 
 
 class ProblemOutputSerializer(serializers.Serializer):
