@@ -56,17 +56,20 @@ def ytd_problems(
     source: str = "",
     sheet: str | None = None,
     row_numbers: list[int] | None = None,
+    before: dict[int, dict[str, Any]] | None = None,
 ) -> list[Problem]:
     """Problems of flows that fall below the previous quarter of the same year.
 
     ``unit_values`` maps an org unit id to its new (parsed) values, in row order.  A problem's
     ``row`` is the unit's 1-based position in ``unit_values``, or ``row_numbers[position]`` when
     given (the Excel rows of an import).  Each message names the field, the new and the previous value.
+    ``before``: the stored previous quarter when the caller has read it (:func:`previous_values`).
     """
     prev = previous_period(period)
     if prev is None or not unit_values:
         return []
-    before = previous_values(form=form, unit_ids=list(unit_values), period=period)
+    if before is None:
+        before = previous_values(form=form, unit_ids=list(unit_values), period=period)
     if not before:
         return []
     current, previous, positions = [], [], []
@@ -117,7 +120,13 @@ def ytd_problems_for_columns(
     unit_values = {unit_ids[i]: {c: col[i] for c, col in columns.items()} for i in idx}
     rows = [row_numbers[i] if row_numbers and i < len(row_numbers) else i + 1 for i in idx]
     return ytd_problems(
-        form=form, unit_values=unit_values, period=period, source=source, sheet=sheet, row_numbers=rows
+        form=form,
+        unit_values=unit_values,
+        period=period,
+        source=source,
+        sheet=sheet,
+        row_numbers=rows,
+        before=before,  # read once above, not again
     )
 
 
