@@ -76,24 +76,36 @@ def _sequence(alias: str, table: str) -> str:
         return cur.fetchone()[0]
 
 
-def reserve_ids(model, n: int) -> Sequence[int]:
-    """``n`` fresh primary keys of ``model`` from its sequence (PostgreSQL only), in one query.
+def reserve_ids(*wanted: tuple[Any, int]) -> list[Sequence[int]]:
+    """Fresh primary keys from the models' sequences (PostgreSQL only): for each ``(model, n)``, n
+    of them, all in one round trip.
 
-    Usually the n values are consecutive (no other session drew from the sequence meanwhile): then
-    only their bounds travel and a ``range`` comes back.  Otherwise the values are fetched as one
-    array (sequences may have gaps; the values drawn first are simply not used).
+    Usually each model's n values are consecutive (no other session drew from its sequence
+    meanwhile): then only their bounds travel and a ``range`` comes back.  Otherwise that model's
+    values are fetched as one array (sequences may have gaps; the values drawn first are unused).
     """
-    if n == 0:
-        return []
-    seq = _sequence(connection.alias, model._meta.db_table)
+    todo = [(model, n) for model, n in wanted if n > 0]
+    if not todo:
+        return [[] for _ in wanted]
+    seqs = [_sequence(connection.alias, model._meta.db_table) for model, _ in todo]
+    draw = (
+        "(SELECT ARRAY[min(v), max(v)] FROM (SELECT nextval(%s::regclass) v FROM generate_series(1, %s)) t)"
+    )
     with connection.cursor() as cur:
-        draw = "SELECT nextval(%s::regclass) v FROM generate_series(1, %s)"
-        cur.execute(f"SELECT min(v), max(v) FROM ({draw}) t", [seq, n])  # noqa: S608
-        low, high = cur.fetchone()
-        if high - low + 1 == n:  # n distinct values within n consecutive ones: exactly those
-            return range(low, high + 1)
-        cur.execute("SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)", [seq, n])
-        return cur.fetchone()[0]
+        cur.execute(
+            "SELECT " + ", ".join([draw] * len(todo)),  # noqa: S608 - a fixed template
+            [x for seq, (_, n) in zip(seqs, todo, strict=True) for x in (seq, n)],
+        )
+        bounds = cur.fetchone()
+        got: list[Sequence[int]] = []
+        for (low, high), seq, (_, n) in zip(bounds, seqs, todo, strict=True):
+            if high - low + 1 == n:  # n distinct values within n consecutive ones: exactly those
+                got.append(range(low, high + 1))
+            else:
+                cur.execute("SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)", [seq, n])
+                got.append(cur.fetchone()[0])
+    drawn = iter(got)
+    return [next(drawn) if n > 0 else [] for _, n in wanted]
 
 
 def copy_escape(text: str) -> str:

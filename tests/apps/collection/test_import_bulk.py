@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from reporting_helpers import NOW, ent_file, ent_row, valid_code
 
 from lanbai.collection import importing, selectors
 from lanbai.collection.models import AuditEvent, Submission
+from lanbai.core.collection.excel import DATA_ROW
 from lanbai.core.collection.stored import json_objects, store_value, text_column
 
 
@@ -109,15 +111,21 @@ def test_rows_for_keys_with_keys_that_need_quoting(mini_plan):
     assert sorted(i for (i,) in rows_for_keys(OrgUnit.objects.all(), "id", ids, ("id",))) == sorted(ids)
 
 
-def test_large_file_prefetches_the_zone_registry_with_the_same_outcome(people, enterprises, monkeypatch):
-    """Above PREFETCH_BYTES the zone's enterprises are read while calamine parses; the refusals and the
-    stored reports are the same as without."""
+def test_large_file_prefetches_the_zone_with_the_same_outcome(people, enterprises, monkeypatch):
+    """Above PREFETCH_BYTES the zone's enterprises and its stored reports are read while calamine
+    parses; refusals, new versions and unchanged reports are the same as without."""
+    from lanbai.collection import services
+
     monkeypatch.setattr(importing, "PREFETCH_BYTES", 0)
     seen = []
-    real = importing._zone_registry
-    monkeypatch.setattr(
-        importing, "_zone_registry", lambda parsed: seen.append(parsed.unit_code) or real(parsed)
-    )
+    real = importing._zone_prefetch
+
+    def spy(parsed):
+        got = real(parsed)
+        seen.append((parsed.unit_code, len(got.reports)))
+        return got
+
+    monkeypatch.setattr(importing, "_zone_prefetch", spy)
     a, b, c = enterprises["a"], enterprises["b"], enterprises["c"]
     bad = imp(
         people["reporter"],
@@ -125,13 +133,31 @@ def test_large_file_prefetches_the_zone_registry_with_the_same_outcome(people, e
             [ent_row(a.credit_code, a.name), ent_row(c.credit_code, c.name), ent_row(valid_code(9), "无名")]
         ),
     )
-    assert seen == ["lzxq"]
+    assert seen == [("lzxq", 0)]
     assert bad.outcome == "refused"
     assert sorted(p.rule for p in bad.problems) == ["enterprise.other_zone", "enterprise.unknown"]
     assert not Submission.objects.exists()
     good = imp(people["reporter"], ent_file([ent_row(a.credit_code, a.name), ent_row(b.credit_code, b.name)]))
     assert (good.outcome, good.submissions) == ("accepted", 2)
     assert {s.org_unit_id for s in Submission.objects.all()} == {a.org_unit_id, b.org_unit_id}
+    # the prefetched reports decide: b changed gets a version 2, a unchanged stays at 1
+    again = imp(
+        people["reporter"],
+        ent_file([ent_row(a.credit_code, a.name), ent_row(b.credit_code, b.name, revenue=9)]),
+    )
+    assert seen[-1] == ("lzxq", 2)
+    assert (again.outcome, again.submissions, again.unchanged) == ("accepted", 1, 1)
+    assert Submission.objects.get(org_unit=b.org_unit).current_version.number == 2
+    # a report under review refuses the file at its row
+    sa = Submission.objects.get(org_unit=a.org_unit)
+    services.submissions_submit_bulk(user=people["reporter"], ids=[sa.id], now=NOW)
+    busy = imp(
+        people["reporter"],
+        ent_file([ent_row(b.credit_code, b.name, revenue=8), ent_row(a.credit_code, a.name, revenue=7)]),
+    )
+    assert busy.outcome == "refused"
+    assert [(p.rule, p.row) for p in busy.problems] == [("submission.under_review", DATA_ROW + 1)]
+    assert Submission.objects.get(org_unit=b.org_unit).current_version.number == 2
 
 
 def test_loose_keys_resolve_after_imports_and_workflow(people, enterprises):
@@ -159,3 +185,50 @@ def test_loose_keys_resolve_after_imports_and_workflow(people, enterprises):
         submission_id=10**9
     )
     assert selectors.dangling_references()["version.submission"] == 1
+
+
+@pytest.mark.django_db
+def test_reserve_ids_draws_fresh_keys_of_several_sequences_at_once():
+    """PostgreSQL: one round trip gives each model its n keys — a range when the sequence handed out
+    consecutive values, else the values themselves (here the sequence steps by 2) — and nothing for n = 0."""
+    from django.db import connection
+
+    from lanbai.collection.bulk_sql import reserve_ids
+    from lanbai.collection.models import SubmissionVersion
+
+    if connection.vendor != "postgresql":
+        pytest.skip("sequences: PostgreSQL only (other databases let bulk_create assign keys)")
+    versions, none, audits = reserve_ids((SubmissionVersion, 5), (Submission, 0), (AuditEvent, 3))
+    assert isinstance(versions, range) and len(versions) == 5 and none == []
+    assert len(set(audits)) == 3
+    with connection.cursor() as cur:
+        cur.execute("ALTER SEQUENCE collection_submission_id_seq INCREMENT BY 2")
+    (gappy,) = reserve_ids((Submission, 4))
+    assert not isinstance(gappy, range) and len(set(gappy)) == 4
+    assert min(gappy) > 0 and max(gappy) - min(gappy) == 6  # four values two apart, all fresh
+    again = reserve_ids((Submission, 4))[0]
+    assert min(again) > max(gappy)
+
+
+def test_an_import_pauses_cyclic_gc_and_restores_it(people, enterprises, monkeypatch):
+    """Collection is off while a file is parsed and stored, back on afterwards (also after a
+    refusal), and left off when the caller had turned it off."""
+    import gc
+
+    a = enterprises["a"]
+    during = []
+    real = importing._bulk_store
+    monkeypatch.setattr(
+        importing, "_bulk_store", lambda *a, **k: during.append(gc.isenabled()) or real(*a, **k)
+    )
+    assert gc.isenabled()
+    assert imp(people["reporter"], ent_file([ent_row(a.credit_code, a.name)])).outcome == "accepted"
+    assert during == [False] and gc.isenabled()
+    assert imp(people["reporter"], ent_file([ent_row("bad", a.name)])).outcome == "refused"
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        imp(people["reporter"], ent_file([ent_row(a.credit_code, a.name, revenue=5)]))
+        assert during == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lanbai.common.models import TimeStampedModel
+from lanbai.common.models import TextJSONField, TimeStampedModel
 
 from ..choices import Channel, Role, Status, UploadOutcome
 
@@ -189,7 +189,8 @@ class SubmissionVersion(models.Model):
         db_index=False,
         db_constraint=False,
     )
-    values = models.JSONField(_("填报数值"))  # field code -> value (numbers as strings of decimals)
+    # field code -> value (numbers as strings of decimals); json, not jsonb, on PostgreSQL (see TextJSONField)
+    values = TextJSONField(_("填报数值"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
