@@ -54,7 +54,7 @@ from lanbai.core.collection.problems import make_problem
 from lanbai.core.collection.stored import json_objects, store_value, text_column
 from lanbai.plans.models import OrgUnit
 
-from . import bulk_sql, scopes, services
+from . import bulk_sql, scopes, selectors, services
 from .choices import Channel, Status, UploadOutcome
 from .models import AuditEvent, Enterprise, Submission, SubmissionVersion, Upload
 from .ytd import ytd_problems_for_columns
@@ -576,16 +576,11 @@ def _import(
 
 
 def _reports_of(form: FormSpec, period: str, unit: OrgUnit, unit_ids: list[int]):
-    """The stored reports of (form, period) of ``unit_ids`` — possibly with more of the zone's.
-
-    An enterprise file's units are enterprises of the reporting zone, so its reports are found by a
-    join on the zone's enterprises instead of sending 100,000 ids (and probing the index 100,000
-    times when the quarter has no report yet); callers filter to their units.
-    """
-    qs = Submission.objects.filter(form_code=form.code, period=period)
+    """The stored reports of (form, period) of ``unit_ids`` — for an enterprise form, all of the
+    reporting zone's (:func:`selectors.zone_enterprise_reports`); callers filter to their units."""
     if form.level == "enterprise":
-        return qs.filter(org_unit__enterprise__zone=unit)
-    return qs.filter(org_unit_id__in=unit_ids)
+        return selectors.zone_enterprise_reports(form.code, period, unit)
+    return Submission.objects.filter(form_code=form.code, period=period, org_unit_id__in=unit_ids)
 
 
 def _refuse_with(result: ImportResult, problem: Problem) -> ImportResult:
@@ -635,35 +630,26 @@ def _enterprise_units(
         if hit is None and not (isinstance(code, str) and is_valid_credit_code(code)):
             continue  # the engine already reported a missing or malformed code
         if hit is None:
-            result.problems.append(
-                app_problem(
-                    "enterprise.unknown",
-                    file=result.upload.filename,
-                    sheet=sheet,
-                    row=row,
-                    column=letter,
-                    field=form.key,
-                    value=code,
-                    detail_zh="请先由园区登记该企业",
-                    detail_en="register it first",
-                )
-            )
+            rule, zh, en = "enterprise.unknown", "请先由园区登记该企业", "register it first"
         elif hit[1] != zone.id:
-            result.problems.append(
-                app_problem(
-                    "enterprise.other_zone",
-                    file=result.upload.filename,
-                    sheet=sheet,
-                    row=row,
-                    column=letter,
-                    field=form.key,
-                    value=code,
-                    detail_zh=f"该企业属于 {names.get(hit[1], '')}",
-                    detail_en=f"it belongs to {names.get(hit[1], '')}",
-                )
-            )
+            owner = names.get(hit[1], "")
+            rule, zh, en = "enterprise.other_zone", f"该企业属于 {owner}", f"it belongs to {owner}"
         else:
             out.append(hit[0])
+            continue
+        result.problems.append(
+            app_problem(
+                rule,
+                file=result.upload.filename,
+                sheet=sheet,
+                row=row,
+                column=letter,
+                field=form.key,
+                value=code,
+                detail_zh=zh,
+                detail_en=en,
+            )
+        )
     return out
 
 

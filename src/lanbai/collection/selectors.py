@@ -210,3 +210,13 @@ def dangling_references() -> dict[str, int]:
         "version.upload": missing(SubmissionVersion.objects, "upload_id", Upload),
         "version.created_by": missing(SubmissionVersion.objects, "created_by_id", get_user_model()),
     }
+
+
+def zone_enterprise_reports(form_code: str, period: str, zone: OrgUnit) -> QuerySet:
+    """The reports of (form, period) of the enterprises registered in ``zone``.
+
+    An enterprise file names enterprises of its zone, so its reports are found by a join on the
+    zone's enterprises instead of by 100,000 unit ids (no key list to send, and no index probe per
+    unit when the quarter has no report yet).  Callers keep the units they want.
+    """
+    return Submission.objects.filter(form_code=form_code, period=period, org_unit__enterprise__zone=zone)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lanbai.common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from lanbai.core.collection.stored import store_value
 from lanbai.core.periods import Quarter
 from lanbai.plans.models import OrgUnit
 
@@ -44,12 +44,10 @@ def period_is_locked(period: str, unit: OrgUnit, *, now: dt.datetime | None = No
     return not LockException.objects.filter(org_unit=unit, period=period, until__gte=now).exists()
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float | Decimal):
-        return format(Decimal(str(value)).normalize(), "f")
-    return str(value)
+def _audit_text(value: Any) -> str:
+    """A value as the audit trail shows it: its stored text, empty when missing."""
+    text = store_value(value)
+    return "" if text is None else text
 
 
 def _audit(
@@ -67,8 +65,8 @@ def _audit(
         action=action,
         submission=submission,
         field=field,
-        old=_fmt(old),
-        new=_fmt(new),
+        old=_audit_text(old),
+        new=_audit_text(new),
         reason=reason,
     )
 
@@ -98,7 +96,8 @@ def submission_save_version(
 ) -> tuple[Submission, SubmissionVersion | None]:
     """Store validated values as a new version of the (form, unit, period) report.
 
-    Returns the submission and the new version (None when the values equal the current version:
+    ``values`` are typed values or their stored text; both are kept as stored text
+    (:func:`lanbai.core.collection.stored.store_value`, the rule every import path uses).  Returns the submission and the new version (None when the values equal the current version:
     saving the same figures again is a no-op).  Only draft or returned reports can be changed.
     """
     if not scopes.can_report(user, unit):
@@ -119,7 +118,7 @@ def submission_save_version(
                 extra={"status": submission.status},
             )
     old = submission.current_version.values if submission.current_version_id else {}
-    new = {k: _fmt(v) if v is not None else None for k, v in values.items()}
+    new = {k: store_value(v) for k, v in values.items()}
     if old == new and not created:
         return submission, None
     number = (submission.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1

@@ -283,22 +283,25 @@ def queue(request):
     )
 
 
+def _submission_page(request, sub, *, error: str = "", status: int = 200):
+    """The report page: its versions, audit trail and the actions this user may take."""
+    versions = sub.versions.select_related("created_by", "upload").order_by("-number")
+    ctx = {
+        "sub": sub,
+        "versions": versions,
+        "audit": selectors.audit_for(sub),
+        "can_review": scopes.can_review(request.user, sub.org_unit),
+        "province": scopes.is_province(request.user),
+        "can_report": scopes.can_report(request.user, sub.org_unit),
+    }
+    if error:
+        ctx["error"] = error
+    return render(request, "collection/submission.html", ctx, status=status)
+
+
 @login_required
 def submission_detail(request, pk: int):
-    sub = get_object_or_404(selectors.submission_list(user=request.user), pk=pk)
-    versions = sub.versions.select_related("created_by", "upload").order_by("-number")
-    return render(
-        request,
-        "collection/submission.html",
-        {
-            "sub": sub,
-            "versions": versions,
-            "audit": selectors.audit_for(sub),
-            "can_review": scopes.can_review(request.user, sub.org_unit),
-            "province": scopes.is_province(request.user),
-            "can_report": scopes.can_report(request.user, sub.org_unit),
-        },
-    )
+    return _submission_page(request, get_object_or_404(selectors.submission_list(user=request.user), pk=pk))
 
 
 @login_required
@@ -333,21 +336,7 @@ def submission_action(request, pk: int, action: str):
     except PermissionDeniedError as exc:
         return HttpResponseForbidden(exc.message)
     except ApplicationError as exc:
-        versions = sub.versions.select_related("created_by", "upload").order_by("-number")
-        return render(
-            request,
-            "collection/submission.html",
-            {
-                "sub": sub,
-                "versions": versions,
-                "audit": selectors.audit_for(sub),
-                "error": exc.message,
-                "can_review": scopes.can_review(request.user, sub.org_unit),
-                "province": scopes.is_province(request.user),
-                "can_report": scopes.can_report(request.user, sub.org_unit),
-            },
-            status=exc.status_code,
-        )
+        return _submission_page(request, sub, error=exc.message, status=exc.status_code)
     return redirect(request.POST.get("next") or "collection:queue")
 
 

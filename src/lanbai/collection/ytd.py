@@ -19,6 +19,7 @@ from lanbai.core.periods import Quarter
 
 from . import bulk_sql
 from .models import Submission
+from .selectors import zone_enterprise_reports
 
 
 def previous_period(period: str) -> str | None:
@@ -32,18 +33,19 @@ def previous_values(
 ) -> dict[int, dict[str, Any]]:
     """Stored values of the previous quarter per unit id (approved version, else current); one query.
 
-    ``zone`` (the units are enterprises of that zone): select the zone's reports instead of sending
-    every unit id — the same rows, and no 100,000-key probe when the zone has no previous quarter.
+    ``zone`` (the units are enterprises of that zone): read the zone's reports
+    (:func:`~lanbai.collection.selectors.zone_enterprise_reports`) instead of sending every unit id.
     """
     prev = previous_period(period)
     if prev is None or not unit_ids:
         return {}
-    qs = Submission.objects.filter(form_code=form.code, period=prev)
     fields = ("org_unit_id", "approved_version__values", "current_version__values")
     if zone is not None:
         wanted = set(unit_ids)
-        rows = [r for r in qs.filter(org_unit__enterprise__zone=zone).values_list(*fields) if r[0] in wanted]
+        reports = zone_enterprise_reports(form.code, prev, zone)
+        rows = [r for r in reports.values_list(*fields) if r[0] in wanted]
     else:
+        qs = Submission.objects.filter(form_code=form.code, period=prev)
         rows = bulk_sql.rows_for_keys(qs, "org_unit_id", list(unit_ids), fields)
     return {uid: approved if approved is not None else current or {} for uid, approved, current in rows}
 

@@ -232,3 +232,34 @@ def test_an_import_pauses_cyclic_gc_and_restores_it(people, enterprises, monkeyp
         assert during == [False, False] and not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_report_submitted_after_the_checks_refuses_the_whole_file(people, enterprises, monkeypatch):
+    """A report submitted between the import's checks and its store (a race with a reviewer's click)
+    is found under the store's lock: the file is refused with a message and nothing is written."""
+    from lanbai.collection import services
+    from lanbai.collection.models import SubmissionVersion
+    from lanbai.common.exceptions import ApplicationError
+
+    a, b = enterprises["a"], enterprises["b"]
+    assert imp(people["reporter"], ent_file([ent_row(a.credit_code, a.name)])).outcome == "accepted"
+    sa = Submission.objects.get(org_unit=a.org_unit)
+    real = importing.ytd_problems_for_columns
+
+    def submit_meanwhile(**kw):  # the last check before the store: the race happens here
+        services.submissions_submit_bulk(user=people["reporter"], ids=[sa.id], now=NOW)
+        return real(**kw)
+
+    monkeypatch.setattr(importing, "ytd_problems_for_columns", submit_meanwhile)
+    versions = SubmissionVersion.objects.count()
+    with pytest.raises(ApplicationError, match="under review or approved"):
+        imp(
+            people["reporter"],
+            ent_file([ent_row(a.credit_code, a.name, revenue=9), ent_row(b.credit_code, b.name)]),
+        )
+    assert SubmissionVersion.objects.count() == versions
+    assert not Submission.objects.filter(org_unit=b.org_unit).exists()
+    sa.refresh_from_db()
+    assert (sa.status, sa.current_version.number) == ("submitted", 1)
+    refused = importing.Upload.objects.order_by("-id").first()
+    assert refused.outcome == "refused" and "under review" in refused.message

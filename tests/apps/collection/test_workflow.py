@@ -423,3 +423,34 @@ def test_final_return_needs_a_reason_and_records_it(people):
     assert status_events([sub.pk], after=last_event) == [
         (sub.pk, "final_return", "zone_approved", "returned", "sheng", "研发投入口径有误")
     ]
+
+
+def test_saved_values_are_stored_text_as_imports_store_them(people):
+    """The web/zone save path keeps the same stored text as the bulk import: booleans 1/0, floats as
+    their shortest decimal, dates ISO; the audit trail shows that text."""
+    from lanbai.core.collection.stored import store_value
+
+    unit = OrgUnit.objects.get(code="lzxq")
+    typed = {"gdp": 1234.5, "flag": True, "day": dt.date(2018, 3, 31), "big": 1e16, "none": None}
+    sub, version = services.submission_save_version(
+        user=people["reporter"], form_code="兰白统Q1表", unit=unit, period="2018Q2", values=typed, now=NOW
+    )
+    assert version.values == {k: store_value(v) for k, v in typed.items()}
+    assert version.values == {
+        "gdp": "1234.5",
+        "flag": "1",
+        "day": "2018-03-31",
+        "big": "10000000000000000",
+        "none": None,
+    }
+    _, v2 = services.submission_save_version(
+        user=people["reporter"],
+        form_code="兰白统Q1表",
+        unit=unit,
+        period="2018Q2",
+        values=typed | {"flag": False},
+        now=NOW,
+        expected_lock_version=sub.lock_version,
+    )
+    changes = AuditEvent.objects.filter(submission=sub, action="value_change", field="flag").order_by("id")
+    assert [(c.old, c.new) for c in changes] == [("", "1"), ("1", "0")] and v2.number == 2
