@@ -29,6 +29,7 @@ import json
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ContextDecorator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -289,7 +290,7 @@ def _zone_prefetch(parsed: ParsedFile) -> _ZonePrefetch | None:
     if parsed.period:
         reports = {
             u: (sid, st)
-            for u, sid, st in _reports_of(form, parsed.period, zone, []).values_list(
+            for u, sid, st in selectors.zone_enterprise_reports(form.code, parsed.period, zone).values_list(
                 "org_unit_id", "id", "status"
             )
         }
@@ -303,52 +304,14 @@ def _columns(parsed: ParsedFile, form: FormSpec) -> dict[str, list[Any]]:
     return {c: [r.get(c) for r in recs] for c in form.field_codes}
 
 
-def upload_import(
-    *,
-    user,
-    upload: Upload,
-    dry_run: bool = False,
-    expected_form: str | None = None,
-    expected_period: str | None = None,
-    expected_unit: str | None = None,
-    records: list[dict] | None = None,
-    submit: bool = False,
-    reason: str = "",
-    simulated: bool = False,
-    now: dt.datetime | None = None,
-    expected_lock_version: int | None = None,
-) -> ImportResult:
-    """Parse, check and store one received upload (all or nothing).  See the module docstring.
-
-    ``expected_lock_version`` (zone forms: the lock_version the editor saw) makes a stale save a
-    :class:`ConflictError` (optimistic locking).  ``submit=True`` also submits (上报) every stored report in the same transaction.  ``now`` is
-    the time the import is deemed to happen (the simulator replays past quarters).  A user outside
-    the unit's scope gets :class:`PermissionDeniedError` after the upload is marked refused.
-    """
-    with _cyclic_gc_paused:
-        return _import(
-            user=user,
-            upload=upload,
-            dry_run=dry_run,
-            expected_form=expected_form,
-            expected_period=expected_period,
-            expected_unit=expected_unit,
-            records=records,
-            submit=submit,
-            reason=reason,
-            simulated=simulated,
-            now=now,
-            expected_lock_version=expected_lock_version,
-        )
-
-
-class _CyclicGcPause:
+class _CyclicGcPause(ContextDecorator):
     """No cyclic garbage collection while a file is imported (refcounting still frees everything).
 
     An import makes hundreds of thousands of short-lived, acyclic lists and dicts; every 700 of them
     start a collection, and now and then a full one walks the whole heap of a Django process — for
     a 10,000-row file 44 collections, 70–90 ms of the import (measured).  Nested and concurrent
     imports share one pause; the last one out turns collection back on if it was on before.
+    Also a decorator.
     """
 
     def __init__(self) -> None:
@@ -373,21 +336,29 @@ class _CyclicGcPause:
 _cyclic_gc_paused = _CyclicGcPause()
 
 
-def _import(
+@_cyclic_gc_paused
+def upload_import(
     *,
     user,
     upload: Upload,
-    dry_run: bool,
-    expected_form: str | None,
-    expected_period: str | None,
-    expected_unit: str | None,
-    records: list[dict] | None,
-    submit: bool,
-    reason: str,
-    simulated: bool,
-    now: dt.datetime | None,
-    expected_lock_version: int | None,
+    dry_run: bool = False,
+    expected_form: str | None = None,
+    expected_period: str | None = None,
+    expected_unit: str | None = None,
+    records: list[dict] | None = None,
+    submit: bool = False,
+    reason: str = "",
+    simulated: bool = False,
+    now: dt.datetime | None = None,
+    expected_lock_version: int | None = None,
 ) -> ImportResult:
+    """Parse, check and store one received upload (all or nothing).  See the module docstring.
+
+    ``expected_lock_version`` (zone forms: the lock_version the editor saw) makes a stale save a
+    :class:`ConflictError` (optimistic locking).  ``submit=True`` also submits (上报) every stored report in the same transaction.  ``now`` is
+    the time the import is deemed to happen (the simulator replays past quarters).  A user outside
+    the unit's scope gets :class:`PermissionDeniedError` after the upload is marked refused.
+    """
     result = ImportResult(upload=upload, outcome=upload.outcome)
     earlier = (
         Upload.objects.filter(sha256=upload.sha256, outcome=UploadOutcome.ACCEPTED)
