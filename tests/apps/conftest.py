@@ -80,7 +80,7 @@ def mini_plan(db, tmp_path):
 def make_user(db):
     from django.contrib.auth import get_user_model
 
-    from lanbai.collection.models import UserScope
+    from lanbai.access.models import UserScope
     from lanbai.plans.models import OrgUnit
 
     def _make(username: str, role: str, unit_code: str | None = None):

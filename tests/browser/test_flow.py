@@ -24,7 +24,7 @@ FIGURE = "123.46"
 def quarter(settings, shipped_plan_dir):
     from django.contrib.auth import get_user_model
 
-    from lanbai.collection.models import UserScope
+    from lanbai.access.models import UserScope
     from lanbai.plans.models import OrgUnit
     from lanbai.plans.services import plan_load_into_db
 

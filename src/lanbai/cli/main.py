@@ -1,14 +1,21 @@
 """Entry point of the ``lanbai`` command.
 
 Sub-commands live in one module each (``plan``, ``forms``, ``monitor``, ``index``, ``registry``,
-``policy``, ``report``, ``server``) and only call services of the core or the apps.
+``policy``, ``report``, ``demo``, ``server``) and only call services and selectors of the apps or the core.
 """
 
 from __future__ import annotations
 
 import typer
 
+from . import demo as demo_cli
+from . import forms as forms_cli
+from . import index as index_cli
+from . import monitor as monitor_cli
 from . import plan as plan_cli
+from . import policy as policy_cli
+from . import registry as registry_cli
+from . import report as report_cli
 from . import server as server_cli
 
 app = typer.Typer(
@@ -18,28 +25,14 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.add_typer(plan_cli.app, name="plan", help="The plan as data: check, targets, show.")
+app.add_typer(forms_cli.app, name="forms", help="Report forms: list, template, import.")
+app.add_typer(monitor_cli.app, name="monitor", help="Indicators, progress and early warning.")
+app.add_typer(index_cli.app, name="index", help="The development index (composite indicator).")
+app.add_typer(registry_cli.app, name="registry", help="Registries and innovative-enterprise screening.")
+app.add_typer(policy_cli.app, name="policy", help="Policy matching (附件8).")
+app.add_typer(report_cli.app, name="report", help="Publications: bulletin, inspection notice, annual report.")
+demo_cli.register(app)
 server_cli.register(app)
-
-# Optional command groups are added when their module exists (each capability owns one module).
-for _name, _help in [
-    ("forms", "Report forms: list, template, import."),
-    ("monitor", "Indicators, progress and early warning."),
-    ("index", "The development index (composite indicator)."),
-    ("registry", "Registries and innovative-enterprise screening."),
-    ("policy", "Policy matching (附件8)."),
-    ("report", "Publications: bulletin, inspection notice, annual report."),
-    ("demo", "Simulated demo data through the real reporting path."),
-]:
-    try:
-        _mod = __import__(f"lanbai.cli.{_name}", fromlist=["app"])
-    except ModuleNotFoundError as _exc:  # pragma: no cover - only while a capability is absent
-        if _exc.name != f"lanbai.cli.{_name}":
-            raise
-        continue
-    if hasattr(_mod, "register"):
-        _mod.register(app)
-    else:
-        app.add_typer(_mod.app, name=_name, help=_help)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import AuditEvent, Enterprise, LockException, Submission, SubmissionVersion, Upload, UserScope
+from .models import Enterprise, LockException, Submission, SubmissionVersion, Upload
 
 
 @admin.register(Enterprise)
@@ -10,12 +10,6 @@ class EnterpriseAdmin(admin.ModelAdmin):
     list_display = ["credit_code", "name", "zone", "is_simulated"]
     list_filter = ["zone", "is_simulated"]
     search_fields = ["credit_code", "name"]
-
-
-@admin.register(UserScope)
-class UserScopeAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "org_unit"]
-    list_filter = ["role"]
 
 
 @admin.register(Upload)
@@ -46,18 +40,6 @@ class SubmissionAdmin(admin.ModelAdmin):
 @admin.register(SubmissionVersion)
 class SubmissionVersionAdmin(admin.ModelAdmin):
     list_display = ["submission", "number", "created_by", "created_at"]
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "action", "submission", "field", "old", "new"]
-    list_filter = ["action"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LockException)

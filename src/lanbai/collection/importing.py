@@ -39,7 +39,9 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from lanbai.access.policy import Action, can
 from lanbai.common.exceptions import ApplicationError, PermissionDeniedError
+from lanbai.common.models import AuditEvent
 from lanbai.core.collection import (
     FormSpec,
     ParsedFile,
@@ -55,12 +57,13 @@ from lanbai.core.collection.problems import make_problem
 from lanbai.core.collection.stored import json_objects, store_value, text_column
 from lanbai.plans.models import OrgUnit
 
-from . import bulk_sql, scopes, selectors, services
+from . import bulk_sql, selectors, services
 from .choices import Channel, Status, UploadOutcome
-from .models import AuditEvent, Enterprise, Submission, SubmissionVersion, Upload
+from .models import Enterprise, Submission, SubmissionVersion, Upload
 from .ytd import ytd_problems_for_columns
 
 MAX_UPLOAD_BYTES = 50_000_000
+SUBMISSION_TYPE = "collection.submission"  # audit events of reports (lanbai.common.audit.object_type)
 
 # Problems only the database can find (the pure engine's rule codes are in lanbai.core.collection.RULES).
 APP_RULES: dict[str, tuple[str, str]] = {
@@ -398,7 +401,7 @@ def upload_import(
         result.problems.append(app_problem("unit.unknown", file=name, value=parsed.unit_code))
         return _refuse(result)
     result.unit = unit
-    if not scopes.can_report(user, unit):
+    if not can(user, Action.REPORT, unit):
         result.problems.insert(0, app_problem("permission.denied", file=name, value=unit.name))
         _refuse(result)
         raise PermissionDeniedError(
@@ -636,7 +639,7 @@ _SUB_COLUMNS = [
     "is_simulated",
 ]
 _VERSION_COLUMNS = ["submission_id", "number", "upload_id", "values", "created_by_id", "created_at", "note"]
-_AUDIT_COLUMNS = ["at", "user_id", "action", "submission_id", "field", "old", "new", "reason"]
+_AUDIT_COLUMNS = ["at", "user_id", "action", "object_type", "object_id", "field", "old", "new", "reason"]
 
 
 def _bulk_store(
@@ -701,7 +704,7 @@ def _bulk_store(
             continue
         changes.append((i, sid, (numbers.get(sid) or 0) + 1))
         audits += [
-            (now, actor_id, "value_change", sid, k, old.get(k) or "", values.get(k) or "", reason)
+            (now, actor_id, "value_change", SUBMISSION_TYPE, sid, k, old.get(k) or "", values.get(k) or "", reason)
             for k in sorted(set(old) | set(values))
             if old.get(k) != values.get(k)
         ]

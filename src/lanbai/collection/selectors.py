@@ -9,10 +9,11 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from lanbai.access.policy import Action, can, scope_filter, unit_ids
+from lanbai.common.audit import audit_events_for
 from lanbai.core.periods import Quarter
 from lanbai.plans.models import OrgUnit
 
-from . import scopes
 from .choices import Status
 from .models import Enterprise, Submission
 
@@ -26,10 +27,7 @@ def _deadline_days() -> int:
 def submission_list(*, user, period: str | None = None, status: str | None = None) -> QuerySet[Submission]:
     """Submissions the user may read."""
     qs = Submission.objects.select_related("org_unit", "current_version")
-    ids = scopes.unit_ids_for(user, "zone_reporter", "zone_reviewer", "city")
-    if ids is not None and not any(role == "evaluator" for role, _ in scopes.roles_of(user)):
-        own = {uid for role, uid in scopes.roles_of(user) if role == "enterprise_reporter"}
-        qs = qs.filter(org_unit_id__in=ids | own)
+    qs = qs.filter(scope_filter(user, Action.READ))
     if period:
         qs = qs.filter(period=period)
     if status:
@@ -39,9 +37,9 @@ def submission_list(*, user, period: str | None = None, status: str | None = Non
 
 def review_queue(*, user) -> QuerySet[Submission]:
     """What waits for this user: 已提交 for zone reviewers, 园区已审核 for 省创新办."""
-    if scopes.is_province(user):
+    if can(user, Action.FINAL_APPROVE):
         return Submission.objects.filter(status=Status.ZONE_APPROVED).select_related("org_unit")
-    ids = scopes.unit_ids_for(user, "zone_reviewer")
+    ids = unit_ids(user, Action.REVIEW)
     return Submission.objects.filter(status=Status.SUBMITTED, org_unit_id__in=ids or set()).select_related(
         "org_unit"
     )
@@ -87,7 +85,7 @@ def audit_for(submission: Submission) -> list[AuditEntry]:
     ]
     events = [
         (e.at, 1, e.id, AuditEntry(e.at, e.user, e.action, e.field, e.old, e.new, e.reason))
-        for e in submission.audit_events.select_related("user").order_by("at", "id")
+        for e in audit_events_for(submission).select_related("user")
     ]
     return [entry for *_, entry in sorted(versions + events, key=lambda t: t[:3])]
 
@@ -162,7 +160,7 @@ def completeness_table(*, user, period: str, form_code: str) -> list[dict]:
     zones = OrgUnit.objects.filter(kind="zone").order_by("-plan_id", "order", "code")
     seen, rows = set(), []
     for zone in zones:
-        if zone.code in seen or not scopes.can_read(user, zone):
+        if zone.code in seen or not can(user, Action.READ, zone):
             continue
         seen.add(zone.code)
         c = completeness(zone=zone, form_code=form_code, period=period, level=level)

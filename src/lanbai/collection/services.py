@@ -1,7 +1,7 @@
 """Writes of the collection app: versions, the review workflow, locks, the audit trail.
 
 Every write runs in a transaction, checks the user's scope first (a forbidden attempt raises
-PermissionDeniedError and changes nothing) and records who did what in :class:`AuditEvent`.
+PermissionDeniedError and changes nothing) and records who did what in the audit trail (:func:`lanbai.common.audit.audit`).
 """
 
 from __future__ import annotations
@@ -14,14 +14,16 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from lanbai.access.policy import Action, can, unit_ids
+from lanbai.common.audit import actor, audit, audit_event
 from lanbai.common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from lanbai.common.models import AuditEvent as AuditEventModel
 from lanbai.core.collection.stored import store_value
 from lanbai.core.periods import Quarter
 from lanbai.plans.models import OrgUnit
 
-from . import scopes
-from .choices import Role, Status
-from .models import AuditEvent, Enterprise, LockException, Submission, SubmissionVersion, Upload
+from .choices import Status
+from .models import Enterprise, LockException, Submission, SubmissionVersion, Upload
 
 LOCK_DAYS_DEFAULT = 45  # a period locks this many days after it ends (settings.LANBAI_PERIOD_LOCK_DAYS)
 
@@ -42,33 +44,6 @@ def period_is_locked(period: str, unit: OrgUnit, *, now: dt.datetime | None = No
     if now < period_lock_time(period):
         return False
     return not LockException.objects.filter(org_unit=unit, period=period, until__gte=now).exists()
-
-
-def _audit_text(value: Any) -> str:
-    """A value as the audit trail shows it: its stored text, empty when missing."""
-    text = store_value(value)
-    return "" if text is None else text
-
-
-def _audit(
-    user,
-    action: str,
-    submission: Submission | None,
-    *,
-    field: str = "",
-    old: Any = "",
-    new: Any = "",
-    reason: str = "",
-) -> None:
-    AuditEvent.objects.create(
-        user=user if user and user.is_authenticated else None,
-        action=action,
-        submission=submission,
-        field=field,
-        old=_audit_text(old),
-        new=_audit_text(new),
-        reason=reason,
-    )
 
 
 def _check_lock_version(submission: Submission, expected: int | None) -> None:
@@ -100,7 +75,7 @@ def submission_save_version(
     (:func:`lanbai.core.collection.stored.store_value`, the rule every import path uses).  Returns the submission and the new version (None when the values equal the current version:
     saving the same figures again is a no-op).  Only draft or returned reports can be changed.
     """
-    if not scopes.can_report(user, unit):
+    if not can(user, Action.REPORT, unit):
         raise PermissionDeniedError(f"无权为 {unit.name} 填报 / not allowed to report for {unit.name}")
     if period_is_locked(period, unit, now=now):
         raise ApplicationError(
@@ -132,7 +107,7 @@ def submission_save_version(
     )
     for key in sorted(set(old) | set(new)):
         if old.get(key) != new.get(key):
-            _audit(
+            audit(
                 user,
                 "value_change",
                 submission,
@@ -149,11 +124,6 @@ def submission_save_version(
 
 
 _EMPTY_REPORT = "报表没有数据，不能上报 / an empty report cannot be submitted"
-
-
-def _actor(user):
-    """The user to record as the actor; None for an anonymous or system call."""
-    return user if user and user.is_authenticated else None
 
 
 def _locked(
@@ -198,7 +168,7 @@ def _save_transition(
 ) -> Submission:
     """Save a report after a status change and record the change in the audit trail."""
     submission.save()
-    _audit(user, action, submission, field="status", old=previous, new=submission.status, reason=reason)
+    audit(user, action, submission, field="status", old=previous, new=submission.status, reason=reason)
     return submission
 
 
@@ -210,14 +180,14 @@ def submission_submit(
     submission = _locked(
         submission,
         expected_lock_version,
-        may_act=lambda s: scopes.can_report(user, s.org_unit),
+        may_act=lambda s: can(user, Action.REPORT, s.org_unit),
         refusal="无权上报该报表 / not allowed to submit this report",
     )
     if submission.current_version_id is None:
         raise ApplicationError(_EMPTY_REPORT)
     previous = _transition(submission, to=Status.SUBMITTED, allowed_from=(Status.DRAFT, Status.RETURNED))
     submission.submitted_at = now or timezone.now()
-    submission.submitted_by = _actor(user)
+    submission.submitted_by = actor(user)
     submission.return_reason = ""
     return _save_transition(user, "submit", submission, previous)
 
@@ -230,7 +200,7 @@ def submission_review(
     submission = _locked(
         submission,
         expected_lock_version,
-        may_act=lambda s: scopes.can_review(user, s.org_unit),
+        may_act=lambda s: can(user, Action.REVIEW, s.org_unit),
         refusal="无权审核该报表 / not allowed to review this report",
     )
     if approve:
@@ -256,7 +226,7 @@ def submission_final_approve(
     submission = _locked(
         submission,
         expected_lock_version,
-        may_act=lambda _s: scopes.is_province(user),
+        may_act=lambda _s: can(user, Action.FINAL_APPROVE),
         refusal="只有省创新办可以终审 / only the provincial office gives final approval",
     )
     if approve:
@@ -275,7 +245,7 @@ def lock_exception_grant(
     *, user, unit: OrgUnit, period: str, until: dt.datetime, reason: str
 ) -> LockException:
     """省创新办 lets a unit report into a locked period until ``until``."""
-    if not scopes.is_province(user):
+    if not can(user, Action.GRANT_LATE):
         raise PermissionDeniedError(
             "只有省创新办可以批准逾期填报 / only the provincial office grants exceptions"
         )
@@ -283,7 +253,7 @@ def lock_exception_grant(
     exc = LockException.objects.create(
         org_unit=unit, period=period, until=until, granted_by=user, reason=reason
     )
-    _audit(user, "lock_exception", None, field=f"{unit.code}:{period}", new=until.isoformat(), reason=reason)
+    audit(user, "lock_exception", None, field=f"{unit.code}:{period}", new=until.isoformat(), reason=reason)
     return exc
 
 
@@ -320,18 +290,17 @@ def _bulk_transition(
             raise ApplicationError(_EMPTY_REPORT)
         if s.status not in allowed_from:
             raise ApplicationError(f"{s} {wrong_status}", extra={"status": s.status})
-    actor = _actor(user)
     events = []
     for s in subs:
         events.append(
-            AuditEvent(user=actor, action=action, submission=s, field="status", old=s.status, new=to)
+            audit_event(user, action, s, field="status", old=s.status, new=to)
         )
         s.status = to
         s.lock_version += 1
         if apply is not None:
             apply(s)
     Submission.objects.bulk_update(subs, ["status", "lock_version", *fields], batch_size=1000)
-    AuditEvent.objects.bulk_create(events, batch_size=2000)
+    AuditEventModel.objects.bulk_create(events, batch_size=2000)
     return len(subs)
 
 
@@ -341,11 +310,11 @@ def submissions_submit_bulk(*, user, ids: list[int], now: dt.datetime | None = N
 
     Same rules as :func:`submission_submit`: every report must be in the user's scope and have data.
     """
-    zone_ids = scopes.unit_ids_for(user, Role.ZONE_REPORTER)  # once, not per report
-    when, actor = now or timezone.now(), _actor(user)
+    zone_ids = unit_ids(user, Action.REPORT)  # once, not per report
+    when, by = now or timezone.now(), actor(user)
 
     def record_submission(s: Submission) -> None:
-        s.submitted_at, s.submitted_by, s.return_reason = when, actor, ""
+        s.submitted_at, s.submitted_by, s.return_reason = when, by, ""
 
     return _bulk_transition(
         user,
@@ -354,7 +323,7 @@ def submissions_submit_bulk(*, user, ids: list[int], now: dt.datetime | None = N
         allowed_from=(Status.DRAFT, Status.RETURNED),
         to=Status.SUBMITTED,
         may_act=lambda s: (
-            zone_ids is None or s.org_unit_id in zone_ids or scopes.can_report(user, s.org_unit)
+            zone_ids is None or s.org_unit_id in zone_ids or can(user, Action.REPORT, s.org_unit)
         ),
         refusal=lambda s: f"无权上报 {s.org_unit.name} 的报表 / not allowed to submit for {s.org_unit.name}",
         wrong_status="不能上报 / cannot be submitted",
@@ -368,9 +337,9 @@ def submissions_submit_bulk(*, user, ids: list[int], now: dt.datetime | None = N
 def submissions_approve_bulk(*, user, ids: list[int], final: bool, now: dt.datetime | None = None) -> int:
     """Approve many reports at once: the zone review (已提交 → 园区已审核) or, with ``final=True``,
     the final approval by 省创新办 (园区已审核 → 已审核).  All or nothing."""
-    if final and not scopes.is_province(user):
+    if final and not can(user, Action.FINAL_APPROVE):
         raise PermissionDeniedError("只有省创新办可以终审 / only the provincial office gives final approval")
-    zone_ids = None if final else scopes.unit_ids_for(user, Role.ZONE_REVIEWER)
+    zone_ids = None if final else unit_ids(user, Action.REVIEW)
     when = now or timezone.now()
 
     def record_final_approval(s: Submission) -> None:
@@ -406,7 +375,7 @@ def enterprise_register(
     from lanbai.core.collection import is_valid_credit_code
     from lanbai.plans.models import OrgUnitLink
 
-    if not scopes.can_report(user, zone):
+    if not can(user, Action.REPORT, zone):
         raise PermissionDeniedError(f"无权为 {zone.name} 登记企业 / not allowed to register for {zone.name}")
     if not is_valid_credit_code(credit_code):
         raise ApplicationError(
@@ -435,5 +404,5 @@ def enterprise_register(
         registered_on=registered_on,
         is_simulated=simulated,
     )
-    _audit(user, "enterprise_register", None, field=credit_code, new=name)
+    audit(user, "enterprise_register", None, field=credit_code, new=name)
     return ent

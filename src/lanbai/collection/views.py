@@ -12,11 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lanbai.access.policy import Action, can
 from lanbai.common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from lanbai.core.collection import write_template
 from lanbai.plans.models import OrgUnit
 
-from . import importing, scopes, selectors, services, ytd
+from . import importing, selectors, services, ytd
 from .choices import UploadOutcome
 from .forms import PeriodForm, ReportEntryForm, TemplateForm, UploadForm, ZoneEntryForm
 from .models import Enterprise, Submission
@@ -79,7 +80,7 @@ def template_download(request):
 def zone_entry(request, unit_code: str, period: str):
     """Web entry of the zone form: generated from the FormSpec, validated by the same engine."""
     unit = OrgUnit.objects.filter(code=unit_code, kind="zone").order_by("-plan_id").first()
-    if unit is None or not scopes.can_read(request.user, unit):
+    if unit is None or not can(request.user, Action.READ, unit):
         raise Http404
     spec = importing.form_by_code("兰白统Q1表")
     sub = Submission.objects.filter(form_code=spec.code, org_unit=unit, period=period).first()
@@ -89,7 +90,7 @@ def zone_entry(request, unit_code: str, period: str):
     )
     problems, message, status = [], "", 200
     if request.method == "POST":
-        if not scopes.can_report(request.user, unit):
+        if not can(request.user, Action.REPORT, unit):
             return HttpResponseForbidden(_("无权为该单位填报 / not allowed to report for this unit"))
         if form.is_valid():
             record = {
@@ -188,7 +189,7 @@ def enterprise_entry(request, credit_code: str, period: str):
     from lanbai.core.periods import Quarter
 
     ent = Enterprise.objects.select_related("org_unit", "zone").filter(credit_code=credit_code).first()
-    if ent is None or not scopes.can_read(request.user, ent.org_unit):
+    if ent is None or not can(request.user, Action.READ, ent.org_unit):
         raise Http404
     try:
         Quarter.parse(period)
@@ -207,7 +208,7 @@ def enterprise_entry(request, credit_code: str, period: str):
     )
     extra = {"enterprise": ent}
     if request.method == "POST":
-        if not scopes.can_report(request.user, unit):
+        if not can(request.user, Action.REPORT, unit):
             return HttpResponseForbidden(_("无权为该企业填报 / not allowed to report for this enterprise"))
         if not form.is_valid():
             return _render_problems(
@@ -278,7 +279,7 @@ def queue(request):
         "collection/queue.html",
         {
             "items": selectors.review_queue(user=request.user)[:500],
-            "province": scopes.is_province(request.user),
+            "province": can(request.user, Action.FINAL_APPROVE),
         },
     )
 
@@ -290,9 +291,9 @@ def _submission_page(request, sub, *, error: str = "", status: int = 200):
         "sub": sub,
         "versions": versions,
         "audit": selectors.audit_for(sub),
-        "can_review": scopes.can_review(request.user, sub.org_unit),
-        "province": scopes.is_province(request.user),
-        "can_report": scopes.can_report(request.user, sub.org_unit),
+        "can_review": can(request.user, Action.REVIEW, sub.org_unit),
+        "province": can(request.user, Action.FINAL_APPROVE),
+        "can_report": can(request.user, Action.REPORT, sub.org_unit),
     }
     if error:
         ctx["error"] = error

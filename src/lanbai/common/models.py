@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -34,3 +35,32 @@ class TextJSONField(models.JSONField):
         if value is not None and not isinstance(value, str):  # psycopg decodes ``json`` itself
             return value
         return super().from_db_value(value, expression, connection)
+
+
+class AuditEvent(models.Model):
+    """Who changed what, when, from what to what, and why — for every app (written by :func:`audit`).
+
+    The object is named by ``object_type`` (``app_label.model``) and ``object_id``; ``field`` is the
+    field that changed (or ``status`` for a workflow step), ``old`` / ``new`` its stored texts.
+    """
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("操作"), max_length=40)
+    object_type = models.CharField(_("对象类型"), max_length=60, blank=True)
+    object_id = models.BigIntegerField(_("对象编号"), null=True, blank=True)
+    field = models.CharField(_("字段"), max_length=60, blank=True)
+    old = models.TextField(_("原值"), blank=True)
+    new = models.TextField(_("新值"), blank=True)
+    reason = models.TextField(_("原因"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="auditevent_object")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.field}"

@@ -26,12 +26,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "lanbai.common",
     "lanbai.plans",
+    "lanbai.access",
+    "lanbai.collection",
+    "lanbai.monitoring",
+    "lanbai.indices",
+    "lanbai.registry",
+    "lanbai.reports",
     "lanbai.web",
 ]
-# Apps of later capabilities register themselves here when present.
-for _app in ("collection", "monitoring", "indices", "registry", "reports"):
-    if (BASE_DIR / _app / "apps.py").exists():
-        INSTALLED_APPS.insert(INSTALLED_APPS.index("lanbai.web"), f"lanbai.{_app}")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -43,6 +45,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "lanbai.common.middleware.ApplicationErrorMiddleware",
 ]
 
 ROOT_URLCONF = "lanbai.config.urls"

@@ -1,9 +1,12 @@
-"""URL configuration: web pages, the REST API and its OpenAPI schema."""
+"""URL configuration: web pages, the REST API and its OpenAPI schema (every app always installed)."""
 
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from lanbai.common.periods import QuarterConverter
+
+register_converter(QuarterConverter, "quarter")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,20 +14,14 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/plans/", include("lanbai.plans.api.urls")),
+    path("api/collection/", include("lanbai.collection.api.urls")),
+    path("api/monitoring/", include("lanbai.monitoring.api.urls")),
+    path("api/indices/", include("lanbai.indices.api.urls")),
+    path("api/registry/", include("lanbai.registry.api.urls")),
+    path("api/reports/", include("lanbai.reports.api.urls")),
+    path("collection/", include("lanbai.collection.urls")),
+    path("monitoring/", include("lanbai.monitoring.urls")),
+    path("registry/", include("lanbai.registry.urls")),
+    path("reports/", include("lanbai.reports.urls")),
+    path("", include("lanbai.web.urls")),
 ]
-
-
-def _include_if_present(prefix: str, module: str) -> None:
-    """Mount ``module`` at ``prefix`` if the app provides it (apps grow capability by capability)."""
-    try:
-        urlpatterns.append(path(prefix, include(module)))
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-
-
-for _app in ("collection", "monitoring", "indices", "registry", "reports"):
-    if f"lanbai.{_app}" in settings.INSTALLED_APPS:
-        _include_if_present(f"api/{_app}/", f"lanbai.{_app}.api.urls")
-        _include_if_present(f"{_app}/", f"lanbai.{_app}.urls")
-urlpatterns.append(path("", include("lanbai.web.urls")))

@@ -6,7 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
+PERIOD_PATTERN = r"^(\d{4})Q([1-4])$"  # the text of a period: 2018Q2
+_PERIOD = re.compile(PERIOD_PATTERN)
 
 
 @dataclass(frozen=True, order=True)
@@ -24,8 +25,21 @@ class Quarter:
             raise ValueError(f"报告期 {text!r} 格式错误，应为如 2018Q2 / period {text!r} must look like 2018Q2")
         return cls(int(m.group(1)), int(m.group(2)))
 
+    @classmethod
+    def coerce(cls, value: Quarter | str) -> Quarter:
+        """``value`` itself if it is a Quarter, else :meth:`parse` of it."""
+        return value if isinstance(value, Quarter) else cls.parse(value)
+
     def __str__(self) -> str:
         return f"{self.year}Q{self.q}"
+
+    def last_quarter_of_previous_year(self) -> Quarter:
+        """Q4 of the year before (the whole previous year, as figures are cumulative)."""
+        return Quarter(self.year - 1, 4)
+
+    def previous_in_year(self) -> Quarter | None:
+        """The previous quarter of the same year (``2018Q2`` -> ``2018Q1``); None for Q1."""
+        return None if self.q == 1 else Quarter(self.year, self.q - 1)
 
     @property
     def start(self) -> dt.date:

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from django.db.models import Max
 
+from lanbai.access.policy import Action, unit_ids
 from lanbai.collection.models import Submission
 from lanbai.core.aggregate import aggregate
 from lanbai.core.formulas import nodes as N
@@ -327,3 +328,11 @@ def indicator_series(*, indicator: str, unit: str | None = None, method: str = "
 def units_with_data() -> list[OrgUnit]:
     version = plan_current()
     return list(OrgUnit.objects.filter(plan=version).exclude(kind__in=["park", "enterprise"]))
+
+
+def reviewable_unit_codes(user) -> set[str] | None:
+    """Codes of the units whose figures the user reviews; None means all (省创新办)."""
+    ids = unit_ids(user, Action.REVIEW)
+    if ids is None:
+        return None
+    return set(OrgUnit.objects.filter(id__in=ids).values_list("code", flat=True))

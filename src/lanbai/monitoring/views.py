@@ -8,11 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
+from lanbai.access.policy import Action, can
 from lanbai.core.diagnosis import DiagnosisError
 
 from . import diagnosis as diag
-from .access import can_preview, reviewable_unit_codes
-from .selectors import plan_core
+from .selectors import plan_core, reviewable_unit_codes
 
 PERIOD = re.compile(r"^\d{4}Q[1-4]$")
 
@@ -27,7 +27,7 @@ def _period(request) -> tuple[str, str]:
 @login_required
 def outliers_page(request):
     """异常值清单: reported figures breaking a robust z-score or their unit's history range (reviewers)."""
-    if not can_preview(request.user):
+    if not can(request.user, Action.PREVIEW):
         raise PermissionDenied("只有省创新办或园区审核员可以查看异常值清单")
     period, error = _period(request)
     form = (request.GET.get("form") or "").strip() or None

@@ -15,10 +15,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from lanbai.collection.choices import Role
-from lanbai.collection.models import AuditEvent, Enterprise
-from lanbai.collection.scopes import is_province, unit_ids_for
+from lanbai.access.policy import Action, can
+from lanbai.collection.models import Enterprise
 from lanbai.common.exceptions import PermissionDeniedError
+from lanbai.common.models import AuditEvent
 from lanbai.core.collection.creditcode import classify as classify_credit_code
 from lanbai.core.plan.schema import AllianceGroup, CandidateEnterprise, ClusterRow
 from lanbai.plans.models import OrgUnit, OrgUnitLink, PlanRecord, PlanVersion
@@ -44,12 +44,7 @@ def can_write(user, zone: OrgUnit | None) -> bool:
 
     ``user`` None is the command line (an operator with server access): allowed.
     """
-    if user is None or is_province(user):
-        return True
-    if zone is None:
-        return False
-    ids = unit_ids_for(user, Role.ZONE_REPORTER)
-    return ids is None or zone.id in ids
+    return can(user, Action.WRITE_REGISTRY, zone)
 
 
 def _require_write(user, zone: OrgUnit | None) -> None:

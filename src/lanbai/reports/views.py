@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from lanbai.collection.scopes import is_province
+from lanbai.access.policy import Action, can
 
 from . import opendata, selectors, services
 from .models import Release, ReleaseKind, ReleaseStatus
@@ -21,7 +21,7 @@ CONTENT_TYPES = {
 
 
 def _can_manage(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or is_province(user))
+    return user.is_authenticated and can(user, Action.MANAGE_RELEASES)
 
 
 def _visible(request, pk: int) -> Release:

@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from reporting_helpers import ZONE_FORM, zone_file, zone_row
 from rest_framework.test import APIClient
 
-from lanbai.collection.models import AuditEvent, Submission, Upload
+from lanbai.collection.models import Submission, Upload
+from lanbai.common.models import AuditEvent
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,8 @@ from django.test import Client
 from reporting_helpers import ENT_FORM, ent_row
 
 from lanbai.collection.choices import Status, UploadOutcome
-from lanbai.collection.models import AuditEvent, Submission, Upload
+from lanbai.collection.models import Submission, Upload
+from lanbai.common.models import AuditEvent
 
 
 @pytest.fixture(autouse=True)
@@ -67,7 +68,7 @@ def test_enterprise_saves_a_draft_then_submits(enterprises, ent_users):
     sub.refresh_from_db()
     assert res.status_code == 302 and sub.status == Status.SUBMITTED
     assert sub.current_version.values["revenue"] == "1200"
-    assert AuditEvent.objects.filter(submission=sub, action="submit").exists()
+    assert AuditEvent.objects.filter(object_type="collection.submission", object_id=sub.pk, action="submit").exists()
     # submitted: no more changes from the browser
     res = c.post(url(a), form_data(a, lock=sub.lock_version, revenue=5))
     sub.refresh_from_db()

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from reporting_helpers import NOW, ent_file, ent_row, valid_code
 
 from lanbai.collection import importing, selectors
-from lanbai.collection.models import AuditEvent, Submission
+from lanbai.collection.models import Submission
+from lanbai.common.models import AuditEvent
 from lanbai.core.collection.excel import DATA_ROW
 from lanbai.core.collection.stored import json_objects, store_value, text_column
 
@@ -30,7 +31,7 @@ def test_one_file_with_a_new_a_changed_and_an_unchanged_report(people, enterpris
     sb = Submission.objects.get(org_unit=b.org_unit)
     assert sb.lock_version == 1 and sb.current_version.number == 1
     assert sb.current_version.upload_id == first.upload.pk
-    assert not AuditEvent.objects.filter(submission=sb).exists()  # version 1 is its audit record
+    assert not AuditEvent.objects.filter(object_type="collection.submission", object_id=sb.pk).exists()  # version 1 is its audit record
     assert [e.action for e in selectors.audit_for(sb)] == ["version"]
 
     res = imp(
@@ -46,9 +47,9 @@ def test_one_file_with_a_new_a_changed_and_an_unchanged_report(people, enterpris
     )
     assert sa.current_version.values["revenue"] == "7"
     assert (sb2.lock_version, sb2.current_version_id) == (1, sb.current_version_id)  # unchanged: untouched
-    changes = AuditEvent.objects.filter(action="value_change", submission=sa)
+    changes = AuditEvent.objects.filter(action="value_change", object_type="collection.submission", object_id=sa.pk)
     assert [(e.field, e.old, e.new) for e in changes] == [("revenue", "1000.5", "7")]
-    assert not AuditEvent.objects.filter(submission=sb2).exists()
+    assert not AuditEvent.objects.filter(object_type="collection.submission", object_id=sb2.pk).exists()
     trail = [(e.action, e.field, e.old, e.new) for e in selectors.audit_for(sa)]
     assert trail[1:] == [
         ("version", "*", "v1", f"v2（{len(sa.current_version.values)} 项）"),

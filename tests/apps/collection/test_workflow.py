@@ -9,8 +9,9 @@ from django.utils import timezone
 from reporting_helpers import valid_code
 
 from lanbai.collection import services
-from lanbai.collection.models import AuditEvent, Submission, SubmissionVersion
+from lanbai.collection.models import Submission, SubmissionVersion
 from lanbai.common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from lanbai.common.models import AuditEvent
 from lanbai.plans.models import OrgUnit
 
 NOW = timezone.make_aware(dt.datetime(2018, 7, 10, 10, 0))
@@ -63,7 +64,7 @@ def test_full_cycle_draft_submit_return_resubmit_approve(people):
         "按统计局数据更正",
     )
     assert list(
-        AuditEvent.objects.filter(submission=sub).order_by("id").values_list("action", flat=True)
+        AuditEvent.objects.filter(object_type="collection.submission", object_id=sub.pk).order_by("id").values_list("action", flat=True)
     ) == [
         "value_change",
         "submit",
@@ -187,9 +188,9 @@ def state():
 def status_events(ids, *, after: int):
     """The status events of the given reports recorded after event ``after``, by report."""
     return list(
-        AuditEvent.objects.filter(submission_id__in=ids, field="status", id__gt=after)
-        .order_by("submission_id")
-        .values_list("submission_id", "action", "old", "new", "user__username", "reason")
+        AuditEvent.objects.filter(object_id__in=ids, field="status", id__gt=after)
+        .order_by("object_id")
+        .values_list("object_id", "action", "old", "new", "user__username", "reason")
     )
 
 
@@ -452,5 +453,5 @@ def test_saved_values_are_stored_text_as_imports_store_them(people):
         now=NOW,
         expected_lock_version=sub.lock_version,
     )
-    changes = AuditEvent.objects.filter(submission=sub, action="value_change", field="flag").order_by("id")
+    changes = AuditEvent.objects.filter(object_type="collection.submission", object_id=sub.pk, action="value_change", field="flag").order_by("id")
     assert [(c.old, c.new) for c in changes] == [("", "1"), ("1", "0")] and v2.number == 2

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from lanbai.collection.models import AuditEvent
 from lanbai.common.exceptions import PermissionDeniedError
+from lanbai.common.models import AuditEvent
 from lanbai.plans.models import OrgUnit
 from lanbai.registry import selectors, services
 from lanbai.registry.models import Alliance, Candidate, Cluster, EnterpriseProfile, RdPlatform, Recognition

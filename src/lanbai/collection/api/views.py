@@ -12,7 +12,9 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import importing, scopes, selectors, services, ytd
+from lanbai.access.policy import Action, can
+
+from .. import importing, selectors, services, ytd
 from ..models import Submission
 from .serializers import AuditOutputSerializer, SubmissionOutputSerializer, VersionOutputSerializer
 
@@ -68,7 +70,7 @@ class ReportSubmitJsonApi(APIView):
         raw = json.dumps(request.data, ensure_ascii=False, default=str).encode()
         filename = f"api-{d['form_code']}-{unit.code}-{d['period']}.json"
         form = importing.forms().get(d["form_code"])
-        if form is not None and scopes.can_report(request.user, unit):  # else the importer refuses (403)
+        if form is not None and can(request.user, Action.REPORT, unit):  # else the importer refuses (403)
             problems = ytd.ytd_problems_for_records(
                 form=form, unit=unit, records=d["records"], period=d["period"], source=filename
             )

@@ -31,14 +31,16 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from lanbai.access.choices import Role
+from lanbai.access.services import user_scope_grant
 from lanbai.core import periods
 from lanbai.core.collection import check_character, write_template
 from lanbai.core.periods import Quarter
 from lanbai.plans.models import OrgUnit, PlanRecord, Target
 
 from .. import importing, services
-from ..choices import Role, Status
-from ..models import Enterprise, Submission, UserScope
+from ..choices import Status
+from ..models import Enterprise, Submission
 
 DEMO_PASSWORD = "lanbai-demo"  # noqa: S105 - documented demo credential (docs/reporting.md)
 SIMULATED = "模拟数据"
@@ -103,7 +105,7 @@ def _users(report: DemoReport, zones: list[OrgUnit]) -> dict[str, object]:
 
     def make(username, role, unit):
         u = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name=SIMULATED)
-        UserScope.objects.create(user=u, role=role, org_unit=unit)
+        user_scope_grant(by=None, user=u, role=role, unit=unit)
         report.users.append((username, str(Role(role).label), unit.name if unit else "全部 / all"))
         made[username] = u
         return u

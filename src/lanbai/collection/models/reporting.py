@@ -1,4 +1,4 @@
-"""Reporting units, uploads kept raw, submissions with versions, audit trail and user scopes."""
+"""Reporting units, uploads kept raw, submissions with versions, late-reporting permissions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lanbai.common.models import TextJSONField, TimeStampedModel
 
-from ..choices import Channel, Role, Status, UploadOutcome
+from ..choices import Channel, Status, UploadOutcome
 
 
 class Enterprise(TimeStampedModel):
@@ -31,30 +31,6 @@ class Enterprise(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.credit_code}）"
-
-
-class UserScope(models.Model):
-    """A user's role and the part of the organisation tree it covers."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scopes")
-    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
-    org_unit = models.ForeignKey(
-        "plans.OrgUnit",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        help_text=_("园区、市或企业；省创新办为空"),
-    )
-
-    class Meta:
-        ordering = ["user", "role"]
-        verbose_name = _("用户权限范围")
-        verbose_name_plural = _("用户权限范围")
-        constraints = [models.UniqueConstraint(fields=["user", "role", "org_unit"], name="userscope_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.user} · {self.get_role_display()} · {self.org_unit or '全部'}"
 
 
 class Upload(models.Model):
@@ -211,31 +187,6 @@ class SubmissionVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission} v{self.number}"
-
-
-class AuditEvent(models.Model):
-    """Who changed what, when, from what to what, and why."""
-
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(_("操作"), max_length=40)
-    submission = models.ForeignKey(
-        Submission, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_events"
-    )
-    field = models.CharField(_("字段"), max_length=60, blank=True)
-    old = models.TextField(_("原值"), blank=True)
-    new = models.TextField(_("新值"), blank=True)
-    reason = models.TextField(_("原因"), blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        verbose_name = _("审计记录")
-        verbose_name_plural = _("审计记录")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.field}"
 
 
 class LockException(models.Model):

@@ -7,11 +7,11 @@ from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lanbai.access.policy import Action, can
 from lanbai.common.exceptions import ApplicationError, PermissionDeniedError
 
 from .. import diagnosis as diag
-from ..access import can_preview, reviewable_unit_codes
-from ..selectors import indicator_series, monitoring_table
+from ..selectors import indicator_series, monitoring_table, reviewable_unit_codes
 from . import serializers as s
 
 PREVIEW_DENIED = "只有省创新办或园区审核员可以预览未审核数据 / only reviewers may preview unapproved figures"
@@ -34,7 +34,7 @@ class _Base(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     def check_preview(self, request, q: dict) -> None:
-        if q.get("preview") and not can_preview(request.user):
+        if q.get("preview") and not can(request.user, Action.PREVIEW):
             raise PermissionDeniedError(PREVIEW_DENIED)
 
 
@@ -92,7 +92,7 @@ class OutliersView(_Base):
     def get(self, request):
         """Reviewers' list: reported figures breaking a robust z-score or their unit's min–max range."""
         q = _query(request, s.OutliersQuery)
-        if not can_preview(request.user):
+        if not can(request.user, Action.PREVIEW):
             raise PermissionDeniedError("只有省创新办或园区审核员可以查看异常值清单 / reviewers only")
         rows = _lookup(
             diag.outlier_list,

@@ -1,0 +1,80 @@
+"""The audit trail of every app: :func:`audit` records one event; :func:`object_type` names objects.
+
+Services call :func:`audit` inside their transaction after the change (HackSoft / Zulip: every write
+leaves one audit record).  Values are recorded as the texts the platform stores
+(:func:`lanbai.core.collection.stored.store_value`), empty when missing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from lanbai.core.collection.stored import store_value
+
+from .models import AuditEvent
+
+
+def object_type(obj_or_model: models.Model | type[models.Model]) -> str:
+    """``app_label.model`` of a model instance or class (``collection.submission``)."""
+    meta = obj_or_model._meta
+    return f"{meta.app_label}.{meta.model_name}"
+
+
+def audit_text(value: Any) -> str:
+    """A value as the audit trail shows it: its stored text (a model instance: its key), empty when missing."""
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    text = store_value(value)
+    return "" if text is None else text
+
+
+def actor(user: Any) -> Any:
+    """The user to record: None for an anonymous or command-line call."""
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def audit(
+    user: Any,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    field: str = "",
+    old: Any = "",
+    new: Any = "",
+    reason: str = "",
+) -> AuditEvent:
+    """Record that ``user`` did ``action`` on ``obj`` (None: no single object), changing ``field``."""
+    return AuditEvent.objects.create(
+        user=actor(user),
+        action=action,
+        object_type=object_type(obj) if obj is not None else "",
+        object_id=obj.pk if obj is not None else None,
+        field=field[:60],
+        old=audit_text(old),
+        new=audit_text(new),
+        reason=reason,
+    )
+
+
+def audit_event(
+    user: Any, action: str, obj: models.Model | None = None, *, field: str = "", old: Any = "", new: Any = "",
+    reason: str = "",
+) -> AuditEvent:
+    """An unsaved :class:`AuditEvent` as :func:`audit` would write it (for ``bulk_create``)."""
+    return AuditEvent(
+        user=actor(user),
+        action=action,
+        object_type=object_type(obj) if obj is not None else "",
+        object_id=obj.pk if obj is not None else None,
+        field=field[:60],
+        old=audit_text(old),
+        new=audit_text(new),
+        reason=reason,
+    )
+
+
+def audit_events_for(obj: models.Model) -> models.QuerySet[AuditEvent]:
+    """The events recorded on ``obj``, oldest first."""
+    return AuditEvent.objects.filter(object_type=object_type(obj), object_id=obj.pk).order_by("at", "id")
