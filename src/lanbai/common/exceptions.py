@@ -26,3 +26,16 @@ class ConflictError(ApplicationError):
     """The object changed since it was read (optimistic locking) or already exists."""
 
     status_code = 409
+
+
+class ValidationFailed(ApplicationError):
+    """Input breaks a rule; ``extra["field"]`` (or ``extra["fields"]``: field -> messages) names where."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None, extra: dict | None = None):
+        extra = dict(extra or {})
+        if field is not None:
+            extra.setdefault("field", field)
+            extra.setdefault("fields", {field: [message]})
+        super().__init__(message, extra=extra)
