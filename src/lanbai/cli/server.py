@@ -20,6 +20,13 @@ def init(
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    from django.conf import settings
+
+    from lanbai.config.secret import ensure_key_file
+
+    written = ensure_key_file(settings.DATA_DIR)
+    if written is not None:
+        typer.echo(f"已生成密钥文件 / secret key written: {written}")
     from lanbai.plans.services import plan_load_into_db
 
     report = plan_load_into_db(plan_dir=plan_dir)
@@ -43,6 +50,12 @@ def serve(
     from django.conf import settings
     from django.core.management import call_command
 
+    from lanbai.config.secret import insecure_start_refusal
+
+    refusal = insecure_start_refusal(settings.SECRET_KEY, debug=settings.DEBUG)
+    if refusal:
+        typer.echo(refusal, err=True)
+        raise typer.Exit(2)
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
     call_command("collectstatic", interactive=False, verbosity=0)
     from waitress import serve as waitress_serve

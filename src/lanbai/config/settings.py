@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from .secret import secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("LANBAI_DATA_DIR", Path.cwd() / "var"))
 
-SECRET_KEY = os.environ.get("LANBAI_SECRET_KEY", "dev-only-insecure-key-change-me")  # noqa: S105
+SECRET_KEY = secret_key(DATA_DIR)
 DEBUG = os.environ.get("LANBAI_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("LANBAI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]").split(",")
 
@@ -24,6 +27,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI / ReDoc served from our own static files, no CDN
+    "axes",
     "lanbai.common",
     "lanbai.plans",
     "lanbai.access",
@@ -46,7 +51,20 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lanbai.common.middleware.ApplicationErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lock-out page
 ]
+
+# Login throttling (django-axes): after 5 wrong passwords for a username from one address the
+# account is locked there for 15 minutes; a correct password does not unlock it early.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LANBAI_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LANBAI_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "lanbai.config.urls"
 WSGI_APPLICATION = "lanbai.config.wsgi.application"
@@ -109,7 +127,29 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "lanbai.common.api.exception_handler",
 }
-SPECTACULAR_SETTINGS = {"TITLE": "lanbai API", "VERSION": "0.1.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "lanbai API",
+    "VERSION": "0.1.0",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Production behind HTTPS (docs/deployment.md): LANBAI_HTTPS=1 turns on secure cookies, HSTS and the
+# redirect to HTTPS; `django-admin check --deploy` is clean with it and a real secret key.
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if os.environ.get("LANBAI_HTTPS", "0") == "1":
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    if os.environ.get("LANBAI_BEHIND_PROXY", "0") == "1":  # the proxy terminates TLS and says so
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANBAI_PLAN_DIR = os.environ.get("LANBAI_PLAN_DIR", "")
 LANBAI_PERIOD_LOCK_DAYS = int(os.environ.get("LANBAI_PERIOD_LOCK_DAYS", "45"))

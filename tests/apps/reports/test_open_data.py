@@ -114,12 +114,10 @@ def test_after_a_correction_open_data_comes_from_the_new_release(client, publish
 @pytest.mark.django_db
 def test_only_the_province_office_builds_and_publishes(client, published, make_user):
     _, draft = published
-    make_user("zone_filler", "zone_reporter", "lzxq")
-    client.login(username="zone_filler", password="pw-zone_filler")
+    client.force_login(make_user("zone_filler", "zone_reporter", "lzxq"))
     assert client.post("/reports/new/", {"kind": "bulletin", "period": "2018Q4"}).status_code == 404
     assert client.post(f"/reports/{draft.pk}/publish/").status_code == 404
-    make_user("office", "province")
-    client.login(username="office", password="pw-office")
+    client.force_login(make_user("office", "province"))
     assert client.get(f"/reports/{draft.pk}/").status_code == 200
     resp = client.post(f"/reports/{draft.pk}/publish/")
     assert resp.status_code == 302
