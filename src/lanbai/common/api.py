@@ -9,13 +9,16 @@ from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .exceptions import ApplicationError
+from .exceptions import ApplicationError, BusyError, database_busy
 
 
 def exception_handler(exc, context):
     """Map application and framework errors to a uniform JSON body."""
+    if database_busy(exc):
+        exc = BusyError()
     if isinstance(exc, ApplicationError):
-        return Response({"message": exc.message, "extra": exc.extra}, status=exc.status_code)
+        headers = {"Retry-After": str(exc.extra["retry_after"])} if isinstance(exc, BusyError) else None
+        return Response({"message": exc.message, "extra": exc.extra}, status=exc.status_code, headers=headers)
     if isinstance(exc, DjangoValidationError):
         exc = drf_exceptions.ValidationError(exc.message_dict if hasattr(exc, "message_dict") else exc.messages)
     if isinstance(exc, Http404):

@@ -39,3 +39,25 @@ class ValidationFailed(ApplicationError):
             extra.setdefault("field", field)
             extra.setdefault("fields", {field: [message]})
         super().__init__(message, extra=extra)
+
+
+class BusyError(ApplicationError):
+    """The database is busy (SQLite allows one writer at a time); the client should retry shortly."""
+
+    status_code = 503
+    message_default = (
+        "系统繁忙，请稍后重试（数据库正被其他上传占用）/ busy, try again in a moment (the database is in use by "
+        "another upload)"
+    )
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or self.message_default, extra={"retry_after": 5})
+
+
+def database_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite's "database is locked" (or "busy") refusal."""
+    from django.db import OperationalError
+
+    return isinstance(exc, OperationalError) and any(
+        word in str(exc).lower() for word in ("database is locked", "database is busy")
+    )

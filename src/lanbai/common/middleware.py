@@ -12,7 +12,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .exceptions import ApplicationError
+from .exceptions import ApplicationError, BusyError, database_busy
 
 
 class ApplicationErrorMiddleware:
@@ -23,13 +23,18 @@ class ApplicationErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if database_busy(exception):
+            exception = BusyError()
         if not isinstance(exception, ApplicationError):
             return None
-        if request.path.startswith("/api/"):
+        if request.path.startswith("/api/") and not isinstance(exception, BusyError):
             return None  # DRF's handler answers API requests
-        return render(
+        response = render(
             request,
             "common/error.html",
             {"message": exception.message, "extra": exception.extra, "status": exception.status_code},
             status=exception.status_code,
         )
+        if isinstance(exception, BusyError):
+            response["Retry-After"] = str(exception.extra["retry_after"])
+        return response

@@ -88,7 +88,16 @@ TEMPLATES = [
 _default_db = f"sqlite:///{DATA_DIR / 'lanbai.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    # WAL: readers never wait for the writer; IMMEDIATE: a transaction takes the write lock when it
+    # starts (no deadlock when two readers both try to write); a writer waits up to 30 s for another.
+    # A request that still finds the database busy gets a "busy, try again" answer (503), not a 500.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("LANBAI_TEST_SQLITE", "")} if os.environ.get(
         "LANBAI_TEST_SQLITE"
     ) else {}
@@ -126,6 +135,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "lanbai.common.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "lanbai.common.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "lanbai API",

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 PERIOD_PATTERN = r"^(\d{4})Q([1-4])$"  # the text of a period: 2018Q2
 _PERIOD = re.compile(PERIOD_PATTERN)
+# Years a period may name at all (the plan's reporting range is checked where the plan is known):
+# bounds that keep date arithmetic valid (0000Q1 has no calendar date) and refuse typing slips.
+MIN_YEAR, MAX_YEAR = 1949, 2999
 
 
 @dataclass(frozen=True, order=True)
@@ -23,7 +26,13 @@ class Quarter:
         m = _PERIOD.match(text.strip()) if isinstance(text, str) else None
         if not m:
             raise ValueError(f"报告期 {text!r} 格式错误，应为如 2018Q2 / period {text!r} must look like 2018Q2")
-        return cls(int(m.group(1)), int(m.group(2)))
+        year = int(m.group(1))
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise ValueError(
+                f"报告期 {text!r} 的年份应在 {MIN_YEAR}–{MAX_YEAR} 之间 / the year of period {text!r} must be "
+                f"between {MIN_YEAR} and {MAX_YEAR}"
+            )
+        return cls(year, int(m.group(2)))
 
     @classmethod
     def coerce(cls, value: Quarter | str) -> Quarter:

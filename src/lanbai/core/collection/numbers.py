@@ -10,7 +10,10 @@ A numeric cell of a workbook (or a JSON number) is taken as is.  A text is parse
    (``1,234.5`` yes, ``12,34`` no → ``number.thousands``).
 4. A trailing ``%`` is accepted only where the field's unit is ``%`` — and then ``12%`` means 12 (the
    value in the field's unit), never 0.12.  Elsewhere → ``number.percent``.
-5. Anything else is refused with its own rule, never silently changed: a trailing unit such as
+5. A number of more than 20 digits, or of absolute value 10^15 or more in the field's unit (no field of
+   the forms comes near: 10^15 万元 is a thousand times the world's GDP), is refused
+   (``number.too_large``) instead of being rounded or stored as infinity.
+6. Anything else is refused with its own rule, never silently changed: a trailing unit such as
    ``12万元`` (``number.unit_suffix``, the message names the field's unit; values are never scaled),
    ``约12`` / ``12左右`` / ``~12`` (``number.approximate``), ``-`` / ``—`` / ``/`` / ``无`` / ``N/A``
    (``number.placeholder``: leave the cell empty instead), scientific notation and everything
@@ -33,6 +36,16 @@ _GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _LOOKS_GROUPED = re.compile(r"[+-]?[\d,]*\d(?:\.\d+)?")
 _UNIT_SUFFIX = re.compile(r"[+-]?[\d,]*\d(?:\.\d+)?\s*([^\d\s.,+-][^\d]*)")
 _APPROX = ("约", "大约", "左右", "~", "≈", "余", "多", "近", "以上", "以下", "不足", "超过")
+MAX_MAGNITUDE = 1e15  # |value| must stay below this (in the field's unit)
+MAX_DIGITS = 20  # digits of a number written as text
+
+
+def _too_large(text: str) -> bool:
+    return sum(c.isdigit() for c in text) > MAX_DIGITS
+
+
+_TOO_LARGE = "number.too_large"
+
 _PLACEHOLDERS = {
     "-",
     "--",
@@ -71,10 +84,13 @@ def parse_number_text(text: str, *, unit: str | None = None) -> tuple[float | No
             s = s[:-1].rstrip()
         else:
             return None, "number.percent", f"该项单位为{unit or '无单位'}，请填写数字本身"
-    if _PLAIN.fullmatch(s):
-        return float(s), None, ""
-    if _GROUPED.fullmatch(s):
-        return float(s.replace(",", "")), None, ""
+    if _PLAIN.fullmatch(s) or _GROUPED.fullmatch(s):
+        if _too_large(s):
+            return None, _TOO_LARGE, f"共 {sum(c.isdigit() for c in s)} 位数字"
+        f = float(s.replace(",", ""))
+        if abs(f) >= MAX_MAGNITUDE:
+            return None, _TOO_LARGE, ""
+        return f, None, ""
     if _LOOKS_GROUPED.fullmatch(s):
         return None, "number.thousands", "千位分隔符只能每三位一组，如 1,234.5"
     low = s.lower()
@@ -98,10 +114,14 @@ def parse_number(value: object, *, unit: str | None = None) -> tuple[float | Non
         return None, None, ""
     if isinstance(value, bool):
         return None, "number.invalid", "是/否值不是数字"
+    if isinstance(value, int) and abs(value) >= MAX_MAGNITUDE:  # before float(): a huge int overflows
+        return None, _TOO_LARGE, ""
     if isinstance(value, (int, float)):
         f = float(value)
         if math.isnan(f) or math.isinf(f):
             return None, "number.invalid", ""
+        if abs(f) >= MAX_MAGNITUDE:
+            return None, _TOO_LARGE, ""
         return f, None, ""
     if isinstance(value, str):
         return parse_number_text(value, unit=unit)
@@ -128,19 +148,19 @@ def parse_numbers(
     types = set(map(type, values))
     if types == {float}:
         out = np.fromiter(values, dtype=np.float64, count=n)
-        if not np.isfinite(out).all():
-            for i in np.flatnonzero(~np.isfinite(out)):
+        if not (np.abs(out) < MAX_MAGNITUDE).all():  # also false for NaN and infinities
+            for i in np.flatnonzero(~(np.abs(out) < MAX_MAGNITUDE)):
+                errors.append((int(i), "number.invalid" if not np.isfinite(out[i]) else _TOO_LARGE, ""))
                 out[i] = np.nan
-                errors.append((int(i), "number.invalid", ""))
         return out, errors, True
     out = np.full(n, np.nan)
     is_float = np.fromiter(map(float.__instancecheck__, values), dtype=bool, count=n)
     if is_float.any():
         arr = np.asarray(values, dtype=object)
         out[is_float] = arr[is_float].astype(np.float64)
-        for i in np.flatnonzero(is_float & ~np.isfinite(out)):
+        for i in np.flatnonzero(is_float & ~(np.abs(out) < MAX_MAGNITUDE)):
+            errors.append((int(i), "number.invalid" if not np.isfinite(out[i]) else _TOO_LARGE, ""))
             out[i] = np.nan
-            errors.append((int(i), "number.invalid", ""))
     is_blank = np.fromiter(map(operator.eq, values, repeat("")), dtype=bool, count=n)
     for i in np.flatnonzero(~is_float & ~is_blank):
         v = values[i]

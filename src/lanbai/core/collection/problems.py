@@ -46,6 +46,10 @@ RULES: dict[str, tuple[str, str]] = {
     "value.not_text": ("应为文本", "a text value was expected"),
     "value.too_long": ("文本过长", "the text is too long"),
     "number.invalid": ("不是有效的数字", "not a number"),
+    "number.too_large": (
+        "数字过大或位数过多（绝对值须小于 10^15，共至多 20 位数字）",
+        "the number is too large or has too many digits (below 10^15 in absolute value, at most 20 digits)",
+    ),
     "number.percent": ("数字带有百分号，但该项单位不是%", "a percent sign where the unit is not %"),
     "number.unit_suffix": ("数字后带有单位，请按表头单位只填数字", "a unit after the number"),
     "number.approximate": ("数字带有“约/左右”等估计字样", "an approximate number (约, 左右 …)"),
