@@ -12,8 +12,8 @@ Template layout (one sheet named by the form's 表号, every form row-oriented):
 
 A very hidden sheet ``_lanbai`` holds the metadata (form code, version, period, unit code, unit
 name).  Header cells are locked by sheet protection (no password: it prevents accidents, not
-attacks); data cells are unlocked and rows may be inserted, so reporters can add enterprises above
-the foot.  Drop-down lists are attached to category and bool columns.
+attacks); data cells and the signature/date cells of the foot are unlocked and rows may be
+inserted, so reporters can add enterprises above the foot and sign the form.  Drop-down lists are attached to category and bool columns.
 """
 
 from __future__ import annotations
@@ -184,6 +184,7 @@ def write_template(
                 cell.number_format = "yyyy-mm-dd"
     for (r, c), v in foot_cells(form, last + 2).items():
         ws.cell(r, c, v)
+        ws.cell(r, c + 1).protection = unlocked  # the reporter signs and dates here
 
     for j, f in enumerate(form.fields, start=1):
         options = (

@@ -159,6 +159,16 @@ class FormSpec(_Strict):
     rules: list[RuleSpec] = Field(default_factory=list)
     note: str | None = None
 
+    @field_validator("approval_no")
+    @classmethod
+    def _no_placeholder(cls, v: str) -> str:
+        if "XX" in v.upper() or "××" in v or "**" in v:
+            raise ValueError(
+                f"approval_no {v!r} is a placeholder: give the approval document's number (批准文号), marked "
+                "（模拟） while it is simulated"
+            )
+        return v
+
     @field_validator("code")
     @classmethod
     def _sheet_name(cls, v: str) -> str:
