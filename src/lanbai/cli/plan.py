@@ -88,7 +88,7 @@ def check(
 def targets(
     plan_dir: Path | None = PlanDir,
     as_csv: bool = typer.Option(
-        False, "--csv", help="CSV on standard output (org_unit,indicator,year,value,unit,source)."
+        False, "--csv", help="CSV on standard output (org_unit,indicator,year,value,unit,source,kind,comparator,approx)."
     ),
 ) -> None:
     """Every numeric target of the plan with its source."""
@@ -102,8 +102,9 @@ def targets(
         return
     table = Table(title=f"{plan.plan.name} — 目标 / targets ({len(rows)})")
     for col, justify in zip(
-        ("区域 org_unit", "指标 indicator", "年份 year", "目标值 value", "单位 unit", "出处 source"),
-        ("left", "left", "right", "right", "left", "left"),
+        ("区域 org_unit", "指标 indicator", "年份 year", "数值 value", "单位 unit", "出处 source", "类别 kind",
+         "比较 comparator", "约数 approx"),
+        ("left", "left", "right", "right", "left", "left", "left", "center", "center"),
         strict=True,
     ):
         table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]

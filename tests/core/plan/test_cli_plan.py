@@ -92,19 +92,26 @@ def test_targets_csv(plan_dir):
     result = runner.invoke(app, ["plan", "targets", "--csv", "--plan", str(plan_dir)])
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.output)))
-    assert rows[0] == ["org_unit", "indicator", "year", "value", "unit", "source"]
-    assert ["兰白试验区", "地区生产总值", "2020", "1377", "亿元", "专栏1"] in rows
-    assert ["兰州新区", "全社会研发投入占GDP的比重", "2020", "2.5", "%", "附件1"] in rows
-    assert ["兰州新区", "优势特色产业产值", "2016", "310", "亿元", "附件2"] in rows
-    assert ["兰州新区", "优势特色产业产值 2015-2020年合计", "", "4000", "亿元", "附件2"] in rows
-    assert len(rows) == 1 + 3 + 6 + 1
-    assert not any(r[3] == "552.4" for r in rows)  # baselines are not targets
+    assert rows[0] == ["org_unit", "indicator", "year", "value", "unit", "source", "kind", "comparator", "approx"]
+    assert ["兰白试验区", "地区生产总值", "2020", "1377", "亿元", "专栏1", "target", "=", "false"] in rows
+    assert ["兰州新区", "全社会研发投入占GDP的比重", "2020", "2.5", "%", "附件1", "target", "=", "false"] in rows
+    assert ["兰州新区", "优势特色产业产值", "2016", "310", "亿元", "附件2", "milestone", "=", "false"] in rows
+    total = ["兰州新区", "优势特色产业产值 2015-2020年合计", "", "4000", "亿元", "附件2", "target"]
+    assert any(r[:7] == total for r in rows)
+    # baselines are rows of their own, kind baseline, just before their target
+    base = ["兰白试验区", "地区生产总值", "2014", "552.4", "亿元", "专栏1", "baseline", "=", "false"]
+    assert base in rows and rows.index(base) + 1 == rows.index(
+        ["兰白试验区", "地区生产总值", "2020", "1377", "亿元", "专栏1", "target", "=", "false"]
+    )
+    baselines = [r for r in rows[1:] if r[6] == "baseline"]
+    assert len(rows) == 1 + 3 + len(baselines) + 6 + 1 and baselines
+    assert {r[6] for r in rows[1:]} <= {"baseline", "target", "milestone"}
 
 
 def test_targets_table(plan_dir):
     result = runner.invoke(app, ["plan", "targets", "--plan", str(plan_dir)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "目标 / targets (10)" in result.output
+    assert "目标 / targets (" in result.output
     assert "优势特色产业产值" in result.output
 
 
@@ -138,8 +145,8 @@ def test_targets_lists_a_zone_enterprise_target_once(base_plan, write_plan):
     assert result.exit_code == 0, result.output
     rows = [r for r in csv.reader(io.StringIO(result.output)) if r[0] == "兰州新区"]
     assert rows == [
-        ["兰州新区", "入区企业", "2020", "1000", "户", "三（二）"],
-        ["兰州新区", "工业企业", "2020", "500", "户", "三（二）"],
-        ["兰州新区", "规模以上工业企业", "2020", "200", "户", "三（二）"],
-        ["兰州新区", "高新技术企业", "2020", "50", "户", "三（二）"],
+        ["兰州新区", "入区企业", "2020", "1000", "户", "三（二）", "target", "=", "false"],
+        ["兰州新区", "工业企业", "2020", "500", "户", "三（二）", "target", "=", "false"],
+        ["兰州新区", "规模以上工业企业", "2020", "200", "户", "三（二）", "target", "=", "false"],
+        ["兰州新区", "高新技术企业", "2020", "50", "户", "三（二）", "target", "=", "false"],
     ]

@@ -1,13 +1,16 @@
 """Read-only views of a loaded plan: every numeric target as rows, and the plan as a tree.
 
-``targets_table`` lists what the plan sets out to reach, each row with its source:
+``targets_table`` lists what the plan sets out to reach, each row with its source, its kind (baseline,
+target or milestone), its comparator (≥, ≤, =, >, <, or 左右 for an approximate figure) and whether it
+is approximate:
 
-* ``targets`` — one row per Target (the target value only; baselines are not targets);
-* ``annual_series`` — one row per filled cell of an annual table (附件2/3), the indicator name
+* ``targets`` — one row per Target (kind ``target``), preceded by its baseline where the plan states one
+  (kind ``baseline``);
+* ``annual_series`` — one row per filled cell of an annual table (附件2/3, kind ``milestone``), the indicator name
   followed by the category in brackets unless it is the 合计 row;
 * ``period_totals`` — one row per stated total over a span; the span is part of the indicator
   label (``… 2015-2020年合计``) and the year is empty;
-* ``phases`` — one row per phase target (六), labelled with the phase; the year is empty;
+* ``phases`` — one row per phase target (六, kind ``milestone``), labelled with the phase; the year is empty;
 * ``enterprise_targets`` — a zone's enterprise-count targets (four rows per zone);
 * ``industry_plans`` — an industry's platforms / alliances / projects / new products (四（一））;
 * ``measures`` — every quantity written in a 专栏 item, named as written.
@@ -25,7 +28,16 @@ from dataclasses import dataclass
 from .checks import ENTERPRISE_FIELDS, fmt_number
 from .schema import CATEGORY_NAMES, Plan
 
-TARGET_COLUMNS = ("org_unit", "indicator", "year", "value", "unit", "source")
+TARGET_COLUMNS = ("org_unit", "indicator", "year", "value", "unit", "source", "kind", "comparator", "approx")
+KINDS = ("baseline", "target", "milestone")  # a starting value / an end value / a value on the way
+COMPARATOR_SIGNS = {"=": "=", ">=": "≥", "<=": "≤", ">": ">", "<": "<"}
+
+
+def comparator_sign(comparator: str, approx: bool) -> str:
+    """The comparator as the CSV shows it: ≥ ≤ = > <, and 左右 for an approximate plain figure."""
+    if approx and comparator == "=":
+        return "左右"
+    return COMPARATOR_SIGNS.get(comparator, comparator)
 
 INDUSTRY_FIELD_NAMES = {
     "platforms": "创新平台",
@@ -57,7 +69,10 @@ class TargetRow:
     value: float
     unit: str
     source: str
-    kind: str  # which section of the data it comes from (targets, annual_series, …)
+    section: str  # which section of the data it comes from (targets, annual_series, …)
+    kind: str = "target"  # baseline | target | milestone
+    comparator: str = "="  # as the plan writes it (>=, <=, =, >, <)
+    approx: bool = False  # 左右
 
     def as_csv_row(self) -> list[str]:
         return [
@@ -67,6 +82,9 @@ class TargetRow:
             fmt_number(self.value),
             self.unit,
             self.source,
+            self.kind,
+            comparator_sign(self.comparator, self.approx),
+            "true" if self.approx else "false",
         ]
 
 
@@ -84,31 +102,37 @@ def targets_table(plan: Plan) -> list[TargetRow]:
 
     rows: list[TargetRow] = []
     for t in plan.targets:
+        unit, name = units.get(t.org_unit, t.org_unit), t.label or iname(t.indicator)
+        if t.baseline is not None:
+            b = t.baseline
+            rows.append(
+                TargetRow(unit, name, b.year, b.value, iunit(t.indicator), t.source, "targets", "baseline",
+                          b.comparator, b.approx)
+            )  # fmt: skip
         rows.append(
-            TargetRow(
-                units.get(t.org_unit, t.org_unit), t.label or iname(t.indicator), t.target.year,
-                t.target.value, iunit(t.indicator), t.source, "targets",
-            )
+            TargetRow(unit, name, t.target.year, t.target.value, iunit(t.indicator), t.source, "targets", "target",
+                      t.target.comparator, t.target.approx)
         )  # fmt: skip
     for s in plan.annual_series:
         label = iname(s.indicator) + ("" if s.category == "total" else f"（{CATEGORY_NAMES[s.category]}）")
         for year in sorted(s.values):
             rows.append(
                 TargetRow(units.get(s.org_unit, s.org_unit), label, year, s.values[year], iunit(s.indicator), s.source,
-                          "annual_series")
+                          "annual_series", "milestone")
             )  # fmt: skip
     for p in plan.period_totals:
         cat = "" if p.category == "total" else f"（{CATEGORY_NAMES[p.category]}）"
         span = f"{p.from_year}年" if p.from_year == p.to_year else f"{p.from_year}-{p.to_year}年"
         rows.append(
             TargetRow(units.get(p.org_unit, p.org_unit), f"{iname(p.indicator)}{cat} {span}合计", None, p.value,
-                      iunit(p.indicator), p.source, "period_totals")
+                      iunit(p.indicator), p.source, "period_totals", "target", p.comparator, p.approx)
         )  # fmt: skip
     for ph in plan.phases:
         for pt in ph.targets:
             rows.append(
                 TargetRow(units.get(pt.org_unit, pt.org_unit), f"{pt.name}（{ph.name}）", None, pt.figure.value,
-                          pt.figure.unit, pt.figure.source, "phases")
+                          pt.figure.unit, pt.figure.source, "phases", "milestone", pt.figure.comparator,
+                          pt.figure.approx)
             )  # fmt: skip
     for u in plan.org_units:
         et = u.enterprise_targets
@@ -130,7 +154,9 @@ def targets_table(plan: Plan) -> list[TargetRow]:
                 )  # fmt: skip
     for m in plan.measures:
         for q in m.targets:
-            rows.append(TargetRow(root, q.name, q.year, q.value, q.unit, m.source, "measures"))
+            rows.append(
+                TargetRow(root, q.name, q.year, q.value, q.unit, m.source, "measures", "target", q.comparator, q.approx)
+            )
     return rows
 
 
