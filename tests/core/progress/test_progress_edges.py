@@ -52,7 +52,9 @@ def grid_output() -> pd.DataFrame:
     parts = []
     for method, nonpositive in itertools.product(["eurostat", "escap", "path"], ["not_assessable", "linear"]):
         out = assess(grid, method=method, nonpositive=nonpositive)
-        out = out[["base_value", "current_year", "current_value", "target", "direction", "kind", *COMPARED, *TEXTS]]
+        out = out[
+            ["base_value", "current_year", "current_value", "target", "direction", "kind", *COMPARED, *TEXTS]
+        ]
         out.insert(0, "nonpositive", nonpositive)
         out.insert(0, "method", method)
         parts.append(out)
