@@ -262,6 +262,14 @@ def test_every_problem_is_reported_together():
     assert {"framework", "nodes[4](b)", "nodes[5](c).normalise"} <= nodes
 
 
+def test_misspelt_and_missing_in_one_block_both_reported():
+    spec = _with(nodes__5__normalise={"method": "goalposts", "max": 9, "minimum": 0})
+    assert [(i.rule, "'minimum'" in i.message or "needs 'min'" in i.message) for i in _issues(spec)] == [
+        ("unknown-key", True),
+        ("missing-parameter", True),
+    ]
+
+
 def test_bare_method_names_accepted_in_node_blocks():
     fw = framework_from_dict(_with(nodes__4__normalise="zscore", nodes__0__aggregate="geometric"))
     assert fw.nodes["b"].normalise == {"method": "zscore"} and fw.nodes["I"].aggregate == {

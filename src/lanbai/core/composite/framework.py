@@ -132,7 +132,7 @@ def _node_from_record(
         what = "a mapping" if not isinstance(rec, Mapping) else "a 'code'"
         issues.append(FrameworkIssue(f"nodes[{i}]", "missing-code", f"every node needs {what} (got {rec!r})"))
         return None
-    problems, refused = schema.check_node(i, rec, node_type, normalise_default)
+    problems, refused, blocks = schema.check_node(i, rec, node_type, normalise_default)
     issues.extend(FrameworkIssue(*p) for p in problems)
     code = str(rec["code"])
     where = schema.node_path(i, rec)
@@ -177,10 +177,8 @@ def _node_from_record(
         if kw.get(k) is not None:
             kw[k] = float(kw[k])
     for k in ("normalise", "treat", "aggregate"):
-        if isinstance(kw.get(k), str):
-            kw[k] = {"method": kw[k]}  # a bare method name, as in the method: block
-        elif k in kw and not isinstance(kw[k], Mapping):
-            kw.pop(k)
+        if k in kw:
+            kw[k] = blocks[k]  # a mapping (a bare method name becomes {method: name})
     return Node(**kw)
 
 
@@ -282,6 +280,7 @@ def framework_from_dict(spec: Mapping[str, Any]) -> Framework:
 
     nodes: dict[str, Node] = {}
     paths: dict[str, str] = {}
+    had_normalise: dict[str, bool] = {}
     for i, rec in enumerate(recs):
         code = str(rec["code"]) if isinstance(rec, Mapping) and "code" in rec else None
         node_type = None if code is None else ("aggregate" if code in parents else "indicator")
@@ -293,6 +292,7 @@ def framework_from_dict(spec: Mapping[str, Any]) -> Framework:
             continue
         nodes[node.code] = node
         paths[node.code] = schema.node_path(i, rec)
+        had_normalise[node.code] = "normalise" in rec
 
     roots = [c for c, n in nodes.items() if n.parent is None]
     if len(roots) != 1:
@@ -344,9 +344,8 @@ def framework_from_dict(spec: Mapping[str, Any]) -> Framework:
         if ch and not any(nodes[k].weight > 0 for k in ch):
             issues.append(FrameworkIssue(c, "zero-weights", "all children have weight 0"))
     leaves = [c for c in nodes if c not in kids]
-    refused = {c for c in nodes if any(i.node.startswith(f"{paths[c]}.normalise") for i in issues)}
-    if any(i.node.startswith("method.normalise") for i in issues):
-        refused |= {c for c in leaves if not (nodes[c].normalise and "method" in nodes[c].normalise)}
+    # an indicator whose normalise block was refused as unusable gets no second, misleading message
+    refused = {c for c in leaves if nodes[c].normalise is None and had_normalise.get(c)}
     issues += _effective_problems(method, nodes, paths, leaves, refused)
     if issues:
         raise FrameworkError(issues)

@@ -296,6 +296,8 @@ def method_block(
     probs = _check_fields(
         path, spec, {k: Param(**{**p.__dict__, "required": False}) for k, p in fields.items()}, context
     )
+    # unknown keys are reported and left out; the rest of the block stays usable for further checks
+    spec = {k: v for k, v in spec.items() if k in fields}
     return probs, spec
 
 
@@ -480,15 +482,17 @@ def node_path(i: int, rec: Any) -> str:
 
 def check_node(
     i: int, rec: Mapping[str, Any], node_type: str | None, normalise_default: str
-) -> tuple[list[Problem], set[str]]:
+) -> tuple[list[Problem], set[str], dict[str, dict[str, Any]]]:
     """One node: keys (with suggestions), types, fields that do not belong to its type.
 
     ``node_type`` is ``indicator``/``aggregate`` (``None`` when unknown); ``normalise_default`` is
     the framework's normalisation method, which a node ``normalise`` block without ``method``
-    adjusts.  Returns the problems and the keys refused (left out of the node)."""
+    adjusts.  Returns the problems, the keys refused (left out of the node) and the method blocks
+    as mappings, unknown keys removed."""
     path = node_path(i, rec)
     out: list[Problem] = []
     refused: set[str] = set()
+    cleaned: dict[str, dict[str, Any]] = {}
     for k, v in rec.items():
         if k not in NODE_FIELDS:
             out.append(
@@ -517,14 +521,19 @@ def check_node(
             default = (
                 normalise_default if k == "normalise" else ("arithmetic" if k == "aggregate" else "winsorise")
             )
-            probs, _ = method_block(f"{path}.{k}", k, v, default=default)
+            probs, block = method_block(f"{path}.{k}", k, v, default=default)
         else:
             prob = _type_problem(f"{path}.{k}", p, v)
-            probs = [prob] if prob is not None else []
+            probs, block = ([prob] if prob is not None else []), None
         out += probs
-        if probs:
+        if p.kind == "block":
+            if block is None:
+                refused.add(k)  # unusable (wrong type or unknown method)
+            else:
+                cleaned[k] = block
+        elif probs:
             refused.add(k)
-    return out, refused
+    return out, refused, cleaned
 
 
 def check_spec(spec: Mapping[str, Any]) -> list[Problem]:
