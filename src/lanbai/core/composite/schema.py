@@ -227,6 +227,8 @@ def _type_problem(path: str, p: Param, v: Any) -> Problem | None:
 
 
 def _expect(p: Param) -> str:
+    if p.kind == "choice":
+        return "one of " + ", ".join(map(repr, p.choices))
     return {
         "number": "a number",
         "integer": "an integer",
