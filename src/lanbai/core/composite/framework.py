@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from . import schema
+
 __all__ = [
     "Framework",
     "FrameworkError",
@@ -32,19 +34,8 @@ __all__ = [
 
 WEIGHT_TOLERANCE = 1e-6
 
-#: pipeline options a framework may set under ``method:`` (see docs/index.md).
-METHOD_KEYS = {
-    "denominate",
-    "screen",
-    "impute",
-    "treat",
-    "normalise",
-    "aggregate",
-    "weights",
-    "base_year",
-    "on_constant",
-    "sensitivity",
-}
+#: pipeline options a framework may set under ``method:`` (declared in :mod:`.schema`)
+METHOD_KEYS = set(schema.METHOD_KEYS)
 
 
 @dataclass(frozen=True)
@@ -130,77 +121,178 @@ class Framework:
         return np.array([self.nodes[c].weight for c in self.children(code)], dtype=float)
 
 
-def _node_from_record(rec: Mapping[str, Any], issues: list[FrameworkIssue], i: int) -> Node | None:
-    allowed = set(Node.__dataclass_fields__)
+def _node_from_record(
+    rec: Mapping[str, Any],
+    issues: list[FrameworkIssue],
+    i: int,
+    node_type: str | None,
+    normalise_default: str,
+) -> Node | None:
     if not isinstance(rec, Mapping) or "code" not in rec:
-        issues.append(FrameworkIssue(f"nodes[{i}]", "missing-code", "every node needs a 'code'"))
+        what = "a mapping" if not isinstance(rec, Mapping) else "a 'code'"
+        issues.append(FrameworkIssue(f"nodes[{i}]", "missing-code", f"every node needs {what} (got {rec!r})"))
         return None
+    problems, refused, blocks = schema.check_node(i, rec, node_type, normalise_default)
+    issues.extend(FrameworkIssue(*p) for p in problems)
     code = str(rec["code"])
-    extra = sorted(set(rec) - allowed)
-    if extra:
-        issues.append(
-            FrameworkIssue(code, "unknown-field", f"unknown field(s) {extra}; allowed: {sorted(allowed)}")
-        )
-    kw = {k: rec[k] for k in rec if k in allowed}
+    where = schema.node_path(i, rec)
+    # refused keys are left out, so nothing later trips over them
+    kw = {k: rec[k] for k in rec if k in schema.NODE_FIELDS and k not in refused}
     kw["code"] = code
     for key in ("weight",):
         if key in kw:
             try:
+                if isinstance(kw[key], bool):
+                    raise TypeError
                 kw[key] = float(kw[key])
             except (TypeError, ValueError):
                 issues.append(
-                    FrameworkIssue(code, "weight-number", f"weight must be a number, got {kw[key]!r}")
+                    FrameworkIssue(
+                        f"{where}.weight", "weight-number", f"weight must be a number, got {kw[key]!r}"
+                    )
                 )
                 return None
             if not np.isfinite(kw[key]) or kw[key] < 0:
                 issues.append(
                     FrameworkIssue(
-                        code, "weight-non-negative", f"weight must be finite and >= 0, got {kw[key]}"
+                        f"{where}.weight",
+                        "weight-non-negative",
+                        f"weight must be finite and >= 0, got {kw[key]}",
                     )
                 )
-    if "direction" in kw and kw["direction"] not in (1, -1):
+    if "direction" in kw and (isinstance(kw["direction"], bool) or kw["direction"] not in (1, -1)):
         issues.append(
-            FrameworkIssue(code, "direction", f"direction must be 1 or -1, got {kw['direction']!r}")
+            FrameworkIssue(
+                f"{where}.direction", "direction", f"direction must be 1 or -1, got {kw['direction']!r}"
+            )
         )
+        kw.pop("direction")
     for k in ("parent", "denominator"):
         if k in kw and kw[k] is not None:
             kw[k] = str(kw[k])
+    for k in ("name", "unit"):
+        if k in kw:
+            kw[k] = str(kw[k])
+    for k in ("target", "weights_sum"):
+        if kw.get(k) is not None:
+            kw[k] = float(kw[k])
+    for k in ("normalise", "treat", "aggregate"):
+        if k in kw:
+            kw[k] = blocks[k]  # a mapping (a bare method name becomes {method: name})
     return Node(**kw)
+
+
+def _global_normalise(method: Mapping[str, Any]) -> dict[str, Any]:
+    """The framework's normalisation as :func:`engine.resolve_method` resolves it (default min-max)."""
+    g = method.get("normalise")
+    if isinstance(g, str):
+        return {"method": g}
+    if isinstance(g, Mapping):
+        return dict(g) if "method" in g else {"method": "minmax", **g}
+    return {"method": "minmax"}
+
+
+def _effective_problems(
+    method: Mapping[str, Any],
+    nodes: Mapping[str, Node],
+    paths: Mapping[str, str],
+    leaves: list[str],
+    skip: set[str],
+) -> list[FrameworkIssue]:
+    """Required parameters of the normalisation each indicator will use (its own block, or the
+    framework's adjusted by it), of the framework's imputation, and of every sensitivity alternative.
+    ``skip``: indicators whose own block was refused already (no second, misleading message)."""
+    out: list[schema.Problem] = []
+    base_year = method.get("base_year")
+    alternatives = [("method.normalise", _global_normalise(method))]
+    sens = method.get("sensitivity")
+    if isinstance(sens, Mapping) and isinstance(sens.get("normalise"), list):
+        for i, alt in enumerate(sens["normalise"]):
+            if alt == "nominal":
+                continue
+            spec = (
+                {"method": alt} if isinstance(alt, str) else dict(alt) if isinstance(alt, Mapping) else None
+            )
+            if spec is None:
+                continue
+            g = alternatives[0][1]
+            if spec.get("method", g["method"]) == g["method"]:
+                spec = {**g, **spec}  # same method keeps the framework's parameters (resolve_method)
+            alternatives.append((f"method.sensitivity.normalise[{i}]", spec))
+    for where, glob in alternatives:
+        for c in leaves:
+            n = nodes[c]
+            if c in skip:
+                continue
+            if n.normalise is not None and "method" in n.normalise:
+                # the node's own method: the framework's block and its alternatives do not apply
+                if where == "method.normalise":
+                    out += schema.missing_parameters(
+                        f"{paths[c]}.normalise",
+                        n.normalise,
+                        "normalise",
+                        target=n.target,
+                        base_year=base_year,
+                    )
+                continue
+            spec = {**glob, **(n.normalise or {})}
+            for p, r, msg in schema.missing_parameters(
+                where, spec, "normalise", target=n.target, base_year=base_year
+            ):
+                if n.normalise is not None:
+                    out.append((f"{paths[c]}.normalise", r, f"{msg} [with {where}]"))
+                elif "'target'" in msg:
+                    out.append((paths[c], r, f"{msg} [{where}]"))
+                else:
+                    out.append((p, r, msg))  # the block itself lacks it: reported once
+    imp = method.get("impute")
+    if isinstance(imp, Mapping | str):
+        out += schema.missing_parameters(
+            "method.impute", {"method": imp} if isinstance(imp, str) else imp, "impute"
+        )
+    seen: set[schema.Problem] = set()
+    return [FrameworkIssue(*p) for p in out if not (p in seen or seen.add(p))]
 
 
 def framework_from_dict(spec: Mapping[str, Any]) -> Framework:
     """Build and validate a framework from a mapping (the parsed YAML/JSON file).
 
-    Checks: unique codes, exactly one root, parents exist, no cycle, declared ``weights_sum``
-    respected, every aggregate has a child with positive weight, known method keys.
+    Checks every key of every block against the declared schema (:mod:`.schema`: unknown keys with
+    a "did you mean", wrong types, missing required parameters, fields on the wrong node type), then
+    the tree: unique codes, exactly one root, parents exist, no cycle, declared ``weights_sum``
+    respected, every aggregate has a child with positive weight.
     """
     issues: list[FrameworkIssue] = []
     if not isinstance(spec, Mapping):
         raise FrameworkError([FrameworkIssue("-", "not-a-mapping", "a framework is a mapping with 'nodes'")])
-    extra = sorted(set(spec) - {"code", "name", "nodes", "method", "description"})
-    if extra:
-        issues.append(FrameworkIssue("-", "unknown-field", f"unknown top-level field(s) {extra}"))
+    issues += [FrameworkIssue(*p) for p in schema.check_spec(spec)]
     recs = spec.get("nodes")
     if not isinstance(recs, list) or not recs:
-        raise FrameworkError([FrameworkIssue("nodes", "missing-nodes", "'nodes' must be a non-empty list")])
-    method = dict(spec.get("method") or {})
-    bad = sorted(set(method) - METHOD_KEYS)
-    if bad:
-        issues.append(
-            FrameworkIssue(
-                "method", "unknown-method-key", f"unknown key(s) {bad}; allowed: {sorted(METHOD_KEYS)}"
-            )
+        raise FrameworkError(
+            issues + [FrameworkIssue("nodes", "missing-nodes", "'nodes' must be a non-empty list")]
         )
+    method_raw = spec.get("method")
+    method = dict(method_raw) if isinstance(method_raw, Mapping) else {}
+    codes = [str(r["code"]) for r in recs if isinstance(r, Mapping) and "code" in r]
+    issues += [FrameworkIssue(*p) for p in schema.check_method(method, codes)]
+    parents = {str(r["parent"]) for r in recs if isinstance(r, Mapping) and r.get("parent") is not None}
+    normalise_default = str(_global_normalise(method).get("method"))
 
     nodes: dict[str, Node] = {}
+    paths: dict[str, str] = {}
+    had_normalise: dict[str, bool] = {}
     for i, rec in enumerate(recs):
-        node = _node_from_record(rec, issues, i)
+        code = str(rec["code"]) if isinstance(rec, Mapping) and "code" in rec else None
+        node_type = None if code is None else ("aggregate" if code in parents else "indicator")
+        node = _node_from_record(rec, issues, i, node_type, normalise_default)
         if node is None:
             continue
         if node.code in nodes:
             issues.append(FrameworkIssue(node.code, "duplicate-code", "code declared twice"))
             continue
         nodes[node.code] = node
+        paths[node.code] = schema.node_path(i, rec)
+        had_normalise[node.code] = "normalise" in rec
 
     roots = [c for c, n in nodes.items() if n.parent is None]
     if len(roots) != 1:
@@ -251,6 +343,10 @@ def framework_from_dict(spec: Mapping[str, Any]) -> Framework:
                     )
         if ch and not any(nodes[k].weight > 0 for k in ch):
             issues.append(FrameworkIssue(c, "zero-weights", "all children have weight 0"))
+    leaves = [c for c in nodes if c not in kids]
+    # an indicator whose normalise block was refused as unusable gets no second, misleading message
+    refused = {c for c in leaves if nodes[c].normalise is None and had_normalise.get(c)}
+    issues += _effective_problems(method, nodes, paths, leaves, refused)
     if issues:
         raise FrameworkError(issues)
     return Framework(

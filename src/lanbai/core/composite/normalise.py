@@ -85,6 +85,9 @@ def normalise_column(
             raise DegenerateIndicator(code, "constant indicator: z-score undefined (standard deviation 0)")
         return (w - fin.mean()) / np.std(fin, ddof=1) * s + m
     if method == "goalposts":
+        if "min" not in spec or "max" not in spec:
+            # a framework is checked when loaded; this guards specs passed at run time
+            raise ValueError(f"{code}: normalise method 'goalposts' needs 'min' and 'max' (goalposts)")
         lo, hi = float(spec["min"]), float(spec["max"])
         scale = float(spec.get("scale", 1.0))
         w = v

@@ -306,6 +306,18 @@ def assess(
         category = np.full(n, "", dtype=object)  # filled from the status below
         away_name = m.PATH_SEVERE
 
+    # The baseline already satisfied the target and the current value no longer does: Open SDG
+    # (open-sdg/sdg-build, sdg/ProgressMeasure.py, SeriesProgress.methodology_2) still computes the
+    # ratio, as d · CAGR_observed / |CAGR_required|, and classifies it with the usual thresholds
+    # (docs/monitoring.md §2.1).  Only this Eurostat case changes; a baseline equal to the target
+    # (required rate 0) keeps its undefined ratio, the other methods keep their categories.
+    open_sdg = np.zeros(n, dtype=bool)
+    if method == "eurostat":
+        osr = m.open_sdg_ratio(actual, required, d)
+        open_sdg = has_target & (d * (x - b) < 0) & ~met & ~missing & ~no_time & np.isfinite(osr)
+        ratio = np.where(open_sdg, osr, ratio)
+        category = np.where(open_sdg, m.eurostat_category(ratio), category).astype(object)
+
     # --- early-warning status (same for every method) ---
     with np.errstate(invalid="ignore", divide="ignore"):
         scale = np.abs(expected)
@@ -341,7 +353,7 @@ def assess(
         no_time,
         met,
         (~has_target & (method == "escap")) | (path_missing & (method == "path")),
-        has_target & no_change_needed,
+        has_target & no_change_needed & ~open_sdg,
     ]
     cat_vals = [m.NA_MISSING, m.NA_NO_TIME, m.TARGET_MET, m.NA_NO_TARGET, away_name]
     if method != "path" and nonpositive == "not_assessable":
@@ -357,7 +369,7 @@ def assess(
     rule = [
         _category_rule(
             method, category[i], cat_case[i], ratio[i], actual[i], required[i], anticipated[i],
-            t0[i], b[i], t[i], v[i], tt[i], x[i], cmp_[i], d[i], nonpositive, has_target[i],
+            t0[i], b[i], t[i], v[i], tt[i], x[i], cmp_[i], d[i], nonpositive, has_target[i], open_sdg[i],
         )
         for i in rows
     ]  # fmt: skip
@@ -418,6 +430,7 @@ def _category_rule(
     d,
     nonpositive,
     has_target,
+    open_sdg=False,
 ) -> str:  # noqa: E501
     zh_cat = m.CATEGORY_ZH.get(category, category)
     src = {"eurostat": "Eurostat", "escap": "UN ESCAP", "path": "预期路径 / expected path"}[method]
@@ -455,6 +468,16 @@ def _category_rule(
         return (
             f"无目标值：实际{rate_zh} {fmt(actual)}（按期望方向 {fmt(g)}），对照 +1%/0/−1% 阈值：{zh_cat} / "
             f"no target: actual {rate_en} {fmt(actual)} (direction-adjusted {fmt(g)}) against +1%/0/−1%: {category} (Eurostat)"
+        )
+    if method == "eurostat" and open_sdg:
+        band = _band(ratio, (0.95, 0.60, 0.0))
+        sign = "+1" if d > 0 else "−1"
+        return (
+            f"基期值 {_n(b)} 已满足目标 {_CMP_ZH[cmp_]}{_n(x)}，现实际值 {_n(v)} 未达标；按 Open SDG 方法，{sign} × 实际{rate_zh} "
+            f"{fmt(actual)} ÷ |所需{rate_zh} {fmt(required)}| = {_pct(ratio)}，{band[0]}：{zh_cat} / "
+            f"the baseline {_n(b)} already met the target {cmp_} {_n(x)} and the actual {_n(v)} no longer does; "
+            f"as Open SDG: {sign} × actual {rate_en} {fmt(actual)} ÷ |required {fmt(required)}| = {_pct(ratio)}, "
+            f"{band[1]}: {category} (Eurostat ratio, Open SDG sign convention)"
         )
     if method == "eurostat":
         band = _band(ratio, (0.95, 0.60, 0.0))

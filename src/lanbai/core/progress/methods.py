@@ -7,6 +7,9 @@
 * UN ESCAP anticipated progress: the observed CAGR extrapolated to the target year, and the ratio
   of anticipated to required progress.
 
+* Open SDG (Statistics Canada): the same ratio written ``d · CAGR_actual / |CAGR_required|``, used
+  where the baseline already satisfies the target (:func:`open_sdg_ratio`).
+
 Each function returns plain arrays; the case analysis (missing values, target met, no elapsed
 time, …) is done by :mod:`lanbai.core.progress.assess`.
 """
@@ -113,6 +116,22 @@ def eurostat_rates(base_year, base_value, current_year, current_value, target_ye
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(required != 0, actual / np.where(required != 0, required, 1.0), np.nan)
     return actual, required, ratio
+
+
+def open_sdg_ratio(actual, required, direction_sign) -> np.ndarray:
+    """Ratio of the observed to the required growth as Open SDG computes it,
+    ``R = d · CAGR_observed / |CAGR_required|`` (NaN where the required rate is 0 or undefined).
+
+    Source: open-sdg/sdg-build, ``sdg/ProgressMeasure.py``, ``SeriesProgress.methodology_2``
+    (``self.sign * self.direction * cagr_o / abs(cagr_r)``; ``sign`` is +1 for the positive
+    baselines assessed here), the progress measure Statistics Canada designed for Open SDG.  It
+    equals ``actual / required`` whenever the target lies in the desired direction from the
+    baseline; it differs only when the baseline already satisfies the target, where the required
+    rate points the "wrong" way and the plain quotient would turn a movement away into progress.
+    """
+    a, q, d = np.broadcast_arrays(_f(actual), _f(required), _f(direction_sign))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(np.isfinite(q) & (q != 0), d * a / np.where(q != 0, np.abs(q), 1.0), np.nan)
 
 
 def eurostat_category(ratio) -> np.ndarray:
