@@ -1002,7 +1002,7 @@ def _clusters(ctx: _Context) -> Iterator[Finding]:
 # (i) 附件5 alliance groups
 
 
-@register("alliances", "附件5联盟数与所列领域不符")
+@register("alliances", "附件5联盟数与所列领域或四（一）不符")
 def _alliances(ctx: _Context) -> Iterator[Finding]:
     plan = ctx.plan
     if not plan.alliance_groups:
@@ -1015,6 +1015,20 @@ def _alliances(ctx: _Context) -> Iterator[Finding]:
                 f"{g.source} {g.industry}（{g.stated_count}个） vs {g.source} {g.industry} 所列领域",
                 float(g.stated_count),
                 float(len(g.fields)),
+                "个",
+            )
+    groups = {g.industry: g for g in plan.alliance_groups}
+    for ip in plan.industry_plans:  # 四（一） gives each industry's alliances too; 附件5 lists them
+        g = groups.get(ip.annex5_industry or "")
+        if ip.alliances is None or g is None:
+            continue
+        if ctx.disagrees(ip.alliances, float(g.stated_count), "=", False):
+            yield Finding(
+                "alliances",
+                f"{ip.name} 联盟数：{ip.source} 与 {g.source} 不符",
+                f"{ip.source} {ip.name}（{fmt_number(ip.alliances)}个） vs {g.source} {g.industry}（{g.stated_count}个）",
+                ip.alliances,
+                float(g.stated_count),
                 "个",
             )
     stated_sum = float(sum(g.stated_count for g in plan.alliance_groups))

@@ -30,6 +30,7 @@ class IndustryPlan(Strict):
 
     code: Code
     name: str  # e.g. 化工产业
+    annex5_industry: str | None = None  # the same industry's line in 附件5 (named differently: 化工)
     programme: Code
     category: Literal["traditional", "emerging"]
     platforms: float | None = None  # 工程（技术）研究中心、实验室和协同创新中心等创新平台
