@@ -14,8 +14,9 @@ The method and its sources are in docs/open-data.md ("Statistical disclosure con
 from .audit import feasibility_intervals, recoverable_cells
 from .presentation import CONFIDENTIAL, SuppressionMarker, masked_frame, masked_values
 from .primary import DOMINANCE, THRESHOLD, assess_cells, primary_suppression
+from .releases import recoverable_across_releases, suppress_across_releases
 from .rules import DEFAULT_RULES, DisclosureError, DisclosureRules, rules_from_plan
-from .secondary import secondary_suppression, suppress_across_releases
+from .secondary import secondary_suppression
 from .structure import TableStructure, check_additivity, table_structure
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "masked_frame",
     "masked_values",
     "primary_suppression",
+    "recoverable_across_releases",
     "recoverable_cells",
     "rules_from_plan",
     "secondary_suppression",

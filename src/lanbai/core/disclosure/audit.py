@@ -29,8 +29,12 @@ def intervals(
     *,
     lower_bound: float | None = 0.0,
     upper_bound: float | None = None,
+    only: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Feasible [lower, upper] of every cell given the published ones (published: their value)."""
+    """Feasible [lower, upper] of every cell given the published ones (published: their value).
+
+    ``only`` (boolean mask) limits the LPs to those hidden cells; the others get NaN bounds.
+    """
     lower = values.astype(float).copy()
     upper = values.astype(float).copy()
     hidden = np.flatnonzero(suppressed)
@@ -43,6 +47,9 @@ def intervals(
     b_eq = -(matrix[touching][:, shown] @ values[shown])
     bounds = [(lower_bound, upper_bound)] * len(hidden)
     for pos, cell in enumerate(hidden):
+        if only is not None and not only[cell]:
+            lower[cell] = upper[cell] = np.nan
+            continue
         if not a_eq.size or not np.any(a_eq[:, pos]):
             lower[cell] = -np.inf if lower_bound is None else lower_bound
             upper[cell] = np.inf if upper_bound is None else upper_bound
@@ -56,7 +63,9 @@ def intervals(
             elif res.status == 0:
                 out[cell] = res.x[pos]
             elif res.status == 2:
-                raise DisclosureError("the published cells are inconsistent with the table's totals (LP infeasible)")
+                raise DisclosureError(
+                    "the published cells are inconsistent with the table's totals (LP infeasible)"
+                )
             else:  # pragma: no cover - solver limits on tiny problems
                 raise DisclosureError(f"the audit LP failed: {res.message}")
     return lower, upper
@@ -78,17 +87,22 @@ def feasibility_intervals(
     hierarchies: Hierarchies | None = None,
     lower_bound: float | None = 0.0,
     upper_bound: float | None = None,
+    only: pd.Series | None = None,
 ) -> pd.DataFrame:
     """For every cell: ``value``, ``suppressed``, ``lower``, ``upper`` and ``recoverable``.
 
     ``recoverable`` is true for a suppressed cell the intruder can compute exactly (published
     cells: their interval is their value and ``recoverable`` is false, there is nothing to recover).
+    ``only`` (boolean, indexed like ``table``) audits just those hidden cells (others: NaN bounds).
     """
     structure = table_structure(table, keys=keys, totals=totals, hierarchies=hierarchies)
     values = pd.to_numeric(table[value], errors="raise").to_numpy(dtype=float)
     check_additivity(structure, values)
     mask = suppressed.reindex(table.index).fillna(False).to_numpy(dtype=bool)
-    lo, hi = intervals(structure.matrix, values, mask, lower_bound=lower_bound, upper_bound=upper_bound)
+    which = None if only is None else only.reindex(table.index).fillna(False).to_numpy(dtype=bool)
+    lo, hi = intervals(
+        structure.matrix, values, mask, lower_bound=lower_bound, upper_bound=upper_bound, only=which
+    )
     return pd.DataFrame(
         {
             "value": values,
@@ -111,6 +125,7 @@ def recoverable_cells(
     hierarchies: Hierarchies | None = None,
     lower_bound: float | None = 0.0,
     upper_bound: float | None = None,
+    only: pd.Series | None = None,
 ) -> pd.Series:
     """Boolean Series: the suppressed cells an intruder can compute exactly (should be all False)."""
     return feasibility_intervals(
@@ -122,4 +137,5 @@ def recoverable_cells(
         hierarchies=hierarchies,
         lower_bound=lower_bound,
         upper_bound=upper_bound,
+        only=only,
     )["recoverable"].rename("recoverable")

@@ -48,7 +48,9 @@ CONFIDENTIAL = SuppressionMarker(
 )
 
 
-def masked_values(values: pd.Series, suppressed: pd.Series, *, marker: SuppressionMarker = CONFIDENTIAL) -> pd.Series:
+def masked_values(
+    values: pd.Series, suppressed: pd.Series, *, marker: SuppressionMarker = CONFIDENTIAL
+) -> pd.Series:
     """``values`` with every suppressed cell replaced by the marker symbol (object dtype, for display)."""
     hidden = suppressed.reindex(values.index).fillna(False).astype(bool)
     return values.astype(object).where(~hidden, marker.symbol)

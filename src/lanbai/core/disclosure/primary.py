@@ -74,7 +74,10 @@ def assess_cells(
         {
             "contributors": grouped.size(),
             "total": grouped.sum(),
-            "top": ranked.groupby(keys, sort=False).head(rules.dominance_n).groupby(keys, sort=False)[value].sum(),
+            "top": ranked.groupby(keys, sort=False)
+            .head(rules.dominance_n)
+            .groupby(keys, sort=False)[value]
+            .sum(),
         }
     )
 
@@ -94,7 +97,8 @@ def assess_cells(
         {
             "contributors": n,
             "dominance_pct": share,
-            "reason": pd.Series(reason, dtype=object).to_numpy(),
+            # object dtype keeps None (pandas would infer a string dtype and turn None into NaN)
+            "reason": pd.Series(reason, index=cells.index, dtype=object),
             "primary": threshold | dominance,
         },
         index=cells.index,

@@ -1,5 +1,5 @@
 """Secondary (complementary) suppression: hide enough other cells that no confidential cell can be
-computed from the published ones, the totals, or an earlier release of the same table.
+computed from the published ones, the totals, or an earlier release of the same table (see :mod:`.releases`).
 
 Method (deterministic; after GaussSuppression, Langsrud 2024, and the audit of τ-Argus):
 
@@ -21,6 +21,7 @@ platform it gives the classical 2×2 rectangle of smallest cost around a single 
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -46,17 +47,29 @@ def secondary_suppression(
     protection_pct: float | None = None,
     lower_bound: float | None = 0.0,
     upper_bound: float | None = None,
+    method: str = "auto",
 ) -> pd.Series:
     """Boolean Series named ``suppressed`` (indexed like ``table``): the primary cells and their complements.
 
     ``cost`` (optional, indexed like ``table``) is the price of hiding each cell; by default a
     cell's absolute value, empty (zero) cells cost more than any other (an intruder may know a
     cell is empty) and totals cost most (hidden only when nothing else protects).
+    ``method``: ``"path"`` (complete 2-D table with one total per dimension: the cheapest cycle
+    through each confidential cell), ``"gauss"`` (any table: greedy publishing), ``"auto"``
+    (path where it applies, else gauss).  ``lower_bound``/``upper_bound``: what the intruder knows
+    of any cell (default non-negative).
     """
     rules = (rules or DEFAULT_RULES).replace(protection_pct=protection_pct)
     structure, values = _prepare(table, keys=keys, value=value, totals=totals, hierarchies=hierarchies)
     forced = _mask(primary, table)
     costs = _costs(table, structure, values, cost)
+    if method not in ("auto", "path", "gauss"):
+        raise DisclosureError(f"unknown method {method!r} (auto, path or gauss)")
+    start = None
+    if method in ("auto", "path"):
+        start = _shortest_path_pattern(table, structure, values, forced, costs)
+        if start is None and method == "path":
+            raise DisclosureError("the path method needs a complete 2-D table with one total per dimension")
     hidden = _protect(
         structure.matrix,
         values,
@@ -67,78 +80,9 @@ def secondary_suppression(
         rules=rules,
         lower_bound=lower_bound,
         upper_bound=upper_bound,
+        start=start,
     )
     return pd.Series(hidden, index=table.index, name="suppressed")
-
-
-def suppress_across_releases(
-    table: pd.DataFrame,
-    *,
-    primary: pd.Series,
-    previous: pd.DataFrame,
-    previous_suppressed: pd.Series,
-    keys: Sequence[str],
-    value: str = "value",
-    totals: Mapping[str, str] | None = None,
-    hierarchies: Hierarchies | None = None,
-    cost: pd.Series | None = None,
-    rules: DisclosureRules | None = None,
-    protection_pct: float | None = None,
-    lower_bound: float | None = 0.0,
-    upper_bound: float | None = None,
-) -> pd.Series:
-    """Like :func:`secondary_suppression`, for a new release of a table already published.
-
-    Rule: the intruder holds both releases.  A cell with the same keys and the same value in both
-    is one unknown (the difference of the two releases is zero there), so the two tables are
-    audited as one linked system.  Every cell hidden in ``previous`` that the previous release did
-    not already give away stays protected, like the new primary cells: a cell hidden before is
-    kept hidden now exactly when publishing it (alone or with the others published now) would
-    reveal an earlier hidden value.  A cell whose value changed is a new unknown and may be
-    published when the new release allows it.
-    """
-    rules = (rules or DEFAULT_RULES).replace(protection_pct=protection_pct)
-    now_s, now_v = _prepare(table, keys=keys, value=value, totals=totals, hierarchies=hierarchies)
-    prev_s, prev_v = _prepare(previous, keys=keys, value=value, totals=totals, hierarchies=hierarchies)
-    n_prev, n_now = len(previous), len(table)
-    prev_hidden = _mask(previous_suppressed, previous)
-
-    # what the previous release alone already gives away is public: nothing left to protect there
-    lo, hi = intervals(prev_s.matrix, prev_v, prev_hidden, lower_bound=lower_bound, upper_bound=upper_bound)
-    prev_protect = prev_hidden & ~degenerate(lo, hi, prev_v)
-
-    links = []
-    now_pos = {t: i for i, t in enumerate(table[list(keys)].astype(str).itertuples(index=False, name=None))}
-    for i, t in enumerate(previous[list(keys)].astype(str).itertuples(index=False, name=None)):
-        j = now_pos.get(t)
-        if j is not None and np.isclose(prev_v[i], now_v[j], rtol=1e-12, atol=0.0):
-            row = np.zeros(n_prev + n_now)
-            row[i], row[n_prev + j] = 1.0, -1.0
-            links.append(row)
-    blocks = [
-        np.hstack([prev_s.matrix, np.zeros((len(prev_s.matrix), n_now))]),
-        np.hstack([np.zeros((len(now_s.matrix), n_prev)), now_s.matrix]),
-        *([np.vstack(links)] if links else []),
-    ]
-    matrix = np.vstack(blocks)
-    values = np.concatenate([prev_v, now_v])
-    now_primary = _mask(primary, table)
-    forced = np.concatenate([prev_hidden, now_primary])
-    protect = np.concatenate([prev_protect, now_primary])
-    fixed_published = np.concatenate([~prev_hidden, np.zeros(n_now, dtype=bool)])
-    costs = np.concatenate([np.full(n_prev, np.inf), _costs(table, now_s, now_v, cost)])
-    hidden = _protect(
-        matrix,
-        values,
-        forced=forced,
-        protect=protect,
-        fixed_published=fixed_published,
-        cost=costs,
-        rules=rules,
-        lower_bound=lower_bound,
-        upper_bound=upper_bound,
-    )
-    return pd.Series(hidden[n_prev:], index=table.index, name="suppressed")
 
 
 # --- the engine ----------------------------------------------------------------------------
@@ -159,7 +103,9 @@ def _mask(series: pd.Series, table: pd.DataFrame) -> np.ndarray:
     return series.fillna(False).to_numpy(dtype=bool)
 
 
-def _costs(table: pd.DataFrame, structure: TableStructure, values: np.ndarray, cost: pd.Series | None) -> np.ndarray:
+def _costs(
+    table: pd.DataFrame, structure: TableStructure, values: np.ndarray, cost: pd.Series | None
+) -> np.ndarray:
     if cost is not None:
         return pd.to_numeric(cost.reindex(table.index), errors="raise").to_numpy(dtype=float)
     out = np.abs(values)
@@ -168,23 +114,58 @@ def _costs(table: pd.DataFrame, structure: TableStructure, values: np.ndarray, c
     return np.where(structure.total_cells(table), np.inf, out)
 
 
-def determined(matrix: np.ndarray, hidden: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Which ``targets`` (a boolean mask, hidden cells) the published cells determine exactly,
-    ignoring bounds: those whose coordinate vanishes on the null space of the hidden columns."""
+def _null_space(matrix: np.ndarray, hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The hidden columns and an orthonormal basis (rows) of the null space of the constraints on them."""
     cols = np.flatnonzero(hidden)
-    out = np.zeros(len(hidden), dtype=bool)
     if not len(cols):
-        return out
+        return cols, np.zeros((0, 0))
     sub = matrix[:, cols]
     sub = sub[np.any(sub != 0, axis=1)]
     if not len(sub):
-        return out
+        return cols, np.eye(len(cols))
     _, s, vt = np.linalg.svd(sub, full_matrices=True)
     rank = int(np.sum(s > max(sub.shape) * np.finfo(float).eps * (s[0] if len(s) else 1.0)))
-    null = vt[rank:]  # rows: an orthonormal basis of the null space
+    return cols, vt[rank:]
+
+
+def determined(matrix: np.ndarray, hidden: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Which ``targets`` (a boolean mask, hidden cells) the published cells determine exactly,
+    ignoring bounds: those whose coordinate vanishes on the null space of the hidden columns."""
+    out = np.zeros(len(hidden), dtype=bool)
+    cols, null = _null_space(matrix, hidden)
+    if not len(cols):
+        return out
     norms = np.linalg.norm(null, axis=0) if len(null) else np.zeros(len(cols))
     out[cols] = norms < _NULL_TOL
     return out & targets
+
+
+def _movable(
+    matrix: np.ndarray,
+    values: np.ndarray,
+    hidden: np.ndarray,
+    targets: np.ndarray,
+    lower_bound: float | None,
+    upper_bound: float | None,
+) -> np.ndarray:
+    """Targets proven not exact without an LP: moving along the projection of the target's unit
+    vector on the null space changes it and keeps every moved cell strictly inside its bounds."""
+    out = np.zeros(len(hidden), dtype=bool)
+    cols, null = _null_space(matrix, hidden)
+    if not len(cols) or not len(null):
+        return out
+    lo = -np.inf if lower_bound is None else lower_bound
+    hi = np.inf if upper_bound is None else upper_bound
+    inside = (values[cols] > lo + 1e-9) & (values[cols] < hi - 1e-9)
+    for pos, cell in enumerate(cols):
+        if not targets[cell]:
+            continue
+        direction = null.T @ null[:, pos]
+        if direction[pos] < _NULL_TOL:
+            continue
+        moved = np.abs(direction) > _NULL_TOL
+        out[cell] = bool(np.all(inside[moved]))
+    return out
 
 
 def _protect(
@@ -198,14 +179,16 @@ def _protect(
     rules: DisclosureRules,
     lower_bound: float | None,
     upper_bound: float | None,
+    start: np.ndarray | None = None,
 ) -> np.ndarray:
-    hidden = ~fixed_published
     if not protect.any():
         return forced & ~fixed_published
-    # 1. publish greedily, most costly to hide first (stable: ties keep table order)
+    # 1. publish greedily, most costly to hide first (stable: ties keep table order); from a
+    #    shortest-path pattern this only drops complements that turned out unnecessary
+    hidden = ~fixed_published if start is None else (start | forced) & ~fixed_published
     order = np.argsort(-cost, kind="stable")
     for i in order:
-        if forced[i] or fixed_published[i]:
+        if forced[i] or fixed_published[i] or not hidden[i]:
             continue
         hidden[i] = False
         if determined(matrix, hidden, protect).any():
@@ -213,11 +196,14 @@ def _protect(
     # 2. audit with bounds and the protection level; hide more where a protected cell still fails
     pct = rules.protection_pct / 100.0
     while True:
-        lo, hi = intervals(matrix, values, hidden, lower_bound=lower_bound, upper_bound=upper_bound)
+        # without a protection level, most cells are proven safe by one null-space direction
+        proven = _movable(matrix, values, hidden, protect, lower_bound, upper_bound) if pct == 0 else None
+        ask = protect & hidden if proven is None else protect & hidden & ~proven
+        lo, hi = intervals(matrix, values, hidden, lower_bound=lower_bound, upper_bound=upper_bound, only=ask)
         margin = pct * np.abs(values)
         tol = 1e-7 * np.maximum(np.abs(values), 1.0)
         weak = degenerate(lo, hi, values) | (lo > values - margin + tol) | (hi < values + margin - tol)
-        failing = np.flatnonzero(protect & weak)
+        failing = np.flatnonzero(ask & weak)
         if not len(failing):
             return hidden
         target = failing[0]
@@ -227,3 +213,80 @@ def _protect(
         if not len(pool):
             raise DisclosureError("no cell left to hide: the confidential cells cannot be protected")
         hidden[pool[np.argsort(cost[pool], kind="stable")[0]]] = True
+
+
+def _shortest_path_pattern(
+    table: pd.DataFrame, structure: TableStructure, values: np.ndarray, forced: np.ndarray, cost: np.ndarray
+) -> np.ndarray | None:
+    """Complements for a complete 2-D table with one total per dimension, or None if it is not one.
+
+    Rows and columns (totals included) are the nodes of a bipartite graph and every cell is an
+    edge; with the margins the table's cells balance at every node, so a hidden cell cannot be
+    computed exactly (algebraically) iff it lies on a cycle of hidden cells.  For each confidential
+    cell not yet on one, the cheapest path between its row and its column (cells already hidden
+    cost 0, totals more than all inner cells together) closes the cheapest such cycle: a single
+    confidential cell gets the cheapest 2×2 rectangle (the shortest-path heuristic of Castro for
+    two-dimensional tables; the hypercube method of τ-Argus builds the same rectangles).
+    """
+    if len(structure.keys) != 2:
+        return None
+    dims = structure.keys
+    for dim in dims:
+        tree = structure.hierarchies.get(dim, {})
+        if len(tree) != 1 or any(c in tree for c in next(iter(tree.values()))):
+            return None
+    rows = table[dims[0]].astype(str).to_numpy()
+    cols = table[dims[1]].astype(str).to_numpy()
+    row_codes, col_codes = sorted(set(rows)), sorted(set(cols))
+    if len(table) != len(row_codes) * len(col_codes):
+        return None  # missing cells: not the bipartite structure
+    n_rows = len(row_codes)
+    r_index = {c: i for i, c in enumerate(row_codes)}
+    c_index = {c: n_rows + i for i, c in enumerate(col_codes)}
+    ends = [(r_index[r], c_index[c]) for r, c in zip(rows, cols, strict=True)]
+    finite = cost[np.isfinite(cost)]
+    big = float(finite.sum() + 1.0) if len(finite) else 1.0
+    weight = np.where(np.isfinite(cost), cost, big)
+    adjacency: dict[int, list[tuple[int, int]]] = {}
+    for cell, (a, b) in enumerate(ends):
+        adjacency.setdefault(a, []).append((b, cell))
+        adjacency.setdefault(b, []).append((a, cell))
+    hidden = forced.copy()
+    # the largest confidential cells first (they are the hardest to cover); ties in table order
+    for target in sorted(np.flatnonzero(forced), key=lambda i: (-abs(values[i]), i)):
+        path = _cheapest_path(adjacency, ends[target], target, np.where(hidden, 0.0, weight))
+        if path is None:
+            return None
+        hidden[path] = True
+    return hidden
+
+
+def _cheapest_path(adjacency, ends, skip, weight) -> list[int] | None:
+    """Dijkstra from one end of cell ``skip`` to the other without it; the cells on the path."""
+    source, sink = ends
+    best = {source: 0.0}
+    back: dict[int, tuple[int, int]] = {}
+    heap = [(0.0, source)]
+    done: set[int] = set()
+    while heap:
+        dist, node = heapq.heappop(heap)
+        if node in done:
+            continue
+        done.add(node)
+        if node == sink:
+            break
+        for other, cell in adjacency[node]:
+            if cell == skip or other in done:
+                continue
+            d = dist + weight[cell]
+            if d < best.get(other, np.inf):
+                best[other] = d
+                back[other] = (node, cell)
+                heapq.heappush(heap, (d, other))
+    if sink not in done:
+        return None
+    cells, node = [], sink
+    while node != source:
+        node, cell = back[node]
+        cells.append(cell)
+    return cells

@@ -97,27 +97,29 @@ def table_structure(
                     if j is not None:
                         row[j] -= 1.0
                 rows.append(row)
-                labels.append(f"{dim}: {parent} = {' + '.join(children)} at {dict(zip(keys, t, strict=True))}")
+                labels.append(
+                    f"{dim}: {parent} = {' + '.join(children)} at {dict(zip(keys, t, strict=True))}"
+                )
     matrix = np.vstack(rows) if rows else np.zeros((0, len(tuples)))
     return TableStructure(keys=keys, hierarchies=trees, matrix=matrix, labels=tuple(labels))
 
 
 def _check_acyclic(trees: dict[str, dict[str, tuple[str, ...]]]) -> None:
     for dim, tree in trees.items():
-        state: dict[str, int] = {}
-
-        def visit(code: str, dim: str = dim, tree: dict[str, tuple[str, ...]] = tree) -> None:
-            if state.get(code) == 1:
-                raise DisclosureError(f"the hierarchy of {dim!r} has a cycle through {code!r}")
-            if state.get(code) == 2 or code not in tree:
-                return
-            state[code] = 1
-            for child in tree[code]:
-                visit(child)
-            state[code] = 2
-
-        for parent in tree:
-            visit(parent)
+        done: set[str] = set()
+        for start in tree:
+            # iterative depth-first walk; a code met again on the current path is a cycle
+            stack: list[tuple[str, list[str]]] = [(start, [start])]
+            while stack:
+                code, path = stack.pop()
+                if code in done:
+                    continue
+                for child in tree.get(code, ()):
+                    if child in path:
+                        raise DisclosureError(f"the hierarchy of {dim!r} has a cycle through {child!r}")
+                    if child in tree:
+                        stack.append((child, [*path, child]))
+            done.add(start)
 
 
 def check_additivity(structure: TableStructure, values: np.ndarray, *, rtol: float = 1e-9) -> None:
