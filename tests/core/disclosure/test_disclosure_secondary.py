@@ -183,3 +183,33 @@ def test_tables_that_do_not_add_up_or_repeat_a_cell_are_refused():
         table_structure(pd.concat([table, table.head(1)]), keys=KEYS)
     with pytest.raises(DisclosureError, match="cycle"):
         table_structure(table, keys=KEYS, hierarchies={"row": {"r1": ["r2"], "r2": ["r1"]}})
+
+
+def test_two_dimensional_table_with_a_zone_hierarchy():
+    hier = {
+        "row": {"合计": ["兰州市", "白银市"], "兰州市": ["新区", "高新区"], "白银市": ["白银高新区", "银东"]},
+        "col": {"T": ["a", "b", "c"]},
+    }
+    leaves = {"新区": [30, 12, 40], "高新区": [25, 9, 33], "白银高新区": [18, 26, 21], "银东": [40, 35, 50]}
+    rows = dict(leaves)
+    rows["兰州市"] = list(np.add(leaves["新区"], leaves["高新区"]))
+    rows["白银市"] = list(np.add(leaves["白银高新区"], leaves["银东"]))
+    rows["合计"] = list(np.add(rows["兰州市"], rows["白银市"]))
+    table = pd.DataFrame(
+        [
+            (r, c, float(v))
+            for r, vs in rows.items()
+            for c, v in zip(["a", "b", "c", "T"], [*vs, sum(vs)], strict=True)
+        ],
+        columns=["row", "col", "value"],
+    )
+    primary = mask(table, ("高新区", "b"), ("白银市", "c"))
+    assert recoverable_cells(table, primary, keys=KEYS, hierarchies=hier)[primary].all()
+    suppressed = secondary_suppression(table, primary=primary, keys=KEYS, hierarchies=hier)
+    assert secondary_suppression(table, primary=primary, keys=KEYS, hierarchies=hier).equals(suppressed)
+    assert not recoverable_cells(table, suppressed, keys=KEYS, hierarchies=hier, only=primary)[primary].any()
+    # 高新区·b needs its sibling 新区 in column b and a second column in both zones
+    hidden = cells_of(table, suppressed)
+    assert ("新区", "b") in hidden and len(hidden) < len(table) // 2
+    # the confidential 白银市·c = 合计·c − 兰州市·c forces a total to be hidden: the smaller one (兰州市)
+    assert ("兰州市", "c") in hidden and not any(r == "合计" for r, _ in hidden)

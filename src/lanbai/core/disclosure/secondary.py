@@ -1,22 +1,25 @@
 """Secondary (complementary) suppression: hide enough other cells that no confidential cell can be
-computed from the published ones, the totals, or an earlier release of the same table (see :mod:`.releases`).
+computed from the published ones and the totals (an earlier release: see :mod:`.releases`).
 
-Method (deterministic; after GaussSuppression, Langsrud 2024, and the audit of τ-Argus):
+Method (deterministic; ties always in table order):
 
-1. Start with every cell hidden.  Go through the cells that are not confidential from the most to
-   the least costly to hide (totals first, then by descending value; ties in table order) and
-   publish each one unless that would let some confidential cell be computed exactly from the
-   published cells and the additivity of the table.  "Computed exactly" is linear algebra: the
-   cell's unit vector lies in the row space of the constraints restricted to the hidden cells
-   (tested on the null space of that matrix, by SVD).  What stays hidden besides the confidential
-   cells are the complements, the cheap cells; each one is needed (none can be published alone).
-2. Audit with bounds (:mod:`.audit`, one LP pair per hidden cell): non-negativity may still pin a
-   cell (e.g. hidden cells summing to zero), and ``protection_pct`` may ask for a wider interval.
-   While a confidential cell fails, hide the cheapest published cell that shares a total with it.
+0. Complete 2-D tables with one total per dimension (zones × indicators with 4区合计 and 合计):
+   the cheapest cycle of hidden cells through each confidential cell, by shortest paths on the
+   row/column graph (:func:`_shortest_path_pattern`; Castro's heuristic, the rectangles of the
+   hypercube method).  Other tables start with every cell hidden.
+1. Go through the hidden cells that are not confidential from the most to the least costly to
+   hide (totals first, then by descending value) and publish each one unless that would let some
+   confidential cell be computed exactly from the published cells and the additivity of the
+   table (after GaussSuppression, Langsrud, Statistics Norway).  "Computed exactly" is linear
+   algebra: the cell's unit vector lies in the row space of the constraints restricted to the
+   hidden cells (tested on the null space of that matrix, by SVD).  Afterwards every complement
+   is needed: none can be published alone.
+2. Audit with bounds (:mod:`.audit`): non-negativity may still pin a cell (hidden cells summing
+   to zero), and ``protection_pct`` may ask for a wider interval.  While a confidential cell
+   fails, hide the cheapest published cell that shares a total with it.
 
-The result is an inclusion-minimal pattern after step 1, not a proven minimum-cost one (an exact
-minimum needs a mixed-integer program, as in τ-Argus' optimal method); on the 2-D tables of this
-platform it gives the classical 2×2 rectangle of smallest cost around a single confidential cell.
+Not a proven minimum-cost pattern (that needs a mixed-integer program, τ-Argus' optimal method);
+around a single confidential cell of a 2-D table it is the cheapest 2×2 rectangle.
 """
 
 from __future__ import annotations
@@ -52,8 +55,9 @@ def secondary_suppression(
     """Boolean Series named ``suppressed`` (indexed like ``table``): the primary cells and their complements.
 
     ``cost`` (optional, indexed like ``table``) is the price of hiding each cell; by default a
-    cell's absolute value, empty (zero) cells cost more than any other (an intruder may know a
-    cell is empty) and totals cost most (hidden only when nothing else protects).
+    cell's absolute value, empty (zero) cells cost more than any other inner cell (an intruder may
+    know a cell is empty) and a total more than all inner cells together (hidden only when nothing
+    else protects; then the smallest total).
     ``method``: ``"path"`` (complete 2-D table with one total per dimension: the cheapest cycle
     through each confidential cell), ``"gauss"`` (any table: greedy publishing), ``"auto"``
     (path where it applies, else gauss).  ``lower_bound``/``upper_bound``: what the intruder knows
@@ -109,9 +113,11 @@ def _costs(
     if cost is not None:
         return pd.to_numeric(cost.reindex(table.index), errors="raise").to_numpy(dtype=float)
     out = np.abs(values)
+    total = structure.total_cells(table)
     top = out.max() if len(out) else 0.0
     out = np.where(values == 0, top + 1.0, out)
-    return np.where(structure.total_cells(table), np.inf, out)
+    # a total costs more than all inner cells together, and among totals the smaller one is cheaper
+    return np.where(total, out[~total].sum() + 1.0 + np.abs(values), out)
 
 
 def _null_space(matrix: np.ndarray, hidden: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -181,6 +187,8 @@ def _protect(
     upper_bound: float | None,
     start: np.ndarray | None = None,
 ) -> np.ndarray:
+    # a cell the structure alone fixes (a total without parts is 0) cannot be protected: skip it
+    protect = protect & ~determined(matrix, ~fixed_published, protect)
     if not protect.any():
         return forced & ~fixed_published
     # 1. publish greedily, most costly to hide first (stable: ties keep table order); from a
