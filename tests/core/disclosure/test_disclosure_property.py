@@ -36,3 +36,19 @@ def test_no_confidential_cell_is_recoverable_after_secondary_suppression(case, m
     suppressed = secondary_suppression(table, primary=primary, keys=KEYS, totals=TOTALS, method=method)
     assert suppressed[primary].all()
     assert not recoverable_cells(table, suppressed, keys=KEYS, totals=TOTALS, only=primary)[primary].any()
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables(), st.data())
+def test_no_singleton_enterprise_recovers_another_confidential_cell(case, data):
+    table, primary = case
+    primary = pd.Series(primary, index=table.index)
+    singles = primary & pd.Series(
+        data.draw(st.lists(st.booleans(), min_size=len(table), max_size=len(table)))
+    )
+    suppressed = secondary_suppression(table, primary=primary, keys=KEYS, totals=TOTALS, singletons=singles)
+    for own in np.flatnonzero(singles.to_numpy()):
+        knows = suppressed.copy()
+        knows.iloc[own] = False  # its enterprise knows this cell
+        others = primary & knows
+        assert not recoverable_cells(table, knows, keys=KEYS, totals=TOTALS, only=others)[others].any()

@@ -213,3 +213,35 @@ def test_two_dimensional_table_with_a_zone_hierarchy():
     assert ("新区", "b") in hidden and len(hidden) < len(table) // 2
     # the confidential 白银市·c = 合计·c − 兰州市·c forces a total to be hidden: the smaller one (兰州市)
     assert ("兰州市", "c") in hidden and not any(r == "合计" for r, _ in hidden)
+
+
+def test_two_singletons_do_not_protect_only_each_other():
+    # a and b each have one enterprise; hidden together, a + b = T − c − d: the public cannot split
+    # the sum, but a's enterprise knows a and so reads b (the singleton problem)
+    table = pd.DataFrame({"zone": ["a", "b", "c", "d", "T"], "value": [30.0, 20.0, 50.0, 60.0, 160.0]})
+    primary = table["zone"].isin(["a", "b"])
+    totals = {"zone": "T"}
+    naive = secondary_suppression(table, primary=primary, keys=["zone"], totals=totals)
+    assert table.loc[naive, "zone"].tolist() == ["a", "b"]
+    assert recoverable_cells(table, naive & ~table["zone"].eq("a"), keys=["zone"], totals=totals)[1]
+    safe = secondary_suppression(table, primary=primary, keys=["zone"], totals=totals, singletons=primary)
+    assert table.loc[safe, "zone"].tolist() == ["a", "b", "c"]  # the cheapest third cell
+    for own in ("a", "b"):  # each singleton's enterprise, knowing its own cell, learns nothing exact
+        knows = safe & ~table["zone"].eq(own)
+        assert not recoverable_cells(table, knows, keys=["zone"], totals=totals)[primary & knows].any()
+
+
+def test_singletons_in_a_two_dimensional_table():
+    table = with_margins([[3, 40, 35], [4, 38, 29], [30, 33, 41]])
+    primary = mask(table, ("r1", "c1"), ("r2", "c1"))
+    naive = secondary_suppression(table, primary=primary, keys=KEYS, totals=TOTALS)
+    assert cells_of(table, naive) == {("r1", "c1"), ("r2", "c1"), ("r1", "c3"), ("r2", "c3")}
+    # r1·c1's enterprise knows 3: then r1·c3 = 78 − 3, r2·c3 = 64 − r1·c3 ... and r2·c1 follow
+    assert recoverable_cells(table, naive & ~mask(table, ("r1", "c1")), keys=KEYS, totals=TOTALS)[
+        primary
+    ].any()
+    safe = secondary_suppression(table, primary=primary, keys=KEYS, totals=TOTALS, singletons=primary)
+    assert not any("T" in cell for cell in cells_of(table, safe))  # still no total hidden
+    for own in [("r1", "c1"), ("r2", "c1")]:
+        knows = safe & ~mask(table, own)
+        assert not recoverable_cells(table, knows, keys=KEYS, totals=TOTALS)[primary & knows].any()

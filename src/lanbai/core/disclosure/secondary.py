@@ -51,6 +51,7 @@ def secondary_suppression(
     lower_bound: float | None = 0.0,
     upper_bound: float | None = None,
     method: str = "auto",
+    singletons: pd.Series | None = None,
 ) -> pd.Series:
     """Boolean Series named ``suppressed`` (indexed like ``table``): the primary cells and their complements.
 
@@ -61,7 +62,9 @@ def secondary_suppression(
     ``method``: ``"path"`` (complete 2-D table with one total per dimension: the cheapest cycle
     through each confidential cell), ``"gauss"`` (any table: greedy publishing), ``"auto"``
     (path where it applies, else gauss).  ``lower_bound``/``upper_bound``: what the intruder knows
-    of any cell (default non-negative).
+    of any cell (default non-negative).  ``singletons`` (boolean, indexed like ``table``; e.g.
+    ``assess_cells(...)["contributors"] == 1``): cells whose sole enterprise knows their value; the
+    pattern then also holds against each of them (two singletons never protect only each other).
     """
     rules = (rules or DEFAULT_RULES).replace(protection_pct=protection_pct)
     structure, values = _prepare(table, keys=keys, value=value, totals=totals, hierarchies=hierarchies)
@@ -85,6 +88,7 @@ def secondary_suppression(
         lower_bound=lower_bound,
         upper_bound=upper_bound,
         start=start,
+        singletons=None if singletons is None else _mask(singletons, table),
     )
     return pd.Series(hidden, index=table.index, name="suppressed")
 
@@ -186,41 +190,74 @@ def _protect(
     lower_bound: float | None,
     upper_bound: float | None,
     start: np.ndarray | None = None,
+    singletons: np.ndarray | None = None,
 ) -> np.ndarray:
-    # a cell the structure alone fixes (a total without parts is 0) cannot be protected: skip it
-    protect = protect & ~determined(matrix, ~fixed_published, protect)
-    if not protect.any():
+    # Intruders: the public, and the sole enterprise of each single-contributor cell, who knows
+    # that cell's value (the Handbook's singleton problem).  Each is one scenario of known cells.
+    scenarios = [np.zeros(len(values), dtype=bool)]
+    for cell in np.flatnonzero(singletons if singletons is not None else []):
+        known = np.zeros(len(values), dtype=bool)
+        known[cell] = True
+        scenarios.append(known)
+    # per scenario, the cells to protect; a cell the structure alone fixes (a total without parts
+    # is 0; a one-child total its singleton child knows) cannot be protected and is left out
+    guarded = [
+        protect & ~known & ~determined(matrix, ~fixed_published & ~known, protect & ~known)
+        for known in scenarios
+    ]
+    if not any(g.any() for g in guarded):
         return forced & ~fixed_published
+
+    def exposed(hidden: np.ndarray) -> bool:
+        return any(
+            determined(matrix, hidden & ~known, g).any() for known, g in zip(scenarios, guarded, strict=True)
+        )
+
     # 1. publish greedily, most costly to hide first (stable: ties keep table order); from a
     #    shortest-path pattern this only drops complements that turned out unnecessary
     hidden = ~fixed_published if start is None else (start | forced) & ~fixed_published
-    order = np.argsort(-cost, kind="stable")
-    for i in order:
+    if start is not None and exposed(hidden):  # the paths ignore singletons: start from all hidden
+        hidden = ~fixed_published
+    for i in np.argsort(-cost, kind="stable"):
         if forced[i] or fixed_published[i] or not hidden[i]:
             continue
         hidden[i] = False
-        if determined(matrix, hidden, protect).any():
+        if exposed(hidden):
             hidden[i] = True
     # 2. audit with bounds and the protection level; hide more where a protected cell still fails
-    pct = rules.protection_pct / 100.0
     while True:
-        # without a protection level, most cells are proven safe by one null-space direction
-        proven = _movable(matrix, values, hidden, protect, lower_bound, upper_bound) if pct == 0 else None
-        ask = protect & hidden if proven is None else protect & hidden & ~proven
-        lo, hi = intervals(matrix, values, hidden, lower_bound=lower_bound, upper_bound=upper_bound, only=ask)
-        margin = pct * np.abs(values)
-        tol = 1e-7 * np.maximum(np.abs(values), 1.0)
-        weak = degenerate(lo, hi, values) | (lo > values - margin + tol) | (hi < values + margin - tol)
-        failing = np.flatnonzero(ask & weak)
-        if not len(failing):
+        target = _first_failing(matrix, values, hidden, scenarios, guarded, rules, lower_bound, upper_bound)
+        if target is None:
             return hidden
-        target = failing[0]
         candidates = ~hidden & ~fixed_published
         near = candidates & np.any(matrix[matrix[:, target] != 0] != 0, axis=0)
         pool = np.flatnonzero(near if near.any() else candidates)
         if not len(pool):
             raise DisclosureError("no cell left to hide: the confidential cells cannot be protected")
         hidden[pool[np.argsort(cost[pool], kind="stable")[0]]] = True
+
+
+def _first_failing(matrix, values, hidden, scenarios, guarded, rules, lower_bound, upper_bound) -> int | None:
+    """The first protected cell some intruder pins down (or narrows below the protection level)."""
+    pct = rules.protection_pct / 100.0
+    margin = pct * np.abs(values)
+    tol = 1e-7 * np.maximum(np.abs(values), 1.0)
+    for known, guard in zip(scenarios, guarded, strict=True):
+        shown_hidden = hidden & ~known
+        # without a protection level, most cells are proven safe by one null-space direction
+        ask = guard & shown_hidden
+        if pct == 0:
+            ask &= ~_movable(matrix, values, shown_hidden, guard, lower_bound, upper_bound)
+        if not ask.any():
+            continue
+        lo, hi = intervals(
+            matrix, values, shown_hidden, lower_bound=lower_bound, upper_bound=upper_bound, only=ask
+        )
+        weak = degenerate(lo, hi, values) | (lo > values - margin + tol) | (hi < values + margin - tol)
+        failing = np.flatnonzero(ask & weak)
+        if len(failing):
+            return int(failing[0])
+    return None
 
 
 def _shortest_path_pattern(
