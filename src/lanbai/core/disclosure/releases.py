@@ -60,6 +60,7 @@ def suppress_across_releases(
     protection_pct: float | None = None,
     lower_bound: float | None = 0.0,
     upper_bound: float | None = None,
+    singletons: pd.Series | None = None,
 ) -> pd.Series:
     """Like :func:`.secondary_suppression` for a new release of a table already published with
     ``previous_suppressed`` hidden (module docstring: the rule).  Returns the new release's pattern."""
@@ -83,6 +84,9 @@ def suppress_across_releases(
         rules=rules,
         lower_bound=lower_bound,
         upper_bound=upper_bound,
+        singletons=None
+        if singletons is None
+        else np.concatenate([np.zeros(n_prev, dtype=bool), _mask(singletons, table)]),
     )
     return pd.Series(hidden[n_prev:], index=table.index, name="suppressed")
 
