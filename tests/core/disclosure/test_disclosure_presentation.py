@@ -16,7 +16,10 @@ def test_marker_and_legend_chinese_first():
     assert legend["en"].startswith("Confidential")
     assert "少于3家企业" in legend["rule_zh"] and "超过85%" in legend["rule_zh"]
     assert "fewer than 3 enterprises" in legend["rule_en"]
-    assert "少于5家企业" in CONFIDENTIAL.legend(DisclosureRules(min_contributors=5))["rule_zh"]
+    assert "单个企业占比超过85%" in legend["rule_zh"]
+    assert "one enterprise contributes more than 85%" in legend["rule_en"]
+    other = CONFIDENTIAL.legend(DisclosureRules(min_contributors=5, dominance_n=2, dominance_k=90.0))
+    assert "少于5家企业" in other["rule_zh"] and "最大2家企业合计占比超过90%" in other["rule_zh"]
 
 
 def test_masked_values_and_download_frame():

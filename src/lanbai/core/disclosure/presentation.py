@@ -24,18 +24,20 @@ class SuppressionMarker:
 
     def legend(self, rules: DisclosureRules = DEFAULT_RULES) -> dict[str, str]:
         """Legend entry: symbol, both texts, and the rule in words with the thresholds in force."""
+        n, k = rules.dominance_n, f"{rules.dominance_k:g}%"
+        top_zh = "单个企业占比" if n == 1 else f"最大{n}家企业合计占比"
+        top_en = "one enterprise contributes" if n == 1 else f"the largest {n} together contribute"
         return {
             "symbol": self.symbol,
             "zh": self.legend_zh,
             "en": self.legend_en,
             "rule_zh": (
-                f"少于{rules.min_contributors}家企业，或最大{rules.dominance_n}家企业合计占比超过"
-                f"{rules.dominance_k:g}%的数据不予公布；为防止由合计推算，另隐去必要的其他数据。"
+                f"少于{rules.min_contributors}家企业，或{top_zh}超过{k}的数据不予公布；"
+                "为防止由合计推算，另隐去必要的其他数据。"
             ),
             "rule_en": (
-                f"Not published: cells with fewer than {rules.min_contributors} enterprises, or where the "
-                f"largest {rules.dominance_n} contribute more than {rules.dominance_k:g}%; further cells are "
-                "hidden so that these cannot be derived from totals."
+                f"Not published: cells with fewer than {rules.min_contributors} enterprises, or where {top_en} "
+                f"more than {k}; further cells are hidden so that these cannot be derived from totals."
             ),
             "obs_status": self.obs_status,
         }
