@@ -13,6 +13,7 @@ from .annexes import (
     SupportItem,
 )
 from .base import Figure, Quantity
+from .disclosure import DisclosureControl
 from .indicators import (
     CATEGORY_NAMES,
     AnnualSeries,
@@ -39,6 +40,7 @@ __all__ = [
     "ClusterRow",
     "ClusterTotal",
     "Condition",
+    "DisclosureControl",
     "EnterpriseTargets",
     "Figure",
     "Indicator",

@@ -19,6 +19,7 @@ from .annexes import (
     SupportItem,
 )
 from .base import Code, Date, Source, Strict
+from .disclosure import DisclosureControl
 from .formulas import FieldDef, FormulaDef
 from .indicators import AnnualSeries, Indicator, PeriodTotal, Phase, Target
 from .measures import IndustryPlan, Measure, Programme, ResponsibleUnit
@@ -68,6 +69,7 @@ SECTIONS: dict[str, tuple[type[BaseModel], bool]] = {
     "support_items": (SupportItem, True),
     "fields": (FieldDef, True),
     "formulas": (FormulaDef, True),
+    "disclosure_control": (DisclosureControl, False),
 }
 
 
@@ -99,6 +101,7 @@ class Plan(BaseModel):
     support_items: list[SupportItem] = Field(default_factory=list)
     fields: list[FieldDef] = Field(default_factory=list)
     formulas: list[FormulaDef] = Field(default_factory=list)
+    disclosure_control: DisclosureControl | None = None  # thresholds of public tables; None: defaults
 
     # where each record came from: section -> ["file.yaml:section[3]", …] (filled by the loader)
     _origins: dict[str, list[str]] = PrivateAttr(default_factory=dict)
