@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lanbai.core.collection import Problem
 from lanbai.core.collection.problems import make_problem
 
 from ..choices import UploadOutcome
 from ..models import Upload
+
+if TYPE_CHECKING:
+    from lanbai.plans.models import OrgUnit
 
 # Problems only the database can find (the pure engine's rule codes are in lanbai.core.collection.RULES).
 APP_RULES: dict[str, tuple[str, str]] = {
@@ -62,7 +65,7 @@ class ImportResult:
     message: str = ""
     form_code: str | None = None
     period: str | None = None
-    unit: Any = None  # the reporting OrgUnit once known
+    unit: OrgUnit | None = None  # the reporting unit, once known
     submissions: int = 0  # reports created or given a new version
     unchanged: int = 0  # reports whose figures equal the current version
     rows: int = 0
