@@ -1,6 +1,6 @@
 """Benchmark: import an enterprise quarterly file (10,000 and 100,000 rows) into PostgreSQL.
 
-Read + validate + store through the real path (:func:`lanbai.collection.importing.import_bytes`),
+Read + validate + store through the real path (:func:`lanbai.collection.intake.import_records`),
 side by side with python-calamine reading the same file alone.  Creates and drops its own scratch
 database (``lanbai_bench``) on the server of ``DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432/test).
 
@@ -174,14 +174,15 @@ def child(path: str, n: int, period: str) -> int:
     django.setup()
     from django.contrib.auth import get_user_model
 
-    from lanbai.collection.importing import forms, import_bytes
+    from lanbai.collection.intake import import_records
+    from lanbai.collection.intake.parsing import forms
     from lanbai.collection.models import SubmissionVersion
 
     forms()  # the shipped form definitions are loaded once per server process, not per upload
     user = get_user_model().objects.get(username="bench")
     warm = path.replace(".xlsx", "-warm.xlsx")  # a running server has imported before: warm caches
     with open(warm, "rb") as fh:
-        res = import_bytes(
+        res = import_records(
             user=user, filename=os.path.basename(warm), content=fh.read(), expected_unit="lzxq"
         )
     assert res.outcome == "accepted", (res.message, [p.message_en for p in res.problems[:3]])
@@ -195,7 +196,7 @@ def child(path: str, n: int, period: str) -> int:
         prof = cProfile.Profile()
         prof.enable()
     t0 = time.perf_counter()
-    res = import_bytes(
+    res = import_records(
         user=user,
         filename=os.path.basename(path),
         content=data,
@@ -224,7 +225,7 @@ def run(sizes: list[int], base: str) -> int:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from lanbai.collection.importing import form_by_code
+    from lanbai.collection.intake.parsing import form_by_code
     from lanbai.core.collection.synthetic import enterprise_columns, fast_workbook
     from lanbai.plans.models import OrgUnit
     from lanbai.plans.services import plan_load_into_db

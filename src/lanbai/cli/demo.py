@@ -24,6 +24,7 @@ def demo(
 
     setup()
     from lanbai.collection.demo import DEMO_PASSWORD, demo_run
+    from lanbai.common.exceptions import ApplicationError
 
     with Progress(
         TextColumn("{task.description}"),
@@ -40,8 +41,8 @@ def demo(
 
         try:
             report = demo_run(seed=seed, synthetic_per_zone=synthetic, progress=progress)
-        except RuntimeError as exc:
-            out.print(f"[red]✗[/red] {exc}")
+        except ApplicationError as exc:
+            out.print(f"[red]✗[/red] {exc.message}")
             raise typer.Exit(2) from exc
     out.print(report.message)
     if report.already:

@@ -45,14 +45,17 @@ def template(
     from .django_setup import setup
 
     setup()
-    from lanbai.collection.importing import form_by_code, resolve_unit
+    from lanbai.collection.intake.parsing import form_by_code
     from lanbai.common.exceptions import ApplicationError
     from lanbai.core.collection import write_template
+    from lanbai.core.periods import Quarter
+    from lanbai.plans.selectors import orgunit_get
 
     try:
+        quarter = Quarter.parse(period)
         spec = form_by_code(form)
-        org = resolve_unit(unit)
-        data = write_template(spec, period=period, unit_code=org.code, unit_name=org.name)
+        org = orgunit_get(unit)
+        data = write_template(spec, period=str(quarter), unit_code=org.code, unit_name=org.name)
     except (ApplicationError, ValueError) as exc:
         err.print(f"[red]✗[/red] {escape(str(exc))}")
         raise typer.Exit(2) from exc
@@ -62,7 +65,7 @@ def template(
 
 def _report(res, *, lang: str) -> None:
     """One line per problem: file, sheet, row, column, rule, value, message (greppable, never wrapped)."""
-    from lanbai.collection.importing import problems_table
+    from lanbai.collection.intake import problems_table
 
     for p in problems_table(res.problems, lang=lang):
         where = " ".join(str(p[k]) for k in ("sheet", "row", "column") if p[k] is not None)
@@ -93,23 +96,19 @@ def import_files(
     from .django_setup import setup
 
     setup()
-    from django.contrib.auth import get_user_model
-
-    from lanbai.collection.importing import import_bytes, resolve_unit
+    from lanbai.collection.intake import import_records
+    from lanbai.collection.selectors import importing_user_get
     from lanbai.common.exceptions import ApplicationError
+    from lanbai.core.periods import Quarter
+    from lanbai.plans.selectors import orgunit_get
 
-    User = get_user_model()  # noqa: N806
-    if user:
-        actor = User.objects.filter(username=user).first()
-        if actor is None:
-            err.print(f"[red]✗[/red] 用户不存在 / no such user: {escape(user)}")
-            raise typer.Exit(2)
-    else:
-        actor = User.objects.filter(is_superuser=True).order_by("id").first()
-        if actor is None:
-            err.print("[red]✗[/red] 没有管理员账户，请用 --user 指定 / no superuser; pass --user")
-            raise typer.Exit(2)
-    unit_code = resolve_unit(unit).code if unit else None
+    try:
+        actor = importing_user_get(username=user)
+        quarter = Quarter.parse(period) if period else None
+        unit_code = orgunit_get(unit).code if unit else None
+    except (ApplicationError, ValueError) as exc:
+        err.print(f"[red]✗[/red] {escape(getattr(exc, 'message', str(exc)))}")
+        raise typer.Exit(2) from exc
     refused = 0
     with Progress(
         TextColumn("{task.description}"),
@@ -123,13 +122,13 @@ def import_files(
         task = progress.add_task("导入 / importing", total=len(files))
         for path in files:
             try:
-                res = import_bytes(
+                res = import_records(
                     user=actor,
                     filename=path.name,
                     content=path.read_bytes(),
                     dry_run=dry_run,
                     expected_form=form,
-                    expected_period=period,
+                    expected_period=quarter,
                     expected_unit=unit_code,
                     submit=submit,
                 )

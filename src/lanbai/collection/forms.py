@@ -5,10 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lanbai.common.periods import QuarterFormField
 from lanbai.core.collection import FormSpec
-from lanbai.plans.models import OrgUnit
-
-PERIOD_RE = r"^\d{4}Q[1-4]$"
+from lanbai.plans import selectors as plan_selectors
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -33,21 +32,24 @@ class UploadForm(forms.Form):
 
 
 def _form_choices():
-    from .importing import forms as all_forms
+    from .intake.parsing import forms as all_forms
 
     return [(f.code, f"{f.code} {f.name}") for f in all_forms().values()]
 
 
 class TemplateForm(forms.Form):
     form_code = forms.ChoiceField(label=_("报表"), choices=_form_choices)
-    period = forms.RegexField(label=_("报告期（如 2018Q2）"), regex=PERIOD_RE)
-    unit = forms.ModelChoiceField(
-        label=_("填报单位"), queryset=OrgUnit.objects.filter(kind="zone"), to_field_name="code"
-    )
+    period = QuarterFormField(label=_("报告期（如 2018Q2）"))
+    unit = forms.ModelChoiceField(label=_("填报单位"), queryset=None, to_field_name="code")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # the zones of the plan in force, read when the form is made (not when the module is imported)
+        self.fields["unit"].queryset = plan_selectors.zone_list(plan=plan_selectors.plan_current())
 
 
 class PeriodForm(forms.Form):
-    period = forms.RegexField(label=_("报告期（如 2018Q2）"), regex=PERIOD_RE)
+    period = QuarterFormField(label=_("报告期（如 2018Q2）"))
     form_code = forms.ChoiceField(label=_("报表"), choices=_form_choices)
 
 

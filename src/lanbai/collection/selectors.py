@@ -11,11 +11,12 @@ from django.db.models import Q, QuerySet
 
 from lanbai.access.policy import Action, can, scope_filter, unit_ids
 from lanbai.common.audit import audit_events_for
+from lanbai.common.exceptions import NotFoundError
 from lanbai.core.periods import Quarter
 from lanbai.plans.models import OrgUnit
 
 from .choices import Status
-from .models import Enterprise, Submission
+from .models import Enterprise, Submission, SubmissionVersion
 
 DEADLINE_DAYS_DEFAULT = 15  # reports are due this many days after the period ends
 
@@ -24,25 +25,84 @@ def _deadline_days() -> int:
     return int(getattr(settings, "LANBAI_REPORT_DEADLINE_DAYS", DEADLINE_DAYS_DEFAULT))
 
 
-def submission_list(*, user, period: str | None = None, status: str | None = None) -> QuerySet[Submission]:
-    """Submissions the user may read."""
-    qs = Submission.objects.select_related("org_unit", "current_version")
+def submission_list(
+    *,
+    user,
+    period: Quarter | str | None = None,
+    status: str | None = None,
+    form_code: str | None = None,
+) -> QuerySet[Submission]:
+    """Submissions the user may read (with their unit and current and approved versions)."""
+    qs = Submission.objects.select_related("org_unit", "current_version", "approved_version")
     qs = qs.filter(scope_filter(user, Action.READ))
     if period:
-        qs = qs.filter(period=period)
+        qs = qs.filter(period=str(period))
     if status:
         qs = qs.filter(status=status)
+    if form_code:
+        qs = qs.filter(form_code=form_code)
     return qs
+
+
+def submission_get(*, user, pk: int) -> Submission:
+    """A submission the user may read, else :class:`NotFoundError` (its existence is not revealed)."""
+    sub = submission_list(user=user).filter(pk=pk).first()
+    if sub is None:
+        raise NotFoundError(f"报表不存在 / no report {pk}")
+    return sub
+
+
+def submission_for_entry(*, user, form_code: str, unit: OrgUnit, period: Quarter | str) -> Submission | None:
+    """The (form, unit, period) report an entry form edits, if stored and readable by the user."""
+    return submission_list(user=user, form_code=form_code, period=period).filter(org_unit=unit).first()
+
+
+def submission_entry_initial(submission: Submission | None) -> dict[str, Any]:
+    """What an entry form shows: the current version's values and the lock_version it was read at."""
+    if submission is None:
+        return {"lock_version": 0}
+    values = dict(submission.current_version.values) if submission.current_version_id else {}
+    return values | {"lock_version": submission.lock_version}
+
+
+def submission_versions(submission: Submission, *, newest_first: bool = False) -> QuerySet[SubmissionVersion]:
+    """The versions of a report (who saved each, from which upload)."""
+    qs = submission.versions.select_related("created_by", "upload")
+    return qs.order_by("-number") if newest_first else qs.order_by("number")
+
+
+def enterprise_get(*, user, credit_code: str) -> Enterprise:
+    """The registered enterprise with ``credit_code`` the user may read, else :class:`NotFoundError`."""
+    ent = Enterprise.objects.select_related("org_unit", "zone").filter(credit_code=credit_code).first()
+    if ent is None or not can(user, Action.READ, ent.org_unit):
+        raise NotFoundError(f"企业未登记 / no enterprise {credit_code}")
+    return ent
+
+
+def importing_user_get(*, username: str | None = None):
+    """The user a command-line import runs as: ``username``, else the first superuser (NotFoundError)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    if username:
+        found = users.filter(username=username).first()
+        if found is None:
+            raise NotFoundError(f"用户不存在 / no such user: {username}")
+        return found
+    found = users.filter(is_superuser=True).order_by("id").first()
+    if found is None:
+        raise NotFoundError("没有管理员账户，请用 --user 指定 / no superuser; pass --user")
+    return found
 
 
 def review_queue(*, user) -> QuerySet[Submission]:
     """What waits for this user: 已提交 for zone reviewers, 园区已审核 for 省创新办."""
     if can(user, Action.FINAL_APPROVE):
-        return Submission.objects.filter(status=Status.ZONE_APPROVED).select_related("org_unit")
-    ids = unit_ids(user, Action.REVIEW)
-    return Submission.objects.filter(status=Status.SUBMITTED, org_unit_id__in=ids or set()).select_related(
-        "org_unit"
-    )
+        qs = Submission.objects.filter(status=Status.ZONE_APPROVED)
+    else:
+        ids = unit_ids(user, Action.REVIEW)
+        qs = Submission.objects.filter(status=Status.SUBMITTED, org_unit_id__in=ids or set())
+    return qs.select_related("org_unit", "current_version", "approved_version")
 
 
 @dataclass(frozen=True)
@@ -121,9 +181,12 @@ def expected_enterprise_units(zone: OrgUnit, on: dt.date) -> set[int]:
     return set(qs.values_list("org_unit_id", flat=True))
 
 
-def completeness(*, zone: OrgUnit, form_code: str, period: str, level: str = "enterprise") -> Completeness:
+def completeness(
+    *, zone: OrgUnit, form_code: str, period: Quarter | str, level: str = "enterprise"
+) -> Completeness:
     """Derived from submission times and the expected reporters at the period's end — never a manual flag."""
-    q = Quarter.parse(period)
+    q = Quarter.coerce(period)
+    period = str(q)
     expected = expected_enterprise_units(zone, q.end) if level == "enterprise" else {zone.id}
     deadline = dt.datetime.combine(q.end + dt.timedelta(days=_deadline_days() + 1), dt.time.min)
     from django.utils import timezone
@@ -150,7 +213,7 @@ def completeness(*, zone: OrgUnit, form_code: str, period: str, level: str = "en
     )
 
 
-def completeness_table(*, user, period: str, form_code: str) -> list[dict]:
+def completeness_table(*, user, period: Quarter | str, form_code: str) -> list[dict]:
     """Completeness of every zone the user may read (enterprise forms: the zone's enterprises; zone forms:
     the zone itself), as rows with 报送率 and 及时率 in %."""
     from lanbai.core.collection import default_forms_dir, load_forms
@@ -169,7 +232,7 @@ def completeness_table(*, user, period: str, form_code: str) -> list[dict]:
                 "zone": zone.code,
                 "zone_name": zone.name,
                 "form_code": form_code,
-                "period": period,
+                "period": c.period,
                 "expected": c.expected,
                 "received": c.received,
                 "on_time": c.on_time,
@@ -191,7 +254,7 @@ def dangling_references() -> dict[str, int]:
     """
     from django.contrib.auth import get_user_model
 
-    from .models import SubmissionVersion, Upload
+    from .models import Upload
 
     def missing(qs, column: str, target) -> int:
         return (

@@ -11,13 +11,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from lanbai.access.policy import Action, can, unit_ids
 from lanbai.common.audit import actor, audit, audit_event
-from lanbai.common.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from lanbai.common.exceptions import ApplicationError, ConflictError, PermissionDeniedError, ValidationFailed
 from lanbai.common.models import AuditEvent as AuditEventModel
+from lanbai.core.collection.creditcode import classify as classify_credit_code
 from lanbai.core.collection.stored import store_value
 from lanbai.core.periods import Quarter
 from lanbai.plans.models import OrgUnit
@@ -32,15 +34,26 @@ def _lock_days() -> int:
     return int(getattr(settings, "LANBAI_PERIOD_LOCK_DAYS", LOCK_DAYS_DEFAULT))
 
 
-def period_lock_time(period: str) -> dt.datetime:
+def _quarter(period: Quarter | str) -> Quarter:
+    """``period`` as a Quarter; text that is none is :class:`ValidationFailed` (field ``period``)."""
+    try:
+        return Quarter.coerce(period)
+    except (ValueError, TypeError):
+        raise ValidationFailed(
+            f"报告期格式错误：{period}，应为如 2018Q2 / a period looks like 2018Q2", field="period"
+        ) from None
+
+
+def period_lock_time(period: Quarter | str) -> dt.datetime:
     """When a period locks: midnight after ``end + lock days`` (Asia/Shanghai)."""
-    end = Quarter.parse(period).end + dt.timedelta(days=_lock_days() + 1)
+    end = _quarter(period).end + dt.timedelta(days=_lock_days() + 1)
     return timezone.make_aware(dt.datetime.combine(end, dt.time.min))
 
 
-def period_is_locked(period: str, unit: OrgUnit, *, now: dt.datetime | None = None) -> bool:
+def period_is_locked(period: Quarter | str, unit: OrgUnit, *, now: dt.datetime | None = None) -> bool:
     """True once the lock time has passed, unless 省创新办 granted this unit an exception."""
     now = now or timezone.now()
+    period = str(_quarter(period))
     if now < period_lock_time(period):
         return False
     return not LockException.objects.filter(org_unit=unit, period=period, until__gte=now).exists()
@@ -61,7 +74,7 @@ def submission_save_version(
     user,
     form_code: str,
     unit: OrgUnit,
-    period: str,
+    period: Quarter | str,
     values: dict[str, Any],
     upload: Upload | None = None,
     expected_lock_version: int | None = None,
@@ -77,6 +90,7 @@ def submission_save_version(
     """
     if not can(user, Action.REPORT, unit):
         raise PermissionDeniedError(f"无权为 {unit.name} 填报 / not allowed to report for {unit.name}")
+    period = str(_quarter(period))
     if period_is_locked(period, unit, now=now):
         raise ApplicationError(
             f"报告期 {period} 已锁定 / period {period} is locked",
@@ -242,18 +256,18 @@ def submission_final_approve(
 
 @transaction.atomic
 def lock_exception_grant(
-    *, user, unit: OrgUnit, period: str, until: dt.datetime, reason: str
+    *, user, unit: OrgUnit, period: Quarter | str, until: dt.datetime, reason: str
 ) -> LockException:
     """省创新办 lets a unit report into a locked period until ``until``."""
     if not can(user, Action.GRANT_LATE):
         raise PermissionDeniedError(
             "只有省创新办可以批准逾期填报 / only the provincial office grants exceptions"
         )
-    Quarter.parse(period)
+    period = str(_quarter(period))
     exc = LockException.objects.create(
         org_unit=unit, period=period, until=until, granted_by=user, reason=reason
     )
-    audit(user, "lock_exception", None, field=f"{unit.code}:{period}", new=until.isoformat(), reason=reason)
+    audit(user, "lock_exception", exc, field=f"{unit.code}:{period}", new=until.isoformat(), reason=reason)
     return exc
 
 
@@ -273,6 +287,8 @@ def _bulk_transition(
 ) -> int:
     """Move the reports ``ids`` from a status in ``allowed_from`` to ``to``, all or nothing.
 
+    The audit events are :func:`lanbai.common.audit.audit_event` rows written with one
+    ``bulk_create`` (an imported file submits thousands of reports at once).
     Every report is checked before anything changes, in this order: in scope (else
     PermissionDeniedError with ``refusal(report)``), has data when ``require_data``, in a status of
     ``allowed_from`` (else ApplicationError ``"<report> <wrong_status>"``).  Then each report gets one
@@ -366,36 +382,49 @@ def enterprise_register(
     zone: OrgUnit,
     credit_code: str,
     name: str,
+    park: OrgUnit | None = None,
     industry: str = "",
     category: str = "",
     registered_on: dt.date | None = None,
     simulated: bool = False,
 ) -> Enterprise:
-    """Register an enterprise in a zone: an org unit of kind enterprise linked below the zone."""
-    from lanbai.core.collection import is_valid_credit_code
+    """Register an enterprise in a zone — the one way an enterprise comes to the platform.
+
+    The right to write the zone's registry first (省创新办, or the zone's 填报员); then the credit
+    code (GB 32100-2015, :func:`lanbai.core.collection.creditcode.classify`: the message names the
+    rule) and that it is not registered yet (:class:`ConflictError`).  The enterprise gets an org unit
+    of kind enterprise coded ``ent-<credit code>`` (the prefix keeps enterprise codes apart from the
+    plan's zone and park codes in the one namespace of a plan's units; the demo, the benchmarks and
+    the URLs of enterprise pages, which use the credit code itself, rely on it), linked below ``park``
+    when given, else below the zone, valid from ``registered_on`` (else the plan's first year).
+    """
     from lanbai.plans.models import OrgUnitLink
 
-    if not can(user, Action.REPORT, zone):
-        raise PermissionDeniedError(f"无权为 {zone.name} 登记企业 / not allowed to register for {zone.name}")
-    if not is_valid_credit_code(credit_code):
-        raise ApplicationError(
-            f"统一社会信用代码无效：{credit_code} / invalid credit code", extra={"field": "credit_code"}
+    if not can(user, Action.WRITE_REGISTRY, zone):
+        raise PermissionDeniedError(
+            f"无权为 {zone.name} 登记企业（需省创新办或本园区填报员） / not allowed to register for {zone.code}"
         )
-    if Enterprise.objects.filter(credit_code=credit_code).exists():
-        raise ConflictError(f"企业已登记：{credit_code} / already registered")
+    code = (credit_code or "").strip()
+    problem = credit_code_error(code)
+    if problem:
+        raise ValidationFailed(problem, field="credit_code")
+    if Enterprise.objects.filter(credit_code=code).exists():
+        raise ConflictError(
+            f"统一社会信用代码 {code} 已登记 / already registered", extra={"field": "credit_code"}
+        )
     start = registered_on or dt.date(zone.plan.start_year, 1, 1)
     unit = OrgUnit.objects.create(
         plan=zone.plan,
-        code=f"ent-{credit_code}",
+        code=f"ent-{code}",
         name=name,
         kind="enterprise",
         valid_from=start,
         source="企业登记",
         order=100000,
     )
-    OrgUnitLink.objects.create(unit=unit, parent=zone, valid_from=start)
-    ent = Enterprise.objects.create(
-        credit_code=credit_code,
+    OrgUnitLink.objects.create(unit=unit, parent=park or zone, valid_from=start)
+    ent = Enterprise(
+        credit_code=code,
         name=name,
         org_unit=unit,
         zone=zone,
@@ -404,5 +433,22 @@ def enterprise_register(
         registered_on=registered_on,
         is_simulated=simulated,
     )
-    audit(user, "enterprise_register", None, field=credit_code, new=name)
+    try:
+        ent.full_clean()
+    except DjangoValidationError as exc:
+        raise ValidationFailed(
+            "企业登记信息无效 / invalid enterprise", extra={"fields": exc.message_dict}
+        ) from exc
+    ent.save()
+    audit(user, "enterprise_register", None, field=code, new=name)  # the credit code names it
     return ent
+
+
+def credit_code_error(code: str) -> str | None:
+    """None if ``code`` is a valid 统一社会信用代码, else a message naming the rule (GB 32100-2015)."""
+    rule = classify_credit_code(code or "")
+    if rule is None:
+        return None
+    if rule == "credit_code.format":
+        return f"统一社会信用代码“{code}”格式错误：应为18位数字或大写字母（不含I、O、S、V、Z） [{rule}]"
+    return f"统一社会信用代码“{code}”校验位错误（GB 32100-2015） [{rule}]"

@@ -69,7 +69,7 @@ def valid_code(seed: int) -> str:
 
 
 def zone_file(period="2018Q2", unit=("lzxq", "兰州新区"), **over) -> bytes:
-    from lanbai.collection.importing import form_by_code
+    from lanbai.collection.intake.parsing import form_by_code
     from lanbai.core.collection import write_template
 
     return write_template(
@@ -78,7 +78,7 @@ def zone_file(period="2018Q2", unit=("lzxq", "兰州新区"), **over) -> bytes:
 
 
 def ent_file(rows, period="2018Q2", unit=("lzxq", "兰州新区")) -> bytes:
-    from lanbai.collection.importing import form_by_code
+    from lanbai.collection.intake.parsing import form_by_code
     from lanbai.core.collection import write_template
 
     return write_template(

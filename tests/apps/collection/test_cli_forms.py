@@ -28,7 +28,7 @@ def test_template_by_chinese_unit_name(people, tmp_path):
         app, ["forms", "template", ZONE_FORM, "--period", "2018Q2", "--unit", "兰州新区", "-o", str(out)]
     )
     assert res.exit_code == 0, res.output
-    from lanbai.collection.importing import forms
+    from lanbai.collection.intake.parsing import forms
     from lanbai.core.collection import read_workbook
 
     parsed = read_workbook(out.read_bytes(), filename="t.xlsx", forms=forms())

@@ -101,6 +101,9 @@ def test_stale_lock_version_is_a_clear_conflict(enterprises, ent_users, people):
     res = login(ent_users["a"]).post(url(a), form_data(a, lock=1, revenue=999))
     assert res.status_code == 409 and "已被他人修改" in res.content.decode()
     assert sub_of(a).current_version.values["revenue"] == "1100"
+    # the refused save's raw input stays (received and committed before the import), marked refused
+    last = Upload.objects.order_by("-id").first()
+    assert (last.channel, last.outcome) == ("web", UploadOutcome.REFUSED) and b'"revenue": "999"' in bytes(last.content)
 
 
 def test_zone_reporter_fills_for_an_enterprise_of_its_zone(enterprises, people):

@@ -10,15 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from reporting_helpers import NOW, ent_file, ent_row, valid_code
 
-from lanbai.collection import importing, selectors
-from lanbai.collection.models import Submission
+from lanbai.collection import selectors
+from lanbai.collection.intake import checks, import_records, storing, tuning
+from lanbai.collection.models import Submission, Upload
 from lanbai.common.models import AuditEvent
 from lanbai.core.collection.excel import DATA_ROW
 from lanbai.core.collection.stored import json_objects, store_value, text_column
 
 
 def imp(user, content, name="f.xlsx", **kw):
-    return importing.import_bytes(user=user, filename=name, content=content, now=NOW, **kw)
+    return import_records(user=user, filename=name, content=content, now=NOW, **kw)
 
 
 def test_one_file_with_a_new_a_changed_and_an_unchanged_report(people, enterprises):
@@ -96,7 +97,7 @@ def test_json_objects_equal_json_dumps(columns, subset):
 
 def test_rows_for_keys_with_keys_that_need_quoting(mini_plan):
     """Keys go to PostgreSQL as one array literal: quotes, backslashes, commas and braces survive."""
-    from lanbai.collection.bulk_sql import rows_for_keys
+    from lanbai.collection.intake.copy import rows_for_keys
     from lanbai.plans.models import OrgUnit
 
     zone = OrgUnit.objects.get(code="lzxq")
@@ -117,16 +118,16 @@ def test_large_file_prefetches_the_zone_with_the_same_outcome(people, enterprise
     parses; refusals, new versions and unchanged reports are the same as without."""
     from lanbai.collection import services
 
-    monkeypatch.setattr(importing, "PREFETCH_BYTES", 0)
+    monkeypatch.setattr(tuning, "PREFETCH_BYTES", 0)
     seen = []
-    real = importing._zone_prefetch
+    real = checks.zone_prefetch
 
     def spy(parsed):
         got = real(parsed)
         seen.append((parsed.unit_code, len(got.reports)))
         return got
 
-    monkeypatch.setattr(importing, "_zone_prefetch", spy)
+    monkeypatch.setattr(checks, "zone_prefetch", spy)
     a, b, c = enterprises["a"], enterprises["b"], enterprises["c"]
     bad = imp(
         people["reporter"],
@@ -194,7 +195,7 @@ def test_reserve_ids_draws_fresh_keys_of_several_sequences_at_once():
     consecutive values, else the values themselves (here the sequence steps by 2) — and nothing for n = 0."""
     from django.db import connection
 
-    from lanbai.collection.bulk_sql import reserve_ids
+    from lanbai.collection.intake.copy import reserve_ids
     from lanbai.collection.models import SubmissionVersion
 
     if connection.vendor != "postgresql":
@@ -218,9 +219,9 @@ def test_an_import_pauses_cyclic_gc_and_restores_it(people, enterprises, monkeyp
 
     a = enterprises["a"]
     during = []
-    real = importing._bulk_store
+    real = storing.bulk_store
     monkeypatch.setattr(
-        importing, "_bulk_store", lambda *a, **k: during.append(gc.isenabled()) or real(*a, **k)
+        storing, "bulk_store", lambda *a, **k: during.append(gc.isenabled()) or real(*a, **k)
     )
     assert gc.isenabled()
     assert imp(people["reporter"], ent_file([ent_row(a.credit_code, a.name)])).outcome == "accepted"
@@ -245,13 +246,13 @@ def test_a_report_submitted_after_the_checks_refuses_the_whole_file(people, ente
     a, b = enterprises["a"], enterprises["b"]
     assert imp(people["reporter"], ent_file([ent_row(a.credit_code, a.name)])).outcome == "accepted"
     sa = Submission.objects.get(org_unit=a.org_unit)
-    real = importing.ytd_problems_for_columns
+    real = checks.ytd_problems_for_columns
 
     def submit_meanwhile(**kw):  # the last check before the store: the race happens here
         services.submissions_submit_bulk(user=people["reporter"], ids=[sa.id], now=NOW)
         return real(**kw)
 
-    monkeypatch.setattr(importing, "ytd_problems_for_columns", submit_meanwhile)
+    monkeypatch.setattr(checks, "ytd_problems_for_columns", submit_meanwhile)
     versions = SubmissionVersion.objects.count()
     with pytest.raises(ApplicationError) as exc:
         imp(
@@ -264,5 +265,5 @@ def test_a_report_submitted_after_the_checks_refuses_the_whole_file(people, ente
     assert not Submission.objects.filter(org_unit=b.org_unit).exists()
     sa.refresh_from_db()
     assert (sa.status, sa.current_version.number) == ("submitted", 1)
-    refused = importing.Upload.objects.order_by("-id").first()
+    refused = Upload.objects.order_by("-id").first()
     assert (refused.outcome, refused.message) == ("refused", message)

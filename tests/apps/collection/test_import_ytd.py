@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from reporting_helpers import NOW, ZONE_FORM, zone_file
 
-from lanbai.collection import importing
+from lanbai.collection.intake import import_records
 from lanbai.collection.models import Submission
 
 
 def imp(user, content, name="f.xlsx"):
-    return importing.import_bytes(user=user, filename=name, content=content, now=NOW)
+    return import_records(user=user, filename=name, content=content, now=NOW)
 
 
 def test_flow_falling_within_the_year_refuses_the_file_and_stores_nothing(people, settings):

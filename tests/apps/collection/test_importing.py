@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 from reporting_helpers import ENT_FORM, NOW, ZONE_FORM, ent_file, ent_row, valid_code, zone_file
 
-from lanbai.collection import importing, selectors
+from lanbai.collection import selectors
+from lanbai.collection.intake import import_records
 from lanbai.collection.models import Submission, SubmissionVersion, Upload
 from lanbai.common.exceptions import PermissionDeniedError
 from lanbai.common.models import AuditEvent
 
 
 def imp(user, content, name="f.xlsx", **kw):
-    return importing.import_bytes(user=user, filename=name, content=content, now=NOW, **kw)
+    return import_records(user=user, filename=name, content=content, now=NOW, **kw)
 
 
 def test_zone_file_is_kept_raw_and_imported(people):
@@ -167,7 +168,7 @@ def test_csv_needs_form_period_and_unit_and_uses_the_same_engine(people):
 
 
 def test_json_records_through_the_same_engine(people):
-    res = importing.import_bytes(
+    res = import_records(
         user=people["reporter"],
         filename="api.json",
         content=b"[]",

@@ -7,10 +7,11 @@ from django.test import Client
 from reporting_helpers import ENT_FORM, ZONE_FORM, ent_row, zone_row
 from rest_framework.test import APIClient
 
-from lanbai.collection import importing, services
+from lanbai.collection import services
 from lanbai.collection.choices import UploadOutcome
+from lanbai.collection.intake.checks import previous_period, ytd_problems
+from lanbai.collection.intake.parsing import form_by_code
 from lanbai.collection.models import Submission, Upload
-from lanbai.collection.ytd import previous_period, ytd_problems
 from lanbai.plans.models import OrgUnit
 
 
@@ -44,7 +45,7 @@ def test_previous_period():
 
 def test_service_flow_decrease_is_a_problem_naming_field_and_both_values(people):
     store(people["reporter"], "2018Q1", gdp=120000.5)
-    form, unit = importing.form_by_code(ZONE_FORM), OrgUnit.objects.get(code="lzxq")
+    form, unit = form_by_code(ZONE_FORM), OrgUnit.objects.get(code="lzxq")
     problems = ytd_problems(
         form=form, unit_values={unit.id: zone_row(gdp=100000.0, zone_rd_staff=10)}, period="2018Q2"
     )
@@ -65,7 +66,7 @@ def test_approved_version_is_the_reference_when_there_is_one(people):
     sub.refresh_from_db()
     services.submission_final_approve(user=people["province"], submission=sub, approve=False, reason="改")
     store(people["reporter"], "2018Q1", gdp=500)  # a returned, re-edited version: not approved
-    form, unit = importing.form_by_code(ZONE_FORM), OrgUnit.objects.get(code="lzxq")
+    form, unit = form_by_code(ZONE_FORM), OrgUnit.objects.get(code="lzxq")
     assert ytd_problems(form=form, unit_values={unit.id: zone_row(gdp=200)}, period="2018Q2") == []
     assert len(ytd_problems(form=form, unit_values={unit.id: zone_row(gdp=50)}, period="2018Q2")) == 1
 
@@ -125,13 +126,13 @@ def test_web_zone_entry_shows_the_problem_next_to_the_field(people):
 
 
 def test_columnar_call_for_the_importer_reports_excel_rows(people, enterprises):
-    from lanbai.collection.ytd import ytd_problems_for_columns
+    from lanbai.collection.intake.checks import ytd_problems_for_columns
 
     a, b, c = enterprises["a"], enterprises["b"], enterprises["c"]
     rows = [ent_row(a.credit_code, a.name), ent_row(b.credit_code, b.name)]
     body = {"form_code": ENT_FORM, "period": "2018Q1", "unit": "lzxq", "records": rows}
     assert api(people["reporter"]).post("/api/collection/reports/", body, format="json").status_code == 201
-    form = importing.form_by_code(ENT_FORM)
+    form = form_by_code(ENT_FORM)
     new = [ent_row(c.credit_code, c.name), ent_row(a.credit_code, a.name), ent_row(b.credit_code, b.name)]
     new[2]["profit"] = 1  # b falls from 80 to 1
     columns = {f: [r.get(f) for r in new] for f in form.field_codes}

@@ -6,16 +6,19 @@ A forbidden write is 403 and changes nothing; an object outside the user's scope
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
+import json
+
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lanbai.access.policy import Action, can
+from lanbai.common.exceptions import NotFoundError, ValidationFailed
+from lanbai.common.periods import QuarterSerializerField
+from lanbai.plans.selectors import orgunit_get
 
-from .. import importing, selectors, services, ytd
-from ..models import Submission
+from .. import selectors, services
+from ..intake import ImportResult, import_records
 from .serializers import AuditOutputSerializer, SubmissionOutputSerializer, VersionOutputSerializer
 
 
@@ -27,12 +30,15 @@ def _lock_version(request, data) -> int | None:
     return int(header) if header.isdigit() else None
 
 
-def _scoped_submission(request, pk: int) -> Submission:
-    """A submission the user may read, else 404 (its existence is not revealed)."""
-    return get_object_or_404(selectors.submission_list(user=request.user), pk=pk)
+def _unit_code(text: str) -> str:
+    """The code of the unit named ``text``; an unknown unit is a 400 (a bad request field, as before)."""
+    try:
+        return orgunit_get(text).code
+    except NotFoundError as exc:
+        raise ValidationFailed(exc.message, field="unit") from exc
 
 
-def _import_response(res: importing.ImportResult) -> Response:
+def _import_response(res: ImportResult) -> Response:
     body = {
         "upload": res.upload.pk,
         "outcome": res.outcome,
@@ -53,7 +59,7 @@ class ReportSubmitJsonApi(APIView):
 
     class InputSerializer(serializers.Serializer):
         form_code = serializers.CharField()
-        period = serializers.RegexField(r"^\d{4}Q[1-4]$")
+        period = QuarterSerializerField()
         unit = serializers.CharField()
         records = serializers.ListField(child=serializers.DictField(), allow_empty=False)
         lock_version = serializers.IntegerField(required=False, allow_null=True)
@@ -64,38 +70,16 @@ class ReportSubmitJsonApi(APIView):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        import json
-
-        unit = importing.resolve_unit(d["unit"])
-        raw = json.dumps(request.data, ensure_ascii=False, default=str).encode()
-        filename = f"api-{d['form_code']}-{unit.code}-{d['period']}.json"
-        form = importing.forms().get(d["form_code"])
-        if form is not None and can(request.user, Action.REPORT, unit):  # else the importer refuses (403)
-            problems = ytd.ytd_problems_for_records(
-                form=form, unit=unit, records=d["records"], period=d["period"], source=filename
-            )
-            if problems:
-                return _import_response(
-                    ytd.refuse_upload(
-                        user=request.user,
-                        filename=filename,
-                        content=raw,
-                        channel="api",
-                        problems=problems,
-                        form_code=form.code,
-                        period=d["period"],
-                        unit=unit,
-                    )
-                )
-        res = importing.import_bytes(
+        unit = _unit_code(d["unit"])
+        res = import_records(
             user=request.user,
-            filename=filename,
-            content=raw,
+            filename=f"api-{d['form_code']}-{unit}-{d['period']}.json",
+            content=json.dumps(request.data, ensure_ascii=False, default=str).encode(),
             channel="api",
             records=d["records"],
             expected_form=d["form_code"],
             expected_period=d["period"],
-            expected_unit=unit.code,
+            expected_unit=unit,
             dry_run=d["dry_run"],
             submit=d["submit"],
             expected_lock_version=_lock_version(request, d),
@@ -120,9 +104,9 @@ class UploadCreateApi(APIView):
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
-        unit = importing.resolve_unit(d["unit"]).code if d.get("unit") else None
+        unit = _unit_code(d["unit"]) if d.get("unit") else None
         f = d["file"]
-        res = importing.import_bytes(
+        res = import_records(
             user=request.user,
             filename=f.name,
             content=f.read(),
@@ -141,22 +125,18 @@ class SubmissionListApi(APIView):
             user=request.user,
             period=request.query_params.get("period"),
             status=request.query_params.get("status"),
+            form_code=request.query_params.get("form_code"),
         )
-        if request.query_params.get("form_code"):
-            qs = qs.filter(form_code=request.query_params["form_code"])
-        qs = qs.select_related("approved_version")[:1000]
-        return Response(SubmissionOutputSerializer(qs, many=True).data)
+        return Response(SubmissionOutputSerializer(qs[:1000], many=True).data)
 
 
 class SubmissionDetailApi(APIView):
     """A report with every version and its audit trail."""
 
     def get(self, request, pk: int):
-        sub = _scoped_submission(request, pk)
+        sub = selectors.submission_get(user=request.user, pk=pk)
         body = SubmissionOutputSerializer(sub).data
-        body["versions"] = VersionOutputSerializer(
-            sub.versions.select_related("created_by", "upload"), many=True
-        ).data
+        body["versions"] = VersionOutputSerializer(selectors.submission_versions(sub), many=True).data
         body["audit"] = AuditOutputSerializer(selectors.audit_for(sub), many=True).data
         return Response(body, headers={"ETag": f'"{sub.lock_version}"'})
 
@@ -169,7 +149,7 @@ class SubmissionSubmitApi(APIView):
     InputSerializer = _LockInput
 
     def post(self, request, pk: int):
-        sub = _scoped_submission(request, pk)
+        sub = selectors.submission_get(user=request.user, pk=pk)
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         sub = services.submission_submit(
@@ -188,7 +168,7 @@ class SubmissionReviewApi(APIView):
     final = False
 
     def post(self, request, pk: int):
-        sub = _scoped_submission(request, pk)
+        sub = selectors.submission_get(user=request.user, pk=pk)
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data
@@ -211,7 +191,7 @@ class SubmissionFinalApproveApi(SubmissionReviewApi):
 
 class ReviewQueueApi(APIView):
     def get(self, request):
-        qs = selectors.review_queue(user=request.user).select_related("current_version", "approved_version")
+        qs = selectors.review_queue(user=request.user)
         return Response(SubmissionOutputSerializer(qs[:1000], many=True).data)
 
 
@@ -219,7 +199,7 @@ class CompletenessApi(APIView):
     """Expected, received, on time, late, missing, 报送率 and 及时率 per zone for a period and form."""
 
     class InputSerializer(serializers.Serializer):
-        period = serializers.RegexField(r"^\d{4}Q[1-4]$")
+        period = QuarterSerializerField()
         form_code = serializers.CharField(default="兰白统Q2表")
 
     def get(self, request):

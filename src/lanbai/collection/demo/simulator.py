@@ -13,7 +13,7 @@ What it does, in order (seeded RNG: the same seed gives the same data):
 4. spoils a few files on purpose (an approximate number, R&D staff above employees, a malformed credit
    code, the wrong period) — they are refused by the importer; two of them are re-sent corrected,
    late, so timeliness is below 100 %;
-5. imports every file through :func:`lanbai.collection.importing.import_bytes` as the zone's 填报员
+5. imports every file through :func:`lanbai.collection.intake.import_records` as the zone's 填报员
    (submitting at a simulated time after the quarter), then approves the good reports as the zone's
    审核员 and 省创新办 — except the last quarter of one zone, left waiting in the review queue.
 
@@ -33,13 +33,16 @@ from django.utils import timezone
 
 from lanbai.access.choices import Role
 from lanbai.access.services import user_scope_grant
+from lanbai.common.exceptions import ApplicationError
 from lanbai.core import periods
 from lanbai.core.collection import check_character, write_template
 from lanbai.core.periods import Quarter
 from lanbai.plans.models import OrgUnit, PlanRecord, Target
 
-from .. import importing, services
+from .. import services
 from ..choices import Status
+from ..intake import import_records
+from ..intake.parsing import form_by_code
 from ..models import Enterprise, Submission
 
 DEMO_PASSWORD = "lanbai-demo"  # noqa: S105 - documented demo credential (docs/reporting.md)
@@ -298,7 +301,7 @@ def demo_run(
 
     plan = plan_current()
     if plan is None:
-        raise RuntimeError("请先运行 lanbai init / run `lanbai init` first")
+        raise ApplicationError("请先运行 lanbai init / run `lanbai init` first")
     zones = list(OrgUnit.objects.filter(plan=plan, kind="zone").order_by("order", "code"))
     rng = np.random.default_rng(seed)
     with transaction.atomic():
@@ -373,15 +376,15 @@ def _import(
     *,
     wrong_period: bool = False,
 ) -> None:
-    form = importing.form_by_code(form_code)
+    form = form_by_code(form_code)
     period = str(q)
-    shown = f"{q.year}Q{q.q % 4 + 1}" if wrong_period else period
+    shown = str(Quarter(q.year, q.q % 4 + 1)) if wrong_period else period  # a wrong period of the same year
     data = write_template(
         form, period=shown, unit_code=zone.code, unit_name=zone.name, rows=rows, blank_rows=0
     )
     name = f"{form_code}-{zone.code}-{period}{'-错误' if wrong_period else ''}.xlsx"
     report.files += 1
-    res = importing.import_bytes(
+    res = import_records(
         user=user,
         filename=name,
         content=data,

@@ -1,4 +1,4 @@
-"""Many-row database access for imports of 100,000-row files.
+"""Many-row database access for imports of 100,000-row files (PostgreSQL COPY, key arrays, id reservation).
 
 PostgreSQL gets one statement per step: rows for many keys with ``column = ANY(array)`` (the keys sent
 as ONE array literal, so the client does not quote 100,000 parameters), ids drawn from the sequence

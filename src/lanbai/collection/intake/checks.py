@@ -1,0 +1,396 @@
+"""The checks that need the database, each run here and nowhere else.
+
+The reporting unit exists and the user may report for it; an enterprise file's unit is a zone (or an
+enterprise reporting for itself) and every row names an enterprise registered in that zone; the period
+is not locked; no report of the file is under review; and the year-to-date rule: figures are cumulative
+within a year (1–3月, 1–6月 …), so a flow may not fall from one quarter to the next of the same year (a
+stock may).  The pure YTD rule is :func:`lanbai.core.collection.check_ytd`; :func:`previous_values`
+loads the previous quarter of the same year (the approved version, else the current one) of the same
+units in one query.  Q1 has no previous quarter (nothing is checked); a unit without a previous-quarter
+report, or a value missing on either side, is not checked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from lanbai.access.policy import Action, can
+from lanbai.common.exceptions import NotFoundError, PermissionDeniedError
+from lanbai.core.collection import FormSpec, ParsedFile, Problem, check_ytd, is_valid_credit_code
+from lanbai.core.collection.excel import column_letter
+from lanbai.core.periods import Quarter
+from lanbai.plans.models import OrgUnit
+from lanbai.plans.selectors import orgunit_get
+
+from .. import selectors, services
+from ..choices import Status
+from ..models import Enterprise, Submission
+from . import copy
+from .parsing import forms
+from .results import ImportResult, app_problem
+
+# ------------------------------------------------------------------------------------------------
+# the reporting unit
+
+
+def reporting_unit(result: ImportResult, *, user, form: FormSpec, unit_code: str, period: str, now=None):
+    """The unit the file reports for, or None when it does not exist (a problem is recorded).
+
+    A user who may not report for it gets :class:`PermissionDeniedError` (the caller marks the upload
+    refused first: ``result.problems`` then starts with ``permission.denied``).  An enterprise form
+    needs a zone, or the enterprise itself (its own report, e.g. the web entry form); a locked period
+    is a problem.
+    """
+    name = result.upload.filename
+    try:
+        unit = orgunit_get(unit_code)
+    except NotFoundError:
+        result.problems.append(app_problem("unit.unknown", file=name, value=unit_code))
+        return None
+    result.unit = unit
+    if not can(user, Action.REPORT, unit):
+        result.problems.insert(0, app_problem("permission.denied", file=name, value=unit.name))
+        raise PermissionDeniedError(
+            f"无权为 {unit.name} 填报 / not allowed to report for {unit.name}",
+            extra={"upload": result.upload.pk},
+        )
+    if form.level == "enterprise" and unit.kind not in ("zone", "enterprise"):
+        result.problems.append(app_problem("unit.not_zone", file=name, value=unit.name))
+    if services.period_is_locked(period, unit, now=now):
+        result.problems.append(
+            app_problem(
+                "period.locked",
+                file=name,
+                value=period,
+                detail_zh="请向省创新办申请逾期填报许可",
+                detail_en="ask the provincial office for an exception",
+            )
+        )
+    return unit
+
+
+def reports_own(form: FormSpec, unit: OrgUnit) -> bool:
+    """True when an enterprise reports its own enterprise form (one row: itself)."""
+    return form.level == "enterprise" and unit.kind == "enterprise"
+
+
+# ------------------------------------------------------------------------------------------------
+# the enterprises of an enterprise file
+
+
+@dataclass
+class ZonePrefetch:
+    """What an enterprise file's import reads about its zone while calamine parses the sheet."""
+
+    zone_id: int
+    form_code: str
+    period: str | None
+    registry: dict[str, tuple[int, int]]  # credit code -> (org unit, zone) of the zone's enterprises
+    reports: dict[int, tuple[int, str]]  # org unit -> (report id, status) of (form, period)
+
+    def matches(self, form: FormSpec, period: str, zone: OrgUnit) -> bool:
+        return (self.zone_id, self.form_code, self.period) == (zone.id, form.code, period)
+
+
+def zone_prefetch(parsed: ParsedFile) -> ZonePrefetch | None:
+    """The zone's enterprise registry and its stored reports of the file's (form, period).
+
+    Runs while calamine parses the sheet (it frees the GIL), so looking up 100,000 rows' enterprises
+    and reports costs nothing on the way: :func:`enterprise_units` looks up only the codes not
+    found here, and the reports are used when form, period and zone turn out as read here (the
+    transaction that stores them locks and re-reads them anyway).
+    """
+    form = forms().get(parsed.form_code or "")
+    if form is None or form.level != "enterprise" or not parsed.unit_code:
+        return None
+    try:
+        zone = orgunit_get(parsed.unit_code, kind="zone")
+    except NotFoundError:
+        return None
+    rows = Enterprise.objects.filter(zone=zone).values_list("credit_code", "org_unit_id", "zone_id")
+    registry = {c: (u, z) for c, u, z in rows}
+    reports: dict[int, tuple[int, str]] = {}
+    if parsed.period:
+        reports = {
+            u: (sid, st)
+            for u, sid, st in selectors.zone_enterprise_reports(form.code, parsed.period, zone).values_list(
+                "org_unit_id", "id", "status"
+            )
+        }
+    return ZonePrefetch(zone.id, form.code, parsed.period, registry, reports)
+
+
+def enterprise_units(
+    result: ImportResult,
+    form: FormSpec,
+    cols: dict[str, list[Any]],
+    rows: list[int],
+    *,
+    zone: OrgUnit,
+    sheet: str | None,
+    known: dict[str, tuple[int, int]] | None = None,
+) -> list[int]:
+    """The org unit of each row's enterprise; unknown or foreign enterprises become problems.
+
+    ``known`` (credit code → (org unit, zone), e.g. prefetched by :func:`zone_prefetch`) spares the
+    lookup of the codes it holds.
+    """
+    codes = cols[form.key]
+    known = known or {}
+    missing = sorted({c for c in codes if isinstance(c, str)} - known.keys())
+    if missing:
+        found = copy.rows_for_keys(
+            Enterprise.objects.all(),
+            "credit_code",
+            missing,
+            ("credit_code", "org_unit_id", "zone_id"),
+            sql_type="text",
+        )
+        known = {**known, **{c: (u, z) for c, u, z in found}}
+    hits = list(map(known.get, codes))
+    if None not in hits and {z for _, z in hits} == {zone.id}:  # every row an enterprise of the zone
+        return [u for u, _ in hits]
+    letter = column_letter(form.field_codes.index(form.key)) if sheet else None
+    names = dict(
+        OrgUnit.objects.filter(id__in={h[1] for h in hits if h is not None and h[1] != zone.id}).values_list(
+            "id", "name"
+        )
+    )
+    out: list[int] = []
+    for i, (code, hit) in enumerate(zip(codes, hits, strict=True)):
+        row = rows[i] if i < len(rows) else i + 1
+        if hit is None and not (isinstance(code, str) and is_valid_credit_code(code)):
+            continue  # the engine already reported a missing or malformed code
+        if hit is None:
+            rule, zh, en = "enterprise.unknown", "请先由园区登记该企业", "register it first"
+        elif hit[1] != zone.id:
+            owner = names.get(hit[1], "")
+            rule, zh, en = "enterprise.other_zone", f"该企业属于 {owner}", f"it belongs to {owner}"
+        else:
+            out.append(hit[0])
+            continue
+        result.problems.append(
+            app_problem(
+                rule,
+                file=result.upload.filename,
+                sheet=sheet,
+                row=row,
+                column=letter,
+                field=form.key,
+                value=code,
+                detail_zh=zh,
+                detail_en=en,
+            )
+        )
+    return out
+
+
+def own_enterprise_unit(
+    result: ImportResult, form: FormSpec, cols: dict[str, list[Any]], rows: list[int], *, unit: OrgUnit
+) -> list[int]:
+    """An enterprise's own report: exactly one row, naming the enterprise itself."""
+    ent = Enterprise.objects.filter(org_unit=unit).only("credit_code").first()
+    codes = cols[form.key]
+    if ent is not None and len(codes) == 1 and codes[0] == ent.credit_code:
+        return [unit.id]
+    result.problems.append(
+        app_problem(
+            "enterprise.not_self",
+            file=result.upload.filename,
+            row=rows[0] if rows else None,
+            field=form.key,
+            value=codes[0] if len(codes) == 1 else len(codes),
+        )
+    )
+    return []
+
+
+# ------------------------------------------------------------------------------------------------
+# the stored reports
+
+
+def stored_reports(
+    form: FormSpec, period: str, unit: OrgUnit, targets: list[int], *, prefetch: ZonePrefetch | None
+) -> dict[int, tuple[int, str]]:
+    """The reports of the file's units already stored: org unit -> (report id, status)."""
+    wanted = set(targets)
+    if prefetch is not None and prefetch.matches(form, period, unit):
+        found = prefetch.reports.items()
+    else:
+        if form.level == "enterprise" and unit.kind == "zone":  # all of the zone's, by one join
+            qs = selectors.zone_enterprise_reports(form.code, period, unit)
+        else:
+            qs = Submission.objects.filter(form_code=form.code, period=period, org_unit_id__in=targets)
+        found = ((u, (sid, st)) for u, sid, st in qs.values_list("org_unit_id", "id", "status"))
+    return {u: hit for u, hit in found if u in wanted}
+
+
+def under_review(
+    result: ImportResult,
+    targets: list[int],
+    stored: dict[int, tuple[int, str]],
+    *,
+    row_numbers: list[int],
+    sheet: str | None,
+) -> None:
+    """A problem at the row of each report already submitted or approved (no longer open for changes)."""
+    busy = {u: st for u, (_, st) in stored.items() if st not in (Status.DRAFT, Status.RETURNED)}
+    for i, uid in enumerate(targets):
+        if uid in busy:
+            row = row_numbers[i] if i < len(row_numbers) else None
+            result.problems.append(
+                app_problem(
+                    "submission.under_review",
+                    file=result.upload.filename,
+                    sheet=sheet,
+                    row=row,
+                    value=Status(busy[uid]).label,
+                )
+            )
+
+
+# ------------------------------------------------------------------------------------------------
+# the year-to-date rule
+
+
+def previous_period(period: Quarter | str) -> str | None:
+    """The previous quarter of the same year (``2018Q2`` -> ``2018Q1``); None for Q1."""
+    prev = Quarter.coerce(period).previous_in_year()
+    return None if prev is None else str(prev)
+
+
+def previous_values(
+    *, form: FormSpec, unit_ids: list[int], period: str, zone=None
+) -> dict[int, dict[str, Any]]:
+    """Stored values of the previous quarter per unit id (approved version, else current); one query.
+
+    ``zone`` (the units are enterprises of that zone): read the zone's reports
+    (:func:`~lanbai.collection.selectors.zone_enterprise_reports`) instead of sending every unit id.
+    """
+    prev = previous_period(period)
+    if prev is None or not unit_ids:
+        return {}
+    fields = ("org_unit_id", "approved_version__values", "current_version__values")
+    if zone is not None:
+        wanted = set(unit_ids)
+        reports = selectors.zone_enterprise_reports(form.code, prev, zone)
+        rows = [r for r in reports.values_list(*fields) if r[0] in wanted]
+    else:
+        qs = Submission.objects.filter(form_code=form.code, period=prev)
+        rows = copy.rows_for_keys(qs, "org_unit_id", list(unit_ids), fields)
+    return {uid: approved if approved is not None else current or {} for uid, approved, current in rows}
+
+
+def ytd_problems(
+    *,
+    form: FormSpec,
+    unit_values: dict[int, dict[str, Any]],
+    period: str,
+    source: str = "",
+    sheet: str | None = None,
+    row_numbers: list[int] | None = None,
+    before: dict[int, dict[str, Any]] | None = None,
+) -> list[Problem]:
+    """Problems of flows that fall below the previous quarter of the same year.
+
+    ``unit_values`` maps an org unit id to its new (parsed) values, in row order.  A problem's
+    ``row`` is the unit's 1-based position in ``unit_values``, or ``row_numbers[position]`` when
+    given (the Excel rows of an import).  Each message names the field, the new and the previous value.
+    ``before``: the stored previous quarter when the caller has read it (:func:`previous_values`).
+    """
+    prev = previous_period(period)
+    if prev is None or not unit_values:
+        return []
+    if before is None:
+        before = previous_values(form=form, unit_ids=list(unit_values), period=period)
+    if not before:
+        return []
+    current, previous, positions = [], [], []
+    for pos, (uid, values) in enumerate(unit_values.items()):
+        old = before.get(uid)
+        if not old:
+            continue
+        if form.key:  # the unit is the identity: match the stored row to this unit whatever its key says
+            old = {**old, form.key: values.get(form.key)}
+        current.append(values)
+        previous.append(old)
+        positions.append(pos)
+    problems = check_ytd(form, current, previous, source=source, current_period=period, previous_period=prev)
+    out = []
+    for p in problems:
+        pos = positions[p.row - 1] if p.row else None
+        row = (
+            (row_numbers[pos] if row_numbers and pos < len(row_numbers) else pos + 1)
+            if pos is not None
+            else None
+        )
+        out.append(_placed(p, form=form, row=row, sheet=sheet))
+    return out
+
+
+def ytd_problems_for_columns(
+    *,
+    form: FormSpec,
+    unit_ids: list[int],
+    columns: dict[str, list[Any]],
+    period: str,
+    source: str = "",
+    sheet: str | None = None,
+    row_numbers: list[int] | None = None,
+    zone=None,
+) -> list[Problem]:
+    """:func:`ytd_problems` for a columnar import (``columns[field][i]`` belongs to ``unit_ids[i]``).
+
+    Row dicts are built only for the units that have a previous-quarter report; ``zone`` as in
+    :func:`previous_values`.  Columns of another length than ``unit_ids`` are a programming error
+    (ValueError).
+    """
+    if len(unit_ids) != len(next(iter(columns.values()), unit_ids)):
+        raise ValueError("unit_ids and every column of columns must have the same length")
+    before = previous_values(form=form, unit_ids=list(unit_ids), period=period, zone=zone)
+    if not before:
+        return []
+    idx = [i for i, u in enumerate(unit_ids) if u in before]
+    unit_values = {unit_ids[i]: {c: col[i] for c, col in columns.items()} for i in idx}
+    rows = [row_numbers[i] if row_numbers and i < len(row_numbers) else i + 1 for i in idx]
+    return ytd_problems(
+        form=form,
+        unit_values=unit_values,
+        period=period,
+        source=source,
+        sheet=sheet,
+        row_numbers=rows,
+        before=before,  # read once above, not again
+    )
+
+
+def _placed(p: Problem, *, form: FormSpec, row: int | None, sheet: str | None) -> Problem:
+    """The problem placed at another row/sheet, its messages' location rewritten to match."""
+    from lanbai.core.collection.problems import location_en, location_zh
+
+    if row == p.row and sheet == p.sheet:
+        return p
+    label = next((f.label for f in form.fields if f.code == p.field), None)
+    old_zh = location_zh(p.file, p.sheet, p.row, p.column, label)
+    old_en = location_en(p.file, p.sheet, p.row, p.column, p.field)
+    zh = location_zh(p.file, sheet, row, p.column, label) + p.message_zh.removeprefix(old_zh)
+    en = location_en(p.file, sheet, row, p.column, p.field) + p.message_en.removeprefix(old_en)
+    return dataclasses.replace(p, row=row, sheet=sheet, message_zh=zh, message_en=en)
+
+
+__all__ = [
+    "ZonePrefetch",
+    "enterprise_units",
+    "own_enterprise_unit",
+    "previous_period",
+    "previous_values",
+    "reporting_unit",
+    "reports_own",
+    "stored_reports",
+    "under_review",
+    "ytd_problems",
+    "ytd_problems_for_columns",
+    "zone_prefetch",
+]
