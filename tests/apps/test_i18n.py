@@ -305,7 +305,8 @@ def test_login_error_in_english(client):
 def test_model_choice_labels_follow_the_active_language():
     from django.utils import translation
 
-    from lanbai.collection.choices import Role, Status
+    from lanbai.access.choices import Role
+    from lanbai.collection.choices import Status
 
     with translation.override("en"):
         assert str(Role.PROVINCE.label) == "Provincial Innovation Office"
