@@ -19,9 +19,9 @@ import io
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import models, transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -31,12 +31,14 @@ from lanbai.core.collection import neutralise
 from lanbai.core.collection.engine import Table, validate_table
 from lanbai.core.collection.forms import FormSpec
 from lanbai.core.collection.problems import Problem, make_problem
-from lanbai.plans.models import OrgUnit
 from lanbai.plans.selectors import plan_current
 
 from . import selectors, services
 from .choices import IncubatorKind, Level, PlatformKind
 from .models import Alliance, Incubator, RdPlatform
+
+if TYPE_CHECKING:
+    from lanbai.plans.models import OrgUnit
 
 HEAD_ROW, CODE_ROW, DATA_ROW = 1, 2, 3
 MAX_BYTES = 20_000_000
@@ -245,7 +247,8 @@ def _rows(kind: str) -> list[dict[str, Any]]:
             row = {"credit_code": e.credit_code, "enterprise_name": e.name, "zone": e.zone.code}
             for code in PROFILE_CODES:
                 value = getattr(p, code, None) if p else None
-                row[code] = value.code if isinstance(value, OrgUnit) else value
+                # a park (an org unit) by its code
+                row[code] = value.code if isinstance(value, models.Model) else value
             rows.append(row)
         return rows
     form, model = REGISTERED[kind]
@@ -256,7 +259,7 @@ def _rows(kind: str) -> list[dict[str, Any]]:
             value = getattr(obj, f.code)
             if f.type == "category":
                 value = _nfkc(getattr(obj, f"get_{f.code}_display")())
-            elif isinstance(value, OrgUnit):
+            elif isinstance(value, models.Model):  # an org unit (zone, park)
                 value = value.code
             elif isinstance(value, Decimal):
                 value = float(value)

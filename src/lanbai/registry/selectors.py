@@ -19,14 +19,13 @@ from lanbai.common.exceptions import NotFoundError
 from lanbai.core.plan.schema import PolicyArticle, RecognitionCriterion
 from lanbai.core.registry import EnterpriseProfile as CoreProfile
 from lanbai.core.registry import screen_enterprises
-from lanbai.plans.models import OrgUnit, PlanVersion, Target
+from lanbai.plans.models import OrgUnit, PlanRecord, PlanVersion, Target
 from lanbai.plans.selectors import orgunit_get, orgunit_list, plan_current
 from lanbai.plans.selectors import zone_list as plan_zone_list
 
 from .models import Alliance, Candidate, Cluster, EnterpriseProfile, Incubator, RdPlatform, Recognition
 from .presenters import match_dict as match_dict
 from .presenters import result_dict
-from .services import plan_section
 
 
 def valid_on(on: dt.date, prefix: str = "") -> Q:
@@ -464,6 +463,12 @@ def core_profile(
         },
     }
     return CoreProfile(**data), meta
+
+
+def plan_section(plan: PlanVersion, section: str, model: type) -> list:
+    """The plan's records of ``section`` as validated schema objects, in plan order."""
+    rows = PlanRecord.objects.filter(plan=plan, section=section).order_by("order")
+    return [model.model_validate(r.data) for r in rows]
 
 
 def recognition_criteria(plan: PlanVersion) -> list[RecognitionCriterion]:

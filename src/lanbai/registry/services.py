@@ -11,20 +11,23 @@ enterprises are registered by :func:`lanbai.collection.services.enterprise_regis
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from lanbai.access.policy import Action, can
-from lanbai.collection.models import Enterprise
 from lanbai.common.audit import audit
 from lanbai.common.exceptions import PermissionDeniedError, ValidationFailed
 from lanbai.core.collection.creditcode import classify as classify_credit_code
 from lanbai.core.plan.schema import AllianceGroup, CandidateEnterprise, ClusterRow
-from lanbai.plans.models import OrgUnit, OrgUnitLink, PlanRecord, PlanVersion
+from lanbai.plans.models import OrgUnit, OrgUnitLink, PlanVersion
 
 from .models import Alliance, Candidate, Cluster, EnterpriseProfile, Incubator, RdPlatform, Recognition
+from .selectors import enterprise_list, plan_section
+
+if TYPE_CHECKING:
+    from lanbai.collection.models import Enterprise
 
 SIZE_BANDS = (  # 附件4 columns, largest first: (counts key, label)
     ("thousand", "千亿级"),
@@ -215,12 +218,6 @@ class SeedReport:
         return text
 
 
-def plan_section(plan: PlanVersion, section: str, model: type) -> list:
-    """The plan's records of ``section`` as validated schema objects, in plan order."""
-    rows = PlanRecord.objects.filter(plan=plan, section=section).order_by("order")
-    return [model.model_validate(r.data) for r in rows]
-
-
 def _upsert(
     model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any], report: SeedReport, label: str
 ) -> models.Model:
@@ -302,7 +299,7 @@ def registry_seed_from_plan(plan: PlanVersion) -> SeedReport:
                 "alliances",
             )
 
-    by_name = {e.name: e for e in Enterprise.objects.all()}
+    by_name = {e.name: e for e in enterprise_list()}
     for cand in plan_section(plan, "candidate_enterprises", CandidateEnterprise):
         ent = by_name.get(cand.name)
         obj = _upsert(
