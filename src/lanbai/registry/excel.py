@@ -189,7 +189,7 @@ PROFILE_CODES = [
 
 
 @dataclass
-class ImportResult:
+class RegistryImportResult:
     filename: str
     problems: list[Problem] = field(default_factory=list)
     created: int = 0
@@ -368,14 +368,14 @@ def _read(
     return columns, Table(file=filename, sheet=form.code, rows=rows, letters=letters), problems
 
 
-def import_registry(kind: str, data: bytes, *, filename: str, user) -> ImportResult:
+def import_registry(kind: str, data: bytes, *, filename: str, user) -> RegistryImportResult:
     """Import a filled registry workbook (``kind`` a key of :data:`SHEETS`); all or nothing.
 
     Enterprises are identified by credit code (new ones are registered), other objects by name and zone.
     ``user`` None is the command line.
     """
     form = SHEETS[kind]
-    result = ImportResult(filename)
+    result = RegistryImportResult(filename)
     columns, table, problems = _read(form, data, filename)
     if table is None:
         result.problems = problems
@@ -454,7 +454,7 @@ def _error_problem(
 
 
 def _apply(
-    kind: str, rec: dict, zone: OrgUnit | None, park: OrgUnit | None, user, result: ImportResult
+    kind: str, rec: dict, zone: OrgUnit | None, park: OrgUnit | None, user, result: RegistryImportResult
 ) -> None:
     if kind == "enterprises":
         ent = selectors.enterprise_find(rec["credit_code"])

@@ -32,30 +32,30 @@ class _EnterpriseField(serializers.SlugRelatedField):
         return selectors.enterprise_list()
 
 
-class _Registered(serializers.ModelSerializer):
+class _RegisteredSerializer(serializers.ModelSerializer):
     zone = _UnitField()
     park = _UnitField()
 
 
-class RdPlatformSerializer(_Registered):
+class RdPlatformSerializer(_RegisteredSerializer):
     class Meta:
         model = RdPlatform
         fields = [*_REGISTERED, "kind", "level", "host"]
 
 
-class AllianceSerializer(_Registered):
+class AllianceSerializer(_RegisteredSerializer):
     class Meta:
         model = Alliance
         fields = [*_REGISTERED, "field_name", "lead"]
 
 
-class IncubatorSerializer(_Registered):
+class IncubatorSerializer(_RegisteredSerializer):
     class Meta:
         model = Incubator
         fields = [*_REGISTERED, "kind", "level", "area_m2"]
 
 
-class ClusterSerializer(_Registered):
+class ClusterSerializer(_RegisteredSerializer):
     class Meta:
         model = Cluster
         fields = [
