@@ -377,6 +377,8 @@ def approved_figures(enterprises: list[Enterprise]) -> dict[int, Figures]:
     corrections under review are never read.
     """
     by_unit: dict[int, list[tuple[str, dict]]] = {}
+    # TODO(lead): collection should offer this read, e.g. lanbai.collection.selectors
+    # ``approved_values(*, org_unit_ids) -> Iterable[(org_unit_id, period, values)]``.
     rows = Submission.objects.filter(
         org_unit_id__in=[e.org_unit_id for e in enterprises], approved_version__isnull=False
     ).values_list("org_unit_id", "period", "approved_version__values")
