@@ -75,7 +75,6 @@ def _screen_db(enterprise: str | None) -> list[dict]:
     from lanbai.cli.django_setup import setup
 
     setup()
-    from lanbai.collection.models import Enterprise
     from lanbai.plans.selectors import plan_current
     from lanbai.registry import selectors
 
@@ -87,13 +86,14 @@ def _screen_db(enterprise: str | None) -> list[dict]:
     if not selectors.recognition_criteria(plan):
         raise _fail("规划中没有附件7认定标准 / the plan has no recognition_criteria")
     if enterprise:
-        ents = list(Enterprise.objects.filter(credit_code=enterprise.strip().upper()).select_related("zone"))
-        if not ents:
+        found = selectors.enterprise_find(enterprise.strip().upper())
+        if found is None:
             raise _fail(
                 f"未找到统一社会信用代码为 {enterprise} 的企业 / no enterprise with credit code {enterprise}"
             )
+        ents = [found]
     else:
-        ents = list(Enterprise.objects.select_related("zone").order_by("credit_code"))
+        ents = list(selectors.enterprise_list())
     return selectors.screen(plan, ents)
 
 
@@ -247,10 +247,9 @@ def screen(
 
 def _note_unlinked_candidates() -> None:
     from lanbai.plans.selectors import plan_current
-    from lanbai.registry.selectors import candidate_list
+    from lanbai.registry.selectors import candidate_unlinked_count
 
-    plan = plan_current()
-    n = candidate_list(plan).filter(enterprise__isnull=True).count() if plan else 0
+    n = candidate_unlinked_count(plan_current())
     if n:
         out.print(
             f"附件7备选名单中 {n} 户尚无填报企业记录，未筛查 / {n} candidates of 附件7 have no enterprise record: not screened"

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+
+from lanbai.core.periods import Quarter
 
 app = typer.Typer(no_args_is_help=True)
 out = Console()
@@ -28,12 +31,22 @@ PublishOpt = typer.Option(False, "--publish", help="立即发布（公开）/ pu
 STEPS = {"bulletin": 6, "inspection": 7, "annual": 8}
 
 
+def _quarter(text: str) -> Quarter:
+    """``--period`` parsed once, at the edge; a clear error (exit 1) when it is not a quarter."""
+    try:
+        return Quarter.parse(text)
+    except ValueError as exc:
+        err.print(f"[red]错误 / error:[/red] --period: {escape(str(exc))}")
+        raise typer.Exit(1) from None
+
+
 def _build(
-    kind: str, period: str, pdf: Path | None, html: Path | None, xlsx: Path | None, publish: bool
+    kind: str, period: Quarter | str, pdf: Path | None, html: Path | None, xlsx: Path | None, publish: bool
 ) -> None:
     from . import django_setup
 
     django_setup.setup()
+    from lanbai.common.exceptions import ApplicationError
     from lanbai.reports import services
 
     with Progress(
@@ -51,8 +64,8 @@ def _build(
 
         try:
             rel = services.release_create(kind=kind, period=period, publish=publish, progress=step)
-        except (services.ReleaseError, LookupError) as exc:
-            err.print(f"[red]错误 / error:[/red] {exc}")
+        except (ApplicationError, LookupError) as exc:  # ReleaseError and the other refusals
+            err.print(f"[red]错误 / error:[/red] {escape(str(exc))}")
             raise typer.Exit(1) from None
         bar.update(task, completed=STEPS[kind], description="完成 / done")
     for path, body in ((pdf, rel.pdf), (html, rel.html.encode("utf-8")), (xlsx, rel.xlsx)):
@@ -74,7 +87,7 @@ def bulletin(
     publish: bool = PublishOpt,
 ) -> None:
     """季度监测数据 / quarterly monitoring bulletin."""
-    _build("bulletin", period, pdf, html, xlsx, publish)
+    _build("bulletin", _quarter(period), pdf, html, xlsx, publish)
 
 
 @app.command()
@@ -86,7 +99,7 @@ def inspection(
     publish: bool = PublishOpt,
 ) -> None:
     """半年检查通报 / half-year inspection notice."""
-    _build("inspection", period, pdf, html, xlsx, publish)
+    _build("inspection", _quarter(period), pdf, html, xlsx, publish)
 
 
 @app.command()
@@ -107,10 +120,10 @@ def list_releases() -> None:
     from . import django_setup
 
     django_setup.setup()
-    from lanbai.reports.models import Release
+    from lanbai.reports.selectors import release_list
 
     table = Table("文号 / number", "标题 / title", "状态 / status", "发布 / issued", "更正 / supersedes")
-    for r in Release.objects.order_by("created_at"):
+    for r in release_list():
         table.add_row(
             r.number,
             r.title,

@@ -19,25 +19,26 @@ import io
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
-from lanbai.collection.models import Enterprise
-from lanbai.common.exceptions import PermissionDeniedError
+from lanbai.collection import services as collection_services
+from lanbai.common.exceptions import ApplicationError, PermissionDeniedError, ValidationFailed
 from lanbai.core.collection import neutralise
 from lanbai.core.collection.engine import Table, validate_table
 from lanbai.core.collection.forms import FormSpec
 from lanbai.core.collection.problems import Problem, make_problem
-from lanbai.plans.models import OrgUnit
 from lanbai.plans.selectors import plan_current
 
-from . import services
+from . import selectors, services
 from .choices import IncubatorKind, Level, PlatformKind
-from .models import Alliance, EnterpriseProfile, Incubator, RdPlatform
+from .models import Alliance, Incubator, RdPlatform
+
+if TYPE_CHECKING:
+    from lanbai.plans.models import OrgUnit
 
 HEAD_ROW, CODE_ROW, DATA_ROW = 1, 2, 3
 MAX_BYTES = 20_000_000
@@ -188,7 +189,7 @@ PROFILE_CODES = [
 
 
 @dataclass
-class ImportResult:
+class RegistryImportResult:
     filename: str
     problems: list[Problem] = field(default_factory=list)
     created: int = 0
@@ -239,25 +240,26 @@ def _problem(
 
 def _rows(kind: str) -> list[dict[str, Any]]:
     if kind == "enterprises":
-        profiles = {p.enterprise_id: p for p in EnterpriseProfile.objects.select_related("park")}
+        profiles = {p.enterprise_id: p for p in selectors.enterprise_profile_list()}
         rows = []
-        for e in Enterprise.objects.select_related("zone").order_by("credit_code"):
+        for e in selectors.enterprise_list():
             p = profiles.get(e.pk)
             row = {"credit_code": e.credit_code, "enterprise_name": e.name, "zone": e.zone.code}
             for code in PROFILE_CODES:
                 value = getattr(p, code, None) if p else None
-                row[code] = value.code if isinstance(value, OrgUnit) else value
+                # a park (an org unit) by its code
+                row[code] = value.code if isinstance(value, models.Model) else value
             rows.append(row)
         return rows
     form, model = REGISTERED[kind]
     rows = []
-    for obj in model.objects.select_related("zone", "park").order_by("name"):
+    for obj in selectors.registry_entry_list(model).order_by("name"):
         row: dict[str, Any] = {}
         for f in form.fields:
             value = getattr(obj, f.code)
             if f.type == "category":
                 value = _nfkc(getattr(obj, f"get_{f.code}_display")())
-            elif isinstance(value, OrgUnit):
+            elif isinstance(value, models.Model):  # an org unit (zone, park)
                 value = value.code
             elif isinstance(value, Decimal):
                 value = float(value)
@@ -366,14 +368,14 @@ def _read(
     return columns, Table(file=filename, sheet=form.code, rows=rows, letters=letters), problems
 
 
-def import_registry(kind: str, data: bytes, *, filename: str, user) -> ImportResult:
+def import_registry(kind: str, data: bytes, *, filename: str, user) -> RegistryImportResult:
     """Import a filled registry workbook (``kind`` a key of :data:`SHEETS`); all or nothing.
 
     Enterprises are identified by credit code (new ones are registered), other objects by name and zone.
     ``user`` None is the command line.
     """
     form = SHEETS[kind]
-    result = ImportResult(filename)
+    result = RegistryImportResult(filename)
     columns, table, problems = _read(form, data, filename)
     if table is None:
         result.problems = problems
@@ -381,7 +383,7 @@ def import_registry(kind: str, data: bytes, *, filename: str, user) -> ImportRes
     records, found = validate_table(form, columns, table)
     result.problems = problems + list(found)
     plan = plan_current()
-    units = {u.code: u for u in OrgUnit.objects.filter(plan=plan)} if plan else {}
+    units = selectors.plan_units_by_code(plan)
 
     def unit(rec: dict, code_field: str, kinds: tuple[str, ...], row: int) -> OrgUnit | None:
         code = rec.get(code_field)
@@ -416,7 +418,7 @@ def import_registry(kind: str, data: bytes, *, filename: str, user) -> ImportRes
             for rec, row, zone, park in prepared:
                 try:
                     _apply(kind, rec, zone, park, user, result)
-                except (ValidationError, PermissionDeniedError) as exc:
+                except ApplicationError as exc:
                     result.problems.append(_error_problem(exc, form, table, row, filename))
             if result.problems:
                 raise _Rollback
@@ -429,12 +431,14 @@ class _Rollback(Exception):
     pass
 
 
-def _error_problem(exc: Exception, form: FormSpec, table: Table, row: int, filename: str) -> Problem:
+def _error_problem(
+    exc: ApplicationError, form: FormSpec, table: Table, row: int, filename: str
+) -> Problem:
     if isinstance(exc, PermissionDeniedError):
         return _problem(
             "registry.not_allowed", exc.message, "not allowed", file=filename, sheet=form.code, row=row
         )
-    errors = exc.message_dict if hasattr(exc, "message_dict") else {"": exc.messages}  # type: ignore[attr-defined]
+    errors = exc.extra.get("fields") or {exc.extra.get("field", ""): [exc.message]}
     key = next(iter(errors))
     column = (table.letters or {}).get(key)
     return _problem(
@@ -450,22 +454,27 @@ def _error_problem(exc: Exception, form: FormSpec, table: Table, row: int, filen
 
 
 def _apply(
-    kind: str, rec: dict, zone: OrgUnit | None, park: OrgUnit | None, user, result: ImportResult
+    kind: str, rec: dict, zone: OrgUnit | None, park: OrgUnit | None, user, result: RegistryImportResult
 ) -> None:
     if kind == "enterprises":
-        ent = Enterprise.objects.filter(credit_code=rec["credit_code"]).first()
+        ent = selectors.enterprise_find(rec["credit_code"])
         if ent is None:
-            ent = services.enterprise_register(
-                user=user, credit_code=rec["credit_code"], name=rec["enterprise_name"], zone=zone, park=park
+            # TODO(lead): pass park=park unconditionally once collection's enterprise_register takes it
+            # (issue 12 contract); until then a park is only passed when there is one.
+            ent = collection_services.enterprise_register(
+                user=user,
+                zone=zone,
+                credit_code=rec["credit_code"],
+                name=rec["enterprise_name"],
+                **({"park": park} if park is not None else {}),
             )
             result.created += 1
         else:
             if ent.zone_id != zone.id:  # type: ignore[union-attr]
-                raise ValidationError(
-                    {
-                        "zone": f"企业登记在 {ent.zone.code}，不能在导入中改为 {zone.code} / "  # type: ignore[union-attr]
-                        "the zone cannot be changed by an import"
-                    }
+                raise ValidationFailed(
+                    f"企业登记在 {ent.zone.code}，不能在导入中改为 {zone.code} / "  # type: ignore[union-attr]
+                    "the zone cannot be changed by an import",
+                    field="zone",
                 )
             result.updated += 1
         data = {c: rec[c] for c in PROFILE_CODES if c != "park"}
@@ -488,8 +497,8 @@ def _apply(
             value = ""  # text columns of the models are blank, not null
         values[f.code] = value
     values.update(zone=zone, park=park)
-    existing = model.objects.filter(name=rec["name"], zone=zone).first()
-    services.registry_save(user=user, instance=existing or model(), data=values)
+    existing = selectors.registry_entry_find(model, name=rec["name"], zone=zone)
+    services.registry_entry_save(user=user, instance=existing or model(), data=values)
     if existing:
         result.updated += 1
     else:

@@ -15,15 +15,17 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from lanbai.collection.models import Enterprise, Submission
+from lanbai.common.exceptions import NotFoundError
 from lanbai.core.plan.schema import PolicyArticle, RecognitionCriterion
 from lanbai.core.registry import EnterpriseProfile as CoreProfile
 from lanbai.core.registry import screen_enterprises
-from lanbai.plans.models import OrgUnit, PlanVersion, Target
+from lanbai.plans.models import OrgUnit, PlanRecord, PlanVersion, Target
+from lanbai.plans.selectors import orgunit_get, orgunit_list, plan_current
+from lanbai.plans.selectors import zone_list as plan_zone_list
 
-from .models import Alliance, Candidate, EnterpriseProfile, Incubator, RdPlatform, Recognition
+from .models import Alliance, Candidate, Cluster, EnterpriseProfile, Incubator, RdPlatform, Recognition
 from .presenters import match_dict as match_dict
 from .presenters import result_dict
-from .services import plan_section
 
 
 def valid_on(on: dt.date, prefix: str = "") -> Q:
@@ -32,6 +34,134 @@ def valid_on(on: dt.date, prefix: str = "") -> Q:
     return Q(**{f"{p}valid_from__isnull": False, f"{p}valid_from__lte": on}) & (
         Q(**{f"{p}valid_to__isnull": True}) | Q(**{f"{p}valid_to__gte": on})
     )
+
+
+# ------------------------------------------------------------------------------------------------
+# registry entries
+
+
+RegistryModel = type[RdPlatform] | type[Alliance] | type[Incubator] | type[Cluster] | type[Recognition]
+
+
+def registry_entry_list(
+    model: RegistryModel,
+    *,
+    zone: str | None = None,
+    on: dt.date | None = None,
+    **filters: Any,
+) -> QuerySet:
+    """Entries of one registry: ``zone`` a zone code (a recognition: its enterprise's zone), valid on
+    ``on``, and equal to the non-empty ``filters`` (``kind``, ``level``, ``industry``, ``category`` …)."""
+    if model is Recognition:
+        qs = Recognition.objects.select_related("enterprise", "enterprise__zone")
+        if zone:
+            qs = qs.filter(enterprise__zone__code=zone)
+    else:
+        qs = model.objects.select_related("zone", "park")
+        if zone:
+            qs = qs.filter(zone__code=zone)
+    qs = qs.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
+    if on is not None:
+        qs = qs.filter(valid_on(on))
+    return qs
+
+
+def registry_entry_get(model: RegistryModel, *, pk: Any) -> Any:
+    """One entry of a registry by key; :class:`NotFoundError` if there is none."""
+    obj = registry_entry_list(model).filter(pk=pk).first() if str(pk).isdigit() else None
+    if obj is None:
+        raise NotFoundError("未找到 / not found")
+    return obj
+
+
+def registry_entry_find(model: RegistryModel, *, name: str, zone: OrgUnit | None) -> Any:
+    """The entry of a registry with this name in this zone (how an import identifies it), or None."""
+    return model.objects.filter(name=name, zone=zone).first()
+
+
+def rd_platform_list(**filters: Any) -> QuerySet[RdPlatform]:
+    return registry_entry_list(RdPlatform, **filters)
+
+
+def alliance_list(**filters: Any) -> QuerySet[Alliance]:
+    return registry_entry_list(Alliance, **filters)
+
+
+def incubator_list(**filters: Any) -> QuerySet[Incubator]:
+    return registry_entry_list(Incubator, **filters)
+
+
+def cluster_list(**filters: Any) -> QuerySet[Cluster]:
+    return registry_entry_list(Cluster, **filters)
+
+
+def recognition_list(**filters: Any) -> QuerySet[Recognition]:
+    return registry_entry_list(Recognition, **filters)
+
+
+# ------------------------------------------------------------------------------------------------
+# enterprises and their registry profiles
+#
+# TODO(lead): the reads of collection's Enterprise belong in lanbai.collection.selectors
+# (``enterprise_list(zone=)``, ``enterprise_get(credit_code=)``); they live here until it has them.
+
+
+def enterprise_list(*, zone: str | None = None) -> QuerySet[Enterprise]:
+    """Registered enterprises (of the zone with code ``zone``), by credit code."""
+    qs = Enterprise.objects.select_related("zone").order_by("credit_code")
+    return qs.filter(zone__code=zone) if zone else qs
+
+
+def enterprise_find(credit_code: str) -> Enterprise | None:
+    """The enterprise with this credit code, or None."""
+    return Enterprise.objects.select_related("zone").filter(credit_code=credit_code).first()
+
+
+def enterprise_get(*, credit_code: str) -> Enterprise:
+    """The enterprise with this credit code; :class:`NotFoundError` if there is none."""
+    ent = enterprise_find(credit_code)
+    if ent is None:
+        raise NotFoundError("未找到该企业 / no such enterprise")
+    return ent
+
+
+def enterprise_profile_list(*, zone: str | None = None) -> QuerySet[EnterpriseProfile]:
+    """Registry profiles (of the enterprises of the zone with code ``zone``)."""
+    qs = EnterpriseProfile.objects.select_related("enterprise", "enterprise__zone", "park")
+    return qs.filter(enterprise__zone__code=zone) if zone else qs
+
+
+def enterprise_profile_find(enterprise: Enterprise) -> EnterpriseProfile | None:
+    """The registry profile of ``enterprise``, or None if it has none yet."""
+    return enterprise_profile_list().filter(enterprise=enterprise).first()
+
+
+def enterprise_profile_get_or_new(*, credit_code: str) -> EnterpriseProfile:
+    """The profile of the enterprise (an unsaved empty one if it has none); NotFoundError if no enterprise."""
+    ent = enterprise_get(credit_code=credit_code)
+    return enterprise_profile_find(ent) or EnterpriseProfile(enterprise=ent)
+
+
+def enterprise_recognitions(enterprise: Enterprise) -> QuerySet[Recognition]:
+    return enterprise.recognitions.all()
+
+
+def zone_get(plan: PlanVersion, code: str) -> OrgUnit:
+    """A zone of ``plan`` (by code, name or short name); NotFoundError naming it as a zone otherwise."""
+    try:
+        return orgunit_get(code, kind="zone", plan=plan)
+    except NotFoundError as exc:
+        raise NotFoundError("未知园区 / unknown zone", extra=exc.extra) from exc
+
+
+def zone_list(plan: PlanVersion | None) -> list[OrgUnit]:
+    """The zones of ``plan`` in order (none without a plan)."""
+    return list(plan_zone_list(plan=plan)) if plan is not None else []
+
+
+def plan_units_by_code(plan: PlanVersion | None) -> dict[str, OrgUnit]:
+    """Every unit of ``plan`` by code (none without a plan)."""
+    return {u.code: u for u in orgunit_list(plan=plan)} if plan is not None else {}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -247,6 +377,8 @@ def approved_figures(enterprises: list[Enterprise]) -> dict[int, Figures]:
     corrections under review are never read.
     """
     by_unit: dict[int, list[tuple[str, dict]]] = {}
+    # TODO(lead): collection should offer this read, e.g. lanbai.collection.selectors
+    # ``approved_values(*, org_unit_ids) -> Iterable[(org_unit_id, period, values)]``.
     rows = Submission.objects.filter(
         org_unit_id__in=[e.org_unit_id for e in enterprises], approved_version__isnull=False
     ).values_list("org_unit_id", "period", "approved_version__values")
@@ -335,6 +467,12 @@ def core_profile(
     return CoreProfile(**data), meta
 
 
+def plan_section(plan: PlanVersion, section: str, model: type) -> list:
+    """The plan's records of ``section`` as validated schema objects, in plan order."""
+    rows = PlanRecord.objects.filter(plan=plan, section=section).order_by("order")
+    return [model.model_validate(r.data) for r in rows]
+
+
 def recognition_criteria(plan: PlanVersion) -> list[RecognitionCriterion]:
     return plan_section(plan, "recognition_criteria", RecognitionCriterion)
 
@@ -353,8 +491,36 @@ def screen(
     return [result_dict(r, meta) for r, (_, meta) in zip(results, built, strict=True)]
 
 
+def plan_required() -> PlanVersion:
+    """The plan in force; :class:`NotFoundError` when none is loaded."""
+    plan = plan_current()
+    if plan is None:
+        raise NotFoundError("没有已加载的规划 / no plan loaded")
+    return plan
+
+
 def candidate_list(plan: PlanVersion) -> QuerySet[Candidate]:
     return Candidate.objects.filter(plan=plan).select_related("zone", "enterprise")
+
+
+def candidate_unlinked_count(plan: PlanVersion | None) -> int:
+    """How many 附件7 candidates of ``plan`` have no enterprise record yet."""
+    return candidate_list(plan).filter(enterprise__isnull=True).count() if plan is not None else 0
+
+
+def candidate_get(plan: PlanVersion, *, pk: Any) -> Candidate:
+    """One 附件7 candidate of ``plan``; :class:`NotFoundError` if there is none."""
+    obj = candidate_list(plan).filter(pk=pk).first() if str(pk).isdigit() else None
+    if obj is None:
+        raise NotFoundError("未找到 / not found")
+    return obj
+
+
+def profile_policy_matches(plan: PlanVersion, profile: Any) -> list[dict]:
+    """The 23 articles of 附件8 matched against a profile given as such (enterprise, person, institution)."""
+    from lanbai.core.registry import match_policies
+
+    return [match_dict(m) for m in match_policies(profile, policy_articles(plan))]
 
 
 def enterprise_policy_matches(plan: PlanVersion, enterprise: Enterprise) -> list[dict]:

@@ -1,29 +1,33 @@
 """Writes of the registry app: seeding from the plan, create/update of every registry (validated, audited).
 
-Every write goes through :func:`registry_save` (or a thin wrapper of it): it checks the user's right for
-the object's zone, runs ``full_clean`` and records one :class:`lanbai.collection.models.AuditEvent` per
-changed field (action ``registry.create`` / ``registry.update``).  Credit codes are checked with the
-one GB 32100-2015 rule of :mod:`lanbai.core.collection.creditcode`.
+Every write goes through :func:`registry_entry_save` (or a thin ``<entity>_save`` wrapper of it): one
+transaction; the user's right for the object's zone is checked first (:mod:`lanbai.access.policy`);
+``full_clean`` refusals become :class:`~lanbai.common.exceptions.ValidationFailed`; one audit event
+per changed field (action ``registry.create`` / ``registry.update``, :func:`lanbai.common.audit.audit`).
+Credit codes are checked with the one GB 32100-2015 rule of :mod:`lanbai.core.collection.creditcode`;
+enterprises are registered by :func:`lanbai.collection.services.enterprise_register` (their one home).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from lanbai.access.policy import Action, can
-from lanbai.collection.models import Enterprise
-from lanbai.common.exceptions import PermissionDeniedError
-from lanbai.common.models import AuditEvent
+from lanbai.common.audit import audit
+from lanbai.common.exceptions import PermissionDeniedError, ValidationFailed
 from lanbai.core.collection.creditcode import classify as classify_credit_code
 from lanbai.core.plan.schema import AllianceGroup, CandidateEnterprise, ClusterRow
-from lanbai.plans.models import OrgUnit, OrgUnitLink, PlanRecord, PlanVersion
+from lanbai.plans.models import OrgUnit, OrgUnitLink, PlanVersion
 
 from .models import Alliance, Candidate, Cluster, EnterpriseProfile, Incubator, RdPlatform, Recognition
+from .selectors import enterprise_list, plan_section
+
+if TYPE_CHECKING:
+    from lanbai.collection.models import Enterprise
 
 SIZE_BANDS = (  # 附件4 columns, largest first: (counts key, label)
     ("thousand", "千亿级"),
@@ -36,7 +40,7 @@ CATEGORY_ZH = {"traditional": "传统产业", "emerging": "战略性新兴产业
 
 
 # ------------------------------------------------------------------------------------------------
-# rights
+# rights and refusals
 
 
 def can_write(user, zone: OrgUnit | None) -> bool:
@@ -66,6 +70,15 @@ def credit_code_error(code: str) -> str | None:
     return f"统一社会信用代码“{code}”校验位错误（GB 32100-2015） [{rule}]"
 
 
+def validation_failed(exc: ValidationError) -> ValidationFailed:
+    """A Django ``ValidationError`` as the :class:`ValidationFailed` that crosses the service boundary."""
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"": list(exc.messages)}
+    message = "；".join(
+        f"{k}: {m}" if k and k != "__all__" else str(m) for k, ms in fields.items() for m in ms
+    )
+    return ValidationFailed(message, extra={"fields": fields})
+
+
 # ------------------------------------------------------------------------------------------------
 # generic save with audit
 
@@ -90,138 +103,97 @@ def _check_park(instance: models.Model, zone: OrgUnit | None) -> None:
     if park is None:
         return
     if park.kind != "park":
-        raise ValidationError({"park": f"{park.code} 不是分园 / not a park"})
+        raise ValidationFailed(f"{park.code} 不是分园 / not a park", field="park")
     if zone is not None and not OrgUnitLink.objects.filter(unit=park, parent=zone).exists():
-        raise ValidationError(
-            {"park": f"分园 {park.code} 不属于园区 {zone.code} / park not in zone {zone.code}"}
+        raise ValidationFailed(
+            f"分园 {park.code} 不属于园区 {zone.code} / park not in zone {zone.code}", field="park"
         )
 
 
+def _zone_after(instance: models.Model, data: dict[str, Any]) -> OrgUnit | None:
+    """The zone ``instance`` will have once ``data`` is applied (nothing is changed)."""
+    if "zone" in data:
+        return data["zone"]
+    if "enterprise" in data and isinstance(instance, EnterpriseProfile | Recognition):
+        ent = data["enterprise"]
+        return ent.zone if ent is not None else None
+    return _zone_of(instance)
+
+
 @transaction.atomic
-def registry_save(*, user, instance: models.Model, data: dict[str, Any], reason: str = "") -> models.Model:
+def registry_entry_save(
+    *, user, instance: models.Model, data: dict[str, Any], reason: str = ""
+) -> models.Model:
     """Create (unsaved ``instance``) or update ``instance`` with ``data``; validated and audited.
 
-    The right is checked for the zone before and after the change (a reporter cannot move an object
-    into or out of its zone).  ``full_clean`` errors raise :class:`django.core.exceptions.ValidationError`.
+    The right is checked first, for the zone before and after the change (a reporter can move an
+    object neither into nor out of its zone).  Refusals: :class:`PermissionDeniedError`,
+    :class:`ValidationFailed` (``extra["fields"]``: field -> messages).
     """
     creating = instance.pk is None
     if not creating:
         _require_write(user, _zone_of(instance))
+    _require_write(user, _zone_after(instance, data))
     field_names = {f.name for f in instance._meta.get_fields() if getattr(f, "concrete", False)}
     old: dict[str, Any] = {}
     for key, value in data.items():
         if key not in field_names or key in ("id", "created_at", "updated_at"):
-            raise ValidationError({key: f"未知字段 {key} / unknown field"})
+            raise ValidationFailed(f"未知字段 {key} / unknown field", field=key)
         if not creating:
             old[key] = getattr(instance, key)
         setattr(instance, key, value)
-    zone = _zone_of(instance)
-    _require_write(user, zone)
-    _check_park(instance, zone)
-    instance.full_clean()
+    _check_park(instance, _zone_of(instance))
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise validation_failed(exc) from exc
     instance.save()
-    label = f"{type(instance).__name__}#{instance.pk}"
-    actor = user if user is not None and user.is_authenticated else None
     if creating:
-        AuditEvent.objects.create(
-            user=actor, action="registry.create", field=label, new=str(instance)[:500], reason=reason
-        )
+        audit(user, "registry.create", instance, new=str(instance)[:500], reason=reason)
     else:
         for key, before in old.items():
             after = getattr(instance, key)
             if _fmt(before) != _fmt(after):
-                AuditEvent.objects.create(
-                    user=actor,
-                    action="registry.update",
-                    field=f"{label}.{key}",
-                    old=_fmt(before),
-                    new=_fmt(after),
-                    reason=reason,
-                )
+                # the texts of the registry's audit trail (a related object: its key)
+                audit(user, "registry.update", instance, field=key, old=_fmt(before), new=_fmt(after),
+                      reason=reason)
     return instance
 
 
-def platform_save(*, user, data: dict[str, Any], instance: RdPlatform | None = None) -> RdPlatform:
-    return registry_save(user=user, instance=instance or RdPlatform(), data=data)  # type: ignore[return-value]
+def rd_platform_save(*, user, data: dict[str, Any], instance: RdPlatform | None = None) -> RdPlatform:
+    return cast(RdPlatform, registry_entry_save(user=user, instance=instance or RdPlatform(), data=data))
 
 
 def alliance_save(*, user, data: dict[str, Any], instance: Alliance | None = None) -> Alliance:
-    return registry_save(user=user, instance=instance or Alliance(), data=data)  # type: ignore[return-value]
+    return cast(Alliance, registry_entry_save(user=user, instance=instance or Alliance(), data=data))
 
 
 def incubator_save(*, user, data: dict[str, Any], instance: Incubator | None = None) -> Incubator:
-    return registry_save(user=user, instance=instance or Incubator(), data=data)  # type: ignore[return-value]
+    return cast(Incubator, registry_entry_save(user=user, instance=instance or Incubator(), data=data))
 
 
 def cluster_save(*, user, data: dict[str, Any], instance: Cluster | None = None) -> Cluster:
-    return registry_save(user=user, instance=instance or Cluster(), data=data)  # type: ignore[return-value]
+    return cast(Cluster, registry_entry_save(user=user, instance=instance or Cluster(), data=data))
 
 
 def recognition_save(*, user, data: dict[str, Any], instance: Recognition | None = None) -> Recognition:
-    return registry_save(user=user, instance=instance or Recognition(), data=data)  # type: ignore[return-value]
+    return cast(Recognition, registry_entry_save(user=user, instance=instance or Recognition(), data=data))
 
 
-def enterprise_register(
-    *,
-    user,
-    credit_code: str,
-    name: str,
-    zone: OrgUnit,
-    park: OrgUnit | None = None,
-    industry: str = "",
-    category: str = "",
-    is_simulated: bool = False,
-) -> Enterprise:
-    """Register a new enterprise (its org unit of kind enterprise under the zone or park, and the Enterprise).
-
-    The credit code is checked (GB 32100-2015) and must not be registered yet.
-    """
-    _require_write(user, zone)
-    code = (credit_code or "").strip()
-    problem = credit_code_error(code)
-    if problem:
-        raise ValidationError({"credit_code": problem})
-    if Enterprise.objects.filter(credit_code=code).exists():
-        raise ValidationError({"credit_code": f"统一社会信用代码 {code} 已登记 / already registered"})
-    with transaction.atomic():
-        unit = OrgUnit.objects.create(
-            plan=zone.plan,
-            code=code,
-            name=name,
-            kind="enterprise",
-            valid_from=dt.date(zone.plan.start_year, 1, 1),
-            source="登记",
-        )
-        OrgUnitLink.objects.create(unit=unit, parent=park or zone, valid_from=unit.valid_from)
-        ent = Enterprise(
-            credit_code=code,
-            name=name,
-            org_unit=unit,
-            zone=zone,
-            industry=industry,
-            category=category,
-            is_simulated=is_simulated,
-        )
-        ent.full_clean()
-        ent.save()
-        AuditEvent.objects.create(
-            user=user if user is not None and user.is_authenticated else None,
-            action="registry.create",
-            field=f"Enterprise#{ent.pk}",
-            new=str(ent),
-        )
-    return ent
+platform_save = rd_platform_save  # the name the tests and the excel import knew first
 
 
+@transaction.atomic
 def enterprise_profile_save(*, user, enterprise: Enterprise, data: dict[str, Any]) -> EnterpriseProfile:
     """Create or update the registry profile of ``enterprise`` (the enterprise's credit code is re-checked)."""
+    _require_write(user, enterprise.zone)
     problem = credit_code_error(enterprise.credit_code)
     if problem:
-        raise ValidationError({"credit_code": problem})
+        raise ValidationFailed(problem, field="credit_code")
     profile = EnterpriseProfile.objects.filter(enterprise=enterprise).first() or EnterpriseProfile(
         enterprise=enterprise
     )
-    return registry_save(user=user, instance=profile, data=data)  # type: ignore[return-value]
+    return cast(EnterpriseProfile, registry_entry_save(user=user, instance=profile, data=data))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -244,12 +216,6 @@ class SeedReport:
         if self.unknown_zones:
             text += f"；未知园区 / unknown zones: {', '.join(sorted(set(self.unknown_zones)))}"
         return text
-
-
-def plan_section(plan: PlanVersion, section: str, model: type) -> list:
-    """The plan's records of ``section`` as validated schema objects, in plan order."""
-    rows = PlanRecord.objects.filter(plan=plan, section=section).order_by("order")
-    return [model.model_validate(r.data) for r in rows]
 
 
 def _upsert(
@@ -333,7 +299,7 @@ def registry_seed_from_plan(plan: PlanVersion) -> SeedReport:
                 "alliances",
             )
 
-    by_name = {e.name: e for e in Enterprise.objects.all()}
+    by_name = {e.name: e for e in enterprise_list()}
     for cand in plan_section(plan, "candidate_enterprises", CandidateEnterprise):
         ent = by_name.get(cand.name)
         obj = _upsert(

@@ -6,14 +6,13 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
-from lanbai.collection.models import Enterprise
-from lanbai.plans.models import OrgUnit
+from lanbai.common.exceptions import NotFoundError
 from lanbai.plans.selectors import plan_current
 
 from . import selectors
-from .models import Alliance, Cluster, EnterpriseProfile, Incubator, RdPlatform, Recognition
+from .models import Alliance, Cluster, Incubator, RdPlatform, Recognition
 
 LISTS = {
     "platforms": ("研发平台", RdPlatform, ("kind", "level")),
@@ -44,28 +43,22 @@ def registry_list(request, kind: str):
         raise Http404
     title, model, filters = LISTS[kind]
     plan = plan_current()
-    zones = OrgUnit.objects.filter(plan=plan, kind="zone").order_by("order") if plan else []
-    qs = model.objects.all()
     zone = request.GET.get("zone") or ""
-    if zone:
-        qs = qs.filter(enterprise__zone__code=zone) if model is Recognition else qs.filter(zone__code=zone)
     on = request.GET.get("on") or ""
     error = ""
+    day = None
     if on:
         try:
-            qs = qs.filter(selectors.valid_on(dt.date.fromisoformat(on)))
+            day = dt.date.fromisoformat(on)
         except ValueError:
             error = "日期格式应为 YYYY-MM-DD"
     choices = {}
+    values = {}
     for f in filters:
         value = request.GET.get(f) or ""
-        if value:
-            qs = qs.filter(**{f: value})
+        values[f] = value
         choices[f] = (model._meta.get_field(f).verbose_name, model._meta.get_field(f).choices or [], value)
-    if model is Recognition:
-        qs = qs.select_related("enterprise", "enterprise__zone")
-    else:
-        qs = qs.select_related("zone", "park")
+    objects = selectors.registry_entry_list(model, zone=zone or None, on=day, **values)
     return render(
         request,
         "registry/list.html",
@@ -73,9 +66,9 @@ def registry_list(request, kind: str):
             "plan": plan,
             "title": title,
             "kind": kind,
-            "objects": qs[:1000],
-            "count": qs.count(),
-            "zones": zones,
+            "objects": objects[:1000],
+            "count": objects.count(),
+            "zones": selectors.zone_list(plan),
             "zone": zone,
             "on": on,
             "choices": choices,
@@ -88,24 +81,28 @@ def registry_list(request, kind: str):
 @login_required
 def enterprise_list(request):
     plan = plan_current()
-    qs = Enterprise.objects.select_related("zone").order_by("credit_code")
     zone = request.GET.get("zone") or ""
-    if zone:
-        qs = qs.filter(zone__code=zone)
     candidates = selectors.candidate_list(plan) if plan else []
-    zones = OrgUnit.objects.filter(plan=plan, kind="zone").order_by("order") if plan else []
     return render(
         request,
         "registry/enterprises.html",
-        {"plan": plan, "enterprises": qs, "zone": zone, "zones": zones, "candidates": candidates},
+        {
+            "plan": plan,
+            "enterprises": selectors.enterprise_list(zone=zone or None),
+            "zone": zone,
+            "zones": selectors.zone_list(plan),
+            "candidates": candidates,
+        },
     )
 
 
 @login_required
 def enterprise_detail(request, credit_code: str):
     plan = plan_current()
-    ent = get_object_or_404(Enterprise.objects.select_related("zone"), credit_code=credit_code)
-    profile = EnterpriseProfile.objects.filter(enterprise=ent).first()
+    try:
+        ent = selectors.enterprise_get(credit_code=credit_code)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
     result = selectors.screen(plan, [ent])[0] if plan and selectors.recognition_criteria(plan) else None
     policies = (
         selectors.enterprise_policy_matches(plan, ent) if plan and selectors.policy_articles(plan) else []
@@ -116,9 +113,9 @@ def enterprise_detail(request, credit_code: str):
         {
             "plan": plan,
             "enterprise": ent,
-            "profile": profile,
+            "profile": selectors.enterprise_profile_find(ent),
             "result": result,
-            "recognitions": ent.recognitions.all(),
+            "recognitions": selectors.enterprise_recognitions(ent),
             # articles about another kind of profile (a person, an institution) are left out of the page
             "policies": [p for p in policies if not any(f.startswith("subject:") for f in p["failing"])],
         },

@@ -9,7 +9,14 @@ an ordering or an error can only ever reveal published data.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from typing import Any
+
+from django.db.models import Max, QuerySet
+
+from lanbai.access.policy import Action, can
+from lanbai.collection.selectors import submission_list
+from lanbai.common.exceptions import ApplicationError, NotFoundError
 
 from .models import Release, ReleaseStatus
 
@@ -54,8 +61,69 @@ def published_releases(*, kind: str | None = None) -> QuerySet[Release]:
     return qs.order_by("-issued_at", "-pk")
 
 
-def release_get_published(pk: int) -> Release | None:
-    return published_releases().filter(pk=pk).first()
+def release_get_published(pk: int) -> Release:
+    """A published release; :class:`NotFoundError` for an unknown one and a draft alike."""
+    rel = published_releases().filter(pk=pk).first()
+    if rel is None:
+        raise NotFoundError("未找到 / not found")
+    return rel
+
+
+def can_manage_releases(user: Any) -> bool:
+    """May ``user`` build, publish and correct releases (省创新办)?  Anonymous visitors may not."""
+    return bool(getattr(user, "is_authenticated", False)) and can(user, Action.MANAGE_RELEASES)
+
+
+def release_get_visible(*, user: Any, pk: int) -> Release:
+    """A published release for everyone, a draft only for 省创新办.
+
+    An unknown release and one the user may not see look the same: :class:`NotFoundError` (404).
+    """
+    rel = Release.objects.filter(pk=pk).select_related("supersedes").first()
+    if rel is None or (rel.status != ReleaseStatus.PUBLISHED and not can_manage_releases(user)):
+        raise NotFoundError("未找到 / not found")
+    return rel
+
+
+def release_get_manageable(*, user: Any, pk: int) -> Release:
+    """A release 省创新办 may publish or correct; :class:`NotFoundError` for anyone else (nothing shows)."""
+    if not can_manage_releases(user):
+        raise NotFoundError("未找到 / not found")
+    return release_get_visible(user=user, pk=pk)
+
+
+def release_drafts(*, user: Any) -> QuerySet[Release] | list[Release]:
+    """The drafts, newest first, for 省创新办; nothing for anyone else."""
+    if not can_manage_releases(user):
+        return []
+    return Release.objects.filter(status=ReleaseStatus.DRAFT).order_by("-created_at")
+
+
+def release_list() -> QuerySet[Release]:
+    """Every release (drafts included) in the order they were built — for the command line."""
+    return Release.objects.select_related("supersedes").order_by("created_at")
+
+
+def release_next_seq(*, kind: str, year: int) -> int:
+    """The next number in the sequence of ``kind`` and ``year`` (1 for the first release)."""
+    return (Release.objects.filter(kind=kind, year=year).aggregate(m=Max("seq"))["m"] or 0) + 1
+
+
+def approval_status(periods: list[str]) -> tuple[int, int, dt.datetime | None]:
+    """(approved, pending, latest approval time) of the reports of ``periods`` (drafts are not pending).
+
+    Every report counts (``user=None``: the platform as a whole), read through collection's selector.
+    """
+    approved = pending = 0
+    latest: dt.datetime | None = None
+    for period in periods:
+        qs = submission_list(user=None, period=period)
+        done = qs.filter(status="approved")
+        approved += done.count()
+        pending += qs.filter(status__in=["submitted", "zone_approved", "returned"]).count()
+        m = done.aggregate(m=Max("approved_at"))["m"]
+        latest = m if latest is None or (m is not None and m > latest) else latest
+    return approved, pending, latest
 
 
 def published_values() -> list[dict]:
@@ -75,6 +143,37 @@ def published_values() -> list[dict]:
             rec["release"], rec["issued_at"] = rel.number, issued
             rows[(r["period"], r["org_unit"], r["indicator"])] = rec
     return [rows[k] for k in sorted(rows)]
+
+
+VALUE_ORDERING = ("period", "org_unit", "indicator", "value", "status")
+VALUE_FILTERS = {  # query name -> column
+    "period": "period",
+    "unit": "org_unit",
+    "indicator": "indicator",
+    "status": "status",
+    "release": "release",
+}
+
+
+def published_value_list(*, ordering: str | None = None, **filters: str | None) -> list[dict]:
+    """:func:`published_values` equal to the given ``filters`` (:data:`VALUE_FILTERS`), ordered by
+    ``ordering`` (a column of :data:`VALUE_ORDERING`, ``-`` for descending; missing values last).
+
+    A bad ordering is refused naming only the allowed columns (nothing about the data).
+    """
+    rows = published_values()
+    for name, key in VALUE_FILTERS.items():
+        if filters.get(name):
+            rows = [r for r in rows if r[key] == filters[name]]
+    if ordering:
+        field = ordering.removeprefix("-")
+        if field not in VALUE_ORDERING:
+            allowed = ", ".join(VALUE_ORDERING)
+            raise ApplicationError(f"ordering 只能是 {allowed} / allowed: {allowed}")
+        present = [r for r in rows if r[field] is not None]
+        absent = [r for r in rows if r[field] is None]
+        rows = sorted(present, key=lambda r: r[field], reverse=ordering.startswith("-")) + absent
+    return rows
 
 
 def last_modified():

@@ -21,14 +21,21 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from lanbai.collection.models import Submission
+from lanbai.access.policy import Action, require
+from lanbai.common.audit import audit
+from lanbai.common.exceptions import ApplicationError
 from lanbai.core.periods import Quarter
+from lanbai.indices.selectors import index_table
+from lanbai.monitoring.diagnosis import diagnosis
+from lanbai.monitoring.selectors import monitoring_table, plan_core
+from lanbai.plans.selectors import plan_current
+from lanbai.registry.selectors import counts_vs_targets
 
 from .models import Release, ReleaseKind, ReleaseStatus
+from .selectors import approval_status, release_next_seq
 
 PREFIX = {"bulletin": "兰白监测", "inspection": "兰白检查", "annual": "兰白评估", "open_data": "兰白数据"}
 TITLES = {
@@ -64,8 +71,13 @@ ROW_FIELDS = (
 Progress = Callable[[str], None]
 
 
-class ReleaseError(ValueError):
+class ReleaseError(ApplicationError):
     """A release cannot be built (bad kind or period, or no approved figures); message in Chinese first."""
+
+    status_code = 400
+
+
+MANAGE_MESSAGE = "仅省创新办可生成、发布和更正发布物 / only 省创新办 builds, publishes and corrects releases"
 
 
 def _clean(v: Any) -> Any:
@@ -74,7 +86,7 @@ def _clean(v: Any) -> Any:
     return v
 
 
-def _periods_of(kind: str, period: str) -> tuple[str, list[str], str]:
+def _periods_of(kind: str, period: Quarter | str) -> tuple[str, list[str], str]:
     """(canonical period, periods whose approvals count, label) for ``kind``; raises ReleaseError."""
     if kind not in PREFIX:
         raise ReleaseError(f"kind: 未知的发布类型 {kind!r}，应为 {', '.join(PREFIX)} / unknown kind")
@@ -102,21 +114,12 @@ def _periods_of(kind: str, period: str) -> tuple[str, list[str], str]:
 
 
 def _monitor_period(kind: str, period: str) -> str:
-    return f"{period}Q4" if kind == "annual" else period
-
-
-def approval_status(periods: list[str]) -> tuple[int, int, dt.datetime | None]:
-    """(approved, pending, latest approval time) of the reports of ``periods`` (drafts are not pending)."""
-    qs = Submission.objects.filter(period__in=periods)
-    approved = qs.filter(status="approved")
-    pending = qs.filter(status__in=["submitted", "zone_approved", "returned"]).count()
-    return approved.count(), pending, approved.aggregate(m=Max("approved_at"))["m"]
+    """The monitoring period of a release: its quarter, for an annual report (period ``Y``) ``YQ4``."""
+    return str(Quarter(int(period), 4)) if kind == "annual" else period
 
 
 def public_rows(period: str) -> list[dict]:
     """The monitoring rows of ``period`` for the published unit kinds, as plain dicts."""
-    from lanbai.monitoring.selectors import monitoring_table, plan_core
-
     _, plan, _ = plan_core()
     kinds = {u.code: u.kind for u in plan.org_units}
     rows = monitoring_table(period=period)
@@ -126,8 +129,6 @@ def public_rows(period: str) -> list[dict]:
 
 
 def _diagnoses(period: str, rows: list[dict], root: str) -> list[dict]:
-    from lanbai.monitoring.diagnosis import diagnosis
-
     out = []
     for ind in dict.fromkeys(r["indicator"] for r in rows if r["status"] in LAGGING):
         try:
@@ -164,24 +165,21 @@ def _diagnoses(period: str, rows: list[dict], root: str) -> list[dict]:
     return out
 
 
-def _index_section(year: int) -> dict | None:
-    """The development index of ``year`` when the indices app provides one (optional section)."""
+def _index_section(year: int) -> dict:
+    """The development index of ``year`` (:func:`lanbai.indices.selectors.index_table`: one row per zone).
+
+    The report is published without the index rather than not at all: when the index cannot be
+    computed the section states why (the template prints 发展指数未能计算：…).
+    """
     try:
-        from lanbai.indices import selectors as index_selectors  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    fn = getattr(index_selectors, "index_table", None)
-    if fn is None:
-        return None
-    try:
-        rows = fn(year=year)
-    except Exception as exc:  # noqa: BLE001 - an optional section must not break the report
+        rows = index_table(year=year)
+    except (LookupError, ValueError) as exc:  # IndexUnavailable, FrameworkError: state why, publish the rest
         return {"error": str(exc), "rows": []}
-    return {"rows": [dict(r) if not isinstance(r, dict) else r for r in rows]}
+    return {"rows": rows}
 
 
 def build_content(
-    kind: str, period: str, *, now: dt.datetime | None = None, progress: Progress | None = None
+    kind: str, period: Quarter | str, *, now: dt.datetime | None = None, progress: Progress | None = None
 ) -> dict:
     """The JSON snapshot of a release: meta, rows, lagging rows, diagnoses (and the index for annual)."""
     step = progress or (lambda _msg: None)
@@ -227,9 +225,6 @@ def measure_progress(on: dt.date) -> list[dict]:
     date is the target prorated linearly over the plan's years (from 0 at the plan's start).  A measure
     lags (滞后) when its count is more than 5 % below that; the rule is stated on each row.
     """
-    from lanbai.plans.selectors import plan_current
-    from lanbai.registry.selectors import counts_vs_targets
-
     plan = plan_current()
     if plan is None:
         return []
@@ -254,7 +249,7 @@ def measure_progress(on: dt.date) -> list[dict]:
 
 
 def _next_number(kind: str, year: int) -> tuple[int, str]:
-    seq = (Release.objects.filter(kind=kind, year=year).aggregate(m=Max("seq"))["m"] or 0) + 1
+    seq = release_next_seq(kind=kind, year=year)
     return seq, f"{PREFIX[kind]}〔{year}〕第{seq}号"
 
 
@@ -414,7 +409,7 @@ def _render_files(release: Release, *, progress: Progress) -> None:
 def release_create(
     *,
     kind: str,
-    period: str,
+    period: Quarter | str,
     user=None,
     publish: bool = False,
     now: dt.datetime | None = None,
@@ -422,7 +417,12 @@ def release_create(
     supersedes: Release | None = None,
     correction_note: str = "",
 ) -> Release:
-    """Build a numbered release from approved figures and render its files (optionally publish it)."""
+    """Build a numbered release from approved figures and render its files (optionally publish it).
+
+    Only 省创新办 (or the command line, ``user`` None) builds releases; one audit event
+    (``release.create``, or ``release.correct`` for a correction).
+    """
+    require(user, Action.MANAGE_RELEASES, message=MANAGE_MESSAGE)
     step = progress or (lambda _msg: None)
     now = now or timezone.now()
     content = build_content(kind, period, now=now, progress=step)
@@ -455,18 +455,25 @@ def release_create(
     _render_files(release, progress=step)
     step("保存 / saving")
     release.save()
+    if supersedes is not None:
+        audit(user, "release.correct", release, field="supersedes", old=supersedes.number, new=number,
+              reason=correction_note)
+    else:
+        audit(user, "release.create", release, field="status", new=release.status)
     return release
 
 
 @transaction.atomic
-def release_publish(release: Release, *, now: dt.datetime | None = None) -> Release:
+def release_publish(release: Release, *, user=None, now: dt.datetime | None = None) -> Release:
     """Publish a draft: it gets its issue date (files re-rendered so the document shows it)."""
+    require(user, Action.MANAGE_RELEASES, message=MANAGE_MESSAGE)
     if release.status == ReleaseStatus.PUBLISHED:
         return release
     release.status = ReleaseStatus.PUBLISHED
     release.issued_at = now or timezone.now()
     _render_files(release, progress=lambda _m: None)
     release.save()
+    audit(user, "release.publish", release, field="status", old=ReleaseStatus.DRAFT, new=release.status)
     return release
 
 
@@ -482,6 +489,7 @@ def release_correct(
 
     The earlier release stays (downloadable, marked as superseded); the differences are stored.
     """
+    require(user, Action.MANAGE_RELEASES, message=MANAGE_MESSAGE)
     if not note.strip():
         raise ReleaseError("note: 更正必须说明原因 / a correction needs a note")
     if not release.is_current:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from lanbai.access.policy import Action, can
+from lanbai.plans import selectors as plan_selectors
 
 from . import opendata, selectors, services
-from .models import Release, ReleaseKind, ReleaseStatus
+from .models import ReleaseKind
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -20,41 +20,29 @@ CONTENT_TYPES = {
 }
 
 
-def _can_manage(user) -> bool:
-    return user.is_authenticated and can(user, Action.MANAGE_RELEASES)
-
-
-def _visible(request, pk: int) -> Release:
-    """A published release for everyone; drafts only for 省创新办.  Unknown and hidden look the same (404)."""
-    rel = Release.objects.filter(pk=pk).select_related("supersedes").first()
-    if rel is None or (rel.status != ReleaseStatus.PUBLISHED and not _can_manage(request.user)):
-        raise Http404
-    return rel
-
-
 def index(request):
     """Published releases (and drafts plus the build form for 省创新办)."""
-    manage = _can_manage(request.user)
-    drafts = Release.objects.filter(status=ReleaseStatus.DRAFT).order_by("-created_at") if manage else []
     return render(
         request,
         "reports/index.html",
         {
             "releases": selectors.published_releases(),
-            "drafts": drafts,
-            "manage": manage,
+            "drafts": selectors.release_drafts(user=request.user),
+            "manage": selectors.can_manage_releases(request.user),
             "kinds": ReleaseKind.choices,
         },
     )
 
 
 def detail(request, pk: int):
-    rel = _visible(request, pk)
-    return render(request, "reports/detail.html", {"rel": rel, "manage": _can_manage(request.user)})
+    rel = selectors.release_get_visible(user=request.user, pk=pk)
+    return render(
+        request, "reports/detail.html", {"rel": rel, "manage": selectors.can_manage_releases(request.user)}
+    )
 
 
 def download(request, pk: int, fmt: str):
-    rel = _visible(request, pk)
+    rel = selectors.release_get_visible(user=request.user, pk=pk)
     if fmt not in CONTENT_TYPES:
         raise Http404
     body = {"pdf": rel.pdf, "xlsx": rel.xlsx, "html": rel.html}[fmt]
@@ -69,15 +57,15 @@ def download(request, pk: int, fmt: str):
 @login_required
 @require_POST
 def create(request):
-    if not _can_manage(request.user):
-        raise Http404
+    if not selectors.can_manage_releases(request.user):
+        raise Http404  # the build form does not exist for anyone else
     kind, period = request.POST.get("kind", ""), request.POST.get("period", "").strip()
     try:
         rel = services.release_create(
             kind=kind, period=period, user=request.user, publish=request.POST.get("publish") == "1"
         )
     except services.ReleaseError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.message)
         return redirect("reports:index")
     messages.success(request, f"已生成 {rel.number}")
     return redirect("reports:detail", pk=rel.pk)
@@ -86,10 +74,9 @@ def create(request):
 @login_required
 @require_POST
 def publish(request, pk: int):
-    if not _can_manage(request.user):
-        raise Http404
-    rel = get_object_or_404(Release, pk=pk)
-    services.release_publish(rel)
+    rel = services.release_publish(
+        selectors.release_get_manageable(user=request.user, pk=pk), user=request.user
+    )
     messages.success(request, f"已发布 {rel.number}")
     return redirect("reports:detail", pk=rel.pk)
 
@@ -97,13 +84,11 @@ def publish(request, pk: int):
 @login_required
 @require_POST
 def correct(request, pk: int):
-    if not _can_manage(request.user):
-        raise Http404
-    rel = get_object_or_404(Release, pk=pk)
+    rel = selectors.release_get_manageable(user=request.user, pk=pk)
     try:
         new = services.release_correct(rel, note=request.POST.get("note", ""), user=request.user)
     except services.ReleaseError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, exc.message)
         return redirect("reports:detail", pk=rel.pk)
     messages.success(request, f"已生成更正 {new.number}")
     return redirect("reports:detail", pk=new.pk)
@@ -137,8 +122,6 @@ def values_file(request, fmt: str):
 
 
 def dictionary(request):
-    from lanbai.plans import selectors as plan_selectors
-
     plan = plan_selectors.plan_current()
     indicators = plan_selectors.indicator_list(plan=plan) if plan else []
     return render(

@@ -97,3 +97,34 @@ def test_profile_update_by_another_zone_is_refused_and_unchanged(
     )
     assert xq.get("/api/registry/enterprises/NOPE/screening/").status_code == 404
     assert xq.get("/api/registry/counts/?on=2020-02-30").status_code == 400
+
+
+def test_detail_update_candidates_and_refusal_bodies(reg_plan, make_user, make_enterprise, client_for):
+    from lanbai.registry import services
+
+    services.registry_seed_from_plan(reg_plan)
+    sheng = client_for(make_user("sheng", "province"))
+    body = {"name": "乙中心", "kind": "eng_tech_center", "zone": "lzxq", "valid_from": "2017-03-01"}
+    pk = sheng.post("/api/registry/platforms/", body, format="json").json()["id"]
+    assert sheng.get(f"/api/registry/platforms/{pk}/").json()["name"] == "乙中心"
+    res = sheng.patch(f"/api/registry/platforms/{pk}/", {"level": "national"}, format="json")
+    assert res.status_code == 200 and res.json()["level"] == "national"
+    res = sheng.put(f"/api/registry/platforms/{pk}/", {**body, "name": "丙中心"}, format="json")
+    assert res.status_code == 200 and res.json()["name"] == "丙中心"
+    assert sheng.get("/api/registry/platforms/999999/").status_code == 404
+    assert sheng.get("/api/registry/platforms/abc/").status_code == 404
+    assert sheng.delete(f"/api/registry/platforms/{pk}/").status_code == 405
+    park = sheng.post("/api/registry/platforms/", {**body, "zone": "bygx", "park": "lzxq_a"}, format="json")
+    assert park.status_code == 400 and "park" in park.json()["extra"]["fields"]
+    bad_on = sheng.get("/api/registry/platforms/?on=2020-13-01")
+    assert bad_on.status_code == 400 and "on" in bad_on.json()["extra"]["fields"]
+    cands = sheng.get("/api/registry/candidates/").json()
+    assert [c["seq"] for c in cands] == [1, 2, 151]
+    assert sheng.get(f"/api/registry/candidates/{cands[0]['id']}/").json()["name"] == cands[0]["name"]
+    assert sheng.post("/api/registry/candidates/", {}, format="json").status_code == 405
+    ent = make_enterprise("甲公司", n=5)
+    assert sheng.get(f"/api/registry/enterprises/{ent.credit_code}/").json()["credit_code"] == ent.credit_code
+    assert sheng.get("/api/registry/enterprises/?zone=bygx").json() == []
+    missing = sheng.get("/api/registry/enterprises/NOPE/policies/")
+    assert missing.status_code == 404 and missing.json()["message"] == "未找到该企业 / no such enterprise"
+    assert sheng.get("/api/registry/counts/?zone=nowhere").json()["message"] == "未知园区 / unknown zone"

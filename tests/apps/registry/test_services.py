@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
 
-from lanbai.common.exceptions import PermissionDeniedError
+from lanbai.collection import services as collection_services
+from lanbai.common.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from lanbai.common.models import AuditEvent
 from lanbai.plans.models import OrgUnit
 from lanbai.registry import selectors, services
@@ -51,32 +51,41 @@ def test_zone_reporter_writes_its_zone_only_and_changes_are_audited(reg_plan, ma
     events = list(
         AuditEvent.objects.filter(action__startswith="registry")
         .order_by("id")
-        .values_list("action", "field", "old", "new")
+        .values_list("action", "object_type", "object_id", "field", "old", "new")
     )
     assert events == [
-        ("registry.create", f"RdPlatform#{p.pk}", "", "甲重点实验室"),
-        ("registry.update", f"RdPlatform#{p.pk}.level", "provincial", "national"),
+        ("registry.create", "registry.rdplatform", p.pk, "", "", "甲重点实验室"),
+        ("registry.update", "registry.rdplatform", p.pk, "level", "provincial", "national"),
     ]
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationFailed) as exc:
         services.platform_save(user=make_user("sheng", "province"), data={"name": "丙", "kind": "nonsense"})
-    assert "kind" in exc.value.message_dict
+    assert "kind" in exc.value.extra["fields"]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="needs the issue-12 contract of lanbai.collection.services.enterprise_register (ValidationFailed "
+    "with registry's credit-code wording, ConflictError); remove this marker once collection's change lands",
+)
 def test_enterprise_register_checks_the_credit_code(reg_plan, make_user, codes):
     sheng = make_user("sheng", "province")
     xq = OrgUnit.objects.get(code="lzxq")
     good = codes(7)
     bad_check = good[:17] + ("0" if good[17] != "0" else "1")
-    with pytest.raises(ValidationError, match="校验位错误"):
-        services.enterprise_register(user=sheng, credit_code=bad_check, name="甲", zone=xq)
-    with pytest.raises(ValidationError, match="格式错误"):
-        services.enterprise_register(user=sheng, credit_code="91620100MA0000000I", name="甲", zone=xq)
-    ent = services.enterprise_register(user=sheng, credit_code=good, name="甲公司", zone=xq)
+    # the one home of enterprise registration (issue 12): lanbai.collection.services.enterprise_register
+    with pytest.raises(ValidationFailed, match="校验位错误") as exc:
+        collection_services.enterprise_register(user=sheng, credit_code=bad_check, name="甲", zone=xq)
+    assert exc.value.extra["field"] == "credit_code"
+    with pytest.raises(ValidationFailed, match="格式错误"):
+        collection_services.enterprise_register(
+            user=sheng, credit_code="91620100MA0000000I", name="甲", zone=xq
+        )
+    ent = collection_services.enterprise_register(user=sheng, credit_code=good, name="甲公司", zone=xq)
     assert ent.org_unit.kind == "enterprise" and ent.org_unit.parent_links.get().parent == xq
-    with pytest.raises(ValidationError, match="已登记"):
-        services.enterprise_register(user=sheng, credit_code=good, name="甲公司", zone=xq)
+    with pytest.raises(ConflictError):
+        collection_services.enterprise_register(user=sheng, credit_code=good, name="甲公司", zone=xq)
     with pytest.raises(PermissionDeniedError):
-        services.enterprise_register(
+        collection_services.enterprise_register(
             user=make_user("by", "zone_reporter", "bygx"), credit_code=codes(8), name="乙", zone=xq
         )
 
@@ -150,8 +159,8 @@ def test_park_must_belong_to_the_zone(reg_plan):
         user=None, data={"name": "甲", "kind": "incubator", "zone": xq, "park": park}
     )
     assert ok.park == park
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(ValidationFailed) as exc:
         services.incubator_save(user=None, data={"name": "乙", "kind": "incubator", "zone": by, "park": park})
-    assert "park" in exc.value.message_dict
-    with pytest.raises(ValidationError):
+    assert "park" in exc.value.extra["fields"]
+    with pytest.raises(ValidationFailed):
         services.incubator_save(user=None, data={"name": "丙", "kind": "incubator", "zone": xq, "park": by})

@@ -35,9 +35,16 @@ def test_bulletin_command_writes_pdf_html_xlsx(two_years, tmp_path):
     assert pdf.read_bytes()[:5] == b"%PDF-" and "兰白监测〔2018〕第1号" in html.read_text(encoding="utf-8")
     assert load_workbook(xlsx)["说明"]["B1"].value == "兰白监测〔2018〕第1号"
     assert Release.objects.get().status == "published"
+    listed = runner.invoke(app, ["report", "list"])
+    assert listed.exit_code == 0 and f"{Release.objects.get().issued_at:%Y-%m-%d}" in listed.output
 
 
 @pytest.mark.django_db(transaction=True)
 def test_bad_period_is_an_error_naming_the_rule(two_years):
     result = CliRunner().invoke(app, ["report", "inspection", "--period", "2018Q1"])
     assert result.exit_code == 1 and "第二或第四季度" in result.output
+
+
+def test_period_is_parsed_once_at_the_edge_with_a_clear_error():
+    result = CliRunner().invoke(app, ["report", "bulletin", "--period", "2018Q5"])
+    assert result.exit_code == 1 and "--period" in result.output and "2018Q2" in result.output

@@ -4,50 +4,58 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from lanbai.collection.models import Enterprise
-from lanbai.plans.models import OrgUnit
-
+from .. import selectors
 from ..models import Alliance, Candidate, Cluster, EnterpriseProfile, Incubator, RdPlatform, Recognition
 
 _REGISTERED = ["id", "name", "zone", "park", "industry", "valid_from", "valid_to", "source", "is_simulated"]
 
 
 class _UnitField(serializers.SlugRelatedField):
+    """A unit of the plan in force, by code."""
+
     def __init__(self, **kw):
-        super().__init__(
-            slug_field="code", queryset=OrgUnit.objects.all(), required=False, allow_null=True, **kw
-        )
+        super().__init__(slug_field="code", required=False, allow_null=True, **kw)
 
     def get_queryset(self):
-        from lanbai.plans.selectors import plan_current
+        from lanbai.plans.selectors import orgunit_list, plan_current
 
-        return OrgUnit.objects.filter(plan=plan_current())
+        return orgunit_list(plan=plan_current())
 
 
-class _Registered(serializers.ModelSerializer):
+class _EnterpriseField(serializers.SlugRelatedField):
+    """A registered enterprise, by credit code."""
+
+    def __init__(self, **kw):
+        super().__init__(slug_field="credit_code", **kw)
+
+    def get_queryset(self):
+        return selectors.enterprise_list()
+
+
+class _RegisteredSerializer(serializers.ModelSerializer):
     zone = _UnitField()
     park = _UnitField()
 
 
-class RdPlatformSerializer(_Registered):
+class RdPlatformSerializer(_RegisteredSerializer):
     class Meta:
         model = RdPlatform
         fields = [*_REGISTERED, "kind", "level", "host"]
 
 
-class AllianceSerializer(_Registered):
+class AllianceSerializer(_RegisteredSerializer):
     class Meta:
         model = Alliance
         fields = [*_REGISTERED, "field_name", "lead"]
 
 
-class IncubatorSerializer(_Registered):
+class IncubatorSerializer(_RegisteredSerializer):
     class Meta:
         model = Incubator
         fields = [*_REGISTERED, "kind", "level", "area_m2"]
 
 
-class ClusterSerializer(_Registered):
+class ClusterSerializer(_RegisteredSerializer):
     class Meta:
         model = Cluster
         fields = [
@@ -63,7 +71,7 @@ class ClusterSerializer(_Registered):
 
 
 class RecognitionSerializer(serializers.ModelSerializer):
-    enterprise = serializers.SlugRelatedField(slug_field="credit_code", queryset=Enterprise.objects.all())
+    enterprise = _EnterpriseField()
 
     class Meta:
         model = Recognition

@@ -1,24 +1,38 @@
+"""URLs of the registry API (the paths the former router gave, with its URL names)."""
+
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
 from . import views
 
-router = DefaultRouter()
-router.register("platforms", views.RdPlatformViewSet, basename="registry-platform")
-router.register("alliances", views.AllianceViewSet, basename="registry-alliance")
-router.register("incubators", views.IncubatorViewSet, basename="registry-incubator")
-router.register("clusters", views.ClusterViewSet, basename="registry-cluster")
-router.register("recognitions", views.RecognitionViewSet, basename="registry-recognition")
-router.register("candidates", views.CandidateViewSet, basename="registry-candidate")
-router.register("enterprises", views.EnterpriseProfileViewSet, basename="registry-enterprise")
 urlpatterns = [
-    path("counts/", views.counts, name="registry-counts"),
-    path("enterprises/<str:credit_code>/screening/", views.screening, name="registry-screening"),
+    path("counts/", views.RegistryCountsApi.as_view(), name="registry-counts"),
+    path(
+        "enterprises/<str:credit_code>/screening/",
+        views.EnterpriseScreeningApi.as_view(),
+        name="registry-screening",
+    ),
     path(
         "enterprises/<str:credit_code>/policies/",
-        views.enterprise_policies,
+        views.EnterprisePolicyListApi.as_view(),
         name="registry-enterprise-policies",
     ),
-    path("policy-match/", views.policy_match, name="registry-policy-match"),
-    *router.urls,
+    path("policy-match/", views.PolicyMatchApi.as_view(), name="registry-policy-match"),
+    path("platforms/", views.RdPlatformListApi.as_view(), name="registry-platform-list"),
+    path("platforms/<str:pk>/", views.RdPlatformDetailApi.as_view(), name="registry-platform-detail"),
+    path("alliances/", views.AllianceListApi.as_view(), name="registry-alliance-list"),
+    path("alliances/<str:pk>/", views.AllianceDetailApi.as_view(), name="registry-alliance-detail"),
+    path("incubators/", views.IncubatorListApi.as_view(), name="registry-incubator-list"),
+    path("incubators/<str:pk>/", views.IncubatorDetailApi.as_view(), name="registry-incubator-detail"),
+    path("clusters/", views.ClusterListApi.as_view(), name="registry-cluster-list"),
+    path("clusters/<str:pk>/", views.ClusterDetailApi.as_view(), name="registry-cluster-detail"),
+    path("recognitions/", views.RecognitionListApi.as_view(), name="registry-recognition-list"),
+    path("recognitions/<str:pk>/", views.RecognitionDetailApi.as_view(), name="registry-recognition-detail"),
+    path("candidates/", views.CandidateListApi.as_view(), name="registry-candidate-list"),
+    path("candidates/<str:pk>/", views.CandidateDetailApi.as_view(), name="registry-candidate-detail"),
+    path("enterprises/", views.EnterpriseProfileListApi.as_view(), name="registry-enterprise-list"),
+    path(
+        "enterprises/<str:credit_code>/",
+        views.EnterpriseProfileDetailApi.as_view(),
+        name="registry-enterprise-detail",
+    ),
 ]

@@ -1,187 +1,266 @@
 """Registry API: registries (login required; writes for 省创新办 or the zone's 填报员), counts, screening,
-policy matching.  Writes go through :mod:`lanbai.registry.services` (validated, audited, rights checked)."""
+policy matching.
+
+APIViews named ``<Entity><Action>Api``: each parses its input (a nested ``InputSerializer`` for the
+query, the entity serializer for a body), calls one selector or service and renders.  Writes go
+through :mod:`lanbai.registry.services` (validated, audited, rights checked); refusals are
+:mod:`lanbai.common.exceptions` classes rendered by the one API exception handler.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+from typing import Any, ClassVar
 
 from pydantic import ValidationError as PydanticError
-from rest_framework import mixins, viewsets
-from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from lanbai.collection.models import Enterprise
-from lanbai.core.registry import match_policies
 from lanbai.core.registry.profiles import PROFILE_MODELS
-from lanbai.plans.models import OrgUnit
-from lanbai.plans.selectors import plan_current
 
 from .. import selectors, services
-from ..models import Alliance, Cluster, EnterpriseProfile, Incubator, RdPlatform, Recognition
-from ..presenters import match_dict
+from ..models import Alliance, Cluster, Incubator, RdPlatform, Recognition
 from . import serializers as s
 
-
-def _plan():
-    plan = plan_current()
-    if plan is None:
-        raise NotFound("没有已加载的规划 / no plan loaded")
-    return plan
+DATE_MESSAGE = "日期格式应为 YYYY-MM-DD / must be YYYY-MM-DD"
 
 
-class _RegistryViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """List/detail for any logged-in user; create/update through the registry service."""
+def _query(request) -> dict[str, Any]:
+    """The query parameters that carry a value (an empty parameter filters nothing)."""
+    return {k: v for k, v in request.query_params.items() if v}
 
-    filter_fields: tuple[str, ...] = ("zone", "kind", "level", "industry")
 
-    def get_queryset(self):
-        qs = self.queryset.all()
-        params = self.request.query_params
-        for f in self.filter_fields:
-            value = params.get(f)
-            if value:
-                qs = qs.filter(**({f"{f}__code": value} if f in ("zone", "park") else {f: value}))
-        on = params.get("on")
-        if on:
-            try:
-                qs = qs.filter(selectors.valid_on(dt.date.fromisoformat(on)))
-            except ValueError as exc:
-                raise ValidationError({"on": "日期格式应为 YYYY-MM-DD / must be YYYY-MM-DD"}) from exc
-        return qs
+class RegistryFilterSerializer(serializers.Serializer):
+    """Filters of a registry list: zone code, choice / text fields, valid on a date."""
 
-    def perform_create(self, serializer):
-        serializer.instance = services.registry_save(
-            user=self.request.user, instance=self.queryset.model(), data=dict(serializer.validated_data)
+    zone = serializers.CharField(required=False)
+    kind = serializers.CharField(required=False)
+    level = serializers.CharField(required=False)
+    industry = serializers.CharField(required=False)
+    category = serializers.CharField(required=False)
+    on = serializers.DateField(
+        required=False, input_formats=["iso-8601"], error_messages={"invalid": DATE_MESSAGE}
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# registries: one small generic pair (list/create, detail/update) over model + serializer + selector
+
+
+class _RegistryEntryListApi(APIView):
+    """GET: the entries (filtered by ``filter_fields`` and ``on``); POST: create one through the service."""
+
+    model: ClassVar[Any]
+    serializer_class: ClassVar[type[serializers.ModelSerializer]]
+    filter_fields: ClassVar[tuple[str, ...]] = ("zone", "kind", "level", "industry")
+
+    class InputSerializer(RegistryFilterSerializer):
+        pass
+
+    def get(self, request):
+        query = self.InputSerializer(data=_query(request))
+        query.is_valid(raise_exception=True)
+        filters = {k: v for k, v in query.validated_data.items() if k in (*self.filter_fields, "on")}
+        entries = selectors.registry_entry_list(self.model, **filters)
+        return Response(self.serializer_class(entries, many=True).data)
+
+    def post(self, request):
+        body = self.serializer_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        entry = services.registry_entry_save(
+            user=request.user, instance=self.model(), data=dict(body.validated_data)
         )
+        return Response(self.serializer_class(entry).data, status=201)
 
-    def perform_update(self, serializer):
-        serializer.instance = services.registry_save(
-            user=self.request.user, instance=serializer.instance, data=dict(serializer.validated_data)
+
+class _RegistryEntryDetailApi(APIView):
+    """GET one entry; PUT / PATCH it through the service."""
+
+    model: ClassVar[Any]
+    serializer_class: ClassVar[type[serializers.ModelSerializer]]
+
+    def get(self, request, pk: str):
+        return Response(self.serializer_class(selectors.registry_entry_get(self.model, pk=pk)).data)
+
+    def _update(self, request, pk: str, *, partial: bool):
+        entry = selectors.registry_entry_get(self.model, pk=pk)
+        body = self.serializer_class(entry, data=request.data, partial=partial)
+        body.is_valid(raise_exception=True)
+        entry = services.registry_entry_save(
+            user=request.user, instance=entry, data=dict(body.validated_data)
         )
+        return Response(self.serializer_class(entry).data)
+
+    def put(self, request, pk: str):
+        return self._update(request, pk, partial=False)
+
+    def patch(self, request, pk: str):
+        return self._update(request, pk, partial=True)
 
 
-class RdPlatformViewSet(_RegistryViewSet):
-    queryset = RdPlatform.objects.select_related("zone", "park")
+class RdPlatformListApi(_RegistryEntryListApi):
+    model = RdPlatform
     serializer_class = s.RdPlatformSerializer
 
 
-class AllianceViewSet(_RegistryViewSet):
-    queryset = Alliance.objects.select_related("zone", "park")
+class RdPlatformDetailApi(_RegistryEntryDetailApi):
+    model = RdPlatform
+    serializer_class = s.RdPlatformSerializer
+
+
+class AllianceListApi(_RegistryEntryListApi):
+    model = Alliance
     serializer_class = s.AllianceSerializer
     filter_fields = ("zone", "industry")
 
 
-class IncubatorViewSet(_RegistryViewSet):
-    queryset = Incubator.objects.select_related("zone", "park")
+class AllianceDetailApi(_RegistryEntryDetailApi):
+    model = Alliance
+    serializer_class = s.AllianceSerializer
+
+
+class IncubatorListApi(_RegistryEntryListApi):
+    model = Incubator
     serializer_class = s.IncubatorSerializer
 
 
-class ClusterViewSet(_RegistryViewSet):
-    queryset = Cluster.objects.select_related("zone", "park")
+class IncubatorDetailApi(_RegistryEntryDetailApi):
+    model = Incubator
+    serializer_class = s.IncubatorSerializer
+
+
+class ClusterListApi(_RegistryEntryListApi):
+    model = Cluster
     serializer_class = s.ClusterSerializer
     filter_fields = ("zone", "industry", "category")
 
 
-class RecognitionViewSet(_RegistryViewSet):
-    queryset = Recognition.objects.select_related("enterprise", "enterprise__zone")
+class ClusterDetailApi(_RegistryEntryDetailApi):
+    model = Cluster
+    serializer_class = s.ClusterSerializer
+
+
+class RecognitionListApi(_RegistryEntryListApi):
+    model = Recognition
     serializer_class = s.RecognitionSerializer
     filter_fields = ("kind",)
 
 
-class CandidateViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = s.CandidateSerializer
-
-    def get_queryset(self):
-        return selectors.candidate_list(_plan())
+class RecognitionDetailApi(_RegistryEntryDetailApi):
+    model = Recognition
+    serializer_class = s.RecognitionSerializer
 
 
-class EnterpriseProfileViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
-):
-    """Registry profiles by credit code; PUT/PATCH creates the profile if the enterprise has none."""
+# ------------------------------------------------------------------------------------------------
+# 附件7 candidates, enterprise profiles
 
-    serializer_class = s.EnterpriseProfileSerializer
-    lookup_field = "credit_code"
 
-    def get_queryset(self):
-        qs = EnterpriseProfile.objects.select_related("enterprise", "enterprise__zone", "park")
-        zone = self.request.query_params.get("zone")
-        return qs.filter(enterprise__zone__code=zone) if zone else qs
-
-    def get_object(self):
-        ent = Enterprise.objects.filter(credit_code=self.kwargs["credit_code"]).first()
-        if ent is None:
-            raise NotFound("未找到该企业 / no such enterprise")
-        return EnterpriseProfile.objects.filter(enterprise=ent).first() or EnterpriseProfile(enterprise=ent)
-
-    def perform_update(self, serializer):
-        serializer.instance = services.enterprise_profile_save(
-            user=self.request.user,
-            enterprise=serializer.instance.enterprise,
-            data=dict(serializer.validated_data),
+class CandidateListApi(APIView):
+    def get(self, request):
+        return Response(
+            s.CandidateSerializer(selectors.candidate_list(selectors.plan_required()), many=True).data
         )
 
 
-@api_view(["GET"])
-def counts(request):
+class CandidateDetailApi(APIView):
+    def get(self, request, pk: str):
+        candidate = selectors.candidate_get(selectors.plan_required(), pk=pk)
+        return Response(s.CandidateSerializer(candidate).data)
+
+
+class EnterpriseProfileListApi(APIView):
+    """Registry profiles (``?zone=``: of that zone's enterprises)."""
+
+    class InputSerializer(serializers.Serializer):
+        zone = serializers.CharField(required=False)
+
+    def get(self, request):
+        query = self.InputSerializer(data=_query(request))
+        query.is_valid(raise_exception=True)
+        profiles = selectors.enterprise_profile_list(**query.validated_data)
+        return Response(s.EnterpriseProfileSerializer(profiles, many=True).data)
+
+
+class EnterpriseProfileDetailApi(APIView):
+    """One registry profile by credit code; PUT/PATCH creates the profile if the enterprise has none."""
+
+    def get(self, request, credit_code: str):
+        profile = selectors.enterprise_profile_get_or_new(credit_code=credit_code)
+        return Response(s.EnterpriseProfileSerializer(profile).data)
+
+    def _update(self, request, credit_code: str, *, partial: bool):
+        profile = selectors.enterprise_profile_get_or_new(credit_code=credit_code)
+        body = s.EnterpriseProfileSerializer(profile, data=request.data, partial=partial)
+        body.is_valid(raise_exception=True)
+        profile = services.enterprise_profile_save(
+            user=request.user, enterprise=profile.enterprise, data=dict(body.validated_data)
+        )
+        return Response(s.EnterpriseProfileSerializer(profile).data)
+
+    def put(self, request, credit_code: str):
+        return self._update(request, credit_code, partial=False)
+
+    def patch(self, request, credit_code: str):
+        return self._update(request, credit_code, partial=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# counts, screening, policy matching
+
+
+class RegistryCountsApi(APIView):
     """Counts against the plan's targets on ``?on=`` (default today), with ``?history=1`` year-end counts."""
-    plan = _plan()
-    zone = None
-    if request.query_params.get("zone"):
-        zone = OrgUnit.objects.filter(plan=plan, code=request.query_params["zone"], kind="zone").first()
-        if zone is None:
-            raise NotFound("未知园区 / unknown zone")
-    if request.query_params.get("history"):
-        return Response(selectors.counts_history(plan, zone=zone))
-    on = request.query_params.get("on")
-    try:
-        day = dt.date.fromisoformat(on) if on else None
-    except ValueError as exc:
-        raise ValidationError({"on": "日期格式应为 YYYY-MM-DD / must be YYYY-MM-DD"}) from exc
-    return Response(selectors.counts_vs_targets(plan, on=day, zone=zone))
+
+    class InputSerializer(serializers.Serializer):
+        zone = serializers.CharField(required=False)
+        history = serializers.CharField(required=False)
+        on = serializers.DateField(
+            required=False, input_formats=["iso-8601"], error_messages={"invalid": DATE_MESSAGE}
+        )
+
+    def get(self, request):
+        plan = selectors.plan_required()
+        query = self.InputSerializer(data=_query(request))
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        zone = selectors.zone_get(plan, q["zone"]) if q.get("zone") else None
+        if q.get("history"):
+            return Response(selectors.counts_history(plan, zone=zone))
+        return Response(selectors.counts_vs_targets(plan, on=q.get("on"), zone=zone))
 
 
-@api_view(["GET"])
-def screening(request, credit_code: str):
+class EnterpriseScreeningApi(APIView):
     """The 附件7 screening result of one enterprise (registry profile + latest approved figures)."""
-    ent = Enterprise.objects.filter(credit_code=credit_code).select_related("zone").first()
-    if ent is None:
-        raise NotFound("未找到该企业 / no such enterprise")
-    return Response(selectors.screen(_plan(), [ent])[0])
+
+    def get(self, request, credit_code: str):
+        ent = selectors.enterprise_get(credit_code=credit_code)
+        return Response(selectors.screen(selectors.plan_required(), [ent])[0])
 
 
-@api_view(["GET"])
-def enterprise_policies(request, credit_code: str):
+class EnterprisePolicyListApi(APIView):
     """The 附件8 articles matched against one enterprise's profile (registry profile + approved figures)."""
-    ent = Enterprise.objects.filter(credit_code=credit_code).select_related("zone").first()
-    if ent is None:
-        raise NotFound("未找到该企业 / no such enterprise")
-    return Response(selectors.enterprise_policy_matches(_plan(), ent))
+
+    def get(self, request, credit_code: str):
+        ent = selectors.enterprise_get(credit_code=credit_code)
+        return Response(selectors.enterprise_policy_matches(selectors.plan_required(), ent))
 
 
-@api_view(["POST"])
-def policy_match(request):
+class PolicyMatchApi(APIView):
     """POST a profile (``kind`` enterprise / person / institution + fields) → the 23 articles' results."""
-    data = request.data if isinstance(request.data, dict) else None
-    if data is None:
-        raise ValidationError({"profile": "应为 JSON 对象 / must be a JSON object"})
-    kind = data.get("kind", "enterprise")
-    if kind not in PROFILE_MODELS:
-        raise ValidationError({"kind": f"应为 {' | '.join(PROFILE_MODELS)} / unknown profile kind"})
-    try:
-        profile = PROFILE_MODELS[kind].model_validate(dict(data))
-    except PydanticError as exc:
-        raise ValidationError(
-            {".".join(map(str, e["loc"])) or "profile": [e["msg"]] for e in exc.errors()}
-        ) from exc
-    articles = selectors.policy_articles(_plan())
-    return Response(
-        {"profile_kind": kind, "articles": [match_dict(m) for m in match_policies(profile, articles)]}
-    )
+
+    def post(self, request):
+        data = request.data if isinstance(request.data, dict) else None
+        if data is None:
+            raise ValidationError({"profile": "应为 JSON 对象 / must be a JSON object"})
+        kind = data.get("kind", "enterprise")
+        if kind not in PROFILE_MODELS:
+            raise ValidationError({"kind": f"应为 {' | '.join(PROFILE_MODELS)} / unknown profile kind"})
+        try:
+            profile = PROFILE_MODELS[kind].model_validate(dict(data))
+        except PydanticError as exc:
+            raise ValidationError(
+                {".".join(map(str, e["loc"])) or "profile": [e["msg"]] for e in exc.errors()}
+            ) from exc
+        articles = selectors.profile_policy_matches(selectors.plan_required(), profile)
+        return Response({"profile_kind": kind, "articles": articles})

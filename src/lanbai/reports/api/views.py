@@ -7,14 +7,11 @@ unpublished one, and a bad ``ordering`` is a 400 that names only the allowed fie
 
 from __future__ import annotations
 
-from rest_framework import permissions
+from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors
-
-ORDERING = ("period", "org_unit", "indicator", "value", "status")
-FILTERS = ("period", "unit", "indicator", "status", "release")
 
 
 def _release_dict(rel, request) -> dict:
@@ -42,16 +39,19 @@ class PublicApi(APIView):
 
 
 class ReleaseListApi(PublicApi):
+    class InputSerializer(serializers.Serializer):
+        kind = serializers.CharField(required=False)
+
     def get(self, request):
-        kind = request.query_params.get("kind") or None
-        return Response([_release_dict(r, request) for r in selectors.published_releases(kind=kind)])
+        query = self.InputSerializer(data={k: v for k, v in request.query_params.items() if v})
+        query.is_valid(raise_exception=True)
+        releases = selectors.published_releases(kind=query.validated_data.get("kind"))
+        return Response([_release_dict(r, request) for r in releases])
 
 
 class ReleaseDetailApi(PublicApi):
     def get(self, request, pk: int):
         rel = selectors.release_get_published(pk)
-        if rel is None:
-            return Response({"message": "未找到 / not found", "extra": {}}, status=404)
         data = _release_dict(rel, request)
         data["diff"] = rel.diff
         data["rows"] = rel.content.get("rows", [])
@@ -59,32 +59,20 @@ class ReleaseDetailApi(PublicApi):
 
 
 class ValueListApi(PublicApi):
+    """The published values, filtered on exact values and ordered by a column of ``selectors.VALUE_ORDERING``."""
+
+    class InputSerializer(serializers.Serializer):
+        period = serializers.CharField(required=False)
+        unit = serializers.CharField(required=False)
+        indicator = serializers.CharField(required=False)
+        status = serializers.CharField(required=False)
+        release = serializers.CharField(required=False)
+        ordering = serializers.CharField(required=False)
+
     def get(self, request):
-        rows = selectors.published_values()
-        q = request.query_params
-        for name, key in (
-            ("period", "period"),
-            ("unit", "org_unit"),
-            ("indicator", "indicator"),
-            ("status", "status"),
-            ("release", "release"),
-        ):
-            if q.get(name):
-                rows = [r for r in rows if r[key] == q[name]]
-        ordering = q.get("ordering")
-        if ordering:
-            field = ordering.removeprefix("-")
-            if field not in ORDERING:
-                return Response(
-                    {
-                        "message": f"ordering 只能是 {', '.join(ORDERING)} / allowed: {', '.join(ORDERING)}",
-                        "extra": {},
-                    },
-                    status=400,
-                )
-            present = [r for r in rows if r[field] is not None]
-            absent = [r for r in rows if r[field] is None]
-            rows = sorted(present, key=lambda r: r[field], reverse=ordering.startswith("-")) + absent
+        query = self.InputSerializer(data={k: v for k, v in request.query_params.items() if v})
+        query.is_valid(raise_exception=True)
+        rows = selectors.published_value_list(**query.validated_data)
         return Response({"count": len(rows), "results": rows})
 
 
