@@ -79,6 +79,25 @@ def enterprise_get(*, user, credit_code: str) -> Enterprise:
     return ent
 
 
+def enterprise_list(*, zone: str | None = None) -> QuerySet[Enterprise]:
+    """Registered enterprises (of the zone with code ``zone``), by credit code (not scoped: callers scope)."""
+    qs = Enterprise.objects.select_related("zone").order_by("credit_code")
+    return qs.filter(zone__code=zone) if zone else qs
+
+
+def enterprise_find(credit_code: str) -> Enterprise | None:
+    """The enterprise with this credit code, or None (not scoped: callers scope)."""
+    return Enterprise.objects.select_related("zone").filter(credit_code=credit_code).first()
+
+
+def approved_values(*, org_unit_ids: list[int]) -> list[tuple[int, str, dict[str, Any]]]:
+    """(org unit id, period, values of the version 省创新办 approved) of every approved report of the units."""
+    rows = Submission.objects.filter(org_unit_id__in=org_unit_ids, approved_version__isnull=False).values_list(
+        "org_unit_id", "period", "approved_version__values"
+    )
+    return [(u, p, v or {}) for u, p, v in rows]
+
+
 def importing_user_get(*, username: str | None = None):
     """The user a command-line import runs as: ``username``, else the first superuser (NotFoundError)."""
     from django.contrib.auth import get_user_model

@@ -459,14 +459,8 @@ def _apply(
     if kind == "enterprises":
         ent = selectors.enterprise_find(rec["credit_code"])
         if ent is None:
-            # TODO(lead): pass park=park unconditionally once collection's enterprise_register takes it
-            # (issue 12 contract); until then a park is only passed when there is one.
             ent = collection_services.enterprise_register(
-                user=user,
-                zone=zone,
-                credit_code=rec["credit_code"],
-                name=rec["enterprise_name"],
-                **({"park": park} if park is not None else {}),
+                user=user, zone=zone, credit_code=rec["credit_code"], name=rec["enterprise_name"], park=park
             )
             result.created += 1
         else:

@@ -14,7 +14,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from lanbai.collection.models import Enterprise, Submission
+from lanbai.collection import selectors as collection_selectors
+from lanbai.collection.models import Enterprise
 from lanbai.common.exceptions import NotFoundError
 from lanbai.core.plan.schema import PolicyArticle, RecognitionCriterion
 from lanbai.core.registry import EnterpriseProfile as CoreProfile
@@ -101,20 +102,10 @@ def recognition_list(**filters: Any) -> QuerySet[Recognition]:
 
 # ------------------------------------------------------------------------------------------------
 # enterprises and their registry profiles
-#
-# TODO(lead): the reads of collection's Enterprise belong in lanbai.collection.selectors
-# (``enterprise_list(zone=)``, ``enterprise_get(credit_code=)``); they live here until it has them.
+# (the enterprises themselves are collection's: read through its selectors)
 
-
-def enterprise_list(*, zone: str | None = None) -> QuerySet[Enterprise]:
-    """Registered enterprises (of the zone with code ``zone``), by credit code."""
-    qs = Enterprise.objects.select_related("zone").order_by("credit_code")
-    return qs.filter(zone__code=zone) if zone else qs
-
-
-def enterprise_find(credit_code: str) -> Enterprise | None:
-    """The enterprise with this credit code, or None."""
-    return Enterprise.objects.select_related("zone").filter(credit_code=credit_code).first()
+enterprise_list = collection_selectors.enterprise_list
+enterprise_find = collection_selectors.enterprise_find
 
 
 def enterprise_get(*, credit_code: str) -> Enterprise:
@@ -377,13 +368,10 @@ def approved_figures(enterprises: list[Enterprise]) -> dict[int, Figures]:
     corrections under review are never read.
     """
     by_unit: dict[int, list[tuple[str, dict]]] = {}
-    # TODO(lead): collection should offer this read, e.g. lanbai.collection.selectors
-    # ``approved_values(*, org_unit_ids) -> Iterable[(org_unit_id, period, values)]``.
-    rows = Submission.objects.filter(
-        org_unit_id__in=[e.org_unit_id for e in enterprises], approved_version__isnull=False
-    ).values_list("org_unit_id", "period", "approved_version__values")
-    for unit_id, period, values in rows:
-        by_unit.setdefault(unit_id, []).append((period, values or {}))
+    for unit_id, period, values in collection_selectors.approved_values(
+        org_unit_ids=[e.org_unit_id for e in enterprises]
+    ):
+        by_unit.setdefault(unit_id, []).append((period, values))
     return {e.pk: _choose_figures(by_unit.get(e.org_unit_id, [])) for e in enterprises}
 
 

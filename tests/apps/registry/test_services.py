@@ -62,11 +62,6 @@ def test_zone_reporter_writes_its_zone_only_and_changes_are_audited(reg_plan, ma
     assert "kind" in exc.value.extra["fields"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the issue-12 contract of lanbai.collection.services.enterprise_register (ValidationFailed "
-    "with registry's credit-code wording, ConflictError); remove this marker once collection's change lands",
-)
 def test_enterprise_register_checks_the_credit_code(reg_plan, make_user, codes):
     sheng = make_user("sheng", "province")
     xq = OrgUnit.objects.get(code="lzxq")
