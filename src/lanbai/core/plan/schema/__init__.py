@@ -6,7 +6,9 @@ from .annexes import (
     ClusterCounts,
     ClusterRow,
     ClusterTotal,
+    StatedClusterCounts,
     RdColumn,
+    RdInstitution,
     RdRow,
     RdTotals,
     RecognitionCriterion,
@@ -24,6 +26,7 @@ from .indicators import (
     YearValue,
 )
 from .measures import IndustryPlan, Measure, Programme, ResponsibleUnit
+from .narrative import NarrativeFigure
 from .organisation import EnterpriseTargets, OrgUnit, ParentLink
 from .plan import SECTIONS, Plan, PlanMeta
 from .policies import Benefit, Condition, PolicyArticle
@@ -38,12 +41,14 @@ __all__ = [
     "ClusterCounts",
     "ClusterRow",
     "ClusterTotal",
+    "StatedClusterCounts",
     "Condition",
     "EnterpriseTargets",
     "Figure",
     "Indicator",
     "IndustryPlan",
     "Measure",
+    "NarrativeFigure",
     "OrgUnit",
     "ParentLink",
     "PeriodTotal",
@@ -55,6 +60,7 @@ __all__ = [
     "Programme",
     "Quantity",
     "RdColumn",
+    "RdInstitution",
     "RdRow",
     "RdTotals",
     "RecognitionCriterion",
