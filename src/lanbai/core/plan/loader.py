@@ -193,6 +193,8 @@ def check_references(plan: Plan) -> list[PlanIssue]:
         for j, t in enumerate(ph.targets):
             ref("phases", i, f"targets[{j}].indicator", t.indicator, inds, "indicator")
             ref("phases", i, f"targets[{j}].org_unit", t.org_unit, units, "organisation unit")
+    for i, pr in enumerate(plan.programmes):
+        ref("programmes", i, "org_unit", pr.org_unit, units, "organisation unit")
     for i, nf in enumerate(plan.narrative_figures):
         ref("narrative_figures", i, "org_unit", nf.org_unit, units, "organisation unit")
     for i, ip in enumerate(plan.industry_plans):

@@ -179,10 +179,48 @@ def _also_a_target(plan: Plan, unit: str, year: int, source: str, value: float, 
 # a tree node: (label, children)
 Node = tuple[str, list["Node"]]
 
+FIGURES_LABEL = "规划数字 / figures"
+
+
+def unit_figures(plan: Plan) -> dict[str, list[str]]:
+    """The figures written about each unit outside the indicator tables, one line each with its source.
+
+    * the quantities of the 专栏 items of a layout programme (专栏5 园区 8个 …), under the unit the
+      programme is about (``Programme.org_unit``), not under the pilot zone;
+    * the narrative figures of 一 and 三 (现有企业4674户 …), under their ``org_unit``.
+    """
+    out: dict[str, list[str]] = {}
+    unit_of = {p.code: p.org_unit for p in plan.programmes if p.org_unit}
+    for m in plan.measures:
+        unit = unit_of.get(m.programme or "")
+        if unit is None:
+            continue
+        where = f"{m.source}-{m.item}" if m.item else m.source
+        for q in m.targets:
+            sign = "" if q.comparator == "=" else COMPARATOR_SIGNS.get(q.comparator, q.comparator)
+            out.setdefault(unit, []).append(
+                f"{q.name} {sign}{fmt_number(q.value)}{q.unit}{'左右' if q.approx else ''}（{where}）"
+            )
+    for f in plan.narrative_figures:
+        if f.org_unit is None:
+            continue
+        when = f"{f.from_year}-{f.year}年 " if f.from_year else (f"{f.year}年 " if f.year else "")
+        shown = f.as_written
+        if not re.search(r"\d", shown):  # 五园, 三大, 百家: the number as well
+            shown += f" = {fmt_number(f.value)}{f.unit}"
+        out.setdefault(f.org_unit, []).append(f"{when}{f.name} {shown}（{f.source}）")
+    return out
+
+
+def _figures_node(lines: list[str]) -> list[Node]:
+    return [(f"{FIGURES_LABEL}（{len(lines)}）", [(line, []) for line in lines])] if lines else []
+
 
 def plan_tree(plan: Plan, *, on: dt.date | None = None) -> Node:
     """The plan as a tree: organisation (units with parks and industries), indicators, programmes."""
     day = on or dt.date(plan.plan.end_year, 12, 31)
+
+    figures = unit_figures(plan)
 
     def unit_node(code: str, seen: frozenset[str]) -> Node:
         u = plan.unit(code)
@@ -191,7 +229,8 @@ def plan_tree(plan: Plan, *, on: dt.date | None = None) -> Node:
             label += " — " + "、".join(u.leading_industries)
         if u.valid_to is not None or u.valid_from.year > plan.plan.start_year:
             label += f" ({u.valid_from}–{u.valid_to or ''})"
-        kids = [unit_node(c.code, seen | {code}) for c in plan.children(code, day) if c.code not in seen]
+        kids = _figures_node(figures.get(code, []))
+        kids += [unit_node(c.code, seen | {code}) for c in plan.children(code, day) if c.code not in seen]
         return (label, kids)
 
     org: list[Node] = []
@@ -200,7 +239,7 @@ def plan_tree(plan: Plan, *, on: dt.date | None = None) -> Node:
     for u in plan.org_units:
         if u.kind == "aggregate":
             names = "、".join(plan.unit(m).name for m in u.members)
-            org.append((f"{u.name} [{u.code}] = {names}", []))
+            org.append((f"{u.name} [{u.code}] = {names}", _figures_node(figures.get(u.code, []))))
 
     indicators: list[Node] = []
     by_ind: dict[str, list[str]] = {}
