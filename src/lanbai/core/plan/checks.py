@@ -1091,6 +1091,23 @@ def _rd(ctx: _Context) -> Iterator[Finding]:
                 computed,
                 "个",
             )
+    # the second table names the institutions: per field, as many names as the counts table's 小计
+    named: dict[str, int] = defaultdict(int)
+    for inst in plan.rd_institutions:
+        named[inst.field] += 1
+    for r in plan.rd_rows:
+        if not plan.rd_institutions or r.stated_subtotal is None:
+            continue
+        listed = float(named.get(r.field, 0))
+        if ctx.disagrees(float(r.stated_subtotal), listed):
+            yield Finding(
+                "rd_table",
+                f"附件6 {r.field} 小计 与所列机构数不符",
+                f"{r.source} {r.field} 小计 vs {r.source} 机构名单{r.field}所列名称数",
+                float(r.stated_subtotal),
+                listed,
+                "个",
+            )
     tot = plan.rd_totals
     if tot is None:
         return

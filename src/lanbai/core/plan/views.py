@@ -103,14 +103,15 @@ def targets_table(plan: Plan) -> list[TargetRow]:
     rows: list[TargetRow] = []
     for t in plan.targets:
         unit, name = units.get(t.org_unit, t.org_unit), t.label or iname(t.indicator)
+        written = t.unit or iunit(t.indicator)  # the measure word as this source writes it
         if t.baseline is not None:
             b = t.baseline
             rows.append(
-                TargetRow(unit, name, b.year, b.value, iunit(t.indicator), t.source, "targets", "baseline",
+                TargetRow(unit, name, b.year, b.value, written, t.source, "targets", "baseline",
                           b.comparator, b.approx)
             )  # fmt: skip
         rows.append(
-            TargetRow(unit, name, t.target.year, t.target.value, iunit(t.indicator), t.source, "targets", "target",
+            TargetRow(unit, name, t.target.year, t.target.value, written, t.source, "targets", "target",
                       t.target.comparator, t.target.approx)
         )  # fmt: skip
     for s in plan.annual_series:
