@@ -6,12 +6,12 @@ from .annexes import (
     ClusterCounts,
     ClusterRow,
     ClusterTotal,
-    StatedClusterCounts,
     RdColumn,
     RdInstitution,
     RdRow,
     RdTotals,
     RecognitionCriterion,
+    StatedClusterCounts,
     SupportItem,
 )
 from .base import Figure, Quantity
