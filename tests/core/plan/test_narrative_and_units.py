@@ -111,6 +111,17 @@ def test_narrative_fragments_sit_in_their_section(plan, seed):
         assert f.text in (one if f.source == "一" else three), f.code
 
 
+def test_narrative_baselines_are_rows_of_the_targets_table(plan):
+    rows = [r for r in targets_table(plan) if r.section == "narrative_figures"]
+    got = {(r.org_unit, r.indicator): (r.value, r.unit, r.kind, r.comparator, r.source) for r in rows}
+    assert got[("4区合计", "企业")] == (4674, "户", "baseline", "=", "一")
+    assert got[("兰白试验区", "生物产业重点骨干企业")] == (20, "家", "baseline", ">", "一")
+    assert got[("全省", "万人R&D人员（全省平均）")] == (16, "人", "baseline", "=", "一")
+    assert got[("兰州新区", "骨干企业培育")] == (100, "家", "target", "=", "三（二）")
+    assert ("兰州高新区", "工程") not in got  # a programme's parts are in the tree, not targets
+    assert len(rows) == len([f for f in plan.narrative_figures if f.kind != "composition"])
+
+
 # 2. 附件6's named institutions --------------------------------------------------------------------
 
 

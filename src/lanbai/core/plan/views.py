@@ -13,7 +13,9 @@ is approximate:
 * ``phases`` — one row per phase target (六, kind ``milestone``), labelled with the phase; the year is empty;
 * ``enterprise_targets`` — a zone's enterprise-count targets (four rows per zone);
 * ``industry_plans`` — an industry's platforms / alliances / projects / new products (四（一））;
-* ``measures`` — every quantity written in a 专栏 item, named as written.
+* ``measures`` — every quantity written in a 专栏 item, named as written;
+* ``narrative_figures`` — the current-state figures (kind ``baseline``) and targets of the running text of
+  一 and 三, with the unit as written (家, 户, 位 …); the counts of a programme's parts are left to the tree.
 
 The tree (``plan_tree``) is plain nested ``(label, children)`` tuples so that the CLI can render it
 with rich and tests can read it without a terminal.
@@ -158,6 +160,14 @@ def targets_table(plan: Plan) -> list[TargetRow]:
             rows.append(
                 TargetRow(root, q.name, q.year, q.value, q.unit, m.source, "measures", "target", q.comparator, q.approx)
             )
+    for f in plan.narrative_figures:
+        if f.kind == "composition":  # how many parts a programme has: shown by plan show, not a target
+            continue
+        who = units.get(f.org_unit, f.org_unit) if f.org_unit else f.subject
+        rows.append(
+            TargetRow(who, f.name, f.year, f.value, f.unit, f.source, "narrative_figures", f.kind, f.comparator,
+                      f.approx)
+        )  # fmt: skip
     return rows
 
 
