@@ -17,7 +17,7 @@ import pytest
 from lanbai.core.plan import default_plan_dir, load_plan
 from lanbai.core.plan.checks import check_plan, fmt_number
 from lanbai.core.plan.schema import NarrativeFigure, Plan, StatedClusterCounts
-from lanbai.core.plan.views import FIGURES_LABEL, Node, plan_tree, targets_table
+from lanbai.core.plan.views import FIGURES_LABEL, INDUSTRY_FIELD_UNITS, Node, plan_tree, targets_table
 
 SEED_NAME = "000_5bcace37f4a5eee3.txt"
 _CANDIDATES = [
@@ -230,6 +230,23 @@ def test_target_units_of_2_4_and_3_are_the_seed_s(plan, seed):
             assert r.unit in words, (r.source, r.indicator, r.value, r.unit, words)
 
 
+@needs_seed
+def test_industry_and_phase_units_are_the_seed_s(plan, seed):
+    for ip in plan.industry_plans:  # 四（一）: each industry's paragraph opens with its name
+        start = seed.index(f"　　{ip.name}。")
+        para = seed[start : seed.index("\n", start)]
+        for fld, unit in INDUSTRY_FIELD_UNITS.items():
+            value = getattr(ip, fld)
+            if value is not None:
+                assert unit in _measure_words_after(para, fmt_number(value)), (ip.name, fld)
+    six = seed[seed.index("　　六、") : seed.index("　　七、")]
+    for ph in plan.phases:
+        for pt in ph.targets:
+            words = [w for w in _measure_words_after(six, fmt_number(pt.figure.value)) if w in COUNTED]
+            if pt.figure.unit in COUNTED and words:
+                assert pt.figure.unit in words, (ph.code, pt.name)
+
+
 def test_high_tech_enterprises_are_jia_in_2_4_and_hu_in_3(plan):
     rows = {(r.org_unit, r.source): r.unit for r in targets_table(plan) if r.indicator == "高新技术企业"}
     assert rows[("兰白试验区", "二（四）")] == "家"
@@ -258,6 +275,14 @@ def test_blank_subtotals_are_none_not_zero(plan):
     # kept as null when the plan is stored (the plans app stores model_dump(mode="json"))
     dumped = next(t for t in plan.cluster_totals if t.zone == "lzjj").model_dump(mode="json")
     assert dumped["counts"]["thousand"] is None and dumped["counts"]["fifty_to_hundred"] == 1
+
+
+def test_plan_show_prints_a_blank_band_empty(plan):
+    tree = plan_tree(plan)
+    lzgx = _figures(_find(tree, "兰州高新区 [lzgx]"))
+    assert "附件4 集群 合计 千亿级=、百亿级=2、50-100亿级=、10-50亿级=8、亿元级=36；2015-2020年合计 46（附件4）" in lzgx
+    four = _figures(_find(tree, "4区合计 [four_zones]"))
+    assert "附件4 集群 合计 千亿级=1、百亿级=7、50-100亿级=15、10-50亿级=49、亿元级=170；2015-2020年合计 242（附件4）" in four
 
 
 def test_a_blank_band_is_not_compared_but_a_stated_zero_is(base_plan, write_plan):

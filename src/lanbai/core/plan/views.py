@@ -27,7 +27,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .checks import ENTERPRISE_FIELDS, fmt_number
+from .checks import BANDS, ENTERPRISE_FIELDS, fmt_number
 from .schema import CATEGORY_NAMES, Plan
 
 TARGET_COLUMNS = ("org_unit", "indicator", "year", "value", "unit", "source", "kind", "comparator", "approx")
@@ -198,6 +198,7 @@ def unit_figures(plan: Plan) -> dict[str, list[str]]:
 
     * the quantities of the 专栏 items of a layout programme (专栏5 园区 8个 …), under the unit the
       programme is about (``Programme.org_unit``), not under the pilot zone;
+    * the 合计 rows of 附件4 (a blank band printed empty, not 0);
     * the narrative figures of 一 and 三 (现有企业4674户 …), under their ``org_unit``.
     """
     out: dict[str, list[str]] = {}
@@ -212,6 +213,15 @@ def unit_figures(plan: Plan) -> dict[str, list[str]]:
             out.setdefault(unit, []).append(
                 f"{q.name} {sign}{fmt_number(q.value)}{q.unit}{'左右' if q.approx else ''}（{where}）"
             )
+    for ct in plan.cluster_totals:  # 附件4's 合计 rows: a band the seed leaves blank is printed empty
+        parts = []
+        if ct.counts is not None:
+            cells = ct.counts.model_dump()
+            parts.append("、".join(f"{name}={'' if cells[b] is None else cells[b]}" for b, name in BANDS.items()))
+        if ct.total is not None:
+            parts.append(f"2015-2020年合计 {ct.total}")
+        if parts:
+            out.setdefault(ct.zone, []).append(f"附件4 集群 合计 {'；'.join(parts)}（{ct.source}）")
     for f in plan.narrative_figures:
         if f.org_unit is None:
             continue
