@@ -72,12 +72,21 @@ def test_sample_narrative_figures(plan, code, org_unit, value, unit, source):
 
 def test_the_five_projects_of_3_3_are_listed(plan):
     f = fig(plan, "n3_lzgx_projects")
-    assert f.items == ["产业集群培育", "创新创业主体强化", "科技金融融合发展", "产城一体化建设", "创新创业生态建设"]
+    assert f.items == [
+        "产业集群培育",
+        "创新创业主体强化",
+        "科技金融融合发展",
+        "产城一体化建设",
+        "创新创业生态建设",
+    ]
     assert f.kind == "composition" and f.as_written == "5项"
 
 
 def test_approximate_wording_is_a_comparator(plan):
-    assert (fig(plan, "n1_bio_key_enterprises").comparator, fig(plan, "n1_bio_key_enterprises").as_written) == (">", "20多家")
+    assert (
+        fig(plan, "n1_bio_key_enterprises").comparator,
+        fig(plan, "n1_bio_key_enterprises").as_written,
+    ) == (">", "20多家")
     assert fig(plan, "n1_granted_patents").as_written == "超过8000件"
     assert fig(plan, "n1_lzxq_projects").from_year == 2011 and fig(plan, "n1_lzxq_projects").year == 2014
 
@@ -130,13 +139,21 @@ def test_annex6_list_is_transcribed_by_field_and_column(plan):
     assert len(insts) == 579
     by_field = Counter(i.field for i in insts)
     assert by_field["化工"] == 41 and by_field["轻工"] == 86 and by_field["现代服务业"] == 14
-    assert {i.category for i in insts if i.field in ("化工", "冶金有色", "装备制造", "建筑材料", "轻工")} == {"traditional"}
+    assert {i.category for i in insts if i.field in ("化工", "冶金有色", "装备制造", "建筑材料", "轻工")} == {
+        "traditional"
+    }
     assert {i.category for i in insts if i.field == "生物"} == {"emerging"}
     names = {(i.name, i.column) for i in insts}
     assert ("功能有机分子化学国家重点实验室（兰州大学）", "key_lab_eng_center") in names
-    assert ("甘肃省涂料、颜料工程技术中心（北方涂料工业研究设计院）", "key_lab_eng_center") in names  # a 、 of its own
+    assert (
+        "甘肃省涂料、颜料工程技术中心（北方涂料工业研究设计院）",
+        "key_lab_eng_center",
+    ) in names  # a 、 of its own
     assert ("国家体育总局亚高原训练重点实验室（甘肃省体育科学研究所）", "other") in names
-    assert ("甘肃省小麦工程技术研究中心（甘肃省农业科学院小麦研究所）", "key_lab_eng_center") in names  # no 、 before it
+    assert (
+        "甘肃省小麦工程技术研究中心（甘肃省农业科学院小麦研究所）",
+        "key_lab_eng_center",
+    ) in names  # no 、 before it
 
 
 @needs_seed
@@ -147,7 +164,9 @@ def test_every_institution_name_occurs_in_the_seed(plan, seed):
 
 def test_plan_check_compares_the_list_with_the_subtotals(plan):
     got = {f.what for f in check_plan(plan, checks=["rd_table"])}
-    assert got == {f"附件6 {field} 小计 与所列机构数不符" for field in ("装备制造", "生物", "先进装备", "节能环保")}
+    assert got == {
+        f"附件6 {field} 小计 与所列机构数不符" for field in ("装备制造", "生物", "先进装备", "节能环保")
+    }
 
 
 # 3. 专栏5/6/8 figures under their zone --------------------------------------------------------------
@@ -258,7 +277,13 @@ def test_high_tech_enterprises_are_jia_in_2_4_and_hu_in_3(plan):
 
 
 def _cluster_row(zone: str, industry: str, **counts: int) -> dict:
-    return {"zone": zone, "category": "traditional", "industry": industry, "counts": counts, "source": "附件4"}
+    return {
+        "zone": zone,
+        "category": "traditional",
+        "industry": industry,
+        "counts": counts,
+        "source": "附件4",
+    }
 
 
 def _total(plan: Plan, zone: str) -> StatedClusterCounts:
@@ -280,13 +305,22 @@ def test_blank_subtotals_are_none_not_zero(plan):
 def test_plan_show_prints_a_blank_band_empty(plan):
     tree = plan_tree(plan)
     lzgx = _figures(_find(tree, "兰州高新区 [lzgx]"))
-    assert "附件4 集群 合计 千亿级=、百亿级=2、50-100亿级=、10-50亿级=8、亿元级=36；2015-2020年合计 46（附件4）" in lzgx
+    assert (
+        "附件4 集群 合计 千亿级=、百亿级=2、50-100亿级=、10-50亿级=8、亿元级=36；2015-2020年合计 46（附件4）"
+        in lzgx
+    )
     four = _figures(_find(tree, "4区合计 [four_zones]"))
-    assert "附件4 集群 合计 千亿级=1、百亿级=7、50-100亿级=15、10-50亿级=49、亿元级=170；2015-2020年合计 242（附件4）" in four
+    assert (
+        "附件4 集群 合计 千亿级=1、百亿级=7、50-100亿级=15、10-50亿级=49、亿元级=170；2015-2020年合计 242（附件4）"
+        in four
+    )
 
 
 def test_a_blank_band_is_not_compared_but_a_stated_zero_is(base_plan, write_plan):
-    rows = [_cluster_row("xinqu", "化工", thousand=1, one_to_ten=2), _cluster_row("gaoxin", "化工", thousand=1)]
+    rows = [
+        _cluster_row("xinqu", "化工", thousand=1, one_to_ten=2),
+        _cluster_row("gaoxin", "化工", thousand=1),
+    ]
     totals = [
         {"zone": "xinqu", "counts": {"one_to_ten": 2}, "source": "附件4"},  # 千亿级 blank
         {"zone": "gaoxin", "counts": {"thousand": 0}, "source": "附件4"},  # 千亿级 written 0
