@@ -41,6 +41,7 @@ ORG_STUB = {
         {"code": "lzgx", "name": "兰州高新区", "kind": "zone", "parent": "lanzhou", "source": "专栏6"},
         {"code": "lzjj", "name": "兰州经济区", "kind": "zone", "parent": "lanzhou", "source": "专栏7"},
         {"code": "bygx", "name": "白银高新区", "kind": "zone", "parent": "baiyin", "source": "专栏8"},
+        {"code": "core_area", "name": "兰白试验区核心创新区", "kind": "core_area", "parent": "lzxq", "source": "三（一）"},
     ]
 }
 

@@ -879,6 +879,11 @@ BANDS: dict[str, str] = {
 CLUSTER_BANDS: dict[str, str] = {"thousand": r"千亿", "hundred": r"百亿"}
 
 
+def _stated(value: int | None) -> float | None:
+    """A 附件4 合计 cell: None where the seed leaves it blank (not stated), else the number."""
+    return None if value is None else float(value)
+
+
 @register("clusters", "附件4集群数合计不符")
 def _clusters(ctx: _Context) -> Iterator[Finding]:
     plan = ctx.plan
@@ -891,7 +896,7 @@ def _clusters(ctx: _Context) -> Iterator[Finding]:
     for z, rows in rows_by_zone.items():
         band_sums[z] = {b: float(sum(getattr(r.counts, b) for r in rows)) for b in BANDS}
     src = lambda items: "、".join(sorted({i.source for i in items}))  # noqa: E731
-    stated_rows: dict[str, dict[str, float]] = {}
+    stated_rows: dict[str, dict[str, float | None]] = {}
     for ct in plan.cluster_totals:
         zname = ctx.unit_name(ct.zone)
         unit = ctx.units.get(ct.zone)
@@ -899,9 +904,14 @@ def _clusters(ctx: _Context) -> Iterator[Finding]:
         if is_agg:
             members = unit.members
             parts_src = f"{src(ct2 for ct2 in plan.cluster_totals if ct2.zone in members and ct2.counts) or ct.source} 各区合计行"
+            # a band a member's 合计 row leaves blank (None) is not stated and adds nothing
             parts = {
                 b: float(
-                    sum(getattr(c.counts, b) for c in plan.cluster_totals if c.zone in members and c.counts)
+                    sum(
+                        getattr(c.counts, b) or 0
+                        for c in plan.cluster_totals
+                        if c.zone in members and c.counts
+                    )
                 )
                 for b in BANDS
             }
@@ -915,9 +925,11 @@ def _clusters(ctx: _Context) -> Iterator[Finding]:
             parts = band_sums[ct.zone]
             parts_src = f"{src(rows)} {zname}各行"
         if ct.counts is not None:
-            stated_rows[ct.zone] = {b: float(getattr(ct.counts, b)) for b in BANDS}
+            stated_rows[ct.zone] = {b: _stated(getattr(ct.counts, b)) for b in BANDS}
             for b, bname in BANDS.items():
-                stated = float(getattr(ct.counts, b))
+                stated = _stated(getattr(ct.counts, b))
+                if stated is None:  # blank in the 合计 row: not stated, nothing to compare
+                    continue
                 if ctx.disagrees(stated, parts[b]):
                     yield Finding(
                         "clusters",
@@ -950,6 +962,7 @@ def _clusters(ctx: _Context) -> Iterator[Finding]:
     # the aggregate vs the pilot zone's targets (240 clusters, of which 1 千亿级 and 7 百亿级)
     root = plan.plan.root_unit
     agg_codes = [c for c in stated_rows if ctx.units.get(c) and ctx.units[c].kind == "aggregate"]
+    grand: dict[str, float | None]
     if agg_codes:
         grand = stated_rows[agg_codes[0]]
         gsrc = next(c.source for c in plan.cluster_totals if c.zone == agg_codes[0])
@@ -964,7 +977,9 @@ def _clusters(ctx: _Context) -> Iterator[Finding]:
         if t.org_unit != root or not _indicator_matches(ind, r"集群"):
             continue
         band = next((b for b, p in CLUSTER_BANDS.items() if _indicator_matches(ind, p)), None)
-        computed = grand[band] if band else float(sum(grand.values()))
+        computed = grand[band] if band else float(sum(v for v in grand.values() if v is not None))
+        if computed is None:  # the band is blank in the 总计 row
+            continue
         bname = BANDS[band] if band else "各级"
         if ctx.disagrees(t.target.value, computed, t.target.comparator, t.target.approx):
             yield Finding(
@@ -983,15 +998,16 @@ def _clusters(ctx: _Context) -> Iterator[Finding]:
             if not _matches(r"集群", q.name):
                 continue
             band = next((b for b, p in CLUSTER_BANDS.items() if _matches(p, q.name)), None)
-            if band is None:
+            stated_band = grand[band] if band is not None else None
+            if stated_band is None:  # no band named, or the band is blank in the 总计 row
                 continue
-            if ctx.disagrees(q.value, grand[band], q.comparator, q.approx):
+            if ctx.disagrees(q.value, stated_band, q.comparator, q.approx):
                 yield Finding(
                     "clusters",
                     f"{q.name} 与附件4不符",
                     f"{m.source}-{m.item or m.code} {q.name} vs {gsrc} {gname} {BANDS[band]}集群数",
                     q.value,
-                    grand[band],
+                    stated_band,
                     q.unit,
                     q.comparator,
                     q.approx,
@@ -1073,6 +1089,23 @@ def _rd(ctx: _Context) -> Iterator[Finding]:
                 f"{r.source} {r.field} 小计 vs {r.source} {r.field} 各列之和",
                 float(r.stated_subtotal),
                 computed,
+                "个",
+            )
+    # the second table names the institutions: per field, as many names as the counts table's 小计
+    named: dict[str, int] = defaultdict(int)
+    for inst in plan.rd_institutions:
+        named[inst.field] += 1
+    for r in plan.rd_rows:
+        if not plan.rd_institutions or r.stated_subtotal is None:
+            continue
+        listed = float(named.get(r.field, 0))
+        if ctx.disagrees(float(r.stated_subtotal), listed):
+            yield Finding(
+                "rd_table",
+                f"附件6 {r.field} 小计 与所列机构数不符",
+                f"{r.source} {r.field} 小计 vs {r.source} 机构名单{r.field}所列名称数",
+                float(r.stated_subtotal),
+                listed,
                 "个",
             )
     tot = plan.rd_totals

@@ -142,6 +142,7 @@ def check_references(plan: Plan) -> list[PlanIssue]:
         ("measures", "code"),
         ("responsible_units", "code"),
         ("phases", "code"),
+        ("narrative_figures", "code"),
         ("rd_columns", "code"),
         ("candidate_enterprises", "seq"),
         ("recognition_criteria", "number"),
@@ -192,6 +193,10 @@ def check_references(plan: Plan) -> list[PlanIssue]:
         for j, t in enumerate(ph.targets):
             ref("phases", i, f"targets[{j}].indicator", t.indicator, inds, "indicator")
             ref("phases", i, f"targets[{j}].org_unit", t.org_unit, units, "organisation unit")
+    for i, pr in enumerate(plan.programmes):
+        ref("programmes", i, "org_unit", pr.org_unit, units, "organisation unit")
+    for i, nf in enumerate(plan.narrative_figures):
+        ref("narrative_figures", i, "org_unit", nf.org_unit, units, "organisation unit")
     for i, ip in enumerate(plan.industry_plans):
         ref("industry_plans", i, "programme", ip.programme, progs, "programme")
     for i, m in enumerate(plan.measures):

@@ -13,7 +13,9 @@ is approximate:
 * ``phases`` — one row per phase target (六, kind ``milestone``), labelled with the phase; the year is empty;
 * ``enterprise_targets`` — a zone's enterprise-count targets (four rows per zone);
 * ``industry_plans`` — an industry's platforms / alliances / projects / new products (四（一））;
-* ``measures`` — every quantity written in a 专栏 item, named as written.
+* ``measures`` — every quantity written in a 专栏 item, named as written;
+* ``narrative_figures`` — the current-state figures (kind ``baseline``) and targets of the running text of
+  一 and 三, with the unit as written (家, 户, 位 …); the counts of a programme's parts are left to the tree.
 
 The tree (``plan_tree``) is plain nested ``(label, children)`` tuples so that the CLI can render it
 with rich and tests can read it without a terminal.
@@ -25,7 +27,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from .checks import ENTERPRISE_FIELDS, fmt_number
+from .checks import BANDS, ENTERPRISE_FIELDS, fmt_number
 from .schema import CATEGORY_NAMES, Plan
 
 TARGET_COLUMNS = ("org_unit", "indicator", "year", "value", "unit", "source", "kind", "comparator", "approx")
@@ -103,14 +105,15 @@ def targets_table(plan: Plan) -> list[TargetRow]:
     rows: list[TargetRow] = []
     for t in plan.targets:
         unit, name = units.get(t.org_unit, t.org_unit), t.label or iname(t.indicator)
+        written = t.unit or iunit(t.indicator)  # the measure word as this source writes it
         if t.baseline is not None:
             b = t.baseline
             rows.append(
-                TargetRow(unit, name, b.year, b.value, iunit(t.indicator), t.source, "targets", "baseline",
+                TargetRow(unit, name, b.year, b.value, written, t.source, "targets", "baseline",
                           b.comparator, b.approx)
             )  # fmt: skip
         rows.append(
-            TargetRow(unit, name, t.target.year, t.target.value, iunit(t.indicator), t.source, "targets", "target",
+            TargetRow(unit, name, t.target.year, t.target.value, written, t.source, "targets", "target",
                       t.target.comparator, t.target.approx)
         )  # fmt: skip
     for s in plan.annual_series:
@@ -157,6 +160,14 @@ def targets_table(plan: Plan) -> list[TargetRow]:
             rows.append(
                 TargetRow(root, q.name, q.year, q.value, q.unit, m.source, "measures", "target", q.comparator, q.approx)
             )
+    for f in plan.narrative_figures:
+        if f.kind == "composition":  # how many parts a programme has: shown by plan show, not a target
+            continue
+        who = units.get(f.org_unit, f.org_unit) if f.org_unit else f.subject
+        rows.append(
+            TargetRow(who, f.name, f.year, f.value, f.unit, f.source, "narrative_figures", f.kind, f.comparator,
+                      f.approx)
+        )  # fmt: skip
     return rows
 
 
@@ -179,10 +190,58 @@ def _also_a_target(plan: Plan, unit: str, year: int, source: str, value: float, 
 # a tree node: (label, children)
 Node = tuple[str, list["Node"]]
 
+FIGURES_LABEL = "规划数字 / figures"
+
+
+def unit_figures(plan: Plan) -> dict[str, list[str]]:
+    """The figures written about each unit outside the indicator tables, one line each with its source.
+
+    * the quantities of the 专栏 items of a layout programme (专栏5 园区 8个 …), under the unit the
+      programme is about (``Programme.org_unit``), not under the pilot zone;
+    * the 合计 rows of 附件4 (a blank band printed empty, not 0);
+    * the narrative figures of 一 and 三 (现有企业4674户 …), under their ``org_unit``.
+    """
+    out: dict[str, list[str]] = {}
+    unit_of = {p.code: p.org_unit for p in plan.programmes if p.org_unit}
+    for m in plan.measures:
+        unit = unit_of.get(m.programme or "")
+        if unit is None:
+            continue
+        where = f"{m.source}-{m.item}" if m.item else m.source
+        for q in m.targets:
+            sign = "" if q.comparator == "=" else COMPARATOR_SIGNS.get(q.comparator, q.comparator)
+            out.setdefault(unit, []).append(
+                f"{q.name} {sign}{fmt_number(q.value)}{q.unit}{'左右' if q.approx else ''}（{where}）"
+            )
+    for ct in plan.cluster_totals:  # 附件4's 合计 rows: a band the seed leaves blank is printed empty
+        parts = []
+        if ct.counts is not None:
+            cells = ct.counts.model_dump()
+            parts.append("、".join(f"{name}={'' if cells[b] is None else cells[b]}" for b, name in BANDS.items()))
+        if ct.total is not None:
+            parts.append(f"2015-2020年合计 {ct.total}")
+        if parts:
+            out.setdefault(ct.zone, []).append(f"附件4 集群 合计 {'；'.join(parts)}（{ct.source}）")
+    for f in plan.narrative_figures:
+        if f.org_unit is None:
+            continue
+        when = f"{f.from_year}-{f.year}年 " if f.from_year else (f"{f.year}年 " if f.year else "")
+        shown = f.as_written
+        if not re.search(r"\d", shown):  # 五园, 三大, 百家: the number as well
+            shown += f" = {fmt_number(f.value)}{f.unit}"
+        out.setdefault(f.org_unit, []).append(f"{when}{f.name} {shown}（{f.source}）")
+    return out
+
+
+def _figures_node(lines: list[str]) -> list[Node]:
+    return [(f"{FIGURES_LABEL}（{len(lines)}）", [(line, []) for line in lines])] if lines else []
+
 
 def plan_tree(plan: Plan, *, on: dt.date | None = None) -> Node:
     """The plan as a tree: organisation (units with parks and industries), indicators, programmes."""
     day = on or dt.date(plan.plan.end_year, 12, 31)
+
+    figures = unit_figures(plan)
 
     def unit_node(code: str, seen: frozenset[str]) -> Node:
         u = plan.unit(code)
@@ -191,7 +250,8 @@ def plan_tree(plan: Plan, *, on: dt.date | None = None) -> Node:
             label += " — " + "、".join(u.leading_industries)
         if u.valid_to is not None or u.valid_from.year > plan.plan.start_year:
             label += f" ({u.valid_from}–{u.valid_to or ''})"
-        kids = [unit_node(c.code, seen | {code}) for c in plan.children(code, day) if c.code not in seen]
+        kids = _figures_node(figures.get(code, []))
+        kids += [unit_node(c.code, seen | {code}) for c in plan.children(code, day) if c.code not in seen]
         return (label, kids)
 
     org: list[Node] = []
@@ -200,7 +260,7 @@ def plan_tree(plan: Plan, *, on: dt.date | None = None) -> Node:
     for u in plan.org_units:
         if u.kind == "aggregate":
             names = "、".join(plan.unit(m).name for m in u.members)
-            org.append((f"{u.name} [{u.code}] = {names}", []))
+            org.append((f"{u.name} [{u.code}] = {names}", _figures_node(figures.get(u.code, []))))
 
     indicators: list[Node] = []
     by_ind: dict[str, list[str]] = {}

@@ -7,9 +7,11 @@ from .annexes import (
     ClusterRow,
     ClusterTotal,
     RdColumn,
+    RdInstitution,
     RdRow,
     RdTotals,
     RecognitionCriterion,
+    StatedClusterCounts,
     SupportItem,
 )
 from .base import Figure, Quantity
@@ -25,6 +27,7 @@ from .indicators import (
     YearValue,
 )
 from .measures import IndustryPlan, Measure, Programme, ResponsibleUnit
+from .narrative import NarrativeFigure
 from .organisation import EnterpriseTargets, OrgUnit, ParentLink
 from .plan import SECTIONS, Plan, PlanMeta
 from .policies import Benefit, Condition, PolicyArticle
@@ -39,6 +42,7 @@ __all__ = [
     "ClusterCounts",
     "ClusterRow",
     "ClusterTotal",
+    "StatedClusterCounts",
     "Condition",
     "DisclosureControl",
     "EnterpriseTargets",
@@ -46,6 +50,7 @@ __all__ = [
     "Indicator",
     "IndustryPlan",
     "Measure",
+    "NarrativeFigure",
     "OrgUnit",
     "ParentLink",
     "PeriodTotal",
@@ -57,6 +62,7 @@ __all__ = [
     "Programme",
     "Quantity",
     "RdColumn",
+    "RdInstitution",
     "RdRow",
     "RdTotals",
     "RecognitionCriterion",

@@ -24,6 +24,20 @@ class ClusterCounts(Strict):
         return self.thousand + self.hundred + self.fifty_to_hundred + self.ten_to_fifty + self.one_to_ten
 
 
+class StatedClusterCounts(Strict):
+    """A 合计 row of 附件4 as written: a band the row leaves blank is None (not stated), never 0."""
+
+    thousand: int | None = None  # 千亿级
+    hundred: int | None = None  # 百亿级
+    fifty_to_hundred: int | None = None  # 50-100亿级
+    ten_to_fifty: int | None = None  # 10-50亿级
+    one_to_ten: int | None = None  # 亿元级
+
+    def total(self) -> int:
+        """The sum of the bands the row states (a blank band adds nothing)."""
+        return sum(v for v in self.model_dump().values() if v is not None)
+
+
 class ClusterRow(Strict):
     """One row of 附件4: zone × category × industry."""
 
@@ -45,7 +59,7 @@ class ClusterTotal(Strict):
     """A stated total of 附件4 (a zone's 合计 row, its 2015-2020合计, or the 4区总计)."""
 
     zone: Code  # a zone code, or the aggregate 4区合计
-    counts: ClusterCounts | None = None
+    counts: StatedClusterCounts | None = None
     total: int | None = None
     source: Source
 
@@ -85,6 +99,28 @@ class RdTotals(Strict):
 
     column_subtotals: dict[Code, int]
     stated_total: int
+    source: Source
+
+
+# the named institutions of 附件6's second table, by field and by the table's five columns
+RdListColumn = Literal["key_lab_eng_center", "collab_edu_lab", "ndrc", "miit", "other"]
+RD_LIST_COLUMNS: dict[str, str] = {
+    "key_lab_eng_center": "重点实验室、工程技术研究中心",
+    "collab_edu_lab": "2011协同中心、重点实验室",
+    "ndrc": "工程研究院、工程研究中心、工程实验室",
+    "miit": "产业技术创新联盟、技术中心、工业设计中心",
+    "other": "其它重点实验室和工程中心",
+}
+
+
+class RdInstitution(Strict):
+    """One institution named in 附件6's list, exactly as written (host in brackets included)."""
+
+    name: str = Field(min_length=1)
+    field: str  # 领域 as the list writes it (化工 … 先进装备 … 现代服务业)
+    category: Literal["traditional", "emerging"]  # 传统产业 / 战略性新兴产业
+    column: RdListColumn
+    note: str | None = None
     source: Source
 
 

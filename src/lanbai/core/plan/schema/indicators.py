@@ -41,6 +41,9 @@ class Target(Strict):
     indicator: Code
     org_unit: Code
     label: str | None = None  # the indicator's name as written at this source, where it differs
+    # the measure word as written at this source, where it differs from the indicator's unit
+    # (二（四） 250家高新技术企业, while 三（二）-（五） write 高新技术企业50户)
+    unit: str | None = Field(default=None, min_length=1)
     baseline: YearValue | None = None
     target: YearValue
     stated_annual_growth_pct: float | None = None  # 年均增长 as written

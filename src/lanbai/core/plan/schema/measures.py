@@ -21,6 +21,7 @@ class Programme(Strict):
     group: str  # 三大计划 / 五大工程 / 十项改革 / …
     order: int
     columns: list[int] = Field(default_factory=list)  # 专栏 numbers that detail it
+    org_unit: Code | None = None  # the unit a layout programme is about (三（二） 兰州新区 -> lzxq)
     summary: str | None = None
     source: Source
 

@@ -13,6 +13,7 @@ from .annexes import (
     ClusterRow,
     ClusterTotal,
     RdColumn,
+    RdInstitution,
     RdRow,
     RdTotals,
     RecognitionCriterion,
@@ -23,6 +24,7 @@ from .disclosure import DisclosureControl
 from .formulas import FieldDef, FormulaDef
 from .indicators import AnnualSeries, Indicator, PeriodTotal, Phase, Target
 from .measures import IndustryPlan, Measure, Programme, ResponsibleUnit
+from .narrative import NarrativeFigure
 from .organisation import OrgUnit
 from .policies import PolicyArticle
 
@@ -53,6 +55,7 @@ SECTIONS: dict[str, tuple[type[BaseModel], bool]] = {
     "annual_series": (AnnualSeries, True),
     "period_totals": (PeriodTotal, True),
     "phases": (Phase, True),
+    "narrative_figures": (NarrativeFigure, True),
     "programmes": (Programme, True),
     "industry_plans": (IndustryPlan, True),
     "measures": (Measure, True),
@@ -63,6 +66,7 @@ SECTIONS: dict[str, tuple[type[BaseModel], bool]] = {
     "rd_columns": (RdColumn, True),
     "rd_rows": (RdRow, True),
     "rd_totals": (RdTotals, False),
+    "rd_institutions": (RdInstitution, True),
     "candidate_enterprises": (CandidateEnterprise, True),
     "recognition_criteria": (RecognitionCriterion, True),
     "policy_articles": (PolicyArticle, True),
@@ -85,6 +89,7 @@ class Plan(BaseModel):
     annual_series: list[AnnualSeries] = Field(default_factory=list)
     period_totals: list[PeriodTotal] = Field(default_factory=list)
     phases: list[Phase] = Field(default_factory=list)
+    narrative_figures: list[NarrativeFigure] = Field(default_factory=list)
     programmes: list[Programme] = Field(default_factory=list)
     industry_plans: list[IndustryPlan] = Field(default_factory=list)
     measures: list[Measure] = Field(default_factory=list)
@@ -95,6 +100,7 @@ class Plan(BaseModel):
     rd_columns: list[RdColumn] = Field(default_factory=list)
     rd_rows: list[RdRow] = Field(default_factory=list)
     rd_totals: RdTotals | None = None
+    rd_institutions: list[RdInstitution] = Field(default_factory=list)
     candidate_enterprises: list[CandidateEnterprise] = Field(default_factory=list)
     recognition_criteria: list[RecognitionCriterion] = Field(default_factory=list)
     policy_articles: list[PolicyArticle] = Field(default_factory=list)
