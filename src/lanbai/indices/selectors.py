@@ -33,6 +33,7 @@ from lanbai.common.exceptions import ApplicationError, ValidationFailed
 from lanbai.core.composite import Framework, FrameworkError, IndexDataError, compute_index, load_framework
 from lanbai.core.composite.framework import FrameworkIssue, framework_from_dict
 from lanbai.core.composite.sensitivity import sensitivity
+from lanbai.core.periods import Quarter
 from lanbai.monitoring.selectors import aggregated_inputs, indicator_values, plan_core
 from lanbai.plans.selectors import plan_index_framework, target_baseline_rows
 
@@ -71,7 +72,7 @@ def index_frame(
     version, plan, _ = plan_core()
     zones = [u.code for u in plan.org_units if u.kind == "zone"]
     inds = framework.indicators
-    ind = indicator_values(until_period=f"{year}Q4", preview=preview)
+    ind = indicator_values(until_period=str(Quarter(year, 4)), preview=preview)
     ind = ind[
         ind["period"].str.endswith("Q4")
         & ind["unit"].isin(zones)
@@ -89,7 +90,7 @@ def index_frame(
     _, _, fset = plan_core()
     field_inds = [c for c in inds if c not in fset.formulas and c in fset.fields]
     if field_inds:  # framework indicators that are reported zone fields (研发平台, 孵化器, 联盟)
-        inp = aggregated_inputs(until_period=f"{year}Q4", preview=preview)
+        inp = aggregated_inputs(until_period=str(Quarter(year, 4)), preview=preview)
         inp = inp[inp["period"].str.endswith("Q4") & inp["unit"].isin(zones)]
         cols = [c for c in field_inds if c in inp.columns]
         melted = inp.melt(id_vars=["unit", "period"], value_vars=cols, var_name="indicator").dropna(

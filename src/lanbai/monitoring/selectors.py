@@ -5,17 +5,9 @@ tree go to the core's DuckDB aggregation (sums up the tree, then the plan's form
 the core's progress assessment against the plan's targets.  Results are current as soon as a
 report is approved; a small cache is keyed by the latest approval time and the plan's hash.
 
-Quarters and annual targets
----------------------------
-Targets are annual.  For the fourth quarter the cumulative figure *is* the year.  For Q1–Q3:
-
-* indicators whose value does not scale with the length of the period (shares and ratios of
-  flows, stocks, ratios of stocks) are compared as they are (the year-to-date share estimates the
-  year's share);
-* indicators that scale with time (flows, and ratios of a flow to a stock such as labour
-  productivity) are projected to the year with the same period's share of last year:
-  ``estimate = YTD(y, q) × annual(y−1) / YTD(y−1, q)``; without last year's figures the row is
-  not assessable and says why.  The rule text of every row states which was used.
+Quarters and annual targets: the rules (which indicators are projected to the year, and how;
+which target applies) are the core's, :mod:`lanbai.core.progress.annualise` and
+:mod:`lanbai.core.progress.targets`; the rule text of every row states which was used.
 """
 
 from __future__ import annotations
@@ -23,6 +15,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -40,12 +33,14 @@ from lanbai.core.plan.schema import Plan
 from lanbai.core.progress import annual_target_of, annualise, applicable_targets, assess
 from lanbai.core.progress.targets import TARGET_COLUMNS
 from lanbai.plans import selectors as plan_selectors
-from lanbai.plans.models import OrgUnit, PlanVersion
 from lanbai.plans.selectors import plan_current, plan_in_force, plan_validated
 
 from . import data
 
 NO_TARGET = "无目标"
+
+if TYPE_CHECKING:  # the plans app's models are read through its selectors
+    from lanbai.plans.models import OrgUnit, PlanVersion
 
 
 @dataclass(frozen=True)
@@ -327,16 +322,11 @@ def plan_and_freshness() -> tuple[PlanVersion | None, tuple | None]:
     """The plan in force and the freshness key of the figures (plan, hash, latest approval and update), in one
     query; (None, None) without a plan.  The dashboard keys its snapshot on it."""
     subs = Submission.objects.order_by()
-    plan = (
-        PlanVersion.objects.defer("document", "index_framework")
-        .order_by("-updated_at")
-        .annotate(
-            fresh_a=Subquery(
-                subs.filter(approved_at__isnull=False).order_by("-approved_at").values("approved_at")[:1]
-            ),
-            fresh_u=Subquery(subs.order_by("-updated_at").values("updated_at")[:1]),
-        )
-        .first()
+    plan = plan_selectors.plan_current_annotated(
+        fresh_a=Subquery(
+            subs.filter(approved_at__isnull=False).order_by("-approved_at").values("approved_at")[:1]
+        ),
+        fresh_u=Subquery(subs.order_by("-updated_at").values("updated_at")[:1]),
     )
     if plan is None:
         return None, None

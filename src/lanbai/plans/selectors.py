@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from lanbai.common.exceptions import ApplicationError, NotFoundError
 from lanbai.core.plan.schema import Plan
 
-from .models import Indicator, OrgUnit, PlanVersion, Target
+from .models import Indicator, OrgUnit, OrgUnitLink, PlanVersion, Target
 
 NO_PLAN = "尚未加载规划数据，请先运行 lanbai init / no plan loaded: run lanbai init"
 NO_DOCUMENT = (
@@ -245,3 +245,24 @@ def indicators_by_code(*, plan_id: int) -> dict[str, Indicator]:
 def zones_by_code(*, plan_id: int) -> dict[str, OrgUnit]:
     """code -> zone of the plan with primary key ``plan_id`` (one query, for the dashboard's snapshot)."""
     return {z.code: z for z in OrgUnit.objects.filter(plan_id=plan_id, kind="zone")}
+
+
+def plan_current_annotated(**annotations) -> PlanVersion | None:
+    """The plan in force with ``annotations`` (e.g. another app's freshness subqueries) in the same query."""
+    return PlanVersion.objects.defer(*_HEAVY).order_by("-updated_at").annotate(**annotations).first()
+
+
+def orgunit_tree_rows(*, plan: PlanVersion) -> list[tuple]:
+    """Effective-dated parent links of the units of ``plan`` as (unit, parent, valid_from, valid_to, kind),
+    roots (no parent link, aggregates excluded) with parent None."""
+    links = list(OrgUnitLink.objects.filter(unit__plan=plan).values_list(
+        "unit__code", "parent__code", "valid_from", "valid_to", "unit__kind"))
+    roots = OrgUnit.objects.filter(plan=plan, parent_links__isnull=True).exclude(kind="aggregate")
+    links += [(code, None, start, end, kind)
+              for code, start, end, kind in roots.values_list("code", "valid_from", "valid_to", "kind")]
+    return links
+
+
+def orgunit_rows(*, plan: PlanVersion) -> list[tuple]:
+    """(code, name, kind, members) of every unit of ``plan``."""
+    return list(OrgUnit.objects.filter(plan=plan).values_list("code", "name", "kind", "members"))

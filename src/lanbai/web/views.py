@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from lanbai.common.exceptions import NotFoundError
+from lanbai.core.periods import Quarter
 from lanbai.indices.selectors import IndexUnavailable, index_results
 from lanbai.plans import selectors as plan_selectors
 from lanbai.plans.selectors import PlanNotLoaded
@@ -102,7 +103,7 @@ INDEX_RUNS = 200  # Monte Carlo evaluations for the rank band shown on the page
 def development_index(request):
     """发展指数: each zone's index (base year = 100) over the years, rank and Monte Carlo rank band."""
     plan, snap = dashboard.current()
-    years = sorted({int(p[:4]) for p in dashboard.periods_with_data() if p.endswith("Q4")})
+    years = sorted({q.year for q in map(Quarter.parse, dashboard.periods_with_data()) if q.q == 4})
     try:
         year = int(request.GET.get("year") or (years[-1] if years else 0))
     except ValueError:
