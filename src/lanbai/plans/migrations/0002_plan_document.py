@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='planversion',
             name='document',
-            field=models.JSONField(blank=True, default=dict, verbose_name='规划文档'),
+            field=models.JSONField(blank=True, default=dict),
         ),
         migrations.AddField(
             model_name='planversion',

@@ -21,7 +21,7 @@ class PlanVersion(TimeStampedModel):
     # The validated plan (``Plan.model_dump(mode="json")``) and its index framework (YAML text), stored
     # at load time so that nothing reads the plan directory at run time.  Empty in a database loaded
     # before they existed until ``lanbai init`` runs again.
-    document = models.JSONField(_("规划文档"), default=dict, blank=True)
+    document = models.JSONField(default=dict, blank=True)
     index_framework = models.TextField(_("指数框架"), blank=True)
 
     class Meta:
