@@ -13,10 +13,14 @@ from . import serializers as s
 
 class IndexResultsApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
-    InputSerializer = s.ResultsQuery
     OutputSerializer = s.IndexResultsSerializer
 
-    @extend_schema(parameters=[s.ResultsQuery], responses=s.IndexResultsSerializer)
+    class InputSerializer(serializers.Serializer):
+        year = serializers.IntegerField(min_value=2014, max_value=2100)
+        runs = serializers.IntegerField(default=200, min_value=0, max_value=5000)
+        seed = serializers.IntegerField(default=0)
+
+    @extend_schema(parameters=[InputSerializer], responses=s.IndexResultsSerializer)
     def get(self, request):
         """Each zone's index for a year (2014 = 100), rank and Monte Carlo rank band; the series to that year."""
         q = self.InputSerializer(data=request.query_params)

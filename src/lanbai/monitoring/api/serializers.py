@@ -4,36 +4,6 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from lanbai.common.periods import QuarterSerializerField
-from lanbai.core.progress import METHODS
-
-
-class ResultsQuery(serializers.Serializer):
-    period = QuarterSerializerField()
-    unit = serializers.CharField(required=False, allow_blank=True)
-    method = serializers.ChoiceField(choices=METHODS, default="path")
-    preview = serializers.BooleanField(default=False)
-
-
-class SeriesQuery(serializers.Serializer):
-    indicator = serializers.CharField()
-    unit = serializers.CharField(required=False, allow_blank=True)
-    method = serializers.ChoiceField(choices=METHODS, default="path")
-    preview = serializers.BooleanField(default=False)
-
-
-class DiagnosisQuery(ResultsQuery):
-    indicator = serializers.CharField()
-
-
-class OutliersQuery(serializers.Serializer):
-    period = QuarterSerializerField()
-    form = serializers.CharField(required=False, allow_blank=True)
-    method = serializers.ChoiceField(choices=["mad", "sd"], default="mad")
-    k = serializers.FloatField(default=3.0, min_value=0.5, max_value=10)
-    preview = serializers.BooleanField(default=True)
-    all = serializers.BooleanField(default=False)
-
 
 class MonitoringRowSerializer(serializers.Serializer):
     period = serializers.CharField()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions
+from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lanbai.access.policy import Action, can
 from lanbai.common.exceptions import PermissionDeniedError
+from lanbai.common.periods import QuarterSerializerField
+from lanbai.core.progress import METHODS
 
 from .. import diagnosis as diag
 from ..selectors import indicator_series, monitoring_table, reviewable_unit_codes
@@ -30,10 +32,15 @@ def _check_preview(request, q: dict) -> None:
 
 class MonitoringResultsApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
-    InputSerializer = s.ResultsQuery
     OutputSerializer = s.MonitoringRowSerializer
 
-    @extend_schema(parameters=[s.ResultsQuery], responses=s.MonitoringRowSerializer(many=True))
+    class InputSerializer(serializers.Serializer):
+        period = QuarterSerializerField()
+        unit = serializers.CharField(required=False, allow_blank=True)
+        method = serializers.ChoiceField(choices=METHODS, default="path")
+        preview = serializers.BooleanField(default=False)
+
+    @extend_schema(parameters=[InputSerializer], responses=s.MonitoringRowSerializer(many=True))
     def get(self, request):
         """Every indicator of a period (one unit or all): value, unit, target, expected value, status, rule."""
         q = _query(request, self.InputSerializer)
@@ -46,10 +53,15 @@ class MonitoringResultsApi(APIView):
 
 class IndicatorSeriesApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
-    InputSerializer = s.SeriesQuery
     OutputSerializer = s.MonitoringRowSerializer
 
-    @extend_schema(parameters=[s.SeriesQuery], responses=s.MonitoringRowSerializer(many=True))
+    class InputSerializer(serializers.Serializer):
+        indicator = serializers.CharField()
+        unit = serializers.CharField(required=False, allow_blank=True)
+        method = serializers.ChoiceField(choices=METHODS, default="path")
+        preview = serializers.BooleanField(default=False)
+
+    @extend_schema(parameters=[InputSerializer], responses=s.MonitoringRowSerializer(many=True))
     def get(self, request):
         """One indicator over every period with figures (value against its expected path)."""
         q = _query(request, self.InputSerializer)
@@ -62,10 +74,12 @@ class IndicatorSeriesApi(APIView):
 
 class DiagnosisApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
-    InputSerializer = s.DiagnosisQuery
     OutputSerializer = s.DiagnosisSerializer
 
-    @extend_schema(parameters=[s.DiagnosisQuery], responses=s.DiagnosisSerializer)
+    class InputSerializer(MonitoringResultsApi.InputSerializer):
+        indicator = serializers.CharField()
+
+    @extend_schema(parameters=[InputSerializer], responses=s.DiagnosisSerializer)
     def get(self, request):
         """Contributions of member zones and of inputs (numerator / denominator) to an indicator's gap."""
         q = _query(request, self.InputSerializer)
@@ -82,10 +96,17 @@ class DiagnosisApi(APIView):
 
 class OutlierListApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
-    InputSerializer = s.OutliersQuery
     OutputSerializer = s.OutlierSerializer
 
-    @extend_schema(parameters=[s.OutliersQuery], responses=s.OutlierSerializer(many=True))
+    class InputSerializer(serializers.Serializer):
+        period = QuarterSerializerField()
+        form = serializers.CharField(required=False, allow_blank=True)
+        method = serializers.ChoiceField(choices=["mad", "sd"], default="mad")
+        k = serializers.FloatField(default=3.0, min_value=0.5, max_value=10)
+        preview = serializers.BooleanField(default=True)
+        all = serializers.BooleanField(default=False)
+
+    @extend_schema(parameters=[InputSerializer], responses=s.OutlierSerializer(many=True))
     def get(self, request):
         """Reviewers' list: reported figures breaking a robust z-score or their unit's min–max range."""
         q = _query(request, self.InputSerializer)
