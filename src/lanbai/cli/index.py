@@ -141,13 +141,17 @@ def _compute_from_platform(
     setup()
     from django.db import Error as DatabaseError
 
-    from lanbai.indices.selectors import IndexUnavailable, index_results
+    from lanbai.common.exceptions import ApplicationError
+    from lanbai.indices.selectors import index_results
     from lanbai.indices.services import index_run_save
 
     try:
         with err.status("计算中（含蒙特卡洛）/ computing (with Monte Carlo)…"):
             res = index_results(year, framework=framework, runs=runs, seed=seed)
-    except (IndexUnavailable, LookupError, FrameworkError) as exc:
+    except ApplicationError as exc:
+        err.print(f"✗ {exc.message}", highlight=False, markup=False)
+        raise typer.Exit(2) from None
+    except FrameworkError as exc:
         err.print(f"✗ {exc.args[0] if exc.args else exc}", highlight=False, markup=False)
         raise typer.Exit(2) from None
     except DatabaseError as exc:

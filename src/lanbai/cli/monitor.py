@@ -70,19 +70,20 @@ def monitor_period(
     from lanbai.core.periods import Quarter
 
     try:
-        Quarter.parse(period)
+        quarter = Quarter.parse(period)  # parsed once, here at the edge
     except ValueError as exc:
         err.print(f"✗ {exc}", highlight=False, markup=False)
         raise typer.Exit(1) from None
     from .django_setup import setup
 
     setup()
+    from lanbai.common.exceptions import ApplicationError
     from lanbai.monitoring.selectors import monitoring_table
 
     try:
-        rows = monitoring_table(period=period, unit=unit, method=method, preview=preview)
-    except (LookupError, ValueError) as exc:
-        err.print(f"✗ {exc.args[0] if exc.args else exc}", highlight=False, markup=False, soft_wrap=True)
+        rows = monitoring_table(period=quarter, unit=unit, method=method, preview=preview)
+    except ApplicationError as exc:
+        err.print(f"✗ {exc.message}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1) from None
     records = [r.as_dict() for r in rows]
     if as_json:

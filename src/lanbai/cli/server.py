@@ -31,10 +31,10 @@ def init(
 
     report = plan_load_into_db(plan_dir=plan_dir)
     typer.echo(report.render())
-    from lanbai.plans.models import PlanVersion
+    from lanbai.plans.selectors import plan_get
     from lanbai.registry.services import registry_seed_from_plan
 
-    seeded = registry_seed_from_plan(PlanVersion.objects.get(code=report.plan_code))
+    seeded = registry_seed_from_plan(plan_get(report.plan_code))
     typer.echo(f"登记库（附件4、5、7）/ registries seeded from the plan: {seeded.render()}")
 
 

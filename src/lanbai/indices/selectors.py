@@ -27,37 +27,42 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
+from lanbai.common.exceptions import ApplicationError, ValidationFailed
 from lanbai.core.composite import Framework, FrameworkError, IndexDataError, compute_index, load_framework
+from lanbai.core.composite.framework import FrameworkIssue, framework_from_dict
 from lanbai.core.composite.sensitivity import sensitivity
+from lanbai.core.periods import Quarter
 from lanbai.monitoring.selectors import aggregated_inputs, indicator_values, plan_core
-from lanbai.plans.models import Target
-from lanbai.plans.services import _plan_dir
+from lanbai.plans.selectors import plan_index_framework, target_baseline_rows
+
+from .models import IndexRun
 
 DEFAULT_RUNS = 1000
-REPO_FRAMEWORK = (
-    Path(__file__).resolve().parents[3] / "plans" / "lanbai-2015-2020" / "index" / "framework.yaml"
-)
 
 
-class IndexUnavailable(LookupError):
+class IndexUnavailable(ApplicationError):
     """The index cannot be computed from the platform's data (the message says why, Chinese first)."""
 
 
-def default_framework_path() -> Path:
-    """The plan's own framework (``<plan dir>/index/framework.yaml``), else the shipped one."""
-    path = _plan_dir(None) / "index" / "framework.yaml"
-    return path if path.is_file() else REPO_FRAMEWORK
-
-
 def _framework(framework: str | Path | None) -> tuple[Framework, str, str]:
-    path = Path(framework) if framework else default_framework_path()
+    """The framework file given (CLI ``--framework``), else the plan's as stored in the database."""
+    if framework:
+        path = Path(framework)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise IndexUnavailable(f"指数框架文件无法读取 / cannot read framework {path}: {exc}") from None
+        return load_framework(path), hashlib.sha256(raw).hexdigest(), str(path)
+    version, _, _ = plan_core()
+    text = plan_index_framework(version)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise IndexUnavailable(f"指数框架文件无法读取 / cannot read framework {path}: {exc}") from None
-    fw = load_framework(path)
-    return fw, hashlib.sha256(raw).hexdigest(), str(path)
+        spec = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise FrameworkError([FrameworkIssue("index/framework.yaml", "syntax", str(exc).replace("\n", " "))]) from exc
+    where = f"{version.code}:index/framework.yaml"
+    return framework_from_dict(spec), hashlib.sha256(text.encode("utf-8")).hexdigest(), where
 
 
 def index_frame(
@@ -67,7 +72,7 @@ def index_frame(
     version, plan, _ = plan_core()
     zones = [u.code for u in plan.org_units if u.kind == "zone"]
     inds = framework.indicators
-    ind = indicator_values(until_period=f"{year}Q4", preview=preview)
+    ind = indicator_values(until_period=str(Quarter(year, 4)), preview=preview)
     ind = ind[
         ind["period"].str.endswith("Q4")
         & ind["unit"].isin(zones)
@@ -85,7 +90,7 @@ def index_frame(
     _, _, fset = plan_core()
     field_inds = [c for c in inds if c not in fset.formulas and c in fset.fields]
     if field_inds:  # framework indicators that are reported zone fields (研发平台, 孵化器, 联盟)
-        inp = aggregated_inputs(until_period=f"{year}Q4", preview=preview)
+        inp = aggregated_inputs(until_period=str(Quarter(year, 4)), preview=preview)
         inp = inp[inp["period"].str.endswith("Q4") & inp["unit"].isin(zones)]
         cols = [c for c in field_inds if c in inp.columns]
         melted = inp.melt(id_vars=["unit", "period"], value_vars=cols, var_name="indicator").dropna(
@@ -109,16 +114,7 @@ def index_frame(
     sources = long.loc[long["year"] == base_year, ["unit", "indicator", "value"]].assign(source="platform")
 
     baselines = pd.DataFrame(
-        list(
-            Target.objects.filter(
-                plan=version,
-                baseline_year=base_year,
-                baseline_value__isnull=False,
-                org_unit__code__in=zones,
-                indicator__code__in=inds,
-                category__in=["total", ""],
-            ).values_list("org_unit__code", "indicator__code", "baseline_value")
-        ),
+        target_baseline_rows(plan=version, year=base_year, units=zones, indicators=inds),
         columns=["unit", "indicator", "value"],
     ).drop_duplicates(["unit", "indicator"])
     baselines["value"] = baselines["value"].astype(float)
@@ -166,7 +162,7 @@ def index_results(
     engine refuses the data (message says why).
     """
     if runs < 0:
-        raise ValueError("runs: must be ≥ 0")
+        raise ValidationFailed("runs 应 ≥ 0 / runs: must be ≥ 0", field="runs")
     try:
         fw, fw_hash, fw_path = _framework(framework)
     except FrameworkError as exc:
@@ -264,3 +260,13 @@ def index_table(*, year: int, runs: int = 200, seed: int = 0) -> list[dict]:
             "排名区间（5%–95%）/ rank band": band,
         })
     return rows
+
+
+def index_run_list(*, year: str | int | None = None, limit: int = 50) -> list[IndexRun]:
+    """Stored index runs, newest first (at most ``limit``); ``year`` filters (ValidationFailed unless an integer)."""
+    qs = IndexRun.objects.all()
+    if year is not None and year != "":
+        if not str(year).isdigit():
+            raise ValidationFailed("year 应为整数 / year must be an integer")
+        qs = qs.filter(year=int(year))
+    return list(qs[:limit])

@@ -1,20 +1,25 @@
 """Load approved figures and the organisation tree as columnar frames for the pure core.
 
-This is the only place where monitoring touches the ORM: everything after it (aggregation,
-formulas, progress) runs in ``lanbai.core`` on these frames.
+This is where monitoring reads the figures: everything after it (aggregation, formulas,
+progress) runs in ``lanbai.core`` on these frames.  The organisation comes through
+``lanbai.plans.selectors``.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from lanbai.collection.choices import Status
 from lanbai.collection.models import Submission
-from lanbai.plans.models import OrgUnit, OrgUnitLink, PlanVersion
+from lanbai.plans import selectors as plan_selectors
 
 VALUE_COLUMNS = ["org_unit", "period", "form_code", "field", "value", "value_text", "status", "version"]
+
+if TYPE_CHECKING:  # the plans app's models are read through its selectors
+    from lanbai.plans.models import PlanVersion
 
 
 def _number(text) -> float | None:
@@ -72,14 +77,9 @@ def reported_values_frame(*, preview: bool = False, until_period: str | None = N
 
 def org_tree_frame(plan: PlanVersion) -> pd.DataFrame:
     """Effective-dated parent links (roots with parent None): unit, parent, valid_from, valid_to, kind."""
-    links = list(OrgUnitLink.objects.filter(unit__plan=plan).values_list(
-        "unit__code", "parent__code", "valid_from", "valid_to", "unit__kind"))
-    roots = OrgUnit.objects.filter(plan=plan, parent_links__isnull=True).exclude(kind="aggregate")
-    links += [(code, None, start, end, kind)
-              for code, start, end, kind in roots.values_list("code", "valid_from", "valid_to", "kind")]
-    return pd.DataFrame(links, columns=["unit", "parent", "valid_from", "valid_to", "kind"])
+    return pd.DataFrame(plan_selectors.orgunit_tree_rows(plan=plan),
+                        columns=["unit", "parent", "valid_from", "valid_to", "kind"])
 
 
 def org_units_frame(plan: PlanVersion) -> pd.DataFrame:
-    rows = OrgUnit.objects.filter(plan=plan).values_list("code", "name", "kind", "members")
-    return pd.DataFrame(list(rows), columns=["code", "name", "kind", "members"])
+    return pd.DataFrame(plan_selectors.orgunit_rows(plan=plan), columns=["code", "name", "kind", "members"])

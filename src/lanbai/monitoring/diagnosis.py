@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lanbai.common.exceptions import ValidationFailed
 from lanbai.core.diagnosis import (
     DiagnosisError,
     history_range_outliers,
@@ -38,7 +39,7 @@ from lanbai.core.formulas import nodes as N
 from lanbai.core.periods import Quarter
 
 from . import data
-from .selectors import aggregated_inputs, indicator_values, monitoring_table, plan_core
+from .selectors import aggregated_inputs, indicator_values, monitoring_table, plan_core, quarter_of
 
 
 def _num(x) -> float | None:
@@ -159,7 +160,8 @@ def _clean(rec: dict) -> dict:
 
 
 def diagnosis(
-    *, period: str, indicator: str, unit: str | None = None, method: str = "path", preview: bool = False
+    *, period: Quarter | str, indicator: str, unit: str | None = None, method: str = "path",
+    preview: bool = False,
 ) -> dict:
     """Contributions of member zones and of inputs to the gap of ``indicator`` in ``period``.
 
@@ -167,10 +169,13 @@ def diagnosis(
     that has a value: its monitoring row fields, ``zones`` (member contributions, or a ``zones_reason``)
     and ``inputs`` (numerator/denominator split against the same quarter last year, ratios only).
     """
-    q = Quarter.parse(period)
+    q = quarter_of(period)
+    period = str(q)
     _, plan, fset = plan_core()
     if indicator not in fset.formulas:
-        raise LookupError(f"未知指标或指标无公式 {indicator!r} / unknown indicator {indicator!r}")
+        raise ValidationFailed(
+            f"未知指标或指标无公式 {indicator!r} / unknown indicator {indicator!r}", field="indicator"
+        )
     all_rows = [
         r for r in monitoring_table(period=period, method=method, preview=preview) if r.indicator == indicator
     ]
@@ -324,7 +329,7 @@ def _inputs_split(r, st, inputs, ind, period, prev) -> dict:
 # ----------------------------------------------------------------------------------------------
 def outlier_list(
     *,
-    period: str,
+    period: Quarter | str,
     form: str | None = None,
     unit_codes: set[str] | None = None,
     preview: bool = True,
@@ -343,7 +348,8 @@ def outlier_list(
     (default for reviewers) includes submitted reports awaiting review; ``unit_codes`` limits the
     list to those reporters.  Rows are dicts with the figure, its history and the bound it broke.
     """
-    q = Quarter.parse(period)
+    q = quarter_of(period)
+    period = str(q)
     version, plan, fset = plan_core()
     values = data.reported_values_frame(preview=preview, until_period=period)
     if form:
@@ -355,10 +361,13 @@ def outlier_list(
     cur = same_q[same_q["period"] == period]
     if cur.empty:
         return []
-    z = robust_z_outliers(cur, by=("period", "form_code", "field"), threshold=threshold)
-    h = history_range_outliers(
-        cur, same_q, keys=("unit", "form_code", "field"), method=method, k=k, min_history=min_history
-    )
+    try:
+        z = robust_z_outliers(cur, by=("period", "form_code", "field"), threshold=threshold)
+        h = history_range_outliers(
+            cur, same_q, keys=("unit", "form_code", "field"), method=method, k=k, min_history=min_history
+        )
+    except DiagnosisError as exc:
+        raise ValidationFailed(str(exc)) from None
     merged = z.merge(
         h[
             [

@@ -5,17 +5,9 @@ tree go to the core's DuckDB aggregation (sums up the tree, then the plan's form
 the core's progress assessment against the plan's targets.  Results are current as soon as a
 report is approved; a small cache is keyed by the latest approval time and the plan's hash.
 
-Quarters and annual targets
----------------------------
-Targets are annual.  For the fourth quarter the cumulative figure *is* the year.  For Q1–Q3:
-
-* indicators whose value does not scale with the length of the period (shares and ratios of
-  flows, stocks, ratios of stocks) are compared as they are (the year-to-date share estimates the
-  year's share);
-* indicators that scale with time (flows, and ratios of a flow to a stock such as labour
-  productivity) are projected to the year with the same period's share of last year:
-  ``estimate = YTD(y, q) × annual(y−1) / YTD(y−1, q)``; without last year's figures the row is
-  not assessable and says why.  The rule text of every row states which was used.
+Quarters and annual targets: the rules (which indicators are projected to the year, and how;
+which target applies) are the core's, :mod:`lanbai.core.progress.annualise` and
+:mod:`lanbai.core.progress.targets`; the rule text of every row states which was used.
 """
 
 from __future__ import annotations
@@ -23,27 +15,32 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from django.db.models import Max
+from django.db.models import Max, Subquery
 
 from lanbai.access.policy import Action, unit_ids
 from lanbai.collection.models import Submission
+from lanbai.common.exceptions import NotFoundError, ValidationFailed
 from lanbai.core.aggregate import aggregate
-from lanbai.core.formulas import nodes as N
+from lanbai.core.formulas import FormulaSet
 from lanbai.core.formulas.plan_check import plan_formulas
+from lanbai.core.formulas.scaling import time_scaled_indicators
 from lanbai.core.periods import Quarter
-from lanbai.core.plan import load_plan
 from lanbai.core.plan.schema import Plan
-from lanbai.core.progress import assess
-from lanbai.plans.models import OrgUnit, PlanVersion, Target
-from lanbai.plans.selectors import plan_current
-from lanbai.plans.services import _plan_dir
+from lanbai.core.progress import annual_target_of, annualise, applicable_targets, assess
+from lanbai.core.progress.targets import TARGET_COLUMNS
+from lanbai.plans import selectors as plan_selectors
+from lanbai.plans.selectors import plan_current, plan_in_force, plan_validated
 
 from . import data
 
 NO_TARGET = "无目标"
+
+if TYPE_CHECKING:  # the plans app's models are read through its selectors
+    from lanbai.plans.models import OrgUnit, PlanVersion
 
 
 @dataclass(frozen=True)
@@ -79,61 +76,29 @@ class MonitoringRow:
 
 
 # ----------------------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=2)
-def _plan_core(plan_dir: str, content_hash: str) -> tuple[Plan, object]:
-    plan = load_plan(plan_dir)
-    return plan, plan_formulas(plan)
+_compiled: dict[str, tuple[Plan, FormulaSet]] = {}  # content hash -> (plan, its compiled formulas)
 
 
-def plan_core() -> tuple[PlanVersion, Plan, object]:
-    """The plan in force: its DB version, the validated plan and its compiled formulas."""
-    version = plan_current()
-    if version is None:
-        raise LookupError("尚未加载规划数据，请先运行 lanbai init / no plan loaded: run lanbai init")
-    plan, fset = _plan_core(str(_plan_dir(None)), version.content_hash)
-    return version, plan, fset
+def plan_core() -> tuple[PlanVersion, Plan, FormulaSet]:
+    """The plan in force: its DB version, the validated plan (from the database) and its compiled formulas.
 
-
-def _time_exponent(node, fields, ind_exp) -> float:
-    """How the value scales with the length of the period: 1 for a flow, 0 for a stock or a ratio of flows."""
-    if isinstance(node, N.Num):
-        return 0.0
-    if isinstance(node, N.FieldRef):
-        spec = fields.get(node.code)
-        return 1.0 if spec is not None and spec.nature == "flow" else 0.0
-    if isinstance(node, N.FilteredSum):
-        return _time_exponent(node.field, fields, ind_exp)
-    if isinstance(node, N.IndRef):
-        return ind_exp(node.code if node.category == "total" else f"{node.code}.{node.category}")
-    if isinstance(node, N.Unary):
-        return _time_exponent(node.operand, fields, ind_exp)
-    if isinstance(node, N.Binary):
-        left, right = _time_exponent(node.left, fields, ind_exp), _time_exponent(node.right, fields, ind_exp)
-        if node.op == "*":
-            return left + right
-        if node.op == "/":
-            return left - right
-        return max(left, right)
-    if isinstance(node, N.Call):
-        if node.name in ("yoy",):
-            return 0.0
-        return max((_time_exponent(a, fields, ind_exp) for a in node.args), default=0.0)
-    return 0.0
+    Raises :class:`lanbai.plans.selectors.PlanNotLoaded` (an ApplicationError) without a plan.
+    """
+    version = plan_in_force()
+    cached = _compiled.get(version.content_hash)
+    if cached is None:
+        plan = plan_validated(version)
+        cached = (plan, plan_formulas(plan))
+        if len(_compiled) >= 2:
+            _compiled.clear()
+        _compiled[version.content_hash] = cached
+    return version, *cached
 
 
 @functools.lru_cache(maxsize=2)
 def _scaled_indicators(content_hash: str) -> frozenset[str]:
     _, _, fset = plan_core()
-    memo: dict[str, float] = {}
-
-    def ind_exp(key: str) -> float:
-        if key not in memo:
-            memo[key] = 0.0
-            f = fset.formulas.get(key)
-            memo[key] = _time_exponent(f.ast, fset.fields, ind_exp) if f else 0.0
-        return memo[key]
-
-    return frozenset(k for k in fset.formulas if ind_exp(k) > 0)
+    return time_scaled_indicators(fset)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -189,20 +154,12 @@ def indicator_values(*, until_period: str | None = None, preview: bool = False) 
 
 
 # ----------------------------------------------------------------------------------------------
-def _targets(version: PlanVersion) -> tuple[dict, dict]:
-    """(unit, indicator) -> target record (with baseline preferred); (unit, indicator) -> {year: annual target}."""
-    best: dict[tuple[str, str], Target] = {}
-    annual: dict[tuple[str, str], dict[int, float]] = {}
-    qs = Target.objects.filter(plan=version).select_related("indicator", "org_unit")
-    for t in qs:
-        key = (t.org_unit.code, t.indicator.code)
-        if t.kind == "annual" and t.category in ("total", ""):
-            annual.setdefault(key, {})[t.year] = float(t.value)
-        elif t.kind == "target":
-            cur = best.get(key)
-            if cur is None or (cur.baseline_year is None and t.baseline_year is not None):
-                best[key] = t
-    return best, annual
+def targets_frame(version: PlanVersion) -> pd.DataFrame:
+    """Every target of the plan (one query), in the plan's order, numbers as floats (NaN when absent)."""
+    frame = pd.DataFrame(plan_selectors.target_frame_rows(plan=version), columns=TARGET_COLUMNS)
+    for col in ("value", "baseline_value", "year", "baseline_year"):
+        frame[col] = pd.to_numeric(frame[col].astype(object), errors="coerce").astype(float)
+    return frame
 
 
 def _num(x) -> float | None:
@@ -215,71 +172,94 @@ def _num(x) -> float | None:
     return f if math.isfinite(f) else None
 
 
-def monitoring_table(*, period: str, unit: str | None = None, method: str = "path",
+def _year(x) -> int | None:
+    f = _num(x)
+    return None if f is None else int(f)
+
+
+def _unit_code(unit: str, version: PlanVersion) -> str:
+    try:
+        return plan_selectors.orgunit_get(unit, plan=version).code
+    except NotFoundError:
+        raise ValidationFailed(f"未知单位 {unit!r} / unknown unit {unit!r}", field="unit") from None
+
+
+def quarter_of(period: Quarter | str) -> Quarter:
+    """``period`` as a Quarter; ValidationFailed naming the period otherwise."""
+    try:
+        return Quarter.coerce(period)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), field="period") from None
+
+
+def monitoring_table(*, period: Quarter | str, unit: str | None = None, method: str = "path",
                      preview: bool = False) -> list[MonitoringRow]:
-    """Every indicator with a formula, for every unit (or one), for ``period``: value, target, status, rule."""
-    q = Quarter.parse(period)
+    """Every indicator with a formula, for every unit (or one), for ``period``: value, target, status, rule.
+
+    The pure core annualises the year-to-date figures (:func:`lanbai.core.progress.annualise`),
+    chooses the applicable target (:func:`lanbai.core.progress.applicable_targets`) and assesses
+    progress; this function fetches the frames and shapes the rows.
+    """
+    q = quarter_of(period)
+    period = str(q)
     version, plan, fset = plan_core()
     ind = indicator_values(until_period=period, preview=preview)
     ind = ind[ind["category"].isin(["total", ""]) | ind["category"].isna()]
     names = {u.code: u.name for u in plan.org_units}
     inds = {i.code: i for i in plan.indicators}
     if unit:
-        code = unit if unit in names else next((c for c, n in names.items() if n == unit), None)
-        if code is None:
-            raise LookupError(f"未知单位 {unit!r} / unknown unit {unit!r}")
-        ind = ind[ind["unit"] == code]
+        ind = ind[ind["unit"] == _unit_code(unit, version)]
     key = ["unit", "indicator"]
-    cur = ind[ind["period"] == period].set_index(key)
+    cur = ind[(ind["period"] == period) & ind["indicator"].isin(list(inds))].set_index(key)
+    if cur.empty:
+        return []
     last_same = ind[ind["period"] == str(q.same_quarter_last_year())].set_index(key)["value"]
-    last_year = ind[ind["period"] == f"{q.year - 1}Q4"].set_index(key)["value"]
-    scaled = _scaled_indicators(version.content_hash)
-    best, annual = _targets(version)
+    last_full = ind[ind["period"] == str(q.last_quarter_of_previous_year())].set_index(key)["value"]
+
+    def numbers(series: pd.Series) -> np.ndarray:
+        return np.array([np.nan if (v := _num(x)) is None else v for x in series], dtype=float)
+
+    projected = annualise(
+        pd.DataFrame({
+            "indicator": cur.index.get_level_values("indicator"),
+            "value": numbers(cur["value"]),
+            "last_same": numbers(last_same.reindex(cur.index)),
+            "last_full": numbers(last_full.reindex(cur.index)),
+        }),
+        quarter=q.q,
+        scaled=_scaled_indicators(version.content_hash),
+    )
+    targets = targets_frame(version)
+    applicable = {
+        (r.unit, r.indicator): r for r in applicable_targets(targets).itertuples(index=False)
+    }
+    annual_now = annual_target_of(targets, q.year).to_dict()
 
     rows_in, meta = [], []
-    for (u, i), rec in cur.iterrows():
-        if i not in inds:
-            continue
+    for n, ((u, i), rec) in enumerate(cur.iterrows()):
         indicator = inds[i]
         value = _num(rec["value"])
         reason = rec.get("reason") if value is None else None
-        prev = _num(last_same.get((u, i)))
-        yoy = (value / prev - 1) * 100 if value is not None and prev not in (None, 0) else None
-        assessed, how = value, "本期累计值 / year-to-date value"
-        if q.q < 4 and i in scaled and value is not None:
-            full = _num(last_year.get((u, i)))
-            if prev not in (None, 0) and full is not None:
-                assessed = value * full / prev
-                how = (f"按上年同期占全年比重折算全年：{value:.4g} × {full:.4g} / {prev:.4g} = {assessed:.4g} / "
-                       "projected to the year with last year's share of the same period")
-            else:
-                assessed, how = None, "缺少上年同期或全年数据，无法折算全年 / no last-year figures to project the year"
-        tgt = best.get((u, i))
-        yearly = annual.get((u, i), {})
-        if tgt is None and yearly:
-            first = min(yearly)
-            base_year, base_value = first, yearly[first]
-            target_year, target_value, comparator, source = max(yearly), yearly[max(yearly)], "=", "附件2/3"
-            src = Target.objects.filter(plan=version, kind="annual", org_unit__code=u, indicator__code=i).first()
-            source = src.source if src else source
-        elif tgt is not None:
-            base_year, base_value = tgt.baseline_year, _num(tgt.baseline_value)
-            target_year, target_value, comparator, source = tgt.year, _num(tgt.value), tgt.comparator, tgt.source
+        p = projected.iloc[n]
+        tgt = applicable.get((u, i))
+        if tgt is not None:
+            base_year, base_value = _year(tgt.base_year), _num(tgt.base_value)
+            target_year, target_value = _year(tgt.target_year), _num(tgt.target_value)
+            comparator, source = tgt.comparator, tgt.source
         else:
             base_year = base_value = target_year = target_value = None
             comparator, source = "", ""
+        assessed = _num(p["assessed"])
         meta.append(dict(period=period, org_unit=u, org_unit_name=names.get(u, u), indicator=i,
                          indicator_name=indicator.name, unit=str(rec.get("unit_label") or indicator.unit),
-                         value=value, not_computable_reason=reason, yoy_pct=yoy, assessed_value=assessed,
-                         baseline_year=base_year, baseline_value=base_value, target_year=target_year,
-                         target_value=target_value, comparator=comparator or "=", target_source=source,
-                         how=how))
+                         value=value, not_computable_reason=reason, yoy_pct=_num(p["yoy_pct"]),
+                         assessed_value=assessed, baseline_year=base_year, baseline_value=base_value,
+                         target_year=target_year, target_value=target_value, comparator=comparator or "=",
+                         target_source=source, how=p["how"]))
         rows_in.append(dict(indicator=i, base_year=base_year, base_value=base_value, current_year=q.year,
                             current_value=assessed, target=target_value, target_year=target_year,
                             direction=indicator.direction, comparator=comparator or "=", kind=indicator.kind,
-                            annual_target=yearly.get(q.year, np.nan), unit=indicator.unit))
-    if not rows_in:
-        return []
+                            annual_target=annual_now.get((u, i), np.nan), unit=indicator.unit))
     frame = pd.DataFrame(rows_in)
     has_target = frame["target"].notna() & frame["base_year"].notna()
     result = pd.DataFrame(index=frame.index)
@@ -327,7 +307,7 @@ def indicator_series(*, indicator: str, unit: str | None = None, method: str = "
 
 def units_with_data() -> list[OrgUnit]:
     version = plan_current()
-    return list(OrgUnit.objects.filter(plan=version).exclude(kind__in=["park", "enterprise"]))
+    return plan_selectors.orgunit_list_reporting(plan=version)
 
 
 def reviewable_unit_codes(user) -> set[str] | None:
@@ -335,4 +315,25 @@ def reviewable_unit_codes(user) -> set[str] | None:
     ids = unit_ids(user, Action.REVIEW)
     if ids is None:
         return None
-    return set(OrgUnit.objects.filter(id__in=ids).values_list("code", flat=True))
+    return plan_selectors.orgunit_codes(ids)
+
+
+def plan_and_freshness() -> tuple[PlanVersion | None, tuple | None]:
+    """The plan in force and the freshness key of the figures (plan, hash, latest approval and update), in one
+    query; (None, None) without a plan.  The dashboard keys its snapshot on it."""
+    subs = Submission.objects.order_by()
+    plan = plan_selectors.plan_current_annotated(
+        fresh_a=Subquery(
+            subs.filter(approved_at__isnull=False).order_by("-approved_at").values("approved_at")[:1]
+        ),
+        fresh_u=Subquery(subs.order_by("-updated_at").values("updated_at")[:1]),
+    )
+    if plan is None:
+        return None, None
+    return plan, (plan.pk, plan.content_hash, plan.fresh_a, plan.fresh_u)
+
+
+def diagnosable_indicators() -> list[tuple[str, str]]:
+    """(code, name) of the plan's indicators that have a formula, in the plan's order."""
+    _, plan, fset = plan_core()
+    return [(i.code, i.name) for i in plan.indicators if i.code in fset.formulas]

@@ -1,17 +1,87 @@
-"""Reads of the plans app."""
+"""Reads of the plans app.
+
+At run time the plan comes from the database only: ``plan_load_into_db`` stores the validated plan
+(``PlanVersion.document``) and its index framework, and :func:`plan_validated` rebuilds the
+:class:`~lanbai.core.plan.schema.Plan` from them (once per content hash).
+"""
 
 from __future__ import annotations
 
+import json
+import threading
+
 from django.db.models import QuerySet
 
-from lanbai.common.exceptions import NotFoundError
+from lanbai.common.exceptions import ApplicationError, NotFoundError
+from lanbai.core.plan.schema import Plan
 
-from .models import Indicator, OrgUnit, PlanVersion, Target
+from .models import Indicator, OrgUnit, OrgUnitLink, PlanVersion, Target
+
+NO_PLAN = "尚未加载规划数据，请先运行 lanbai init / no plan loaded: run lanbai init"
+NO_DOCUMENT = (
+    "数据库中的规划缺少规划文档（在升级前加载），请重新运行 lanbai init / "
+    "the plan in the database predates its stored document: run lanbai init again"
+)
+
+# Fields not needed to know which plan is in force (the document is large; it is read once per hash).
+_HEAVY = ("document", "index_framework")
+
+
+class PlanNotLoaded(ApplicationError):
+    """There is no (usable) plan in the database: ``lanbai init`` has not run (since the upgrade)."""
 
 
 def plan_current() -> PlanVersion | None:
     """The plan in force (the most recently loaded one)."""
-    return PlanVersion.objects.order_by("-updated_at").first()
+    return PlanVersion.objects.defer(*_HEAVY).order_by("-updated_at").first()
+
+
+def plan_in_force() -> PlanVersion:
+    """The plan in force; :class:`PlanNotLoaded` when none was loaded."""
+    version = plan_current()
+    if version is None:
+        raise PlanNotLoaded(NO_PLAN)
+    return version
+
+
+def plan_get(code: str) -> PlanVersion:
+    """The plan with ``code``; :class:`NotFoundError` otherwise."""
+    version = PlanVersion.objects.defer(*_HEAVY).filter(code=code).first()
+    if version is None:
+        raise NotFoundError(f"未知规划 {code} / unknown plan {code}", extra={"field": "plan", "value": code})
+    return version
+
+
+_validated: dict[str, Plan] = {}  # content hash -> the plan rebuilt from its stored document
+_validated_lock = threading.Lock()
+
+
+def plan_validated(version: PlanVersion) -> Plan:
+    """The validated plan of ``version``, rebuilt from the database (cached by its content hash).
+
+    Raises :class:`PlanNotLoaded` when the plan was loaded before its document was stored.
+    """
+    plan = _validated.get(version.content_hash)
+    if plan is not None:
+        return plan
+    with _validated_lock:
+        document = PlanVersion.objects.filter(pk=version.pk).values_list("document", flat=True).first()
+        if not document:
+            raise PlanNotLoaded(NO_DOCUMENT)
+        # JSON mode: the strict schema takes the JSON forms (year keys as text, dates as ISO strings)
+        plan = Plan.model_validate_json(json.dumps(document))
+        if len(_validated) >= 2:
+            _validated.clear()
+        _validated[version.content_hash] = plan
+    return plan
+
+
+def plan_index_framework(version: PlanVersion) -> str:
+    """The YAML text of the plan's index framework as stored at load time; PlanNotLoaded when absent."""
+    text = PlanVersion.objects.filter(pk=version.pk).values_list("index_framework", flat=True).first()
+    if not text:
+        raise PlanNotLoaded(NO_DOCUMENT)
+    return text
 
 
 def zone_list(*, plan: PlanVersion) -> QuerySet[OrgUnit]:
@@ -48,6 +118,70 @@ def indicator_list(*, plan: PlanVersion) -> QuerySet[Indicator]:
     return Indicator.objects.filter(plan=plan).order_by("order")
 
 
+def indicator_get(code: str, *, plan: PlanVersion) -> Indicator:
+    """The indicator ``code`` of ``plan``; :class:`NotFoundError` otherwise."""
+    indicator = Indicator.objects.filter(plan=plan, code=code).first()
+    if indicator is None:
+        raise NotFoundError(f"未知指标 {code} / unknown indicator {code}", extra={"field": "indicator", "value": code})
+    return indicator
+
+
+def orgunit_list_public(*, plan: PlanVersion | None) -> QuerySet[OrgUnit]:
+    """Every unit of ``plan`` (none without a plan), in the model's order, for the plan API."""
+    return OrgUnit.objects.filter(plan=plan)
+
+
+def orgunit_get_by_code(code: str, *, plan: PlanVersion | None) -> OrgUnit:
+    """The unit of ``plan`` whose code is exactly ``code`` (the API's lookup); NotFoundError otherwise."""
+    unit = OrgUnit.objects.filter(plan=plan, code=code).first()
+    if unit is None:
+        raise NotFoundError("未找到。/ Not found.")
+    return unit
+
+
+def indicator_list_public(*, plan: PlanVersion | None) -> QuerySet[Indicator]:
+    """Every indicator of ``plan`` (none without a plan), in the model's order, for the plan API."""
+    return Indicator.objects.filter(plan=plan)
+
+
+def indicator_get_by_code(code: str, *, plan: PlanVersion | None) -> Indicator:
+    indicator = Indicator.objects.filter(plan=plan, code=code).first()
+    if indicator is None:
+        raise NotFoundError("未找到。/ Not found.")
+    return indicator
+
+
+def target_list(
+    *, plan: PlanVersion | None, indicator: str = "", org_unit: str = "", kind: str = "", source: str = ""
+) -> QuerySet[Target]:
+    """The plan's targets, filtered by indicator code, unit code, kind and source when given."""
+    qs = Target.objects.filter(plan=plan).select_related("indicator", "org_unit")
+    for field, value in (("indicator__code", indicator), ("org_unit__code", org_unit), ("kind", kind),
+                         ("source", source)):
+        if value:
+            qs = qs.filter(**{field: value})
+    return qs
+
+
+def target_get(pk: int | str, *, plan: PlanVersion | None) -> Target:
+    if not str(pk).isdigit():
+        raise NotFoundError("未找到。/ Not found.")
+    target = Target.objects.filter(plan=plan, pk=int(pk)).select_related("indicator", "org_unit").first()
+    if target is None:
+        raise NotFoundError("未找到。/ Not found.")
+    return target
+
+
+def zone_parks(zone: OrgUnit) -> list[OrgUnit]:
+    """The units linked below ``zone`` (its parks), in the plan's order."""
+    return [link.unit for link in zone.child_links.select_related("unit").order_by("unit__order")]
+
+
+def zone_targets(zone: OrgUnit) -> QuerySet[Target]:
+    """The plan's targets for ``zone``, by indicator and year."""
+    return zone.targets.select_related("indicator").order_by("indicator__order", "year")
+
+
 def orgunit_get(text: str, *, kind: str | None = None, plan: PlanVersion | None = None) -> OrgUnit:
     """The unit with code, Chinese name or short name ``text`` (the latest plan first); the one lookup
     of units by what a user types or a URL carries.  ``kind`` restricts it (``zone`` …).
@@ -64,3 +198,71 @@ def orgunit_get(text: str, *, kind: str | None = None, plan: PlanVersion | None 
     if unit is None:
         raise NotFoundError(f"未知的单位 {text} / unknown unit {text}", extra={"field": "unit", "value": text})
     return unit
+
+
+def target_baseline_rows(
+    *, plan: PlanVersion, year: int, units: list[str], indicators: list[str]
+) -> list[tuple[str, str, float]]:
+    """(unit code, indicator code, baseline value) of the targets of ``plan`` whose baseline year is ``year``."""
+    rows = Target.objects.filter(
+        plan=plan,
+        baseline_year=year,
+        baseline_value__isnull=False,
+        org_unit__code__in=units,
+        indicator__code__in=indicators,
+        category__in=["total", ""],
+    ).values_list("org_unit__code", "indicator__code", "baseline_value")
+    return [(u, i, float(v)) for u, i, v in rows]
+
+
+def target_frame_rows(*, plan: PlanVersion) -> list[tuple]:
+    """Every target of ``plan`` as plain tuples, one query, in the model's order:
+    (unit code, indicator code, kind, category, year, value, comparator, baseline year, baseline value, source).
+    """
+    return list(
+        Target.objects.filter(plan=plan).values_list(
+            "org_unit__code", "indicator__code", "kind", "category", "year", "value", "comparator",
+            "baseline_year", "baseline_value", "source",
+        )
+    )
+
+
+def orgunit_list_reporting(*, plan: PlanVersion | None) -> list[OrgUnit]:
+    """The units of ``plan`` that monitoring shows (parks and enterprises excluded: confidential figures)."""
+    return list(OrgUnit.objects.filter(plan=plan).exclude(kind__in=["park", "enterprise"]))
+
+
+def orgunit_codes(ids) -> set[str]:
+    """The codes of the units with primary keys ``ids``."""
+    return set(OrgUnit.objects.filter(id__in=ids).values_list("code", flat=True))
+
+
+def indicators_by_code(*, plan_id: int) -> dict[str, Indicator]:
+    """code -> indicator of the plan with primary key ``plan_id`` (one query, for the dashboard's snapshot)."""
+    return {i.code: i for i in Indicator.objects.filter(plan_id=plan_id)}
+
+
+def zones_by_code(*, plan_id: int) -> dict[str, OrgUnit]:
+    """code -> zone of the plan with primary key ``plan_id`` (one query, for the dashboard's snapshot)."""
+    return {z.code: z for z in OrgUnit.objects.filter(plan_id=plan_id, kind="zone")}
+
+
+def plan_current_annotated(**annotations) -> PlanVersion | None:
+    """The plan in force with ``annotations`` (e.g. another app's freshness subqueries) in the same query."""
+    return PlanVersion.objects.defer(*_HEAVY).order_by("-updated_at").annotate(**annotations).first()
+
+
+def orgunit_tree_rows(*, plan: PlanVersion) -> list[tuple]:
+    """Effective-dated parent links of the units of ``plan`` as (unit, parent, valid_from, valid_to, kind),
+    roots (no parent link, aggregates excluded) with parent None."""
+    links = list(OrgUnitLink.objects.filter(unit__plan=plan).values_list(
+        "unit__code", "parent__code", "valid_from", "valid_to", "unit__kind"))
+    roots = OrgUnit.objects.filter(plan=plan, parent_links__isnull=True).exclude(kind="aggregate")
+    links += [(code, None, start, end, kind)
+              for code, start, end, kind in roots.values_list("code", "valid_from", "valid_to", "kind")]
+    return links
+
+
+def orgunit_rows(*, plan: PlanVersion) -> list[tuple]:
+    """(code, name, kind, members) of every unit of ``plan``."""
+    return list(OrgUnit.objects.filter(plan=plan).values_list("code", "name", "kind", "members"))

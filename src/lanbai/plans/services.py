@@ -60,12 +60,24 @@ class LoadReport:
         return "\n".join(lines)
 
 
+# The index framework shipped with the platform, stored when a plan directory has none of its own.
+SHIPPED_FRAMEWORK = Path(__file__).resolve().parents[3] / "plans" / "lanbai-2015-2020" / "index" / "framework.yaml"
+
+
 def _plan_dir(plan_dir: str | Path | None) -> Path:
     if plan_dir:
         return Path(plan_dir)
     if getattr(settings, "LANBAI_PLAN_DIR", ""):
         return Path(settings.LANBAI_PLAN_DIR)
     return default_plan_dir()
+
+
+def _framework_text(directory: Path) -> str:
+    """The plan's own index framework (``index/framework.yaml``), else the shipped one."""
+    path = directory / "index" / "framework.yaml"
+    if not path.is_file():
+        path = SHIPPED_FRAMEWORK
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
 def _hash_dir(directory: Path) -> str:
@@ -142,12 +154,14 @@ def plan_load_into_db(*, plan_dir: str | Path | None = None) -> LoadReport:
     meta = plan.plan
     report = LoadReport(plan_code=meta.code)
     content_hash = _hash_dir(directory)
+    # What the platform reads at run time instead of the directory (see ``plans.selectors.plan_validated``).
+    stored = dict(document=plan.model_dump(mode="json"), index_framework=_framework_text(directory))
 
     version, created = PlanVersion.objects.get_or_create(
         code=meta.code,
         defaults=dict(name=meta.name, start_year=meta.start_year, end_year=meta.end_year,
                       baseline_year=meta.baseline_year, content_hash=content_hash,
-                      meta=meta.model_dump(mode="json")),
+                      meta=meta.model_dump(mode="json"), **stored),
     )
     if created:
         report.changes.append(f"新增 / added plan {meta.code}")
@@ -162,6 +176,12 @@ def plan_load_into_db(*, plan_dir: str | Path | None = None) -> LoadReport:
         if version.content_hash != content_hash:
             version.content_hash = content_hash
             diffs.append("content_hash")
+            version.document, version.index_framework = stored["document"], stored["index_framework"]
+        elif not version.document or not version.index_framework:
+            # loaded before the plan document was stored: same content, so only the document is new
+            version.document, version.index_framework = stored["document"], stored["index_framework"]
+            diffs.append("document")
+            report.changes.append(f"更新 / updated plan {meta.code}: 存储规划文档 / stored the plan document")
         if diffs:
             version.save()
 

@@ -20,6 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lanbai.core.periods import Quarter
+from lanbai.monitoring import selectors as monitoring
+from lanbai.plans import selectors as plans
+from lanbai.plans.selectors import PlanNotLoaded
 
 from .charts import Series, line_chart
 
@@ -34,15 +37,6 @@ STATUS_CLASS = {
 }
 
 
-def _monitoring():
-    """The monitoring selectors, or None when the monitoring app is absent."""
-    try:
-        from lanbai.monitoring import selectors
-    except ImportError:  # pragma: no cover - only while the capability is absent
-        return None
-    return selectors
-
-
 def _finite(v) -> float | None:
     try:
         f = float(v)
@@ -53,8 +47,7 @@ def _finite(v) -> float | None:
 
 def public_units() -> dict[str, tuple[str, str]]:
     """code -> (name, kind) of the units shown on the dashboard, in the plan's order."""
-    sel = _monitoring()
-    _, plan, _ = sel.plan_core()
+    _, plan, _ = monitoring.plan_core()
     return {u.code: (u.name, u.kind) for u in plan.org_units if u.kind in PUBLIC_KINDS}
 
 
@@ -76,69 +69,41 @@ _WS = re.compile(r">\s+<")
 _snapshot: Snapshot | None = None
 
 
-def _plan_and_key():
-    """The plan in force and the freshness key of the figures, in one query."""
-    from django.db.models import Subquery
-
-    from lanbai.collection.models import Submission
-    from lanbai.plans.models import PlanVersion
-
-    subs = Submission.objects.order_by()
-    plan = (
-        PlanVersion.objects.order_by("-updated_at")
-        .annotate(
-            fresh_a=Subquery(
-                subs.filter(approved_at__isnull=False).order_by("-approved_at").values("approved_at")[:1]
-            ),
-            fresh_u=Subquery(subs.order_by("-updated_at").values("updated_at")[:1]),
-        )
-        .first()
-    )
-    if plan is None:
-        return None, None
-    return plan, (plan.pk, plan.content_hash, plan.fresh_a, plan.fresh_u)
-
-
 def current() -> tuple:
     """(plan in force or None, its snapshot or None) — one query when the snapshot is fresh."""
-    plan, key = _plan_and_key()
+    plan, key = monitoring.plan_and_freshness()
     if plan is None:
         return None, None
     return plan, _snapshot_for(key)
 
 
 def snapshot() -> Snapshot | None:
-    """The current snapshot (built if the figures changed), or None without a plan or monitoring app."""
+    """The current snapshot (built if the figures changed), or None without a (usable) plan."""
     return current()[1]
 
 
 def _snapshot_for(key: tuple) -> Snapshot | None:
     global _snapshot
-    sel = _monitoring()
-    if sel is None:
-        return None
     snap = _snapshot
     if snap is not None and snap.key == key:
         return snap
     with _lock:
         if _snapshot is not None and _snapshot.key == key:
             return _snapshot
-        from lanbai.plans.models import Indicator, OrgUnit
-
         try:
-            ind = sel.indicator_values()
-        except LookupError:
+            ind = monitoring.indicator_values()
+        except PlanNotLoaded:
             return None
         ind = ind[ind["value"].notna()]
         periods = sorted(set(ind["period"]), key=Quarter.parse)
         units = public_units()
-        rows = {p: [r for r in sel.monitoring_table(period=p) if r.org_unit in units] for p in periods}
+        rows = {p: [r for r in monitoring.monitoring_table(period=p) if r.org_unit in units] for p in periods}
         _snapshot = Snapshot(
             key=key,
             periods=periods,
             rows=rows,
-            indicators={i.code: i for i in Indicator.objects.filter(plan_id=key[0])},
-            zones={z.code: z for z in OrgUnit.objects.filter(plan_id=key[0], kind="zone")},
+            indicators=plans.indicators_by_code(plan_id=key[0]),
+            zones=plans.zones_by_code(plan_id=key[0]),
         )
         return _snapshot
 

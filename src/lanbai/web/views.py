@@ -12,7 +12,11 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from lanbai.common.exceptions import NotFoundError
+from lanbai.core.periods import Quarter
+from lanbai.indices.selectors import IndexUnavailable, index_results
 from lanbai.plans import selectors as plan_selectors
+from lanbai.plans.selectors import PlanNotLoaded
 
 from . import charts, dashboard
 
@@ -44,19 +48,21 @@ def home(request):
 def zone_detail(request, code: str):
     """A zone: its latest monitoring rows, its parks and the plan's targets."""
     plan, snap = dashboard.current()
-    if snap is not None:
-        zone = snap.zones.get(code)
-    else:
-        zone = plan and plan_selectors.zone_list(plan=plan).filter(code=code).first()
-    if not zone:
-        raise Http404
+    zone = snap.zones.get(code) if snap is not None else None  # the snapshot keeps the zones: no query
+    if zone is None:
+        if plan is None:
+            raise Http404
+        try:
+            zone = plan_selectors.orgunit_get(code, kind="zone", plan=plan)
+        except NotFoundError:
+            raise Http404 from None
 
     def context():
-        parks = [link.unit for link in zone.child_links.select_related("unit").order_by("unit__order")]
-        targets = zone.targets.select_related("indicator").order_by("indicator__order", "year")
-        period = dashboard.latest_period(unit=code)
+        parks = plan_selectors.zone_parks(zone)
+        targets = plan_selectors.zone_targets(zone)
+        period = dashboard.latest_period(unit=zone.code)
         rows = [
-            r for r in dashboard.unit_rows(unit=code, period=period) if r.value is not None or r.target_value
+            r for r in dashboard.unit_rows(unit=zone.code, period=period) if r.value is not None or r.target_value
         ]
         return {
             "plan": plan,
@@ -67,18 +73,20 @@ def zone_detail(request, code: str):
             "rows": rows,
         }
 
-    return _page(request, snap, "zone", ("zone", code), context, extra={"plan": plan, "zone": zone})
+    return _page(request, snap, "zone", ("zone", zone.code), context, extra={"plan": plan, "zone": zone})
 
 
 def indicator_detail(request, code: str):
     """An indicator: its series against the target path for every zone (SVG), with the figures as tables."""
     plan, snap = dashboard.current()
-    if snap is not None:
-        indicator = snap.indicators.get(code)
-    else:
-        indicator = plan and plan_selectors.indicator_list(plan=plan).filter(code=code).first()
-    if not indicator:
-        raise Http404
+    indicator = snap.indicators.get(code) if snap is not None else None  # kept with the snapshot: no query
+    if indicator is None:
+        if plan is None:
+            raise Http404
+        try:
+            indicator = plan_selectors.indicator_get(code, plan=plan)
+        except NotFoundError:
+            raise Http404 from None
 
     def context():
         periods, units = dashboard.indicator_charts(code, name=indicator.name, measure=indicator.unit)
@@ -94,10 +102,8 @@ INDEX_RUNS = 200  # Monte Carlo evaluations for the rank band shown on the page
 
 def development_index(request):
     """发展指数: each zone's index (base year = 100) over the years, rank and Monte Carlo rank band."""
-    from lanbai.indices.selectors import IndexUnavailable, index_results
-
     plan, snap = dashboard.current()
-    years = sorted({int(p[:4]) for p in dashboard.periods_with_data() if p.endswith("Q4")})
+    years = sorted({q.year for q in map(Quarter.parse, dashboard.periods_with_data()) if q.q == 4})
     try:
         year = int(request.GET.get("year") or (years[-1] if years else 0))
     except ValueError:
@@ -110,7 +116,7 @@ def development_index(request):
             return ctx
         try:
             res = index_results(year, runs=INDEX_RUNS)
-        except IndexUnavailable as exc:
+        except (IndexUnavailable, PlanNotLoaded) as exc:
             ctx["error"] = str(exc)
             return ctx
         ctx["rows"] = sorted((r for r in res["results"] if r["year"] == year), key=lambda r: r["rank"])

@@ -7,6 +7,7 @@ import math
 import pytest
 from test_monitoring_table import row, zone_values
 
+from lanbai.common.exceptions import ValidationFailed
 from lanbai.monitoring.diagnosis import diagnosis, indicator_structure, member_zones, outlier_list
 from lanbai.monitoring.selectors import monitoring_table
 
@@ -69,7 +70,7 @@ def test_ratio_gap_by_zone_and_inputs_split(report):
 
 @pytest.mark.django_db
 def test_unknown_indicator_is_refused(shipped_plan_in_db):
-    with pytest.raises(LookupError):
+    with pytest.raises(ValidationFailed, match="nope"):
         diagnosis(period="2018Q4", indicator="nope")
 
 

@@ -3,6 +3,7 @@
 Pure computational core (NumPy/pandas only); formulas and sources in docs/monitoring.md.
 """
 
+from .annualise import annualise
 from .assess import (
     DEFAULT_SEVERE,
     DEFAULT_WARN,
@@ -23,6 +24,7 @@ from .methods import (
     eurostat_trend_category,
 )
 from .path import expected_path, lookup_annual_target
+from .targets import annual_target_of, applicable_targets
 
 __all__ = [
     "DEFAULT_SEVERE",
@@ -32,6 +34,9 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "Assessment",
     "ProgressInputError",
+    "annual_target_of",
+    "annualise",
+    "applicable_targets",
     "assess",
     "assess_one",
     "cagr",

@@ -5,12 +5,6 @@ from __future__ import annotations
 from rest_framework import serializers
 
 
-class ResultsQuery(serializers.Serializer):
-    year = serializers.IntegerField(min_value=2014, max_value=2100)
-    runs = serializers.IntegerField(default=200, min_value=0, max_value=5000)
-    seed = serializers.IntegerField(default=0)
-
-
 class ZoneIndexSerializer(serializers.Serializer):
     unit = serializers.CharField()
     unit_name = serializers.CharField()

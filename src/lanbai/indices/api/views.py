@@ -3,44 +3,43 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions
+from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lanbai.common.exceptions import ApplicationError
-
-from ..models import IndexRun
-from ..selectors import IndexUnavailable, index_results
+from ..selectors import index_results, index_run_list
 from . import serializers as s
 
 
-class ResultsView(APIView):
+class IndexResultsApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    OutputSerializer = s.IndexResultsSerializer
 
-    @extend_schema(parameters=[s.ResultsQuery], responses=s.IndexResultsSerializer)
+    class InputSerializer(serializers.Serializer):
+        year = serializers.IntegerField(min_value=2014, max_value=2100)
+        runs = serializers.IntegerField(default=200, min_value=0, max_value=5000)
+        seed = serializers.IntegerField(default=0)
+
+    @extend_schema(parameters=[InputSerializer], responses=s.IndexResultsSerializer)
     def get(self, request):
         """Each zone's index for a year (2014 = 100), rank and Monte Carlo rank band; the series to that year."""
-        q = s.ResultsQuery(data=request.query_params)
+        q = self.InputSerializer(data=request.query_params)
         q.is_valid(raise_exception=True)
-        try:
-            res = index_results(
-                q.validated_data["year"], runs=q.validated_data["runs"], seed=q.validated_data["seed"]
-            )
-        except (IndexUnavailable, LookupError) as exc:
-            raise ApplicationError(str(exc.args[0] if exc.args else exc)) from None
-        return Response(s.IndexResultsSerializer(res).data)
+        res = index_results(q.validated_data["year"], runs=q.validated_data["runs"], seed=q.validated_data["seed"])
+        return Response(self.OutputSerializer(res).data)
 
 
-class RunsView(APIView):
+class IndexRunListApi(APIView):
     permission_classes = [permissions.IsAuthenticated]
+    OutputSerializer = s.IndexRunSerializer
+
+    class InputSerializer(serializers.Serializer):
+        year = serializers.CharField(required=False, allow_blank=True)
 
     @extend_schema(responses=s.IndexRunSerializer(many=True))
     def get(self, request):
         """Stored index runs (``lanbai index compute --year Y --save``), newest first; ``?year=`` filters."""
-        qs = IndexRun.objects.all()
-        year = request.query_params.get("year")
-        if year:
-            if not year.isdigit():
-                raise ApplicationError("year 应为整数 / year must be an integer")
-            qs = qs.filter(year=int(year))
-        return Response(s.IndexRunSerializer(qs[:50], many=True).data)
+        q = self.InputSerializer(data=request.query_params)
+        q.is_valid(raise_exception=True)
+        runs = index_run_list(year=q.validated_data.get("year") or None)
+        return Response(self.OutputSerializer(runs, many=True).data)

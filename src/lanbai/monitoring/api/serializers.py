@@ -4,38 +4,6 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from lanbai.core.progress import METHODS
-
-PERIOD_RE = r"^\d{4}Q[1-4]$"
-PERIOD_MSG = "报告期格式应为如 2018Q4 / period must look like 2018Q4"
-
-
-class ResultsQuery(serializers.Serializer):
-    period = serializers.RegexField(PERIOD_RE, error_messages={"invalid": PERIOD_MSG})
-    unit = serializers.CharField(required=False, allow_blank=True)
-    method = serializers.ChoiceField(choices=METHODS, default="path")
-    preview = serializers.BooleanField(default=False)
-
-
-class SeriesQuery(serializers.Serializer):
-    indicator = serializers.CharField()
-    unit = serializers.CharField(required=False, allow_blank=True)
-    method = serializers.ChoiceField(choices=METHODS, default="path")
-    preview = serializers.BooleanField(default=False)
-
-
-class DiagnosisQuery(ResultsQuery):
-    indicator = serializers.CharField()
-
-
-class OutliersQuery(serializers.Serializer):
-    period = serializers.RegexField(PERIOD_RE, error_messages={"invalid": PERIOD_MSG})
-    form = serializers.CharField(required=False, allow_blank=True)
-    method = serializers.ChoiceField(choices=["mad", "sd"], default="mad")
-    k = serializers.FloatField(default=3.0, min_value=0.5, max_value=10)
-    preview = serializers.BooleanField(default=True)
-    all = serializers.BooleanField(default=False)
-
 
 class MonitoringRowSerializer(serializers.Serializer):
     period = serializers.CharField()

@@ -18,6 +18,11 @@ class PlanVersion(TimeStampedModel):
     baseline_year = models.PositiveIntegerField(_("基期年"))
     content_hash = models.CharField(_("数据摘要"), max_length=64)
     meta = models.JSONField(default=dict)
+    # The validated plan (``Plan.model_dump(mode="json")``) and its index framework (YAML text), stored
+    # at load time so that nothing reads the plan directory at run time.  Empty in a database loaded
+    # before they existed until ``lanbai init`` runs again.
+    document = models.JSONField(default=dict, blank=True)
+    index_framework = models.TextField(_("指数框架"), blank=True)
 
     class Meta:
         ordering = ["code"]
