@@ -129,7 +129,7 @@ def parse_numbers(
     if types == {float}:
         out = np.fromiter(values, dtype=np.float64, count=n)
         if not np.isfinite(out).all():
-            for i in np.flatnonzero(~np.isfinite(out)):
+            for i in np.flatnonzero(~np.isfinite(out)).tolist():
                 out[i] = np.nan
                 errors.append((int(i), "number.invalid", ""))
         return out, errors, True
@@ -138,11 +138,11 @@ def parse_numbers(
     if is_float.any():
         arr = np.asarray(values, dtype=object)
         out[is_float] = arr[is_float].astype(np.float64)
-        for i in np.flatnonzero(is_float & ~np.isfinite(out)):
+        for i in np.flatnonzero(is_float & ~np.isfinite(out)).tolist():
             out[i] = np.nan
             errors.append((int(i), "number.invalid", ""))
     is_blank = np.fromiter(map(operator.eq, values, repeat("")), dtype=bool, count=n)
-    for i in np.flatnonzero(~is_float & ~is_blank):
+    for i in np.flatnonzero(~is_float & ~is_blank).tolist():
         v = values[i]
         if v is None:
             continue
