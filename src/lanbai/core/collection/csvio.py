@@ -153,7 +153,9 @@ def read_csv(
     for f in form.fields:
         pos = positions.get(f.code)
         columns[f.code] = (
-            [r[pos] if pos is not None and pos < len(r) else "" for _, r in body] if pos is not None else [""] * n
+            [r[pos] if pos is not None and pos < len(r) else "" for _, r in body]
+            if pos is not None
+            else [""] * n
         )
     letters = {code: column_letter(j) for code, j in positions.items()}
     table = Table(file=filename, sheet=None, rows=[i for i, _ in body], letters=letters)

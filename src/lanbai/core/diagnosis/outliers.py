@@ -150,10 +150,10 @@ def history_range_outliers(
     pairs = pairs.assign(_dev=(pairs["h_value"] - pairs["_row"].map(stats["median"])).abs())
     gd = pairs.groupby("_row", sort=False)["_dev"]
     stats["mad"], stats["meanad"] = gd.median(), gd.mean()
-    history: dict[Any, list[list[Any]]] = {}  # row -> [[period, value], ...] in period order
+    by_row: dict[Any, list[list[Any]]] = {}  # row -> [[period, value], ...] in period order
     for row, period, value in zip(pairs["_row"], pairs["h_period"], pairs["h_value"], strict=True):
-        history.setdefault(row, []).append([period, value])
-    stats["history"] = pd.Series(history, dtype=object)
+        by_row.setdefault(row, []).append([period, value])
+    stats["history"] = pd.Series(by_row, dtype=object)
     out = cur.merge(stats, left_on="_row", right_index=True, how="left")
     out["history_n"] = out["history_n"].fillna(0).astype(int)
     out["history"] = out["history"].apply(lambda h: h if isinstance(h, list) else [])
