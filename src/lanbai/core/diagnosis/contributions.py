@@ -45,6 +45,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 # a member -> value table: a Series indexed by member, or a mapping (dict)
@@ -185,7 +186,7 @@ def ratio_gap_contributions(
 
 
 def ratio_change_inputs(
-    n0: Members, d0: Members, n1: Members, d1: Members, *, scale: float = 1.0
+    n0: npt.ArrayLike, d0: npt.ArrayLike, n1: npt.ArrayLike, d1: npt.ArrayLike, *, scale: float = 1.0
 ) -> pd.DataFrame:
     """LMDI split of the change of ``R = k·N/D`` into its numerator and denominator parts.
 
