@@ -8,4 +8,6 @@ export LANBAI_DATA_DIR=${LANBAI_DATA_DIR:-$(mktemp -d)}
 echo "test: database ${DATABASE_URL:-sqlite (embedded)}"
 .venv/bin/ruff check .
 .venv/bin/lint-imports
+# the django-stubs plugin imports the settings (hence LANBAI_DATA_DIR above)
+.venv/bin/mypy
 exec .venv/bin/pytest "$@"

@@ -50,6 +50,7 @@ import pandas as pd
 
 from ..formulas.compile import NUMERIC_TYPES, FormulaSet, InputSpec, _lit, _q, pred_sql
 from ..formulas.evaluate import PIDX_SQL, evaluation_sql
+from ..formulas.nodes import Pred, PredCompare, PredField, walk
 
 BASES = ("ytd", "quarter")
 ENTERPRISE = "enterprise"
@@ -199,7 +200,7 @@ def build_sql(
     pivot = [f"max(value) FILTER (WHERE field = {_lit(c)}) AS {_q(c)}" for c in raw_numeric]
     pivot += [attr_expr(c) for c in raw_attr if c not in raw_numeric]
 
-    def input_expr(i) -> str:
+    def input_expr(i: InputSpec) -> str:
         col = _q(i.field)
         if i.where is None:
             return f"CAST({col} AS DOUBLE) AS {_q(i.name)}"
@@ -312,7 +313,5 @@ def build_sql(
     return stmts
 
 
-def _pred_fields(pred):
-    from ..formulas.nodes import PredCompare, PredField, walk
-
+def _pred_fields(pred: Pred) -> list[PredField | PredCompare]:
     return [n for n in walk(pred) if isinstance(n, PredField | PredCompare)]

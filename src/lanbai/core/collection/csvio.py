@@ -151,9 +151,11 @@ def read_csv(
     n = len(body)
     columns = {}
     for f in form.fields:
-        j = positions.get(f.code)
+        pos = positions.get(f.code)
         columns[f.code] = (
-            [r[j] if j is not None and j < len(r) else "" for _, r in body] if j is not None else [""] * n
+            [r[pos] if pos is not None and pos < len(r) else "" for _, r in body]
+            if pos is not None
+            else [""] * n
         )
     letters = {code: column_letter(j) for code, j in positions.items()}
     table = Table(file=filename, sheet=None, rows=[i for i, _ in body], letters=letters)

@@ -15,10 +15,11 @@ import datetime as dt
 import operator
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import repeat
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -89,7 +90,7 @@ def _show(v: object) -> str:
     return str(v)
 
 
-class Records(Sequence):
+class Records(Sequence[dict[str, Any]]):
     """Typed records stored by column: a read-only sequence of dicts built on access.
 
     Behaves like ``list[dict]`` (len, index, slice, iterate, ``==`` with a list) while holding one list
@@ -107,7 +108,11 @@ class Records(Sequence):
     def __len__(self) -> int:
         return self._n
 
-    def __getitem__(self, i):  # type: ignore[override]
+    @overload
+    def __getitem__(self, i: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, i: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(self._n))]
         if i < 0:
@@ -116,7 +121,7 @@ class Records(Sequence):
             raise IndexError(i)
         return {c: self.columns[c][i] for c in self._codes}
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[dict[str, Any]]:
         codes = self._codes
         for vals in zip(*(self.columns[c] for c in codes), strict=True):
             yield dict(zip(codes, vals, strict=True))
@@ -126,7 +131,7 @@ class Records(Sequence):
             return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    # Defining __eq__ already makes Python set __hash__ to None: records are unhashable, like a list.
 
     def __repr__(self) -> str:
         return f"Records({self._n} rows × {len(self._codes)} fields)"
@@ -178,14 +183,14 @@ def validate_table(
                 emit(rule, f, i, raw[i], detail, "")
             if f.type == "integer":
                 frac = np.isfinite(arr) & (arr != np.floor(arr))
-                for i in np.flatnonzero(frac):
+                for i in np.flatnonzero(frac).tolist():
                     emit("number.not_integer", f, int(i), raw[i])
                     arr[i] = np.nan
             if f.min is not None:
-                for i in np.flatnonzero(arr < f.min):
+                for i in np.flatnonzero(arr < f.min).tolist():
                     emit("value.below_min", f, int(i), raw[i], f"下限为 {_show(f.min)}", f"minimum {f.min}")
             if f.max is not None:
-                for i in np.flatnonzero(arr > f.max):
+                for i in np.flatnonzero(arr > f.max).tolist():
                     emit("value.above_max", f, int(i), raw[i], f"上限为 {_show(f.max)}", f"maximum {f.max}")
             numeric[f.code] = arr
             ok = ~np.isnan(arr)
@@ -257,9 +262,9 @@ def validate_table(
                         values[i] = s
                 elif v is not None:
                     has[i] = True
-                    value, rule, detail = _parse_scalar(f, v)
-                    if rule:
-                        emit(rule, f, i, v, detail)
+                    value, refusal, detail = _parse_scalar(f, v)
+                    if refusal:
+                        emit(refusal, f, i, v, detail)
                     else:
                         values[i] = value
         else:
@@ -278,7 +283,7 @@ def validate_table(
                 equal &= np.fromiter(map(operator.is_not, ref, repeat(None)), dtype=bool, count=n)
             need = need | equal
         missing = need & ~present[f.code]
-        for i in np.flatnonzero(missing):
+        for i in np.flatnonzero(missing).tolist():
             dz = ""
             if f.required_if and not f.required:
                 ref_label = form.field(f.required_if.field).label
@@ -315,7 +320,7 @@ def validate_table(
         parsed = parse_rule(r.expr)
         broken = evaluate_rule(parsed, numeric, n)
         first = form.field(parsed.fields[0])
-        for i in np.flatnonzero(broken):
+        for i in np.flatnonzero(broken).tolist():
             shown = ", ".join(f"{name}={_show(numeric[name][i])}" for name in dict.fromkeys(parsed.fields))
             emit(
                 "rule.cross_field",
@@ -396,10 +401,12 @@ def _int_values(arr: np.ndarray, ok: np.ndarray) -> list[Any]:
         obj[~ok] = None
         return [None if v is None else int(v) for v in obj.tolist()]
     if ok.all():
-        return arr.astype(np.int64).tolist()
+        ints: list[Any] = arr.astype(np.int64).tolist()
+        return ints
     obj = np.where(ok, arr, 0.0).astype(np.int64).astype(object)
     obj[~ok] = None
-    return obj.tolist()
+    with_none: list[Any] = obj.tolist()
+    return with_none
 
 
 def _emit_credit_code(emit: Any, f: FieldSpec, i: int, value: Any, verdict: int) -> None:
@@ -429,7 +436,7 @@ def _credit_code_texts(f: FieldSpec, raw: Sequence[str], emit: Any) -> tuple[lis
         keep = idx.tolist()
         src, texts = list(map(raw.__getitem__, keep)), list(map(stripped.__getitem__, keep))
     if not "".join(src).isascii():  # NFKC leaves ASCII unchanged
-        texts = list(map(str.strip, map(unicodedata.normalize, repeat("NFKC"), src)))
+        texts = list(map(str.strip, map(partial(unicodedata.normalize, "NFKC"), src)))
     verdict = classify_many(texts)
     bad = np.flatnonzero(verdict)
     for j in bad.tolist():

@@ -229,7 +229,8 @@ def write_template(
 
 def column_letter(index0: int) -> str:
     """0 -> A, 25 -> Z, 26 -> AA."""
-    return get_column_letter(index0 + 1)
+    letter: str = get_column_letter(index0 + 1)  # openpyxl ships no types
+    return letter
 
 
 _CELL_WITH_FORMULA = re.compile(
@@ -258,7 +259,7 @@ def _sheet_xml_path(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
         return None
     rid = None
     for tag in _SHEET.findall(wb_xml):
-        attrs = dict(_ATTR.findall(tag))
+        attrs: dict[bytes, bytes] = dict(_ATTR.findall(tag))
         name = attrs.get(b"name", b"").decode("utf-8")
         name = name.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
         if name == sheet_name:
@@ -851,7 +852,7 @@ def _area_by_row(
 
 
 def _unit_rows(
-    form: FormSpec, records: Sequence[dict], table: Table, unit_code: str | None
+    form: FormSpec, records: Sequence[dict[str, Any]], table: Table, unit_code: str | None
 ) -> Iterable[Problem]:
     """An enterprise reporting for itself (unit code = its credit code) may only fill its own row."""
     from .creditcode import is_valid

@@ -347,7 +347,8 @@ def evaluate_rule(rule: ParsedRule, columns: dict[str, np.ndarray], n: int) -> n
         }[rule.op]
     else:
         ok = _CMP[rule.op](left, right)
-    return known & ~ok
+    broken: np.ndarray = known & ~ok
+    return broken
 
 
 # --------------------------------------------------------------------------- loading
@@ -424,8 +425,8 @@ def check_ytd(
     A problem's ``row`` is the 1-based position in ``current_rows``.
     """
     if current_period and previous_period:
-        cur, prev = Quarter.parse(current_period), Quarter.parse(previous_period)
-        if cur.year != prev.year or cur.q != prev.q + 1:
+        cur, before_q = Quarter.parse(current_period), Quarter.parse(previous_period)
+        if cur.year != before_q.year or cur.q != before_q.q + 1:
             return []
     flows = [f for f in form.fields if f.nature == "flow"]
     if form.key:

@@ -149,8 +149,8 @@ def parse_numbers(
     if types == {float}:
         out = np.fromiter(values, dtype=np.float64, count=n)
         if not (np.abs(out) < MAX_MAGNITUDE).all():  # also false for NaN and infinities
-            for i in np.flatnonzero(~(np.abs(out) < MAX_MAGNITUDE)):
-                errors.append((int(i), "number.invalid" if not np.isfinite(out[i]) else _TOO_LARGE, ""))
+            for i in np.flatnonzero(~(np.abs(out) < MAX_MAGNITUDE)).tolist():
+                errors.append((i, "number.invalid" if not np.isfinite(out[i]) else _TOO_LARGE, ""))
                 out[i] = np.nan
         return out, errors, True
     out = np.full(n, np.nan)
@@ -158,11 +158,11 @@ def parse_numbers(
     if is_float.any():
         arr = np.asarray(values, dtype=object)
         out[is_float] = arr[is_float].astype(np.float64)
-        for i in np.flatnonzero(is_float & ~(np.abs(out) < MAX_MAGNITUDE)):
-            errors.append((int(i), "number.invalid" if not np.isfinite(out[i]) else _TOO_LARGE, ""))
+        for i in np.flatnonzero(is_float & ~(np.abs(out) < MAX_MAGNITUDE)).tolist():
+            errors.append((i, "number.invalid" if not np.isfinite(out[i]) else _TOO_LARGE, ""))
             out[i] = np.nan
     is_blank = np.fromiter(map(operator.eq, values, repeat("")), dtype=bool, count=n)
-    for i in np.flatnonzero(~is_float & ~is_blank):
+    for i in np.flatnonzero(~is_float & ~is_blank).tolist():
         v = values[i]
         if v is None:
             continue

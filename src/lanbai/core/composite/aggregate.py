@@ -50,7 +50,8 @@ def aggregate(x: np.ndarray, w: np.ndarray, spec: Mapping[str, Any] | str = "ari
             )
         xp = np.where(np.isfinite(x) & (x > 0), x, 1.0)
         if method == "geometric":
-            return np.exp(_safe_div((wz * np.log(xp)).sum(axis=-1), tot))
+            geo: np.ndarray = np.exp(_safe_div((wz * np.log(xp)).sum(axis=-1), tot))
+            return geo
         return _safe_div(tot, (wz / xp).sum(axis=-1))
     if method == "mean_min":
         # Casadio Tarabusi & Guarini (2013): mean - alpha (sqrt((mean - min)^2 + beta^2) - beta)
@@ -59,7 +60,8 @@ def aggregate(x: np.ndarray, w: np.ndarray, spec: Mapping[str, Any] | str = "ari
             raise ValueError("aggregate mean_min: alpha must be in [0, 1] and beta >= 0")
         m = _safe_div((wz * xz).sum(axis=-1), tot)
         mn = np.min(np.where(wz > 0, x, np.inf), axis=-1)
-        return m - alpha * (np.sqrt((m - mn) ** 2 + beta**2) - beta)
+        penalised: np.ndarray = m - alpha * (np.sqrt((m - mn) ** 2 + beta**2) - beta)
+        return penalised
     if method == "mazziotta_pareto":
         # MPI with negative penalty: M - S * cv, with M, S the (weighted) mean and sd over children
         m = _safe_div((wz * xz).sum(axis=-1), tot)
@@ -68,7 +70,8 @@ def aggregate(x: np.ndarray, w: np.ndarray, spec: Mapping[str, Any] | str = "ari
         with np.errstate(invalid="ignore", divide="ignore"):
             cv = np.where(m != 0, s / np.where(m != 0, m, 1.0), 0.0)
         sign = -1.0 if spec.get("penalty", "negative") == "negative" else 1.0
-        return m + sign * s * cv
+        mpi: np.ndarray = m + sign * s * cv
+        return mpi
     if method == "median":
         xs = np.where(wz > 0, x, np.nan)
         with np.errstate(all="ignore"):

@@ -349,7 +349,8 @@ def rank_desc(scores: np.ndarray, groups: np.ndarray | None = None) -> np.ndarra
 def _rank_desc_1(s: np.ndarray) -> np.ndarray:
     # NaN (not computable) ranks last; vectorised over leading axes
     s = np.where(np.isfinite(s), s, -np.inf)
-    return rankdata(-s, method="min", axis=-1).astype(float)
+    out: np.ndarray = rankdata(-s, method="min", axis=-1).astype(float)
+    return out
 
 
 @dataclass
@@ -419,11 +420,12 @@ def compute(
     scores = pd.DataFrame(S, columns=nodes)
     root = framework.root
     rows = prepared.rows
-    bad = ~np.isfinite(scores[tree.aggregates].to_numpy()).all(axis=1)
+    finite = np.isfinite(scores[tree.aggregates].to_numpy())
+    bad = ~finite.all(axis=1)
     if bad.any():
         inc = []
-        for i in np.flatnonzero(bad):
-            first = next(a for a in tree.aggregates if not np.isfinite(scores.at[i, a]))
+        for i in np.flatnonzero(bad).tolist():
+            first = tree.aggregates[int(np.argmin(finite[i]))]  # the first aggregate without a score
             inc.append({"unit": rows.at[i, "unit"], "node": first, "reason": "no data for any child"})
         report["incomplete_units"] = inc
         keep = ~bad

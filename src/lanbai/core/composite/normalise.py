@@ -83,7 +83,8 @@ def normalise_column(
         fin = w[np.isfinite(w)]
         if fin.size < 2 or np.std(fin) == 0:
             raise DegenerateIndicator(code, "constant indicator: z-score undefined (standard deviation 0)")
-        return (w - fin.mean()) / np.std(fin, ddof=1) * s + m
+        z: np.ndarray = (w - fin.mean()) / np.std(fin, ddof=1) * s + m
+        return z
     if method == "goalposts":
         if "min" not in spec or "max" not in spec:
             # a framework is checked when loaded; this guards specs passed at run time
@@ -131,7 +132,8 @@ def normalise_column(
         if fin.size == 0 or np.any(fin <= 0):
             raise DegenerateIndicator(code, "fracmax needs strictly positive values")
         y = v / fin.max() if d == 1 else fin.min() / v
-        return y * float(spec.get("scale", 1.0))
+        scaled: np.ndarray = y * float(spec.get("scale", 1.0))
+        return scaled
     if method == "rank":
         return rank_min(v * d)
     if method == "percentile":
@@ -165,5 +167,6 @@ def normalise_column(
             y = v / base if d == 1 else base / v
         if d == -1 and np.any(v[np.isfinite(v)] <= 0):
             raise DegenerateIndicator(code, "lower-is-better ratio needs strictly positive values")
-        return y * scale
+        ratio: np.ndarray = y * scale
+        return ratio
     raise ValueError(f"normalise.method: unknown method {method!r}; choose one of {METHODS}")

@@ -188,7 +188,8 @@ def sensitivity(
     k = len(factors)
 
     def _pick(u: np.ndarray, K: int) -> np.ndarray:
-        return np.minimum((u * K).astype(int), K - 1)
+        out: np.ndarray = np.minimum((u * K).astype(int), K - 1)
+        return out
 
     def evaluate(U: np.ndarray) -> np.ndarray:
         """Root scores ``(M, n)`` for uniform samples ``U`` ``(M, D)``."""

@@ -84,7 +84,8 @@ def log_ct(x: np.ndarray) -> np.ndarray:
     """COINr ``log_CT``: ``log(x - min + 0.01 (max - min))`` over the finite values (NaN kept)."""
     v = np.asarray(x, dtype=float)
     lo, hi = np.nanmin(v), np.nanmax(v)
-    return np.log(v - lo + 0.01 * (hi - lo))
+    out: np.ndarray = np.log(v - lo + 0.01 * (hi - lo))
+    return out
 
 
 @dataclass(frozen=True)

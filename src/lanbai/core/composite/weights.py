@@ -67,9 +67,11 @@ def budget_allocation_weights(
                 for i, s in bad.items()
             ]
         )
-    return (A.mean(axis=0) / budget).to_dict()
+    # the columns are indicator codes
+    return {str(code): float(w) for code, w in (A.mean(axis=0) / budget).items()}
 
 
 def normalised(weights: Mapping[str, float], codes: list[str]) -> np.ndarray:
     w = np.array([weights[c] for c in codes], dtype=float)
-    return w / w.sum()
+    out: np.ndarray = w / w.sum()
+    return out

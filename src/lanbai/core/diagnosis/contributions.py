@@ -45,7 +45,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+
+# a member -> value table: a Series indexed by member, or a mapping (dict)
+Members = pd.Series | Mapping[str, float]
 
 __all__ = ["DiagnosisError", "ratio_change_inputs", "ratio_gap_contributions", "sum_gap_contributions"]
 
@@ -54,7 +58,7 @@ class DiagnosisError(ValueError):
     """Invalid input to a diagnosis function: names the parameter and the rule."""
 
 
-def _series(x, name: str) -> pd.Series:
+def _series(x: object, name: str) -> pd.Series:
     if isinstance(x, pd.Series):
         s = x.copy()
     elif isinstance(x, Mapping):
@@ -87,7 +91,7 @@ def _share_of_gap(contrib: np.ndarray, gap: float) -> np.ndarray:
     return contrib / gap if gap != 0 else np.full_like(contrib, np.nan)
 
 
-def sum_gap_contributions(values, shares, *, expected: float) -> pd.DataFrame:
+def sum_gap_contributions(values: Members, shares: Members, *, expected: float) -> pd.DataFrame:
     """Each member's contribution ``a_i − s_i·E`` to the gap ``Σ a_i − E`` of a summed indicator.
 
     ``values``: member -> actual value (NaN = not reported, counted 0 and flagged); ``shares``:
@@ -133,7 +137,9 @@ def sum_gap_contributions(values, shares, *, expected: float) -> pd.DataFrame:
     return out
 
 
-def ratio_gap_contributions(numerators, denominators, *, expected: float, scale: float = 1.0) -> pd.DataFrame:
+def ratio_gap_contributions(
+    numerators: Members, denominators: Members, *, expected: float, scale: float = 1.0
+) -> pd.DataFrame:
     """Each member's contribution ``(k·n_i − E·d_i)/D`` to the gap ``R − E`` of a ratio ``R = k·ΣN/ΣD``.
 
     ``numerators`` / ``denominators``: member -> value (NaN = not reported, counted 0 as the
@@ -179,7 +185,9 @@ def ratio_gap_contributions(numerators, denominators, *, expected: float, scale:
     return out
 
 
-def ratio_change_inputs(n0, d0, n1, d1, *, scale: float = 1.0) -> pd.DataFrame:
+def ratio_change_inputs(
+    n0: npt.ArrayLike, d0: npt.ArrayLike, n1: npt.ArrayLike, d1: npt.ArrayLike, *, scale: float = 1.0
+) -> pd.DataFrame:
     """LMDI split of the change of ``R = k·N/D`` into its numerator and denominator parts.
 
     Array-likes of equal length (one element per unit or indicator).  Returns ``ratio_0``,

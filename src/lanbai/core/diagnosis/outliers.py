@@ -36,11 +36,15 @@ means not assessed (``reason`` says so).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .contributions import DiagnosisError
+
+# None as a numpy array: `np.where(mask, None, x)` does the same, but numpy's stubs refuse a bare None
+_NONE = np.array(None, dtype=object)
 
 __all__ = ["MAD_Z", "MEANAD_Z", "history_range_outliers", "robust_z_outliers"]
 
@@ -101,10 +105,10 @@ def robust_z_outliers(
         z = np.where(sigma > 0, (x - df["median"]) / np.where(sigma > 0, sigma, 1.0), 0.0)
     few = df["n"] < min_count
     df["z"] = np.where(few, np.nan, z)
-    df["z_method"] = np.where(few, None, method)
+    df["z_method"] = np.where(few, _NONE, method)
     df["outlier"] = ~few & (np.abs(z) > threshold)
     df["reason"] = np.where(
-        few, f"填报单位少于 {min_count} 个，不评估 / fewer than {min_count} reporters", None
+        few, f"填报单位少于 {min_count} 个，不评估 / fewer than {min_count} reporters", _NONE
     )
     return df
 
@@ -146,11 +150,10 @@ def history_range_outliers(
     pairs = pairs.assign(_dev=(pairs["h_value"] - pairs["_row"].map(stats["median"])).abs())
     gd = pairs.groupby("_row", sort=False)["_dev"]
     stats["mad"], stats["meanad"] = gd.median(), gd.mean()
-    stats["history"] = (
-        pairs.assign(_pair=list(zip(pairs["h_period"], pairs["h_value"], strict=True)))
-        .groupby("_row", sort=False)["_pair"]
-        .agg(lambda s: [list(p) for p in s])
-    )
+    by_row: dict[Any, list[list[Any]]] = {}  # row -> [[period, value], ...] in period order
+    for row, period, value in zip(pairs["_row"], pairs["h_period"], pairs["h_value"], strict=True):
+        by_row.setdefault(row, []).append([period, value])
+    stats["history"] = pd.Series(by_row, dtype=object)
     out = cur.merge(stats, left_on="_row", right_index=True, how="left")
     out["history_n"] = out["history_n"].fillna(0).astype(int)
     out["history"] = out["history"].apply(lambda h: h if isinstance(h, list) else [])
@@ -167,9 +170,9 @@ def history_range_outliers(
     out["upper"] = out["centre"] + k * out["spread"]
     below, above = ~few & (out["value"] < out["lower"]), ~few & (out["value"] > out["upper"])
     out["outlier"] = below | above
-    out["bound"] = np.where(below, "lower", np.where(above, "upper", None))
+    out["bound"] = np.where(below, "lower", np.where(above, "upper", _NONE))
     out["reason"] = np.where(
-        few, f"历史值少于 {min_history} 个，不评估 / fewer than {min_history} earlier values", None
+        few, f"历史值少于 {min_history} 个，不评估 / fewer than {min_history} earlier values", _NONE
     )
     out["method"] = method
     return out.drop(columns=["_row", "mean", "sd", "median", "mad", "meanad"]).reset_index(drop=True)

@@ -3,6 +3,7 @@ character offsets into the formula text) so that errors can point at it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -98,7 +99,7 @@ class PredBool(Pred):
     right: Pred
 
 
-def walk(node: Node):
+def walk(node: Node) -> Iterator[Node]:
     """Every node of the tree, depth first, the node itself first."""
     yield node
     for child in children(node):

@@ -35,6 +35,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .errors import FormulaError
 from .nodes import (
@@ -283,7 +284,10 @@ class _Parser:
         return PredField(ft.pos, ft.end, ft.text)
 
 
-def _respan(node, pos: int, end: int):
+N = TypeVar("N", bound=Node)
+
+
+def _respan(node: N, pos: int, end: int) -> N:
     """The same node with the span of its enclosing parentheses."""
     return dataclasses.replace(node, pos=pos, end=end)
 

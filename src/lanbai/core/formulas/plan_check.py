@@ -54,15 +54,15 @@ def check_plan_formulas(plan: Plan) -> list[PlanIssue]:
         seen.setdefault(f.code, i)
     inds = {i.code for i in plan.indicators}
     index: dict[str, int] = {}
-    for i, f in enumerate(plan.formulas):
-        key = f.indicator if f.category == "total" else f"{f.indicator}.{f.category}"
+    for i, fd in enumerate(plan.formulas):
+        key = fd.indicator if fd.category == "total" else f"{fd.indicator}.{fd.category}"
         index.setdefault(key, i)
-        if f.indicator not in inds:
+        if fd.indicator not in inds:
             issues.append(
                 PlanIssue(
                     *where("formulas", i, "indicator"),
                     "unknown-reference",
-                    f"unknown indicator {f.indicator!r}",
+                    f"unknown indicator {fd.indicator!r}",
                 )
             )
     for err in check_formulas(formula_specs(plan), field_specs(plan)):

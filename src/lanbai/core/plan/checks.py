@@ -564,21 +564,21 @@ def _phases(ctx: _Context) -> Iterator[Finding]:
         srcs = "、".join(dict.fromkeys(ph.source for ph, _, _ in items))
         where_phase = f"{srcs} 各阶段{names.split('+')[0]}之和（{_span(first, last)}）"
         eq = ctx.equivalent(unit)
-        for pt in ctx.plan.period_totals:
-            if (pt.indicator, pt.category, pt.from_year, pt.to_year) != (ind, "total", first, last):
+        for ptot in ctx.plan.period_totals:
+            if (ptot.indicator, ptot.category, ptot.from_year, ptot.to_year) != (ind, "total", first, last):
                 continue
-            if ctx.equivalent(pt.org_unit) != eq:
+            if ctx.equivalent(ptot.org_unit) != eq:
                 continue
-            if ctx.disagrees(pt.value, total, pt.comparator, pt.approx):
+            if ctx.disagrees(ptot.value, total, ptot.comparator, ptot.approx):
                 yield Finding(
                     "phase",
-                    f"{ctx.unit_name(pt.org_unit)} {ctx.ind_name(ind)} 各阶段之和与期间合计不符",
-                    f"{pt.source} {ctx.unit_name(pt.org_unit)} {_span(first, last)}合计 vs {where_phase}",
-                    pt.value,
+                    f"{ctx.unit_name(ptot.org_unit)} {ctx.ind_name(ind)} 各阶段之和与期间合计不符",
+                    f"{ptot.source} {ctx.unit_name(ptot.org_unit)} {_span(first, last)}合计 vs {where_phase}",
+                    ptot.value,
                     total,
                     ctx.ind_unit(ind),
-                    pt.comparator,
-                    pt.approx,
+                    ptot.comparator,
+                    ptot.approx,
                 )
         indicator = ctx.indicators.get(ind)
         base = ctx.increase_of(ind)
@@ -773,10 +773,10 @@ def _duplicates(ctx: _Context) -> Iterator[Finding]:
     root = ctx.plan.plan.root_unit
     by_name: dict[str, list[Any]] = defaultdict(list)
     for t in ctx.plan.targets:
-        ind = ctx.indicators.get(t.indicator)
-        if t.org_unit != root or ind is None:
+        idef = ctx.indicators.get(t.indicator)
+        if t.org_unit != root or idef is None:
             continue
-        for n in {t.label, ind.name, *ind.aliases} - {None}:
+        for n in {n for n in (t.label, idef.name, *idef.aliases) if n is not None}:
             by_name[n].append(t)
     industry_progs = {ip.programme for ip in ctx.plan.industry_plans}
     for m in ctx.plan.measures:
@@ -843,6 +843,8 @@ def _enterprises(ctx: _Context) -> Iterator[Finding]:
         by_year: dict[int, list[tuple[Any, float]]] = defaultdict(list)
         for u in zones:
             et = u.enterprise_targets
+            if et is None:  # not a zone (filtered above; said again for the type checker)
+                continue
             by_year[et.year].append((u, float(getattr(et, fld))))
         for year, items in by_year.items():
             total = float(sum(v for _, v in items))
@@ -895,13 +897,15 @@ def _clusters(ctx: _Context) -> Iterator[Finding]:
     band_sums: dict[str, dict[str, float]] = {}  # zone -> band -> count (from its 合计 row or rows)
     for z, rows in rows_by_zone.items():
         band_sums[z] = {b: float(sum(getattr(r.counts, b) for r in rows)) for b in BANDS}
-    src = lambda items: "、".join(sorted({i.source for i in items}))  # noqa: E731
+
+    def src(items: Iterable[Any]) -> str:
+        return "、".join(sorted({i.source for i in items}))
+
     stated_rows: dict[str, dict[str, float | None]] = {}
     for ct in plan.cluster_totals:
         zname = ctx.unit_name(ct.zone)
         unit = ctx.units.get(ct.zone)
-        is_agg = unit is not None and unit.kind == "aggregate"
-        if is_agg:
+        if unit is not None and unit.kind == "aggregate":
             members = unit.members
             parts_src = f"{src(ct2 for ct2 in plan.cluster_totals if ct2.zone in members and ct2.counts) or ct.source} 各区合计行"
             # a band a member's 合计 row leaves blank (None) is not stated and adds nothing
@@ -974,7 +978,7 @@ def _clusters(ctx: _Context) -> Iterator[Finding]:
         return
     for t in plan.targets:
         ind = ctx.indicators.get(t.indicator)
-        if t.org_unit != root or not _indicator_matches(ind, r"集群"):
+        if t.org_unit != root or ind is None or not _indicator_matches(ind, r"集群"):
             continue
         band = next((b for b, p in CLUSTER_BANDS.items() if _indicator_matches(ind, p)), None)
         computed = grand[band] if band else float(sum(v for v in grand.values() if v is not None))

@@ -9,7 +9,7 @@ inside it (``targets[3].baseline.value``) and the rule broken.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,8 @@ def load_plan(directory: str | Path) -> Plan:
         raise PlanError([PlanIssue(str(directory), "-", "empty-plan", "no .yaml file in the plan directory")])
 
     issues: list[PlanIssue] = []
-    records: dict[str, list[Any]] = defaultdict(list)
+    # section -> its records (a list section) or its one record (plan, rd_totals): keyword arguments of Plan
+    records: dict[str, Any] = defaultdict(list)
     origins: dict[str, list[str]] = defaultdict(list)
     singles: dict[str, str] = {}
 
@@ -86,7 +87,7 @@ def load_plan(directory: str | Path) -> Plan:
                     records[section].append(obj)
                     origins[section].append(f"{name}:{where}")
                 else:
-                    records[section] = obj  # type: ignore[assignment]
+                    records[section] = obj
                     origins[section] = [f"{name}:{where}"]
 
     if "plan" not in records and not issues:
@@ -156,11 +157,12 @@ def check_references(plan: Plan) -> list[PlanIssue]:
                 issue(section, i, key, "duplicate-code", f"{key} {k!r} is already used at {first}")
             else:
                 seen[k] = i
-    for section, keyf in [
+    record_keys: list[tuple[str, Callable[[Any], tuple[Any, ...]]]] = [
         ("targets", lambda t: (t.indicator, t.org_unit, t.target.year, t.source)),
         ("annual_series", lambda s: (s.indicator, s.org_unit, s.category, s.source)),
         ("period_totals", lambda s: (s.indicator, s.org_unit, s.category, s.from_year, s.to_year, s.source)),
-    ]:
+    ]
+    for section, keyf in record_keys:
         counts = Counter(keyf(r) for r in getattr(plan, section))
         reported = set()
         for i, rec in enumerate(getattr(plan, section)):
@@ -183,8 +185,8 @@ def check_references(plan: Plan) -> list[PlanIssue]:
         ref("org_units", i, "parent", u.parent, units, "organisation unit")
         for j, link in enumerate(u.parents):
             ref("org_units", i, f"parents[{j}].parent", link.parent, units, "organisation unit")
-        for j, m in enumerate(u.members):
-            ref("org_units", i, f"members[{j}]", m, units, "organisation unit")
+        for j, member in enumerate(u.members):
+            ref("org_units", i, f"members[{j}]", member, units, "organisation unit")
     for section in ("targets", "annual_series", "period_totals"):
         for i, rec in enumerate(getattr(plan, section)):
             ref(section, i, "indicator", rec.indicator, inds, "indicator")
@@ -201,8 +203,8 @@ def check_references(plan: Plan) -> list[PlanIssue]:
         ref("industry_plans", i, "programme", ip.programme, progs, "programme")
     for i, m in enumerate(plan.measures):
         ref("measures", i, "programme", m.programme, progs, "programme")
-        for j, r in enumerate(m.responsible):
-            ref("measures", i, f"responsible[{j}]", r, resp, "responsible unit")
+        for j, rcode in enumerate(m.responsible):
+            ref("measures", i, f"responsible[{j}]", rcode, resp, "responsible unit")
         for j, q in enumerate(m.targets):
             ref("measures", i, f"targets[{j}].indicator", q.indicator, inds, "indicator")
     for i, r in enumerate(plan.responsible_units):
@@ -210,10 +212,10 @@ def check_references(plan: Plan) -> list[PlanIssue]:
         ref("responsible_units", i, "org_unit", r.org_unit, units, "organisation unit")
     for i, c in enumerate(plan.cluster_rows):
         ref("cluster_rows", i, "zone", c.zone, units, "organisation unit")
-    for i, c in enumerate(plan.cluster_totals):
-        ref("cluster_totals", i, "zone", c.zone, units, "organisation unit")
-    for i, r in enumerate(plan.rd_rows):
-        for col in r.counts:
+    for i, ct in enumerate(plan.cluster_totals):
+        ref("cluster_totals", i, "zone", ct.zone, units, "organisation unit")
+    for i, row in enumerate(plan.rd_rows):
+        for col in row.counts:
             ref("rd_rows", i, f"counts.{col}", col, rdcols, "附件6 column")
     if plan.rd_totals:
         for col in plan.rd_totals.column_subtotals:
@@ -230,14 +232,14 @@ def check_references(plan: Plan) -> list[PlanIssue]:
     # cycles in the organisation tree (over every dated link) ----------------------------------
     graph = {u.code: {link.parent for link in u.parent_links()} for u in plan.org_units}
     for i, u in enumerate(plan.org_units):
-        stack, seen = list(graph.get(u.code, ())), set()
+        stack, visited = list(graph.get(u.code, ())), set()
         while stack:
             p = stack.pop()
             if p == u.code:
                 issue("org_units", i, "parent", "cycle", f"{u.code!r} is its own ancestor")
                 break
-            if p in seen:
+            if p in visited:
                 continue
-            seen.add(p)
+            visited.add(p)
             stack.extend(graph.get(p, ()))
     return issues

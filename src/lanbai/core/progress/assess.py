@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from . import methods as m
@@ -107,7 +108,7 @@ class ProgressInputError(ValueError):
 # --- input ------------------------------------------------------------------------------------
 
 
-def _columns(data) -> dict[str, np.ndarray]:
+def _columns(data: object) -> dict[str, np.ndarray]:
     if isinstance(data, pd.DataFrame):
         cols = {c: data[c].to_numpy() for c in data.columns}
     elif isinstance(data, Mapping):
@@ -228,7 +229,7 @@ _CMP_ZH = {"=": "", ">=": "≥", ">": ">", "<=": "≤", "<": "<"}
 
 
 def assess(
-    data,
+    data: pd.DataFrame | Mapping[str, npt.ArrayLike],
     *,
     method: str = "eurostat",
     warn: float = DEFAULT_WARN,
@@ -413,24 +414,24 @@ def assess(
 
 
 def _category_rule(
-    method,
-    category,
-    case,
-    ratio,
-    actual,
-    required,
-    anticipated,
-    t0,
-    b,
-    t,
-    v,
-    tt,
-    x,
-    cmp_,
-    d,
-    nonpositive,
-    has_target,
-    open_sdg=False,
+    method: str,
+    category: str,
+    case: int,
+    ratio: float,
+    actual: float,
+    required: float,
+    anticipated: float,
+    t0: float,
+    b: float,
+    t: float,
+    v: float,
+    tt: float,
+    x: float,
+    cmp_: str,
+    d: float,
+    nonpositive: str,
+    has_target: bool,
+    open_sdg: bool = False,
 ) -> str:  # noqa: E501
     zh_cat = m.CATEGORY_ZH.get(category, category)
     src = {"eurostat": "Eurostat", "escap": "UN ESCAP", "path": "预期路径 / expected path"}[method]
@@ -510,7 +511,21 @@ def _band(r: float, cuts: tuple[float, ...]) -> tuple[str, str]:
     return (f"< {hi}", f"< {hi}")
 
 
-def _status_rule(case, t0, b, t, v, x, cmp_, d, expected, shortfall, warn, severe, path) -> str:
+def _status_rule(
+    case: int,
+    t0: float,
+    b: float,
+    t: float,
+    v: float,
+    x: float,
+    cmp_: str,
+    d: float,
+    expected: float,
+    shortfall: float,
+    warn: float,
+    severe: float,
+    path: str,
+) -> str:
     worse_zh, worse_en = ("低于", "below") if d > 0 else ("高于", "above")
     if case == 0:
         return "基期或报告期数据缺失 / baseline or current value missing"
@@ -608,7 +623,7 @@ def assess_one(
 ) -> Assessment:
     """Assess a single series; ``annual_targets`` maps year → the plan's explicit target."""
     at = lookup_annual_target([annual_targets], [current_year])
-    cols = {
+    cols: dict[str, npt.ArrayLike] = {
         "indicator": [indicator],
         "unit": [unit],
         "base_year": [base_year],

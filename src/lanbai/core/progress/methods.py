@@ -17,6 +17,7 @@ time, …) is done by :mod:`lanbai.core.progress.assess`.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 # --- category names ---------------------------------------------------------------------------
 # Eurostat's published names say "the EU target"; the platform's targets are the plan's, so
@@ -74,11 +75,11 @@ EUROSTAT_TREND_THRESHOLDS = (0.01, 0.0, -0.01)  # CAGR > 1 % | 0–1 % | −1 %�
 ESCAP_THRESHOLDS = (1.0, 0.0)  # anticipated/required ≥ 1 | 0 ≤ … < 1 | < 0
 
 
-def _f(x) -> np.ndarray:
+def _f(x: npt.ArrayLike) -> np.ndarray:
     return np.asarray(x, dtype=float)
 
 
-def cagr(v0, v1, years) -> np.ndarray:
+def cagr(v0: npt.ArrayLike, v1: npt.ArrayLike, years: npt.ArrayLike) -> np.ndarray:
     """Compound annual growth rate ``(v1 / v0) ** (1 / years) − 1``.
 
     NaN (never an exception) where it is undefined: ``v0 ≤ 0``, ``v1 < 0`` or ``years ≤ 0``.
@@ -90,14 +91,23 @@ def cagr(v0, v1, years) -> np.ndarray:
     return np.where(ok, out, np.nan)
 
 
-def linear_rate(v0, v1, years) -> np.ndarray:
+def linear_rate(v0: npt.ArrayLike, v1: npt.ArrayLike, years: npt.ArrayLike) -> np.ndarray:
     """Average annual absolute change ``(v1 − v0) / years`` (fallback where CAGR is undefined)."""
     v0, v1, n = np.broadcast_arrays(_f(v0), _f(v1), _f(years))
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(n > 0, (v1 - v0) / np.where(n > 0, n, 1.0), np.nan)
 
 
-def eurostat_rates(base_year, base_value, current_year, current_value, target_year, target, *, linear=None):
+def eurostat_rates(
+    base_year: npt.ArrayLike,
+    base_value: npt.ArrayLike,
+    current_year: npt.ArrayLike,
+    current_value: npt.ArrayLike,
+    target_year: npt.ArrayLike,
+    target: npt.ArrayLike,
+    *,
+    linear: npt.ArrayLike | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Actual and required annual growth rates and ``RR = actual / required`` (Eurostat).
 
     ``linear`` is a boolean array selecting rows computed with :func:`linear_rate` instead of
@@ -118,7 +128,7 @@ def eurostat_rates(base_year, base_value, current_year, current_value, target_ye
     return actual, required, ratio
 
 
-def open_sdg_ratio(actual, required, direction_sign) -> np.ndarray:
+def open_sdg_ratio(actual: npt.ArrayLike, required: npt.ArrayLike, direction_sign: npt.ArrayLike) -> np.ndarray:
     """Ratio of the observed to the required growth as Open SDG computes it,
     ``R = d · CAGR_observed / |CAGR_required|`` (NaN where the required rate is 0 or undefined).
 
@@ -134,7 +144,7 @@ def open_sdg_ratio(actual, required, direction_sign) -> np.ndarray:
         return np.where(np.isfinite(q) & (q != 0), d * a / np.where(q != 0, np.abs(q), 1.0), np.nan)
 
 
-def eurostat_category(ratio) -> np.ndarray:
+def eurostat_category(ratio: npt.ArrayLike) -> np.ndarray:
     """Eurostat category for indicators with a target, from the ratio RR (NaN → empty string)."""
     r = _f(ratio)
     hi, mid, lo = EUROSTAT_TARGET_THRESHOLDS
@@ -146,7 +156,7 @@ def eurostat_category(ratio) -> np.ndarray:
     return out.astype(object)
 
 
-def eurostat_trend_category(growth, direction_sign) -> np.ndarray:
+def eurostat_trend_category(growth: npt.ArrayLike, direction_sign: npt.ArrayLike) -> np.ndarray:
     """Eurostat category for indicators without a target.
 
     ``growth`` is the actual CAGR; it is multiplied by ``direction_sign`` (+1 where higher is
@@ -163,8 +173,15 @@ def eurostat_trend_category(growth, direction_sign) -> np.ndarray:
 
 
 def escap_anticipated(
-    base_year, base_value, current_year, current_value, target_year, target, *, linear=None
-):
+    base_year: npt.ArrayLike,
+    base_value: npt.ArrayLike,
+    current_year: npt.ArrayLike,
+    current_value: npt.ArrayLike,
+    target_year: npt.ArrayLike,
+    target: npt.ArrayLike,
+    *,
+    linear: npt.ArrayLike | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """UN ESCAP anticipated progress.
 
     The observed annual rate (CAGR, or the linear fallback where ``linear``) is extrapolated from
@@ -189,7 +206,7 @@ def escap_anticipated(
     return rate, anticipated, ratio
 
 
-def escap_category(ratio) -> np.ndarray:
+def escap_category(ratio: npt.ArrayLike) -> np.ndarray:
     """ESCAP dashboard category from anticipated/required progress (NaN → empty string)."""
     r = _f(ratio)
     on, zero = ESCAP_THRESHOLDS

@@ -12,9 +12,10 @@ non-positive baseline or target is undefined and the linear path is used instead
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import numpy as np
+import numpy.typing as npt
 
 KINDS = ("level", "count", "share", "ratio", "flow_total")
 GEOMETRIC_KINDS = frozenset({"level", "count"})
@@ -25,19 +26,19 @@ PATH_LINEAR_FALLBACK = "linear (geometric undefined: value ≤ 0)"
 PATH_TABLE = "annual target table"
 
 
-def _f(x) -> np.ndarray:
+def _f(x: npt.ArrayLike) -> np.ndarray:
     return np.asarray(x, dtype=float)
 
 
 def expected_path(
-    base_year,
-    base_value,
-    target_year,
-    target,
-    year,
+    base_year: npt.ArrayLike,
+    base_value: npt.ArrayLike,
+    target_year: npt.ArrayLike,
+    target: npt.ArrayLike,
+    year: npt.ArrayLike,
     *,
-    kind="level",
-    annual_target=None,
+    kind: npt.ArrayLike = "level",
+    annual_target: npt.ArrayLike | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Expected value of an indicator in ``year`` on the way from baseline to target.
 
@@ -85,7 +86,9 @@ def expected_path(
     return expected, path
 
 
-def lookup_annual_target(tables, years) -> np.ndarray:
+def lookup_annual_target(
+    tables: Iterable[Mapping[int, float | None] | None], years: npt.ArrayLike
+) -> np.ndarray:
     """Per row, the value of ``tables[i]`` (a mapping year → value, or None) for ``years[i]``.
 
     NaN where the row has no table, the year is not integral or the table leaves it empty.

@@ -46,7 +46,12 @@ MATCH_ZH: dict[str, str] = {
     "needs_review": "待人工审核",
     "policy_text_only": "政策条文（无可计算条件）",
 }
-_STATUS = {PASS: "qualifies", REVIEW: "needs_review", MISSING: "not_decidable", FAIL: "does_not_qualify"}
+_STATUS: dict[int, MatchStatus] = {
+    PASS: "qualifies",
+    REVIEW: "needs_review",
+    MISSING: "not_decidable",
+    FAIL: "does_not_qualify",
+}
 
 AnyProfile = EnterpriseProfile | PersonProfile | InstitutionProfile
 
@@ -153,6 +158,8 @@ def _leaf(c: Condition, profile: AnyProfile) -> tuple[int, Any, tuple[str, ...]]
     if op == "is_false":
         return (PASS if figure is False else FAIL), figure, ()
     if op in ("in", "not_in"):
+        if value is not None and not isinstance(value, list | str):
+            raise ValueError(f"condition {c.text!r}: operator {op!r} needs a list, got {value!r}")
         inside = figure in (value or [])
         return (PASS if inside == (op == "in") else FAIL), figure, ()
     if c.unit == "date":
@@ -194,7 +201,9 @@ def _all(
     conditions: Sequence[Condition], profile: AnyProfile
 ) -> tuple[int, list[ConditionResult], list[int]]:
     """Codes of a list that must all hold; the results; the index of each top-level condition's result."""
-    codes, results, heads = [PASS], [], []
+    codes: list[int] = [PASS]
+    results: list[ConditionResult] = []
+    heads: list[int] = []
     for c in conditions:
         code, rs = _evaluate(c, profile)
         codes.append(code)
@@ -209,7 +218,7 @@ def _all(
 
 def _amount(
     b: Benefit, profile: AnyProfile
-) -> tuple[float | None, float | None, str | None, str | None, tuple]:
+) -> tuple[float | None, float | None, str | None, str | None, tuple[str, ...]]:
     """(min, max, unit, formula, missing) of a benefit for a profile."""
     if b.kind in ("amount", "fund_size"):
         return b.value, b.value, b.unit, f"{b.value:g}{b.unit or ''}", ()
@@ -312,7 +321,7 @@ def match_policy(profile: AnyProfile, article: PolicyArticle) -> PolicyMatch:
         )
     b_code = int(any_of(*(np.array([x]) for x in b_codes))[0]) if b_codes else PASS
     code = int(all_of(np.array([a_code]), np.array([b_code]))[0])
-    status: MatchStatus = _STATUS[code]  # type: ignore[assignment]
+    status = _STATUS[code]
 
     tops = [a_results[i] for i in a_heads]
     failing = [r.text for r in tops if r.verdict == "fail"]

@@ -34,8 +34,9 @@ reviewer still has to confirm before the enterprise is recognised.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -132,7 +133,17 @@ class _Spec:
     figures: np.ndarray
     codes: np.ndarray
     needs: tuple[str, ...] = ()
-    notes: dict[int, str] = field(default_factory=dict)  # row -> explanation of a not-decidable figure
+    # row -> explanation of a not-decidable figure
+    notes: dict[int, str] = dataclasses.field(default_factory=dict)
+
+
+def _texts(value: object) -> list[str]:
+    """A list-of-texts parameter (``judgement_parts``): its items as texts; a lone text is one item."""
+    if not value:
+        return []
+    if isinstance(value, list):
+        return [str(x) for x in value]
+    return [str(value)]
 
 
 def _is_true(profiles: Sequence[EnterpriseProfile], f: str, label: str) -> _Spec:
@@ -204,8 +215,8 @@ def _criterion_1_2(c: RecognitionCriterion, profiles: Sequence[EnterpriseProfile
     if p.get("requires_independent_legal_person"):
         specs.append(_is_true(profiles, "is_independent_legal_person", "独立法人企业"))
     if c.judgement:
-        parts = p.get("judgement_parts") or [c.text]
-        specs.extend(_review(len(profiles), str(part)) for part in parts)  # type: ignore[union-attr]
+        parts = _texts(p.get("judgement_parts")) or [c.text]
+        specs.extend(_review(len(profiles), part) for part in parts)
     return specs
 
 
@@ -220,7 +231,9 @@ def _profit_tax_rate(profiles: Sequence[EnterpriseProfile]) -> tuple[np.ndarray,
         derived = np.where(revenue > 0, (profit + tax) / revenue * 100.0, np.nan)
     notes = {
         i: "年销售收入为0，利税率无定义 / revenue is 0: rate undefined"
-        for i in np.flatnonzero(np.isnan(given) & (revenue == 0) & ~np.isnan(profit) & ~np.isnan(tax))
+        for i in np.flatnonzero(
+            np.isnan(given) & (revenue == 0) & ~np.isnan(profit) & ~np.isnan(tax)
+        ).tolist()
     }
     return np.where(np.isnan(given), derived, given), notes
 
@@ -278,7 +291,8 @@ def _criterion_4(p: Mapping[str, Any], profiles: Sequence[EnterpriseProfile]) ->
         ),
     ]
     specs[1].notes = {
-        i: "研发人员为0，占比无定义 / rd_staff is 0: share undefined" for i in np.flatnonzero(staff == 0)
+        i: "研发人员为0，占比无定义 / rd_staff is 0: share undefined"
+        for i in np.flatnonzero(staff == 0).tolist()
     }
     if p.get("requires_rd_institution"):
         specs.append(_is_true(profiles, "has_rd_institution", "设有研发机构"))
@@ -305,7 +319,7 @@ def _criterion_5(p: Mapping[str, Any], profiles: Sequence[EnterpriseProfile]) ->
     )
     spec.notes = {
         i: "年销售收入为0，研发投入比例无定义 / revenue is 0: R&D share undefined"
-        for i in np.flatnonzero(revenue == 0)
+        for i in np.flatnonzero(revenue == 0).tolist()
     }
     return [spec]
 
@@ -429,9 +443,9 @@ def screen_enterprises(
     """
     if isinstance(profiles, EnterpriseProfile) or not isinstance(profiles, Sequence):
         raise TypeError("profiles must be a sequence of EnterpriseProfile")
-    for i, p in enumerate(profiles):
-        if not isinstance(p, EnterpriseProfile):
-            raise TypeError(f"profiles[{i}] must be an EnterpriseProfile, got {type(p).__name__}")
+    for i, prof in enumerate(profiles):
+        if not isinstance(prof, EnterpriseProfile):
+            raise TypeError(f"profiles[{i}] must be an EnterpriseProfile, got {type(prof).__name__}")
     by_number = _params(criteria)
     n = len(profiles)
     if n == 0:
@@ -480,7 +494,7 @@ def screen_enterprises(
                     verdict=verdict,
                     checks=checks,
                     missing=tuple(missing),
-                    qualitative_parts=tuple(str(x) for x in c.parameters.get("qualitative_parts", []) or []),  # type: ignore[union-attr]
+                    qualitative_parts=tuple(_texts(c.parameters.get("qualitative_parts"))),
                 )
             )
         code = int(overall[i])

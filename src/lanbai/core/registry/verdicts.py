@@ -32,11 +32,13 @@ REL_TOL = 1e-9
 
 
 def all_of(*codes: np.ndarray) -> np.ndarray:
-    return np.maximum.reduce([np.asarray(c, dtype=np.int8) for c in codes])
+    out: np.ndarray = np.maximum.reduce([np.asarray(c, dtype=np.int8) for c in codes])
+    return out
 
 
 def any_of(*codes: np.ndarray) -> np.ndarray:
-    return np.minimum.reduce([np.asarray(c, dtype=np.int8) for c in codes])
+    out: np.ndarray = np.minimum.reduce([np.asarray(c, dtype=np.int8) for c in codes])
+    return out
 
 
 def compare(values: np.ndarray, op: str, threshold: np.ndarray | float) -> np.ndarray:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Protocol, TypeVar
 
 from pydantic import BaseModel, Field, PrivateAttr
 
@@ -146,7 +146,15 @@ def _valid(unit: OrgUnit, day: dt.date) -> bool:
     return unit.valid_from <= day and (unit.valid_to is None or day <= unit.valid_to)
 
 
-def _by_code(items: list[Any], code: str, what: str) -> Any:
+class _Coded(Protocol):
+    @property
+    def code(self) -> str: ...
+
+
+_C = TypeVar("_C", bound=_Coded)
+
+
+def _by_code(items: list[_C], code: str, what: str) -> _C:
     for item in items:
         if item.code == code:
             return item
