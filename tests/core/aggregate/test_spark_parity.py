@@ -65,9 +65,7 @@ def sample(plan, seed: int = 20260101):
     extra = pd.DataFrame(rows, columns=list(tree.columns))
     tree = pd.concat([tree, extra], ignore_index=True)
 
-    ent_fields = [
-        f for f in fset.fields.values() if f.level == "enterprise" and f.type in NUMERIC_TYPES
-    ]
+    ent_fields = [f for f in fset.fields.values() if f.level == "enterprise" and f.type in NUMERIC_TYPES]
     zone_fields = [f for f in fset.fields.values() if f.level == "zone" and f.type in NUMERIC_TYPES]
     size = 10 + rng.gamma(2.0, 300.0, N_ENTERPRISES)
     frames = []
@@ -169,7 +167,9 @@ def test_duckdb_and_spark_give_identical_cells(shipped_plan, spark) -> None:
         duck.indicators, sprk.indicators, ["basis", "unit", "period", "indicator", "category"], "indicators"
     )
     n_un, _ = _compare(duck.unattributed, sprk.unattributed, ["unit", "period"], "unattributed")
-    print(f"spark parity: {n_in + n_ind + n_un:,} cells compared, max relative difference {max(rel_in, rel_ind):.3g}")
+    print(
+        f"spark parity: {n_in + n_ind + n_un:,} cells compared, max relative difference {max(rel_in, rel_ind):.3g}"
+    )
 
     # the sample exercises what it is meant to: NaN filtered sums, NULL single quarters, reasons
     inputs = duck.inputs.to_pandas()

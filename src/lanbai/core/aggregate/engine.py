@@ -203,9 +203,7 @@ def _aggregate(backend, values, tree, fset, *, aggregates, periods, preview, bas
     if periods is not None:
         keep = "WHERE period IN (" + ", ".join(_lit(str(p)) for p in periods) + ")"
     cols = ", ".join(_q(c) for c in backend.columns("agg_totals") if c != "pidx")
-    inputs = backend.frame(
-        f"SELECT {cols} FROM agg_totals {keep} ORDER BY basis, unit, period", arrow=arrow
-    )
+    inputs = backend.frame(f"SELECT {cols} FROM agg_totals {keep} ORDER BY basis, unit, period", arrow=arrow)
     ind = backend.frame(
         f"SELECT * FROM ({evaluation_sql(fset, 'agg_totals', by=['basis'])}) AS ev {keep} "
         "ORDER BY basis, unit, period, indicator, category",

@@ -68,7 +68,9 @@ def to_spark_sql(sql: str) -> str:
 def _arrow_for_spark(obj: Any) -> pa.Table:
     """A pandas frame / Arrow table as an Arrow table Spark reads with the same meaning: columns of
     no type (all NULL) become text, naive timestamps become dates (the engine compares days only)."""
-    table = obj if isinstance(obj, pa.Table) else pa.Table.from_pandas(pd.DataFrame(obj), preserve_index=False)
+    table = (
+        obj if isinstance(obj, pa.Table) else pa.Table.from_pandas(pd.DataFrame(obj), preserve_index=False)
+    )
     fields, arrays = [], []
     for field, column in zip(table.schema, table.columns, strict=True):
         if pa.types.is_null(field.type):
