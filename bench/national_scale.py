@@ -15,8 +15,8 @@ Then, on DuckDB with a memory limit (spilling to the temporary directory):
 * the core's full recompute — :func:`lanbai.core.aggregate.aggregate` with the shipped formulas
   plus a year-on-year growth formula per enterprise flow field: effective-dated rollup, latest
   approved version, filtered sums, YTD and single-quarter bases, every formula with reasons — and
-  the early-warning statuses (:func:`lanbai.core.progress.assess`) of every unit × indicator ×
-  period;
+  the early-warning statuses (:func:`lanbai.core.progress.assess`) of every indicator × period of
+  every unit a plan sets targets for (zone, city, province, nation);
 * the strongest hand-written DuckDB SQL of the same totals: one pass pivoting the narrow values to
   a wide table (latest approved version by ``arg_max``), the single quarter by a window, and one
   ``GROUPING SETS`` over the denormalised hierarchy (park, zone, city, province, nation) summing
@@ -77,8 +77,8 @@ def form_fields(level_code: str) -> list:
 
 
 def periods_of(quarters: int) -> list[str]:
-    first = LAST_YEAR * 4 - quarters  # quarter index of the first period
-    return [f"{i // 4}Q{i % 4 + 1}" for i in range(first, LAST_YEAR * 4)]
+    end = (LAST_YEAR + 1) * 4  # quarter index (year × 4 + quarter − 1) after the last period
+    return [f"{i // 4}Q{i % 4 + 1}" for i in range(end - quarters, end)]
 
 
 def quarter_start(period: str) -> pd.Timestamp:
@@ -269,11 +269,12 @@ def connect(root: Path, memory_limit: str, threads: int) -> duckdb.DuckDBPyConne
     return con
 
 
-def assess_all(indicators: pd.DataFrame) -> pd.DataFrame:
-    """Early-warning status of every (unit, indicator, category, period) on the YTD basis against
-    synthetic targets (the nation's units have no plan targets): baseline the unit's first Q4,
-    target twice that in the last year."""
-    ytd = indicators[(indicators["basis"] == "ytd") & indicators["value"].notna()].copy()
+def assess_all(indicators: pd.DataFrame, units: set[str]) -> pd.DataFrame:
+    """Early-warning status of every (unit, indicator, category, period) on the YTD basis of the
+    ``units`` a plan sets targets for (zones and above; parks have none), against synthetic
+    targets: baseline the unit's first Q4, target twice that in the last year."""
+    keep = (indicators["basis"] == "ytd") & indicators["value"].notna() & indicators["unit"].isin(units)
+    ytd = indicators[keep].copy()
     ytd["t"] = ytd["period"].str[:4].astype(int) + (ytd["period"].str[-1].astype(int) - 4) / 4.0
     first_q4 = sorted(p for p in ytd["period"].unique() if p.endswith("Q4"))[0]
     key = ["unit", "indicator", "category"]
@@ -394,7 +395,13 @@ def main() -> None:
         t0 = time.perf_counter()
         res = aggregate("vals", "tree", fset, basis=("ytd", "quarter"), con=con)
         rollup = time.perf_counter() - t0
-        statuses = assess_all(res.indicators)
+        targeted = {
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT unit FROM tree WHERE kind IN ('zone', 'city', 'province', 'nation')"
+            ).fetchall()
+        }
+        statuses = assess_all(res.indicators, targeted)
         core = time.perf_counter() - t0
         computable = int(res.indicators["value"].notna().sum())
         print(

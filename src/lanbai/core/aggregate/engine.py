@@ -96,9 +96,9 @@ class DuckDBBackend:
         return self.con.execute(sql).fetchall()
 
     def frame(self, sql: str, *, arrow: bool = False) -> Any:
-        if arrow:
-            return self.con.sql(sql).to_arrow_table()
-        return self.con.execute(sql).df()
+        # through Arrow: for millions of rows with text columns several times faster than .df()
+        table = self.con.sql(sql).to_arrow_table()
+        return table if arrow else table.to_pandas()
 
     def close(self) -> None:
         for name in self._registered:
