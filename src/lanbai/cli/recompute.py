@@ -14,11 +14,11 @@ import pandas as pd
 import typer
 from rich.console import Console
 
+from lanbai.core.aggregate import ENGINES
+
 app = typer.Typer(no_args_is_help=False)
 out = Console()
 err = Console(stderr=True)
-
-ENGINES = ("duckdb", "spark")
 
 
 @app.command("recompute")

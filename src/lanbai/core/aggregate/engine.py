@@ -55,6 +55,7 @@ from ..formulas.compile import NUMERIC_TYPES, FormulaSet, InputSpec, _lit, _q, p
 from ..formulas.evaluate import PIDX_SQL, evaluation_sql
 
 BASES = ("ytd", "quarter")
+ENGINES = ("duckdb", "spark")
 ENTERPRISE = "enterprise"
 
 
