@@ -12,10 +12,12 @@ if ! "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)'; t
 fi
 
 # System packages: fonts and libraries for PDF (WeasyPrint), poppler for checking PDFs,
-# Chromium for the browser tests.  Only installed where missing and where we may (root + apt).
+# Chromium for the browser tests, Java for the Spark test.  Only installed where missing and where we may (root + apt).
 need_pkgs=()
 wanted=(poppler-utils gettext fonts-noto-cjk fontconfig libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 [ "$WANT_TEST" = 1 ] && wanted+=(chromium)
+# Java for the Spark parity test (PySpark local mode); any java already on PATH will do.
+[ "$WANT_TEST" = 1 ] && ! command -v java >/dev/null 2>&1 && wanted+=(openjdk-17-jre-headless)
 if command -v dpkg-query >/dev/null 2>&1; then
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_pkgs+=("$p")

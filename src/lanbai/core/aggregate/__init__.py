@@ -1,7 +1,8 @@
-"""Aggregation of approved figures along the effective-dated organisation tree (DuckDB SQL),
-followed by the indicator formulas.  See :mod:`lanbai.core.aggregate.engine` for the policies."""
+"""Aggregation of approved figures along the effective-dated organisation tree, followed by the
+indicator formulas: one dialect-neutral SQL plan, run on DuckDB (default) or Apache Spark.  See
+:mod:`lanbai.core.aggregate.engine` for the policies and :mod:`lanbai.core.aggregate.spark`."""
 
-from .engine import BASES, AggregateResult, aggregate, build_sql
+from .engine import BASES, ENGINES, AggregateResult, aggregate, build_sql, run
 from .tree import tree_from_plan
 
-__all__ = ["BASES", "AggregateResult", "aggregate", "build_sql", "tree_from_plan"]
+__all__ = ["BASES", "ENGINES", "AggregateResult", "aggregate", "build_sql", "run", "tree_from_plan"]

@@ -1,7 +1,10 @@
 # ruff: noqa: S608 - SQL is assembled from validated identifiers and quoted literals only
 """Aggregation of reported figures along the effective-dated organisation tree, then formulas.
 
-Everything is DuckDB SQL over registered frames / tables; no per-row Python.
+Everything is SQL over registered frames / tables; no per-row Python.  The statements are written
+once, in DuckDB's dialect restricted to what Apache Spark SQL also means the same way (no
+``QUALIFY``, ``EXCLUDE``, ``INSERT``, ``GROUP BY ALL``, interval arithmetic or list functions);
+:mod:`lanbai.core.aggregate.spark` renders them to Spark SQL with sqlglot (docs/scale.md).
 
 Inputs
 ------
@@ -53,6 +56,7 @@ from ..formulas.evaluate import PIDX_SQL, evaluation_sql
 from ..formulas.nodes import Pred, PredCompare, PredField, walk
 
 BASES = ("ytd", "quarter")
+ENGINES = ("duckdb", "spark")
 ENTERPRISE = "enterprise"
 
 
@@ -68,17 +72,40 @@ class AggregateResult:
     unattributed: pd.DataFrame
 
 
-def _register(con: duckdb.DuckDBPyConnection, name: str, obj: Any, param: str) -> str:
-    if isinstance(obj, str):
-        return obj
-    if obj is None:
-        raise ValueError(f"{param}: a table is required")
-    con.register(name, obj)
-    return name
+class DuckDBBackend:
+    """Runs the statements on a DuckDB connection (the default engine)."""
 
+    name = "duckdb"
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    return [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {table}").fetchall()]
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self._registered: list[str] = []
+
+    def register(self, name: str, obj: Any) -> str:
+        if isinstance(obj, str):
+            return obj
+        self.con.register(name, obj)
+        self._registered.append(name)
+        return name
+
+    def columns(self, table: str) -> list[str]:
+        return [r[0] for r in self.con.execute(f"DESCRIBE SELECT * FROM {table}").fetchall()]
+
+    def execute(self, sql: str) -> None:
+        self.con.execute(sql)
+
+    def rows(self, sql: str) -> list[tuple]:
+        return self.con.execute(sql).fetchall()
+
+    def frame(self, sql: str, *, arrow: bool = False) -> Any:
+        # through Arrow: for millions of rows with text columns several times faster than .df()
+        table = self.con.sql(sql).to_arrow_table()
+        return table if arrow else table.to_pandas()
+
+    def close(self) -> None:
+        for name in self._registered:
+            with contextlib.suppress(Exception):  # not registered
+                self.con.unregister(name)
 
 
 def aggregate(
@@ -93,6 +120,8 @@ def aggregate(
     include_enterprises: bool = False,
     all_fields: bool = True,
     con: duckdb.DuckDBPyConnection | None = None,
+    spark: Any = None,
+    arrow: bool = False,
 ) -> AggregateResult:
     """Sum reported fields up the organisation tree and evaluate every formula of ``fset``.
 
@@ -102,65 +131,116 @@ def aggregate(
     (cumulative, as reported) and ``'quarter'`` (single quarter).  ``include_enterprises`` adds a
     row per enterprise.  ``all_fields`` also sums every numeric field of the catalogue that no
     formula reads (as a column named by the field code).
+
+    ``spark``: a SparkSession to run the same statements on instead of DuckDB (then names are
+    temporary views / tables of that session); see :func:`run`.  ``arrow=True`` returns Arrow
+    tables instead of pandas frames (NULL and NaN stay distinct).
     """
     bad = [b for b in basis if b not in BASES]
     if bad or not basis:
         raise ValueError(f"basis: expected a non-empty subset of {BASES}, got {list(basis)}")
-    own = con is None
-    con = con or duckdb.connect()
+    own = con is None and spark is None
+    if spark is not None:
+        from .spark import SparkBackend
+
+        backend: Any = SparkBackend(spark)
+    else:
+        con = con or duckdb.connect()
+        backend = DuckDBBackend(con)
     try:
-        vt = _register(con, "agg_values_in", values, "values")
-        tt = _register(con, "agg_tree_in", tree, "tree")
-        at = _register(con, "agg_members_in", aggregates, "aggregates") if aggregates is not None else None
-        _check_columns(con, vt, ["org_unit", "period", "field", "value", "status", "version"], "values")
-        _check_columns(con, tt, ["unit", "parent", "valid_from", "valid_to", "kind"], "tree")
-        if at:
-            _check_columns(con, at, ["unit", "member"], "aggregates")
-        has_text = "value_text" in _columns(con, vt)
-        stmts = build_sql(
+        return _aggregate(
+            backend,
+            values,
+            tree,
             fset,
-            vt,
-            tt,
-            at,
+            aggregates=aggregates,
+            periods=periods,
             preview=preview,
             basis=basis,
-            has_text=has_text,
             include_enterprises=include_enterprises,
             all_fields=all_fields,
+            arrow=arrow,
         )
-        for sql in stmts:
-            con.execute(sql)
-        overlaps = con.execute(
-            "SELECT unit, period, parents FROM agg_overlaps ORDER BY unit, period LIMIT 5"
-        ).fetchall()
-        if overlaps:
-            shown = "; ".join(f"{u} {p}: {', '.join(map(str, ps))}" for u, p, ps in overlaps)
-            raise ValueError(
-                f"tree: units with more than one parent on a period's last day（同一日期有多个上级）: {shown}"
-            )
-        keep = ""
-        if periods is not None:
-            keep = "WHERE period IN (" + ", ".join(_lit(str(p)) for p in periods) + ")"
-        inputs = con.execute(
-            f"SELECT * EXCLUDE (pidx) FROM agg_totals {keep} ORDER BY basis, unit, period"
-        ).df()
-        ind = con.execute(
-            f"SELECT * FROM ({evaluation_sql(fset, 'agg_totals', by=['basis'])}) {keep} "
-            "ORDER BY basis, unit, period, indicator, category"
-        ).df()
-        unattributed = con.execute("SELECT * FROM agg_unattributed ORDER BY unit, period").df()
-        return AggregateResult(inputs, ind, unattributed)
     finally:
-        if own:
+        backend.close()
+        if own and con is not None:
             con.close()
-        else:
-            for name in ("agg_values_in", "agg_tree_in", "agg_members_in"):
-                with contextlib.suppress(Exception):  # not registered
-                    con.unregister(name)
 
 
-def _check_columns(con: duckdb.DuckDBPyConnection, table: str, needed: list[str], param: str) -> None:
-    have = set(_columns(con, table))
+def _aggregate(backend, values, tree, fset, *, aggregates, periods, preview, basis,
+               include_enterprises, all_fields, arrow) -> AggregateResult:  # fmt: skip
+    for obj, param in ((values, "values"), (tree, "tree")):
+        if obj is None:
+            raise ValueError(f"{param}: a table is required")
+    vt = backend.register("agg_values_in", values)
+    tt = backend.register("agg_tree_in", tree)
+    at = backend.register("agg_members_in", aggregates) if aggregates is not None else None
+    _check_columns(backend, vt, ["org_unit", "period", "field", "value", "status", "version"], "values")
+    _check_columns(backend, tt, ["unit", "parent", "valid_from", "valid_to", "kind"], "tree")
+    if at:
+        _check_columns(backend, at, ["unit", "member"], "aggregates")
+    has_text = "value_text" in backend.columns(vt)
+    stmts = build_sql(
+        fset,
+        vt,
+        tt,
+        at,
+        preview=preview,
+        basis=basis,
+        has_text=has_text,
+        include_enterprises=include_enterprises,
+        all_fields=all_fields,
+    )
+    for sql in stmts:
+        backend.execute(sql)
+    overlaps = backend.rows(
+        "SELECT unit, period, first_parent, last_parent FROM agg_overlaps ORDER BY unit, period LIMIT 5"
+    )
+    if overlaps:
+        shown = "; ".join(f"{u} {p}: {a}, {b}" for u, p, a, b in overlaps)
+        raise ValueError(
+            f"tree: units with more than one parent on a period's last day（同一日期有多个上级）: {shown}"
+        )
+    keep = ""
+    if periods is not None:
+        keep = "WHERE period IN (" + ", ".join(_lit(str(p)) for p in periods) + ")"
+    cols = ", ".join(_q(c) for c in backend.columns("agg_totals") if c != "pidx")
+    inputs = backend.frame(f"SELECT {cols} FROM agg_totals {keep} ORDER BY basis, unit, period", arrow=arrow)
+    ind = backend.frame(
+        f"SELECT * FROM ({evaluation_sql(fset, 'agg_totals', by=['basis'])}) AS ev {keep} "
+        "ORDER BY basis, unit, period, indicator, category",
+        arrow=arrow,
+    )
+    unattributed = backend.frame("SELECT * FROM agg_unattributed ORDER BY unit, period", arrow=arrow)
+    return AggregateResult(inputs, ind, unattributed)
+
+
+def run(
+    values: Any,
+    tree: Any,
+    fset: FormulaSet,
+    *,
+    engine: str = "duckdb",
+    spark_remote: str | None = None,
+    **options: Any,
+) -> AggregateResult:
+    """:func:`aggregate` on the chosen engine: ``'duckdb'`` (in process) or ``'spark'`` (PySpark
+    local mode, or the Spark Connect server at ``spark_remote``, e.g. ``'sc://host:15002'``).
+    The SQL is the same; only where it runs differs."""
+    if engine == "duckdb":
+        if spark_remote:
+            raise ValueError("spark_remote: only with engine='spark'")
+        return aggregate(values, tree, fset, **options)
+    if engine != "spark":
+        raise ValueError(f"engine: expected 'duckdb' or 'spark', got {engine!r}")
+    from .spark import spark_session
+
+    session = spark_session(remote=spark_remote)
+    return aggregate(values, tree, fset, spark=session, **options)
+
+
+def _check_columns(backend: Any, table: str, needed: list[str], param: str) -> None:
+    have = set(backend.columns(table))
     missing = [c for c in needed if c not in have]
     if missing:
         raise ValueError(f"{param}: missing columns {missing}（缺少列）")
@@ -199,6 +279,7 @@ def build_sql(
 
     pivot = [f"max(value) FILTER (WHERE field = {_lit(c)}) AS {_q(c)}" for c in raw_numeric]
     pivot += [attr_expr(c) for c in raw_attr if c not in raw_numeric]
+    pivoted = [*raw_numeric, *(c for c in raw_attr if c not in raw_numeric)] or ["none_"]
 
     def input_expr(i: InputSpec) -> str:
         col = _q(i.field)
@@ -219,15 +300,17 @@ def build_sql(
             SELECT org_unit AS unit, period, version, {", ".join(pivot) if pivot else "NULL AS none_"}
             FROM {values} WHERE status IN {statuses}
             GROUP BY org_unit, period, version""",
-        """CREATE OR REPLACE TEMP TABLE agg_reports AS
-           SELECT * EXCLUDE (version) FROM agg_versions
-           QUALIFY row_number() OVER (PARTITION BY unit, period ORDER BY version DESC) = 1""",
+        f"""CREATE OR REPLACE TEMP TABLE agg_reports AS
+            SELECT unit, period, {", ".join(_q(c) for c in pivoted)} FROM (
+                SELECT *, row_number() OVER (PARTITION BY unit, period ORDER BY version DESC) AS rank_
+                FROM agg_versions) AS ranked
+            WHERE rank_ = 1""",
         "DROP TABLE agg_versions",
         f"""CREATE OR REPLACE TEMP TABLE agg_periods AS
             SELECT period, {per} AS pidx,
-                   (make_date(CAST(substr(period, 1, 4) AS INTEGER), CAST(substr(period, 6, 1) AS INTEGER) * 3, 1)
-                    + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS end_date
-            FROM (SELECT DISTINCT period FROM agg_reports)""",
+                   make_date(CAST(substr(period, 1, 4) AS INTEGER), CAST(substr(period, 6, 1) AS INTEGER) * 3,
+                             CASE substr(period, 6, 1) WHEN '2' THEN 30 WHEN '3' THEN 30 ELSE 31 END) AS end_date
+            FROM (SELECT DISTINCT period FROM agg_reports) AS reported""",
         # each unit's parent on each period's last day (and whether the unit exists then)
         f"""CREATE OR REPLACE TEMP TABLE agg_links AS
             SELECT t.unit, t.parent, t.kind, p.period, p.pidx
@@ -236,7 +319,7 @@ def build_sql(
              AND (t.valid_to IS NULL OR p.end_date <= CAST(t.valid_to AS DATE))""",
         # a unit with two parents on the same day would be counted twice: refused below
         """CREATE OR REPLACE TEMP TABLE agg_overlaps AS
-           SELECT unit, period, list(parent ORDER BY parent) AS parents FROM agg_links
+           SELECT unit, period, min(parent) AS first_parent, max(parent) AS last_parent FROM agg_links
            GROUP BY unit, period HAVING count(*) > 1""",
         """CREATE OR REPLACE TEMP TABLE agg_nodes AS
            SELECT DISTINCT unit, period, pidx, parent FROM agg_links WHERE kind <> 'enterprise'""",
@@ -267,11 +350,11 @@ def build_sql(
         f"""CREATE OR REPLACE TEMP TABLE agg_base AS
             SELECT l.parent AS node, r.period, r.basis, count(*) AS n_reporters, {sums}
             FROM agg_rep r JOIN agg_links l ON l.unit = r.unit AND l.period = r.period AND l.kind = 'enterprise'
-            GROUP BY ALL
+            GROUP BY l.parent, r.period, r.basis
             UNION ALL
             SELECT r.unit AS node, r.period, r.basis, count(*) AS n_reporters, {sums}
             FROM agg_rep r SEMI JOIN agg_nodes n ON n.unit = r.unit AND n.period = r.period
-            GROUP BY ALL""",
+            GROUP BY r.unit, r.period, r.basis""",
         """CREATE OR REPLACE TEMP TABLE agg_unattributed AS
            SELECT DISTINCT r.unit, r.period FROM agg_reports r
            WHERE NOT EXISTS (SELECT 1 FROM agg_links l WHERE l.unit = r.unit AND l.period = r.period)""",
@@ -287,29 +370,40 @@ def build_sql(
     ]
     basis_list = ", ".join(f"({_lit(b)})" for b in basis)
     tot_cols = ", ".join(f"sum(b.{c}) AS {c}" for c in in_cols)
-    stmts.append(
-        f"""CREATE OR REPLACE TEMP TABLE agg_totals AS
-            WITH frame AS (SELECT DISTINCT n.unit, n.period, n.pidx, bs.basis
+    # the tree's totals, then (as one UNION ALL: Spark has no INSERT into a temporary view) the
+    # aggregate units and the enterprises
+    parts = [
+        f"""WITH frame AS (SELECT DISTINCT n.unit, n.period, n.pidx, bs.basis
                            FROM agg_nodes n CROSS JOIN (VALUES {basis_list}) bs(basis))
-            SELECT f.unit, f.period, f.pidx, f.basis, coalesce(sum(b.n_reporters), 0) AS n_reporters, {tot_cols}
+            SELECT f.unit, f.period, f.pidx, f.basis, CAST(coalesce(sum(b.n_reporters), 0) AS BIGINT) AS n_reporters, {tot_cols}
             FROM frame f
             LEFT JOIN agg_closure c ON c.ancestor = f.unit AND c.period = f.period
             LEFT JOIN agg_base b ON b.node = c.unit AND b.period = f.period AND b.basis = f.basis
             GROUP BY f.unit, f.period, f.pidx, f.basis"""
-    )
+    ]
     if members:
-        stmts.append(
-            f"""INSERT INTO agg_totals
-                SELECT m.unit, t.period, t.pidx, t.basis, sum(t.n_reporters), {", ".join(f"sum(t.{c})" for c in in_cols)}
-                FROM {members} m JOIN agg_totals t ON t.unit = m.member
-                GROUP BY m.unit, t.period, t.pidx, t.basis"""
-        )
+        stmts.append(f"CREATE OR REPLACE TEMP TABLE agg_tree_totals AS {parts[0]}")
+        parts = [
+            "SELECT * FROM agg_tree_totals",
+            f"""SELECT m.unit, t.period, t.pidx, t.basis, CAST(sum(t.n_reporters) AS BIGINT) AS n_reporters,
+                       {", ".join(f"sum(t.{c}) AS {c}" for c in in_cols)}
+                FROM {members} m JOIN agg_tree_totals t ON t.unit = m.member
+                GROUP BY m.unit, t.period, t.pidx, t.basis""",
+        ]
     if include_enterprises:
-        stmts.append(
-            f"""INSERT INTO agg_totals
-                SELECT r.unit, r.period, r.pidx, r.basis, 1, {", ".join(f"r.{c}" for c in in_cols)}
+        parts.append(
+            f"""SELECT r.unit, r.period, r.pidx, r.basis, CAST(1 AS BIGINT) AS n_reporters, {", ".join(f"r.{c}" for c in in_cols)}
                 FROM agg_rep r SEMI JOIN agg_links l ON l.unit = r.unit AND l.period = r.period AND l.kind = 'enterprise'"""
         )
+    if len(parts) == 1:
+        stmts.append(f"CREATE OR REPLACE TEMP TABLE agg_totals AS {parts[0]}")
+    else:
+        stmts.append(
+            "CREATE OR REPLACE TEMP TABLE agg_totals AS "
+            + " UNION ALL ".join(f"SELECT * FROM ({p}) AS part{i}" for i, p in enumerate(parts))
+        )
+    if members:
+        stmts.append("DROP TABLE agg_tree_totals")
     return stmts
 
 
