@@ -14,6 +14,7 @@ from . import index as index_cli
 from . import monitor as monitor_cli
 from . import plan as plan_cli
 from . import policy as policy_cli
+from . import recompute as recompute_cli
 from . import registry as registry_cli
 from . import report as report_cli
 from . import server as server_cli
@@ -26,6 +27,7 @@ app = typer.Typer(
 )
 app.add_typer(plan_cli.app, name="plan", help="The plan as data: check, targets, show.")
 app.add_typer(forms_cli.app, name="forms", help="Report forms: list, template, import.")
+monitor_cli.app.command("recompute")(recompute_cli.recompute)
 app.add_typer(monitor_cli.app, name="monitor", help="Indicators, progress and early warning.")
 app.add_typer(index_cli.app, name="index", help="The development index (composite indicator).")
 app.add_typer(registry_cli.app, name="registry", help="Registries and innovative-enterprise screening.")
