@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lanbai.core.periods import Quarter
@@ -50,6 +51,7 @@ class QuarterFormField(forms.CharField):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}Q[1-4]$", "example": "2018Q2"})
 class QuarterSerializerField(serializers.Field):
     """A DRF field: ``"2018Q2"`` in, ``Quarter`` to the view, ``"2018Q2"`` out."""
 
