@@ -19,10 +19,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from django.db.models import Max, Subquery
 
 from lanbai.access.policy import Action, unit_ids
-from lanbai.collection.models import Submission
+from lanbai.collection.selectors import submission_freshness, submission_freshness_subqueries
 from lanbai.common.exceptions import NotFoundError, ValidationFailed
 from lanbai.core.aggregate import aggregate
 from lanbai.core.formulas import FormulaSet
@@ -103,8 +102,7 @@ def _scaled_indicators(content_hash: str) -> frozenset[str]:
 
 # ----------------------------------------------------------------------------------------------
 def _freshness() -> tuple:
-    agg = Submission.objects.aggregate(a=Max("approved_at"), u=Max("updated_at"))
-    return (agg["a"], agg["u"])
+    return submission_freshness()
 
 
 @functools.lru_cache(maxsize=4)
@@ -321,13 +319,7 @@ def reviewable_unit_codes(user) -> set[str] | None:
 def plan_and_freshness() -> tuple[PlanVersion | None, tuple | None]:
     """The plan in force and the freshness key of the figures (plan, hash, latest approval and update), in one
     query; (None, None) without a plan.  The dashboard keys its snapshot on it."""
-    subs = Submission.objects.order_by()
-    plan = plan_selectors.plan_current_annotated(
-        fresh_a=Subquery(
-            subs.filter(approved_at__isnull=False).order_by("-approved_at").values("approved_at")[:1]
-        ),
-        fresh_u=Subquery(subs.order_by("-updated_at").values("updated_at")[:1]),
-    )
+    plan = plan_selectors.plan_current_annotated(**submission_freshness_subqueries())
     if plan is None:
         return None, None
     return plan, (plan.pk, plan.content_hash, plan.fresh_a, plan.fresh_u)

@@ -279,3 +279,22 @@ def plan_load_into_db(*, plan_dir: str | Path | None = None) -> LoadReport:
         "records": PlanRecord.objects.filter(plan=version).count(),
     }
     return report
+
+
+# ------------------------------------------------------------------------------------------------
+# units other apps add to the tree (enterprise registration).  They are steps of the caller's service,
+# which holds the transaction, has checked the user's right and records the one audit event.
+
+
+def orgunit_create(
+    *, plan: PlanVersion, code: str, name: str, kind: str, valid_from: dt.date, source: str = "", order: int = 0
+) -> OrgUnit:
+    """A new unit of ``plan``."""
+    return OrgUnit.objects.create(
+        plan=plan, code=code, name=name, kind=kind, valid_from=valid_from, source=source, order=order
+    )
+
+
+def orgunit_link(*, unit: OrgUnit, parent: OrgUnit, valid_from: dt.date) -> OrgUnitLink:
+    """Link ``unit`` below ``parent`` from ``valid_from`` on."""
+    return OrgUnitLink.objects.create(unit=unit, parent=parent, valid_from=valid_from)

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lanbai.access.policy import Action, can
 from lanbai.common.exceptions import NotFoundError, PermissionDeniedError
 from lanbai.core.collection import FormSpec, ParsedFile, Problem, check_ytd, is_valid_credit_code
 from lanbai.core.collection.excel import column_letter
 from lanbai.core.periods import Quarter
-from lanbai.plans.models import OrgUnit
-from lanbai.plans.selectors import orgunit_get
+from lanbai.plans.selectors import orgunit_get, orgunit_names
 
 from .. import selectors, services
 from ..choices import Status
@@ -30,6 +29,9 @@ from ..models import Enterprise, Submission
 from . import copy
 from .parsing import forms
 from .results import ImportResult, app_problem
+
+if TYPE_CHECKING:  # the plans app's models are read through its selectors
+    from lanbai.plans.models import OrgUnit
 
 # ------------------------------------------------------------------------------------------------
 # the reporting unit
@@ -153,11 +155,7 @@ def enterprise_units(
     if None not in hits and {z for _, z in hits} == {zone.id}:  # every row an enterprise of the zone
         return [u for u, _ in hits]
     letter = column_letter(form.field_codes.index(form.key)) if sheet else None
-    names = dict(
-        OrgUnit.objects.filter(id__in={h[1] for h in hits if h is not None and h[1] != zone.id}).values_list(
-            "id", "name"
-        )
-    )
+    names = orgunit_names({h[1] for h in hits if h is not None and h[1] != zone.id})
     out: list[int] = []
     for i, (code, hit) in enumerate(zip(codes, hits, strict=True)):
         row = rows[i] if i < len(rows) else i + 1
