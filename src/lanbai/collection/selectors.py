@@ -64,7 +64,7 @@ def submission_entry_initial(submission: Submission | None) -> dict[str, Any]:
     """What an entry form shows: the current version's values and the lock_version it was read at."""
     if submission is None:
         return {"lock_version": 0}
-    values = dict(submission.current_version.values) if submission.current_version_id else {}
+    values = dict(submission.current_version.values) if submission.current_version is not None else {}
     return values | {"lock_version": submission.lock_version}
 
 
@@ -222,7 +222,7 @@ def completeness(
     received = on_time = 0
     for submitted_at in subs.values_list("submitted_at", flat=True):
         received += 1
-        on_time += submitted_at < deadline
+        on_time += submitted_at is not None and submitted_at < deadline  # (nulls are excluded above)
     return Completeness(
         zone=zone,
         form_code=form_code,
@@ -310,6 +310,7 @@ def submission_value_rows(*, approved: bool, until_period: str | None = None):
     """(unit code, period, form, values, status, number) of every report's version that monitoring counts,
     streamed: with ``approved`` the version 省创新办 approved (status ``"approved"``), else the current version of
     submitted and zone-approved reports (their status)."""
+    columns: tuple[str, ...]
     if approved:
         qs = Submission.objects.exclude(approved_version__isnull=True)
         columns = ("org_unit__code", "period", "form_code", "approved_version__values", "approved_version__number")

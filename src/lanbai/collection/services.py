@@ -108,7 +108,7 @@ def submission_save_version(
                 f"报表状态为「{submission.get_status_display()}」，不能修改 / a {submission.status} report cannot be changed",
                 extra={"status": submission.status},
             )
-    old = submission.current_version.values if submission.current_version_id else {}
+    old = submission.current_version.values if submission.current_version is not None else {}
     new = {k: store_value(v) for k, v in values.items()}
     if old == new and not created:
         return submission, None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -234,7 +234,8 @@ def monitoring_table(*, period: Quarter | str, unit: str | None = None, method: 
     annual_now = annual_target_of(targets, q.year).to_dict()
 
     rows_in, meta = [], []
-    for n, ((u, i), rec) in enumerate(cur.iterrows()):
+    for n, (row_key, rec) in enumerate(cur.iterrows()):
+        u, i = cast(tuple[str, str], row_key)  # the frame is indexed by (unit, indicator)
         indicator = inds[i]
         value = _num(rec["value"])
         reason = rec.get("reason") if value is None else None
@@ -322,7 +323,8 @@ def plan_and_freshness() -> tuple[PlanVersion | None, tuple | None]:
     plan = plan_selectors.plan_current_annotated(**submission_freshness_subqueries())
     if plan is None:
         return None, None
-    return plan, (plan.pk, plan.content_hash, plan.fresh_a, plan.fresh_u)
+    # fresh_a / fresh_u are the annotations plan_current_annotated added (unknown to the model's type)
+    return plan, (plan.pk, plan.content_hash, plan.fresh_a, plan.fresh_u)  # type: ignore[attr-defined]
 
 
 def diagnosable_indicators() -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -213,7 +214,7 @@ def target_baseline_rows(
         indicator__code__in=indicators,
         category__in=["total", ""],
     ).values_list("org_unit__code", "indicator__code", "baseline_value")
-    return [(u, i, float(v)) for u, i, v in rows]
+    return [(u, i, float(v)) for u, i, v in rows if v is not None]  # (none is: the filter excludes them)
 
 
 def target_frame_rows(*, plan: PlanVersion) -> list[tuple]:
@@ -256,7 +257,7 @@ def plan_current_annotated(**annotations) -> PlanVersion | None:
 def orgunit_tree_rows(*, plan: PlanVersion) -> list[tuple]:
     """Effective-dated parent links of the units of ``plan`` as (unit, parent, valid_from, valid_to, kind),
     roots (no parent link, aggregates excluded) with parent None."""
-    links = list(OrgUnitLink.objects.filter(unit__plan=plan).values_list(
+    links: list[tuple[str, str | None, dt.date, dt.date | None, str]] = list(OrgUnitLink.objects.filter(unit__plan=plan).values_list(
         "unit__code", "parent__code", "valid_from", "valid_to", "unit__kind"))
     roots = OrgUnit.objects.filter(plan=plan, parent_links__isnull=True).exclude(kind="aggregate")
     links += [(code, None, start, end, kind)
@@ -302,7 +303,7 @@ def orgunit_names(ids) -> dict[int, str]:
     return dict(OrgUnit.objects.filter(id__in=ids).values_list("id", "name"))
 
 
-def orgunit_pks() -> QuerySet[OrgUnit, dict]:
+def orgunit_pks() -> QuerySet[OrgUnit, Any]:
     """The primary keys of every unit, as a subquery (``__in``) for integrity checks of loose keys."""
     return OrgUnit.objects.values("pk")
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from pydantic import BaseModel
 
 from lanbai.collection import selectors as collection_selectors
 from lanbai.common.exceptions import NotFoundError
@@ -50,7 +51,8 @@ def valid_on(on: dt.date, prefix: str = "") -> Q:
 # registry entries
 
 
-RegistryModel = type[RdPlatform] | type[Alliance] | type[Incubator] | type[Cluster] | type[Recognition]
+ZonedRegistryModel = type[RdPlatform] | type[Alliance] | type[Incubator] | type[Cluster]  # name, zone, park
+RegistryModel = ZonedRegistryModel | type[Recognition]  # a recognition's zone is its enterprise's
 
 
 def registry_entry_list(
@@ -62,12 +64,14 @@ def registry_entry_list(
 ) -> QuerySet:
     """Entries of one registry: ``zone`` a zone code (a recognition: its enterprise's zone), valid on
     ``on``, and equal to the non-empty ``filters`` (``kind``, ``level``, ``industry``, ``category`` …)."""
-    if model is Recognition:
+    qs: QuerySet[Any]
+    if issubclass(model, Recognition):
         qs = Recognition.objects.select_related("enterprise", "enterprise__zone")
         if zone:
             qs = qs.filter(enterprise__zone__code=zone)
     else:
-        qs = model.objects.select_related("zone", "park")
+        zoned = cast(ZonedRegistryModel, model)  # (not a recognition: checked above)
+        qs = zoned.objects.select_related("zone", "park")
         if zone:
             qs = qs.filter(zone__code=zone)
     qs = qs.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
@@ -84,7 +88,7 @@ def registry_entry_get(model: RegistryModel, *, pk: Any) -> Any:
     return obj
 
 
-def registry_entry_find(model: RegistryModel, *, name: str, zone: OrgUnit | None) -> Any:
+def registry_entry_find(model: ZonedRegistryModel, *, name: str, zone: OrgUnit | None) -> Any:
     """The entry of a registry with this name in this zone (how an import identifies it), or None."""
     return model.objects.filter(name=name, zone=zone).first()
 
@@ -464,7 +468,10 @@ def core_profile(
     return CoreProfile(**data), meta
 
 
-def plan_section(plan: PlanVersion, section: str, model: type) -> list:
+_Record = TypeVar("_Record", bound=BaseModel)
+
+
+def plan_section(plan: PlanVersion, section: str, model: type[_Record]) -> list[_Record]:
     """The plan's records of ``section`` as validated schema objects, in plan order."""
     rows = plan_records(plan, section)
     return [model.model_validate(r.data) for r in rows]

@@ -222,7 +222,7 @@ class SeedReport:
 def _upsert(
     model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any], report: SeedReport, label: str
 ) -> models.Model:
-    obj = model.objects.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
         obj.full_clean()

@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 from django.contrib.auth import get_user_model
@@ -85,6 +85,10 @@ def credit_code(rng: np.random.Generator) -> str:
     return body + check_character(body)
 
 
+@overload
+def _path(zone: OrgUnit, indicator: str, year: int, *, lag: float, default: tuple[float, float]) -> float: ...
+@overload
+def _path(zone: OrgUnit, indicator: str, year: int, *, lag: float, default: None = None) -> float | None: ...
 def _path(
     zone: OrgUnit, indicator: str, year: int, *, lag: float, default: tuple[float, float] | None = None
 ) -> float | None:
@@ -95,7 +99,7 @@ def _path(
             return None
         base, g = default
         return base * (1 + g * lag) ** (year - 2014)
-    b, v = float(t.baseline_value), float(t.value)
+    b, v = float(t.baseline_value or 0), float(t.value)  # (the selector keeps targets with a baseline)
     span = max(1, (t.year or 2020) - (t.baseline_year or 2014))
     if b <= 0:
         return v
