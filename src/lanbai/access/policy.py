@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from django.db.models import Q
 
 from lanbai.common.exceptions import PermissionDeniedError
-from lanbai.plans.models import OrgUnitLink
+from lanbai.plans.selectors import orgunit_descendant_ids
 
 from .choices import Role
 
@@ -75,21 +75,7 @@ def roles_of(user: Any) -> Roles:
 
 def descendant_ids(root_ids: set[int], *, on: dt.date | None = None) -> set[int]:
     """Ids of the given units and every unit below them (links valid on ``on``, or ever)."""
-    if not root_ids:
-        return set()
-    links = OrgUnitLink.objects.all()
-    if on is not None:
-        links = links.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-    children: dict[int, set[int]] = {}
-    for unit_id, parent_id in links.values_list("unit_id", "parent_id"):
-        children.setdefault(parent_id, set()).add(unit_id)
-    seen, stack = set(root_ids), list(root_ids)
-    while stack:
-        for child in children.get(stack.pop(), ()):
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
-    return seen
+    return orgunit_descendant_ids(root_ids, on=on)
 
 
 def is_province(user: Any) -> bool:

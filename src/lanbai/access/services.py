@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
 from lanbai.common.audit import audit
 from lanbai.common.exceptions import ApplicationError
-from lanbai.plans.models import OrgUnit
 
 from . import policy
 from .choices import Role
 from .models import UserScope
+
+if TYPE_CHECKING:  # the plans app's models are read through its selectors
+    from lanbai.plans.models import OrgUnit
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -41,8 +42,8 @@ def _load(framework: Path | None, data: Path | None):
         fw = load_framework(fpath)
     except FrameworkError as exc:
         for issue in exc.issues:
-            err.print(f"[red]✗[/red] {issue}", highlight=False)
-        err.print(f"框架无效 / framework refused: {len(exc.issues)} problem(s) in {fpath}")
+            err.print(f"[red]✗[/red] {escape(str(issue))}", highlight=False)
+        err.print(f"框架无效 / framework refused: {len(exc.issues)} problem(s) in {fpath}", markup=False)
         raise typer.Exit(2) from exc
     if data is None:
         err.print(
@@ -52,7 +53,7 @@ def _load(framework: Path | None, data: Path | None):
     try:
         df = read_data(data)
     except IndexDataError as exc:
-        err.print(f"[red]✗[/red] {exc}", highlight=False)
+        err.print(f"[red]✗[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from exc
     return fw, df
 
@@ -64,11 +65,11 @@ def _fmt(v: object) -> str:
 
 
 def _print_table(df: pd.DataFrame, title: str) -> None:
-    t = Table(title=title, show_lines=False)
+    t = Table(title=escape(title), show_lines=False)
     for c in df.columns:
-        t.add_column(str(c), justify="right" if df[c].dtype.kind in "fiu" else "left")
+        t.add_column(escape(str(c)), justify="right" if df[c].dtype.kind in "fiu" else "left")
     for row in df.itertuples(index=False):
-        t.add_row(*[_fmt(v) for v in row])
+        t.add_row(*[escape(_fmt(v)) for v in row])  # cells are data, not markup
     out.print(t)
 
 
@@ -98,7 +99,7 @@ def compute_cmd(
     try:
         res = compute(fw, df)
     except (IndexDataError, FrameworkError, ValueError) as exc:
-        err.print(f"[red]✗[/red] 计算失败 / cannot compute: {exc}", highlight=False)
+        err.print(f"[red]✗[/red] 计算失败 / cannot compute: {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from exc
     tab = res.table()
     if year is not None:
@@ -129,7 +130,7 @@ def compute_cmd(
     if rep.get("partial_units"):
         notes.append(f"部分指标缺失（权重已重新分配）/ partial: {len(rep['partial_units'])} row(s)")
     for n in notes:
-        err.print(n, highlight=False)
+        err.print(n, highlight=False, markup=False)
 
 
 def _compute_from_platform(
@@ -198,9 +199,9 @@ def _compute_from_platform(
         _print_table(shown, f"{res['framework_name']} {year}（蒙特卡洛 {res['runs']} 次 / MC runs）")
     notes = res["notes"]
     if notes["dropped_indicators"]:
-        err.print(f"剔除指标 / dropped indicators: {notes['dropped_indicators']}", highlight=False)
+        err.print(f"剔除指标 / dropped indicators: {notes['dropped_indicators']}", highlight=False, markup=False)
     if notes["uncertainty"]:
-        err.print(f"排名区间 / rank band: {notes['uncertainty']}", highlight=False)
+        err.print(f"排名区间 / rank band: {notes['uncertainty']}", highlight=False, markup=False)
     stand_ins = [s for s in res["base_sources"] if s["source"] != "platform"]
     if stand_ins:
         err.print(
@@ -243,7 +244,7 @@ def sensitivity_cmd(
         try:
             res = sensitivity(fw, df, assumptions=assumptions, runs=runs, seed=seed, progress=_cb)
         except (IndexDataError, FrameworkError, ValueError) as exc:
-            err.print(f"[red]✗[/red] 分析失败 / cannot run: {exc}", highlight=False)
+            err.print(f"[red]✗[/red] 分析失败 / cannot run: {escape(str(exc))}", highlight=False)
             raise typer.Exit(2) from exc
     if csv:
         res.ranks.to_csv(sys.stdout, index=False, float_format="%.6g")
@@ -251,7 +252,7 @@ def sensitivity_cmd(
     _print_table(res.ranks, f"排名不确定性 / rank uncertainty ({res.runs} runs)")
     _print_table(res.indices, "敏感性指数 / sensitivity indices (output: mean |rank shift|)")
     if res.excluded_units:
-        err.print(f"未参与分析的单位 / units excluded by some imputation alternative: {res.excluded_units}")
+        err.print(f"未参与分析的单位 / units excluded by some imputation alternative: {res.excluded_units}", markup=False)
 
 
 @app.command("coherence")
@@ -261,7 +262,7 @@ def coherence_cmd(framework: Path | None = FrameworkOpt, data: Path | None = Dat
     try:
         res = compute(fw, df)
     except (IndexDataError, FrameworkError, ValueError) as exc:
-        err.print(f"[red]✗[/red] 计算失败 / cannot compute: {exc}", highlight=False)
+        err.print(f"[red]✗[/red] 计算失败 / cannot compute: {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from exc
     aggs, kids = coherence(res)
     _print_table(aggs, "维度一致性 / per aggregate")

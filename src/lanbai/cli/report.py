@@ -64,14 +64,18 @@ def _build(
 
         try:
             rel = services.release_create(kind=kind, period=period, publish=publish, progress=step)
-        except (ApplicationError, LookupError) as exc:  # ReleaseError and the other refusals
+        except ApplicationError as exc:  # ReleaseError, PlanNotLoaded and the other refusals
             err.print(f"[red]错误 / error:[/red] {escape(str(exc))}")
             raise typer.Exit(1) from None
         bar.update(task, completed=STEPS[kind], description="完成 / done")
     for path, body in ((pdf, rel.pdf), (html, rel.html.encode("utf-8")), (xlsx, rel.xlsx)):
-        if path is not None:
-            path.write_bytes(bytes(body))
-            out.print(f"已写出 / written: {path}")
+        if path is None:
+            continue
+        if body is None:
+            err.print(f"[yellow]未生成 / not produced:[/yellow] {escape(str(path))}")
+            continue
+        path.write_bytes(bytes(body))
+        out.print(f"已写出 / written: {path}")
     state = "已发布 / published" if publish else "草稿 / draft"
     out.print(
         f"{rel.number} {rel.title} [{state}] 已审核 {rel.approved_count} 份，待审核 {rel.pending_count} 份"

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lanbai.common.periods import QuarterFormField
 from lanbai.core.collection import FormSpec
 from lanbai.plans import selectors as plan_selectors
+
+if TYPE_CHECKING:  # the plans app's models are read through its selectors
+    from lanbai.plans.models import OrgUnit
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,7 +32,8 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(label=_("填好的报表文件（.xlsx，可多选）"))
+    # the form metaclass moves declared fields into base_fields, so BaseForm.files (the uploads) is intact
+    files = MultipleFileField(label=_("填好的报表文件（.xlsx，可多选）"))  # type: ignore[assignment]
     dry_run = forms.BooleanField(label=_("仅校验，不保存（试运行）"), required=False)
 
 
@@ -40,7 +46,7 @@ def _form_choices():
 class TemplateForm(forms.Form):
     form_code = forms.ChoiceField(label=_("报表"), choices=_form_choices)
     period = QuarterFormField(label=_("报告期（如 2018Q2）"))
-    unit = forms.ModelChoiceField(label=_("填报单位"), queryset=None, to_field_name="code")
+    unit: forms.ModelChoiceField[OrgUnit] = forms.ModelChoiceField(label=_("填报单位"), queryset=None, to_field_name="code")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,7 +87,7 @@ class ReportEntryForm(forms.Form):
             label = f"{f.label}（{f.unit}）" if f.unit else f.label
             if f.type == "category":
                 choices = [("", "—")] + [(c.code, c.label) for c in f.choices]
-                field = forms.ChoiceField(label=label, required=False, choices=choices)
+                field: forms.Field = forms.ChoiceField(label=label, required=False, choices=choices)
             elif f.type == "bool":
                 stored = self.initial.get(f.code)
                 self.initial[f.code] = {"1": "是", "0": "否", True: "是", False: "否"}.get(stored, stored)

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet, Subquery
 
 from lanbai.access.policy import Action, can, scope_filter, unit_ids
 from lanbai.common.audit import audit_events_for
 from lanbai.common.exceptions import NotFoundError
 from lanbai.core.periods import Quarter
-from lanbai.plans.models import OrgUnit
+from lanbai.plans.selectors import orgunit_pks, zone_list_all
 
 from .choices import Status
 from .models import Enterprise, Submission, SubmissionVersion
+
+if TYPE_CHECKING:  # the plans app's models are read through its selectors
+    from lanbai.plans.models import OrgUnit
 
 DEADLINE_DAYS_DEFAULT = 15  # reports are due this many days after the period ends
 
@@ -61,7 +64,7 @@ def submission_entry_initial(submission: Submission | None) -> dict[str, Any]:
     """What an entry form shows: the current version's values and the lock_version it was read at."""
     if submission is None:
         return {"lock_version": 0}
-    values = dict(submission.current_version.values) if submission.current_version_id else {}
+    values = dict(submission.current_version.values) if submission.current_version is not None else {}
     return values | {"lock_version": submission.lock_version}
 
 
@@ -219,7 +222,7 @@ def completeness(
     received = on_time = 0
     for submitted_at in subs.values_list("submitted_at", flat=True):
         received += 1
-        on_time += submitted_at < deadline
+        on_time += submitted_at is not None and submitted_at < deadline  # (nulls are excluded above)
     return Completeness(
         zone=zone,
         form_code=form_code,
@@ -239,7 +242,7 @@ def completeness_table(*, user, period: Quarter | str, form_code: str) -> list[d
 
     form = load_forms(default_forms_dir()).get(form_code)
     level = form.level if form is not None else "enterprise"
-    zones = OrgUnit.objects.filter(kind="zone").order_by("-plan_id", "order", "code")
+    zones = zone_list_all()
     seen, rows = set(), []
     for zone in zones:
         if zone.code in seen or not can(user, Action.READ, zone):
@@ -276,14 +279,11 @@ def dangling_references() -> dict[str, int]:
     from .models import Upload
 
     def missing(qs, column: str, target) -> int:
-        return (
-            qs.exclude(**{f"{column}__isnull": True})
-            .exclude(**{f"{column}__in": target.objects.values("pk")})
-            .count()
-        )
+        pks = target if isinstance(target, QuerySet) else target.objects.values("pk")
+        return qs.exclude(**{f"{column}__isnull": True}).exclude(**{f"{column}__in": pks}).count()
 
     return {
-        "submission.org_unit": missing(Submission.objects, "org_unit_id", OrgUnit),
+        "submission.org_unit": missing(Submission.objects, "org_unit_id", orgunit_pks()),
         "submission.current_version": missing(Submission.objects, "current_version_id", SubmissionVersion),
         "submission.approved_version": missing(Submission.objects, "approved_version_id", SubmissionVersion),
         "version.submission": missing(SubmissionVersion.objects, "submission_id", Submission),
@@ -300,3 +300,47 @@ def zone_enterprise_reports(form_code: str, period: str, zone: OrgUnit) -> Query
     unit when the quarter has no report yet).  Callers keep the units they want.
     """
     return Submission.objects.filter(form_code=form_code, period=period, org_unit__enterprise__zone=zone)
+
+
+# ------------------------------------------------------------------------------------------------
+# reads of the reported figures for monitoring (which computes from them and stores nothing)
+
+
+def submission_value_rows(*, approved: bool, until_period: str | None = None):
+    """(unit code, period, form, values, status, number) of every report's version that monitoring counts,
+    streamed: with ``approved`` the version 省创新办 approved (status ``"approved"``), else the current version of
+    submitted and zone-approved reports (their status)."""
+    columns: tuple[str, ...]
+    if approved:
+        qs = Submission.objects.exclude(approved_version__isnull=True)
+        columns = ("org_unit__code", "period", "form_code", "approved_version__values", "approved_version__number")
+    else:
+        qs = Submission.objects.filter(status__in=[Status.SUBMITTED, Status.ZONE_APPROVED],
+                                       current_version__isnull=False)
+        columns = ("org_unit__code", "period", "form_code", "current_version__values", "status",
+                   "current_version__number")
+    if until_period:
+        qs = qs.filter(period__lte=until_period)
+    for row in qs.values_list(*columns).iterator(chunk_size=2000):
+        if approved:
+            unit, period, form, values, number = row
+            yield unit, period, form, values, "approved", number
+        else:
+            yield row
+
+
+def submission_freshness() -> tuple:
+    """(latest approval time, latest update time) of any report: changes whenever the figures may have."""
+    agg = Submission.objects.aggregate(a=Max("approved_at"), u=Max("updated_at"))
+    return (agg["a"], agg["u"])
+
+
+def submission_freshness_subqueries() -> dict[str, Subquery]:
+    """:func:`submission_freshness` as subqueries ``fresh_a`` / ``fresh_u``, to annotate another query with."""
+    subs = Submission.objects.order_by()
+    return {
+        "fresh_a": Subquery(
+            subs.filter(approved_at__isnull=False).order_by("-approved_at").values("approved_at")[:1]
+        ),
+        "fresh_u": Subquery(subs.order_by("-updated_at").values("updated_at")[:1]),
+    }

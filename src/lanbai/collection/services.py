@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -16,16 +16,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from lanbai.access.policy import Action, can, unit_ids
-from lanbai.common.audit import actor, audit, audit_event
+from lanbai.common.audit import actor, audit, audit_event, audit_events_save
 from lanbai.common.exceptions import ApplicationError, ConflictError, PermissionDeniedError, ValidationFailed
-from lanbai.common.models import AuditEvent as AuditEventModel
 from lanbai.core.collection.creditcode import classify as classify_credit_code
 from lanbai.core.collection.stored import store_value
 from lanbai.core.periods import Quarter
-from lanbai.plans.models import OrgUnit
+from lanbai.plans.services import orgunit_create, orgunit_link
 
 from .choices import Status
 from .models import Enterprise, LockException, Submission, SubmissionVersion, Upload
+
+if TYPE_CHECKING:  # the plans app's units are created through its services
+    from lanbai.plans.models import OrgUnit
 
 LOCK_DAYS_DEFAULT = 45  # a period locks this many days after it ends (settings.LANBAI_PERIOD_LOCK_DAYS)
 
@@ -106,7 +108,7 @@ def submission_save_version(
                 f"报表状态为「{submission.get_status_display()}」，不能修改 / a {submission.status} report cannot be changed",
                 extra={"status": submission.status},
             )
-    old = submission.current_version.values if submission.current_version_id else {}
+    old = submission.current_version.values if submission.current_version is not None else {}
     new = {k: store_value(v) for k, v in values.items()}
     if old == new and not created:
         return submission, None
@@ -316,7 +318,7 @@ def _bulk_transition(
         if apply is not None:
             apply(s)
     Submission.objects.bulk_update(subs, ["status", "lock_version", *fields], batch_size=1000)
-    AuditEventModel.objects.bulk_create(events, batch_size=2000)
+    audit_events_save(events, batch_size=2000)
     return len(subs)
 
 
@@ -398,8 +400,6 @@ def enterprise_register(
     the URLs of enterprise pages, which use the credit code itself, rely on it), linked below ``park``
     when given, else below the zone, valid from ``registered_on`` (else the plan's first year).
     """
-    from lanbai.plans.models import OrgUnitLink
-
     if not can(user, Action.WRITE_REGISTRY, zone):
         raise PermissionDeniedError(
             f"无权为 {zone.name} 登记企业（需省创新办或本园区填报员） / not allowed to register for {zone.code}"
@@ -413,7 +413,7 @@ def enterprise_register(
             f"统一社会信用代码 {code} 已登记 / already registered", extra={"field": "credit_code"}
         )
     start = registered_on or dt.date(zone.plan.start_year, 1, 1)
-    unit = OrgUnit.objects.create(
+    unit = orgunit_create(
         plan=zone.plan,
         code=f"ent-{code}",
         name=name,
@@ -422,7 +422,7 @@ def enterprise_register(
         source="企业登记",
         order=100000,
     )
-    OrgUnitLink.objects.create(unit=unit, parent=park or zone, valid_from=start)
+    orgunit_link(unit=unit, parent=park or zone, valid_from=start)
     ent = Enterprise(
         credit_code=code,
         name=name,

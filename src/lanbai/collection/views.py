@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lanbai.access.policy import Action, can
-from lanbai.common.exceptions import ApplicationError, PermissionDeniedError
+from lanbai.common.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from lanbai.core.collection import write_template
 from lanbai.core.periods import Quarter
 from lanbai.plans.selectors import orgunit_get
@@ -127,6 +127,8 @@ def _entry_save(request, form, *, spec, unit, period: Quarter, sub, filename, co
             message=f"未保存：发现 {n} 个问题 / not saved: {n} problem(s)", status=400, **extra,
         )
     saved = selectors.submission_for_entry(user=request.user, form_code=spec.code, unit=unit, period=period)
+    if saved is None:  # (the user may read what they just saved: not expected)
+        raise NotFoundError("未找到该报表 / report not found")
     return redirect("collection:submission", pk=saved.pk)
 
 

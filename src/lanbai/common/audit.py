@@ -75,6 +75,11 @@ def audit_event(
     )
 
 
+def audit_events_save(events: list[AuditEvent], *, batch_size: int = 2000) -> None:
+    """Write the :func:`audit_event` rows of a bulk change at once."""
+    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+
+
 def audit_events_for(obj: models.Model) -> models.QuerySet[AuditEvent]:
     """The events recorded on ``obj``, oldest first."""
     return AuditEvent.objects.filter(object_type=object_type(obj), object_id=obj.pk).order_by("at", "id")

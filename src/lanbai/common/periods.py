@@ -43,7 +43,7 @@ class QuarterFormField(forms.CharField):
 
     def to_python(self, value: Any) -> Quarter | None:  # type: ignore[override]
         text = super().to_python(value)
-        if text in self.empty_values:
+        if text is None or text in self.empty_values:
             return None
         try:
             return Quarter.parse(text)

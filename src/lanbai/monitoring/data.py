@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from lanbai.collection.choices import Status
-from lanbai.collection.models import Submission
+from lanbai.collection.selectors import submission_value_rows
 from lanbai.plans import selectors as plan_selectors
 
 VALUE_COLUMNS = ["org_unit", "period", "form_code", "field", "value", "value_text", "status", "version"]
@@ -50,21 +49,14 @@ def reported_values_frame(*, preview: bool = False, until_period: str | None = N
     submitted and zone-approved reports replaces it (the status column says which was used).
     """
     reports: dict[tuple[str, str, str], tuple[dict, str, int]] = {}
-    approved = Submission.objects.exclude(approved_version__isnull=True)
-    if until_period:
-        approved = approved.filter(period__lte=until_period)
-    for unit, period, form, values, number in approved.values_list(
-        "org_unit__code", "period", "form_code", "approved_version__values", "approved_version__number"
-    ).iterator(chunk_size=2000):
-        reports[(unit, period, form)] = (values or {}, "approved", number)
+    for unit, period, form, values, status, number in submission_value_rows(
+        approved=True, until_period=until_period
+    ):
+        reports[(unit, period, form)] = (values or {}, status, number)
     if preview:
-        pending = Submission.objects.filter(status__in=[Status.SUBMITTED, Status.ZONE_APPROVED],
-                                            current_version__isnull=False)
-        if until_period:
-            pending = pending.filter(period__lte=until_period)
-        for unit, period, form, values, status, number in pending.values_list(
-            "org_unit__code", "period", "form_code", "current_version__values", "status", "current_version__number"
-        ).iterator(chunk_size=2000):
+        for unit, period, form, values, status, number in submission_value_rows(
+            approved=False, until_period=until_period
+        ):
             reports[(unit, period, form)] = (values or {}, str(status), number)
     rows = [
         (unit, period, form, field, *parts, status, number)

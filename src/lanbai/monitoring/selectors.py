@@ -15,14 +15,13 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
-from django.db.models import Max, Subquery
 
 from lanbai.access.policy import Action, unit_ids
-from lanbai.collection.models import Submission
+from lanbai.collection.selectors import submission_freshness, submission_freshness_subqueries
 from lanbai.common.exceptions import NotFoundError, ValidationFailed
 from lanbai.core.aggregate import aggregate
 from lanbai.core.formulas import FormulaSet
@@ -103,8 +102,7 @@ def _scaled_indicators(content_hash: str) -> frozenset[str]:
 
 # ----------------------------------------------------------------------------------------------
 def _freshness() -> tuple:
-    agg = Submission.objects.aggregate(a=Max("approved_at"), u=Max("updated_at"))
-    return (agg["a"], agg["u"])
+    return submission_freshness()
 
 
 @functools.lru_cache(maxsize=4)
@@ -236,7 +234,8 @@ def monitoring_table(*, period: Quarter | str, unit: str | None = None, method: 
     annual_now = annual_target_of(targets, q.year).to_dict()
 
     rows_in, meta = [], []
-    for n, ((u, i), rec) in enumerate(cur.iterrows()):
+    for n, (row_key, rec) in enumerate(cur.iterrows()):
+        u, i = cast(tuple[str, str], row_key)  # the frame is indexed by (unit, indicator)
         indicator = inds[i]
         value = _num(rec["value"])
         reason = rec.get("reason") if value is None else None
@@ -321,16 +320,11 @@ def reviewable_unit_codes(user) -> set[str] | None:
 def plan_and_freshness() -> tuple[PlanVersion | None, tuple | None]:
     """The plan in force and the freshness key of the figures (plan, hash, latest approval and update), in one
     query; (None, None) without a plan.  The dashboard keys its snapshot on it."""
-    subs = Submission.objects.order_by()
-    plan = plan_selectors.plan_current_annotated(
-        fresh_a=Subquery(
-            subs.filter(approved_at__isnull=False).order_by("-approved_at").values("approved_at")[:1]
-        ),
-        fresh_u=Subquery(subs.order_by("-updated_at").values("updated_at")[:1]),
-    )
+    plan = plan_selectors.plan_current_annotated(**submission_freshness_subqueries())
     if plan is None:
         return None, None
-    return plan, (plan.pk, plan.content_hash, plan.fresh_a, plan.fresh_u)
+    # fresh_a / fresh_u are the annotations plan_current_annotated added (unknown to the model's type)
+    return plan, (plan.pk, plan.content_hash, plan.fresh_a, plan.fresh_u)  # type: ignore[attr-defined]
 
 
 def diagnosable_indicators() -> list[tuple[str, str]]:

@@ -7,15 +7,17 @@ At run time the plan comes from the database only: ``plan_load_into_db`` stores 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from lanbai.common.exceptions import ApplicationError, NotFoundError
 from lanbai.core.plan.schema import Plan
 
-from .models import Indicator, OrgUnit, OrgUnitLink, PlanVersion, Target
+from .models import Indicator, OrgUnit, OrgUnitLink, PlanRecord, PlanVersion, Target
 
 NO_PLAN = "尚未加载规划数据，请先运行 lanbai init / no plan loaded: run lanbai init"
 NO_DOCUMENT = (
@@ -212,7 +214,7 @@ def target_baseline_rows(
         indicator__code__in=indicators,
         category__in=["total", ""],
     ).values_list("org_unit__code", "indicator__code", "baseline_value")
-    return [(u, i, float(v)) for u, i, v in rows]
+    return [(u, i, float(v)) for u, i, v in rows if v is not None]  # (none is: the filter excludes them)
 
 
 def target_frame_rows(*, plan: PlanVersion) -> list[tuple]:
@@ -255,7 +257,7 @@ def plan_current_annotated(**annotations) -> PlanVersion | None:
 def orgunit_tree_rows(*, plan: PlanVersion) -> list[tuple]:
     """Effective-dated parent links of the units of ``plan`` as (unit, parent, valid_from, valid_to, kind),
     roots (no parent link, aggregates excluded) with parent None."""
-    links = list(OrgUnitLink.objects.filter(unit__plan=plan).values_list(
+    links: list[tuple[str, str | None, dt.date, dt.date | None, str]] = list(OrgUnitLink.objects.filter(unit__plan=plan).values_list(
         "unit__code", "parent__code", "valid_from", "valid_to", "unit__kind"))
     roots = OrgUnit.objects.filter(plan=plan, parent_links__isnull=True).exclude(kind="aggregate")
     links += [(code, None, start, end, kind)
@@ -266,3 +268,70 @@ def orgunit_tree_rows(*, plan: PlanVersion) -> list[tuple]:
 def orgunit_rows(*, plan: PlanVersion) -> list[tuple]:
     """(code, name, kind, members) of every unit of ``plan``."""
     return list(OrgUnit.objects.filter(plan=plan).values_list("code", "name", "kind", "members"))
+
+
+# ------------------------------------------------------------------------------------------------
+# reads other apps make of the organisation tree and the plan's records (they do not import the models)
+
+
+def orgunit_descendant_ids(root_ids: set[int], *, on: dt.date | None = None) -> set[int]:
+    """Ids of the given units and every unit below them (links valid on ``on``, or ever)."""
+    if not root_ids:
+        return set()
+    links = OrgUnitLink.objects.all()
+    if on is not None:
+        links = links.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+    children: dict[int, set[int]] = {}
+    for unit_id, parent_id in links.values_list("unit_id", "parent_id"):
+        children.setdefault(parent_id, set()).add(unit_id)
+    seen, stack = set(root_ids), list(root_ids)
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return seen
+
+
+def orgunit_find(code: str, *, plan: PlanVersion) -> OrgUnit | None:
+    """The unit of ``plan`` whose code is exactly ``code``, or None."""
+    return OrgUnit.objects.filter(plan=plan, code=code).first()
+
+
+def orgunit_names(ids) -> dict[int, str]:
+    """id -> name of the units with primary keys ``ids``."""
+    return dict(OrgUnit.objects.filter(id__in=ids).values_list("id", "name"))
+
+
+def orgunit_pks() -> QuerySet[OrgUnit, Any]:
+    """The primary keys of every unit, as a subquery (``__in``) for integrity checks of loose keys."""
+    return OrgUnit.objects.values("pk")
+
+
+def zone_list_all() -> QuerySet[OrgUnit]:
+    """The zones of every plan, the latest plan first, each in the plan's order."""
+    return OrgUnit.objects.filter(kind="zone").order_by("-plan_id", "order", "code")
+
+
+def orgunit_is_linked(unit: OrgUnit, *, parent: OrgUnit) -> bool:
+    """Whether ``unit`` has (or had) a link directly below ``parent``."""
+    return OrgUnitLink.objects.filter(unit=unit, parent=parent).exists()
+
+
+def unit_targets(*, plan: PlanVersion, indicator: str, unit: OrgUnit) -> QuerySet[Target]:
+    """The targets of ``plan`` for ``indicator`` (code) and ``unit``, by year and kind."""
+    return Target.objects.filter(plan=plan, indicator__code=indicator, org_unit=unit).order_by("year", "kind")
+
+
+def target_first_with_baseline(*, unit: OrgUnit, indicator: str) -> Target | None:
+    """The earliest target of ``unit`` for ``indicator`` (code) that has a baseline value, or None."""
+    return (
+        Target.objects.filter(org_unit=unit, indicator__code=indicator, baseline_value__isnull=False)
+        .order_by("year")
+        .first()
+    )
+
+
+def plan_records(plan: PlanVersion, section: str, *, order: tuple[str, ...] = ("order",)) -> QuerySet[PlanRecord]:
+    """The plan's records of ``section`` (附件 tables kept as data), in plan order."""
+    return PlanRecord.objects.filter(plan=plan, section=section).order_by(*order)

@@ -155,7 +155,7 @@ def plan_load_into_db(*, plan_dir: str | Path | None = None) -> LoadReport:
     report = LoadReport(plan_code=meta.code)
     content_hash = _hash_dir(directory)
     # What the platform reads at run time instead of the directory (see ``plans.selectors.plan_validated``).
-    stored = dict(document=plan.model_dump(mode="json"), index_framework=_framework_text(directory))
+    stored: dict[str, Any] = dict(document=plan.model_dump(mode="json"), index_framework=_framework_text(directory))
 
     version, created = PlanVersion.objects.get_or_create(
         code=meta.code,
@@ -252,11 +252,11 @@ def plan_load_into_db(*, plan_dir: str | Path | None = None) -> LoadReport:
                    from_year=p.from_year, year=p.to_year, value=p.value, comparator=p.comparator,
                    approx=p.approx, source=p.source)
     for ph in plan.phases:
-        for t in ph.targets:
-            add_target(f"phase:{ph.code}:{t.indicator}:{t.org_unit}", kind="phase", indicator=t.indicator,
-                       org_unit=t.org_unit, label=t.name, from_year=ph.start.year, year=ph.end.year,
-                       value=t.figure.value, comparator=t.figure.comparator, approx=t.figure.approx,
-                       source=t.figure.source)
+        for pt in ph.targets:
+            add_target(f"phase:{ph.code}:{pt.indicator}:{pt.org_unit}", kind="phase", indicator=pt.indicator,
+                       org_unit=pt.org_unit, label=pt.name, from_year=ph.start.year, year=ph.end.year,
+                       value=pt.figure.value, comparator=pt.figure.comparator, approx=pt.figure.approx,
+                       source=pt.figure.source)
     _sync(Target, plan=version, key_field="key", rows=target_rows, label="target", report=report)
 
     # everything else as records -------------------------------------------------------------------
@@ -279,3 +279,22 @@ def plan_load_into_db(*, plan_dir: str | Path | None = None) -> LoadReport:
         "records": PlanRecord.objects.filter(plan=version).count(),
     }
     return report
+
+
+# ------------------------------------------------------------------------------------------------
+# units other apps add to the tree (enterprise registration).  They are steps of the caller's service,
+# which holds the transaction, has checked the user's right and records the one audit event.
+
+
+def orgunit_create(
+    *, plan: PlanVersion, code: str, name: str, kind: str, valid_from: dt.date, source: str = "", order: int = 0
+) -> OrgUnit:
+    """A new unit of ``plan``."""
+    return OrgUnit.objects.create(
+        plan=plan, code=code, name=name, kind=kind, valid_from=valid_from, source=source, order=order
+    )
+
+
+def orgunit_link(*, unit: OrgUnit, parent: OrgUnit, valid_from: dt.date) -> OrgUnitLink:
+    """Link ``unit`` below ``parent`` from ``valid_from`` on."""
+    return OrgUnitLink.objects.create(unit=unit, parent=parent, valid_from=valid_from)

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.contrib import admin
 
 from .models import Alliance, Candidate, Cluster, EnterpriseProfile, Incubator, RdPlatform, Recognition
@@ -6,8 +8,9 @@ _REGISTERED_LIST = ("name", "zone", "park", "industry", "valid_from", "valid_to"
 
 
 class _RegisteredAdmin(admin.ModelAdmin):
-    list_display = _REGISTERED_LIST
-    list_filter = ("zone", "is_simulated", "source")
+    # tuples of any length: the subclasses add their own columns and filters
+    list_display: tuple[str, ...] = _REGISTERED_LIST
+    list_filter: ClassVar[tuple[str, ...]] = ("zone", "is_simulated", "source")
     search_fields = ("name", "industry")
     date_hierarchy = "valid_from"
 

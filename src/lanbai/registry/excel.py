@@ -238,29 +238,34 @@ def _problem(
 # export
 
 
+def _unit_code(unit: Any) -> str:
+    """The code of an org unit (the plans app's model, not imported here)."""
+    return unit.code
+
+
 def _rows(kind: str) -> list[dict[str, Any]]:
     if kind == "enterprises":
         profiles = {p.enterprise_id: p for p in selectors.enterprise_profile_list()}
         rows = []
         for e in selectors.enterprise_list():
             p = profiles.get(e.pk)
-            row = {"credit_code": e.credit_code, "enterprise_name": e.name, "zone": e.zone.code}
+            row: dict[str, Any] = {"credit_code": e.credit_code, "enterprise_name": e.name, "zone": e.zone.code}
             for code in PROFILE_CODES:
                 value = getattr(p, code, None) if p else None
                 # a park (an org unit) by its code
-                row[code] = value.code if isinstance(value, models.Model) else value
+                row[code] = _unit_code(value) if isinstance(value, models.Model) else value
             rows.append(row)
         return rows
     form, model = REGISTERED[kind]
     rows = []
     for obj in selectors.registry_entry_list(model).order_by("name"):
-        row: dict[str, Any] = {}
+        row = {}
         for f in form.fields:
             value = getattr(obj, f.code)
             if f.type == "category":
                 value = _nfkc(getattr(obj, f"get_{f.code}_display")())
             elif isinstance(value, models.Model):  # an org unit (zone, park)
-                value = value.code
+                value = _unit_code(value)
             elif isinstance(value, Decimal):
                 value = float(value)
             row[f.code] = value
@@ -399,7 +404,7 @@ def import_registry(kind: str, data: bytes, *, filename: str, user) -> RegistryI
                     file=filename,
                     sheet=form.code,
                     row=row,
-                    column=table.letters[code_field],
+                    column=(table.letters or {}).get(code_field),
                     field_code=code_field,
                     value=code,
                 )
@@ -459,6 +464,8 @@ def _apply(
     if kind == "enterprises":
         ent = selectors.enterprise_find(rec["credit_code"])
         if ent is None:
+            if zone is None:  # the zone column is required: validate_table reported the row already
+                raise ValidationFailed("缺少园区代码 / zone code missing", field="zone")
             ent = collection_services.enterprise_register(
                 user=user, zone=zone, credit_code=rec["credit_code"], name=rec["enterprise_name"], park=park
             )

@@ -9,24 +9,34 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from pydantic import BaseModel
 
 from lanbai.collection import selectors as collection_selectors
-from lanbai.collection.models import Enterprise
 from lanbai.common.exceptions import NotFoundError
 from lanbai.core.plan.schema import PolicyArticle, RecognitionCriterion
 from lanbai.core.registry import EnterpriseProfile as CoreProfile
 from lanbai.core.registry import screen_enterprises
-from lanbai.plans.models import OrgUnit, PlanRecord, PlanVersion, Target
-from lanbai.plans.selectors import orgunit_get, orgunit_list, plan_current
+from lanbai.plans.selectors import (
+    orgunit_find,
+    orgunit_get,
+    orgunit_list,
+    plan_current,
+    plan_records,
+    unit_targets,
+)
 from lanbai.plans.selectors import zone_list as plan_zone_list
 
 from .models import Alliance, Candidate, Cluster, EnterpriseProfile, Incubator, RdPlatform, Recognition
 from .presenters import match_dict as match_dict
 from .presenters import result_dict
+
+if TYPE_CHECKING:  # the other apps' models are read through their selectors
+    from lanbai.collection.models import Enterprise
+    from lanbai.plans.models import OrgUnit, PlanVersion
 
 
 def valid_on(on: dt.date, prefix: str = "") -> Q:
@@ -41,7 +51,8 @@ def valid_on(on: dt.date, prefix: str = "") -> Q:
 # registry entries
 
 
-RegistryModel = type[RdPlatform] | type[Alliance] | type[Incubator] | type[Cluster] | type[Recognition]
+ZonedRegistryModel = type[RdPlatform] | type[Alliance] | type[Incubator] | type[Cluster]  # name, zone, park
+RegistryModel = ZonedRegistryModel | type[Recognition]  # a recognition's zone is its enterprise's
 
 
 def registry_entry_list(
@@ -53,12 +64,14 @@ def registry_entry_list(
 ) -> QuerySet:
     """Entries of one registry: ``zone`` a zone code (a recognition: its enterprise's zone), valid on
     ``on``, and equal to the non-empty ``filters`` (``kind``, ``level``, ``industry``, ``category`` …)."""
-    if model is Recognition:
+    qs: QuerySet[Any]
+    if issubclass(model, Recognition):
         qs = Recognition.objects.select_related("enterprise", "enterprise__zone")
         if zone:
             qs = qs.filter(enterprise__zone__code=zone)
     else:
-        qs = model.objects.select_related("zone", "park")
+        zoned = cast(ZonedRegistryModel, model)  # (not a recognition: checked above)
+        qs = zoned.objects.select_related("zone", "park")
         if zone:
             qs = qs.filter(zone__code=zone)
     qs = qs.filter(**{k: v for k, v in filters.items() if v not in (None, "")})
@@ -75,7 +88,7 @@ def registry_entry_get(model: RegistryModel, *, pk: Any) -> Any:
     return obj
 
 
-def registry_entry_find(model: RegistryModel, *, name: str, zone: OrgUnit | None) -> Any:
+def registry_entry_find(model: ZonedRegistryModel, *, name: str, zone: OrgUnit | None) -> Any:
     """The entry of a registry with this name in this zone (how an import identifies it), or None."""
     return model.objects.filter(name=name, zone=zone).first()
 
@@ -168,14 +181,14 @@ def _recognised(kind: str, on: dt.date, zone: OrgUnit | None) -> int:
 
 def _hightech(on: dt.date, zone: OrgUnit | None) -> int:
     """Enterprises with a high-tech recognition or a 高企 certificate valid on ``on`` (each counted once)."""
-    rec = Q(recognitions__kind=Recognition.Kind.HIGH_TECH) & valid_on(on, "recognitions")
-    cert = Q(profile__hightech_valid_from__isnull=False, profile__hightech_valid_from__lte=on) & (
-        Q(profile__hightech_valid_to__isnull=True) | Q(profile__hightech_valid_to__gte=on)
+    # counted from the registry's side (the enterprises are collection's): the union of both sets of ids
+    rec = Recognition.objects.filter(valid_on(on), kind=Recognition.Kind.HIGH_TECH)
+    cert = EnterpriseProfile.objects.filter(hightech_valid_from__isnull=False, hightech_valid_from__lte=on).filter(
+        Q(hightech_valid_to__isnull=True) | Q(hightech_valid_to__gte=on)
     )
-    qs = Enterprise.objects.filter(rec | cert)
     if zone is not None:
-        qs = qs.filter(zone=zone)
-    return qs.values("pk").distinct().count()
+        rec, cert = rec.filter(enterprise__zone=zone), cert.filter(enterprise__zone=zone)
+    return len(set(rec.values_list("enterprise_id", flat=True)) | set(cert.values_list("enterprise_id", flat=True)))
 
 
 def _objects(model, on: dt.date, zone: OrgUnit | None, **filters: Any) -> int:
@@ -223,7 +236,7 @@ def count_on(indicator: str, *, on: dt.date, zone: OrgUnit | None = None) -> int
 
 
 def _targets(plan: PlanVersion, indicator: str, unit: OrgUnit) -> list[dict[str, Any]]:
-    rows = Target.objects.filter(plan=plan, indicator__code=indicator, org_unit=unit).order_by("year", "kind")
+    rows = unit_targets(plan=plan, indicator=indicator, unit=unit)
     return [
         {
             "kind": t.kind,
@@ -242,7 +255,7 @@ def _targets(plan: PlanVersion, indicator: str, unit: OrgUnit) -> list[dict[str,
 
 def registry_units(plan: PlanVersion) -> list[OrgUnit | None]:
     """None (the whole pilot zone) followed by the plan's zones in order."""
-    return [None, *OrgUnit.objects.filter(plan=plan, kind="zone").order_by("order")]
+    return [None, *plan_zone_list(plan=plan)]
 
 
 def counts_vs_targets(
@@ -255,7 +268,7 @@ def counts_vs_targets(
     ``target``) if the plan sets one for that unit, else None; ``share_pct`` is count / target × 100.
     """
     on = on or timezone.localdate()
-    root = OrgUnit.objects.filter(plan=plan, code=plan.meta.get("root_unit", "lanbai")).first()
+    root = orgunit_find(plan.meta.get("root_unit", "lanbai"), plan=plan)
     units = [zone] if zone is not None else registry_units(plan)
     out = []
     for c in COUNTED:
@@ -455,9 +468,12 @@ def core_profile(
     return CoreProfile(**data), meta
 
 
-def plan_section(plan: PlanVersion, section: str, model: type) -> list:
+_Record = TypeVar("_Record", bound=BaseModel)
+
+
+def plan_section(plan: PlanVersion, section: str, model: type[_Record]) -> list[_Record]:
     """The plan's records of ``section`` as validated schema objects, in plan order."""
-    rows = PlanRecord.objects.filter(plan=plan, section=section).order_by("order")
+    rows = plan_records(plan, section)
     return [model.model_validate(r.data) for r in rows]
 
 
@@ -473,7 +489,7 @@ def screen(
     plan: PlanVersion, enterprises: QuerySet[Enterprise] | list[Enterprise] | None = None
 ) -> list[dict]:
     """Screen enterprises (default: every registered enterprise) against 附件7; one dict per enterprise."""
-    ents = list(enterprises if enterprises is not None else Enterprise.objects.select_related("zone").all())
+    ents = list(enterprises if enterprises is not None else enterprise_list())
     built = core_profiles(ents)
     results = screen_enterprises([p for p, _ in built], recognition_criteria(plan))
     return [result_dict(r, meta) for r, (_, meta) in zip(results, built, strict=True)]

@@ -21,13 +21,14 @@ from lanbai.common.audit import audit
 from lanbai.common.exceptions import PermissionDeniedError, ValidationFailed
 from lanbai.core.collection.creditcode import classify as classify_credit_code
 from lanbai.core.plan.schema import AllianceGroup, CandidateEnterprise, ClusterRow
-from lanbai.plans.models import OrgUnit, OrgUnitLink, PlanVersion
+from lanbai.plans.selectors import orgunit_is_linked
 
 from .models import Alliance, Candidate, Cluster, EnterpriseProfile, Incubator, RdPlatform, Recognition
-from .selectors import enterprise_list, plan_section
+from .selectors import enterprise_list, plan_section, plan_units_by_code
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the other apps' models are read through their selectors
     from lanbai.collection.models import Enterprise
+    from lanbai.plans.models import OrgUnit, PlanVersion
 
 SIZE_BANDS = (  # 附件4 columns, largest first: (counts key, label)
     ("thousand", "千亿级"),
@@ -104,7 +105,7 @@ def _check_park(instance: models.Model, zone: OrgUnit | None) -> None:
         return
     if park.kind != "park":
         raise ValidationFailed(f"{park.code} 不是分园 / not a park", field="park")
-    if zone is not None and not OrgUnitLink.objects.filter(unit=park, parent=zone).exists():
+    if zone is not None and not orgunit_is_linked(park, parent=zone):
         raise ValidationFailed(
             f"分园 {park.code} 不属于园区 {zone.code} / park not in zone {zone.code}", field="park"
         )
@@ -221,7 +222,7 @@ class SeedReport:
 def _upsert(
     model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any], report: SeedReport, label: str
 ) -> models.Model:
-    obj = model.objects.filter(**lookup).first()
+    obj = model._default_manager.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
         obj.full_clean()
@@ -248,7 +249,7 @@ def registry_seed_from_plan(plan: PlanVersion) -> SeedReport:
     collection enterprise of exactly the same name, if there is one.
     """
     report = SeedReport()
-    units = {u.code: u for u in OrgUnit.objects.filter(plan=plan)}
+    units = plan_units_by_code(plan)
 
     def zone_of(code: str | None) -> OrgUnit | None:
         if code is None:

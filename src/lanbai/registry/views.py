@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Field
 from django.http import Http404
 from django.shortcuts import render
 
@@ -14,7 +16,7 @@ from lanbai.plans.selectors import plan_current
 from . import selectors
 from .models import Alliance, Cluster, Incubator, RdPlatform, Recognition
 
-LISTS = {
+LISTS: dict[str, tuple[str, selectors.RegistryModel, tuple[str, ...]]] = {
     "platforms": ("研发平台", RdPlatform, ("kind", "level")),
     "alliances": ("产业技术创新战略联盟", Alliance, ()),
     "incubators": ("孵化载体", Incubator, ("kind", "level")),
@@ -57,7 +59,8 @@ def registry_list(request, kind: str):
     for f in filters:
         value = request.GET.get(f) or ""
         values[f] = value
-        choices[f] = (model._meta.get_field(f).verbose_name, model._meta.get_field(f).choices or [], value)
+        field = cast("Field", model._meta.get_field(f))  # a filter names a column, never a reverse relation
+        choices[f] = (field.verbose_name, field.choices or [], value)
     objects = selectors.registry_entry_list(model, zone=zone or None, on=day, **values)
     return render(
         request,

@@ -133,7 +133,7 @@ def _diagnoses(period: str, rows: list[dict], root: str) -> list[dict]:
     for ind in dict.fromkeys(r["indicator"] for r in rows if r["status"] in LAGGING):
         try:
             d = diagnosis(period=period, indicator=ind)
-        except (LookupError, ValueError) as exc:
+        except ApplicationError as exc:  # no plan, unknown indicator, no formula: state why, diagnose the rest
             out.append({"indicator": ind, "error": str(exc), "units": []})
             continue
         units = [
@@ -173,7 +173,7 @@ def _index_section(year: int) -> dict:
     """
     try:
         rows = index_table(year=year)
-    except (LookupError, ValueError) as exc:  # IndexUnavailable, FrameworkError: state why, publish the rest
+    except ApplicationError as exc:  # IndexUnavailable (an invalid framework too), PlanNotLoaded: state why, publish the rest
         return {"error": str(exc), "rows": []}
     return {"rows": rows}
 
@@ -335,7 +335,7 @@ def content_diff(old: dict, new: dict) -> list[dict]:
     out = []
     for key in sorted(set(a) | set(b)):
         ra, rb = a.get(key), b.get(key)
-        ref = rb or ra
+        ref = rb or ra or {}  # (the key comes from one of them)
         base = {
             "period": key[0],
             "org_unit": key[1],
@@ -343,7 +343,7 @@ def content_diff(old: dict, new: dict) -> list[dict]:
             "indicator": key[2],
             "indicator_name": ref["indicator_name"],
         }
-        if ra is None:
+        if ra is None and rb is not None:
             out.append(
                 base
                 | {
@@ -354,7 +354,7 @@ def content_diff(old: dict, new: dict) -> list[dict]:
                     "new_status": rb["status"],
                 }
             )
-        elif rb is None:
+        elif rb is None and ra is not None:
             out.append(
                 base
                 | {
@@ -365,7 +365,7 @@ def content_diff(old: dict, new: dict) -> list[dict]:
                     "new_status": None,
                 }
             )
-        elif ra["value"] != rb["value"] or ra["status"] != rb["status"]:
+        elif ra is not None and rb is not None and (ra["value"] != rb["value"] or ra["status"] != rb["status"]):
             out.append(
                 base
                 | {

@@ -48,7 +48,7 @@ def download(request, pk: int, fmt: str):
     body = {"pdf": rel.pdf, "xlsx": rel.xlsx, "html": rel.html}[fmt]
     if not body:
         raise Http404
-    resp = HttpResponse(bytes(body) if fmt != "html" else body, content_type=CONTENT_TYPES[fmt])
+    resp = HttpResponse(body if isinstance(body, str) else bytes(body), content_type=CONTENT_TYPES[fmt])
     if fmt != "html":
         resp["Content-Disposition"] = f'attachment; filename="release-{rel.pk}.{fmt}"'
     return resp

@@ -18,6 +18,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from lanbai.core.periods import Quarter
 from lanbai.monitoring import selectors as monitoring
@@ -25,6 +26,9 @@ from lanbai.plans import selectors as plans
 from lanbai.plans.selectors import PlanNotLoaded
 
 from .charts import Series, line_chart
+
+if TYPE_CHECKING:  # the plans app's models are read through its selectors
+    from lanbai.plans.models import Indicator, OrgUnit
 
 PUBLIC_KINDS = ("pilot_zone", "city", "zone", "aggregate")
 STATUS_CLASS = {
@@ -60,8 +64,8 @@ class Snapshot:
     rows: dict[str, list]
     charts: dict[str, tuple[list[str], list]] = field(default_factory=dict)
     fragments: dict[tuple, str] = field(default_factory=dict)
-    indicators: dict[str, object] = field(default_factory=dict)
-    zones: dict[str, object] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    zones: dict[str, OrgUnit] = field(default_factory=dict)
 
 
 _lock = threading.Lock()
@@ -72,7 +76,7 @@ _snapshot: Snapshot | None = None
 def current() -> tuple:
     """(plan in force or None, its snapshot or None) — one query when the snapshot is fresh."""
     plan, key = monitoring.plan_and_freshness()
-    if plan is None:
+    if plan is None or key is None:  # (the key is None exactly when there is no plan)
         return None, None
     return plan, _snapshot_for(key)
 
@@ -218,7 +222,7 @@ def indicator_charts(indicator: str, *, name: str, measure: str) -> tuple[list[s
     if cached is not None:
         return cached
     units = public_units()
-    by_unit: dict[str, dict[str, object]] = {}
+    by_unit: dict[str, dict[str, monitoring.MonitoringRow]] = {}
     for p in snap.periods:
         for r in snap.rows[p]:
             if r.indicator == indicator:

@@ -48,3 +48,23 @@ def test_bad_period_is_an_error_naming_the_rule(two_years):
 def test_period_is_parsed_once_at_the_edge_with_a_clear_error():
     result = CliRunner().invoke(app, ["report", "bulletin", "--period", "2018Q5"])
     assert result.exit_code == 1 and "--period" in result.output and "2018Q2" in result.output
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_plan_is_a_message_not_a_traceback():
+    result = CliRunner().invoke(app, ["report", "bulletin", "--period", "2018Q2"])
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)  # typer.Exit, not an uncaught PlanNotLoaded
+    assert "lanbai init" in result.output
+    assert not Release.objects.exists()
+
+
+@pytest.mark.django_db
+def test_diagnoses_and_index_state_why_they_are_missing_without_a_plan():
+    # both sections are optional parts of a release: an ApplicationError (PlanNotLoaded here) is stated
+    from lanbai.reports import services
+
+    [diagnosed] = services._diagnoses("2018Q2", [{"indicator": "grp", "status": "预警"}], "lanbai")
+    assert diagnosed["indicator"] == "grp" and diagnosed["units"] == [] and "lanbai init" in diagnosed["error"]
+    section = services._index_section(2018)
+    assert section["rows"] == [] and section["error"]

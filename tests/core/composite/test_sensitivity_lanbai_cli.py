@@ -120,6 +120,11 @@ def test_cli_compute_hdi_and_errors(tmp_path):
     )
     r = CliRunner().invoke(app, ["compute", "-f", str(bad), "-d", str(LANBAI)])
     assert r.exit_code == 2 and "cycle" in r.output
+    # the rule of each problem is printed as written ([unknown-key]), not swallowed as console markup
+    typo = tmp_path / "typo.yaml"
+    typo.write_text("nodes:\n  - {code: I, wieght: 2}\n", encoding="utf-8")
+    r = CliRunner().invoke(app, ["compute", "-f", str(typo), "-d", str(LANBAI)])
+    assert r.exit_code == 2 and "[unknown-key]" in r.output and "wieght" in r.output
 
 
 def test_cli_sensitivity_runs():

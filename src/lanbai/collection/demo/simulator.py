@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 from django.contrib.auth import get_user_model
@@ -37,13 +38,17 @@ from lanbai.common.exceptions import ApplicationError
 from lanbai.core import periods
 from lanbai.core.collection import check_character, write_template
 from lanbai.core.periods import Quarter
-from lanbai.plans.models import OrgUnit, PlanRecord, Target
+from lanbai.plans.selectors import plan_records, target_first_with_baseline
+from lanbai.plans.selectors import zone_list as plan_zone_list
 
 from .. import services
 from ..choices import Status
 from ..intake import import_records
 from ..intake.parsing import form_by_code
 from ..models import Enterprise, Submission
+
+if TYPE_CHECKING:  # the plans app's models are read through its selectors
+    from lanbai.plans.models import OrgUnit
 
 DEMO_PASSWORD = "lanbai-demo"  # noqa: S105 - documented demo credential (docs/reporting.md)
 SIMULATED = "模拟数据"
@@ -80,21 +85,21 @@ def credit_code(rng: np.random.Generator) -> str:
     return body + check_character(body)
 
 
+@overload
+def _path(zone: OrgUnit, indicator: str, year: int, *, lag: float, default: tuple[float, float]) -> float: ...
+@overload
+def _path(zone: OrgUnit, indicator: str, year: int, *, lag: float, default: None = None) -> float | None: ...
 def _path(
     zone: OrgUnit, indicator: str, year: int, *, lag: float, default: tuple[float, float] | None = None
 ) -> float | None:
     """The value on the plan's trajectory (baseline → target, geometric), growth scaled by ``lag``."""
-    t = (
-        Target.objects.filter(org_unit=zone, indicator__code=indicator, baseline_value__isnull=False)
-        .order_by("year")
-        .first()
-    )
+    t = target_first_with_baseline(unit=zone, indicator=indicator)
     if t is None:
         if default is None:
             return None
         base, g = default
         return base * (1 + g * lag) ** (year - 2014)
-    b, v = float(t.baseline_value), float(t.value)
+    b, v = float(t.baseline_value or 0), float(t.value)  # (the selector keeps targets with a baseline)
     span = max(1, (t.year or 2020) - (t.baseline_year or 2014))
     if b <= 0:
         return v
@@ -126,7 +131,7 @@ def _enterprises(
     by_code = {z.code: z for z in zones}
     plan = zones[0].plan
     names: list[tuple[str, OrgUnit]] = []
-    for rec in PlanRecord.objects.filter(plan=plan, section="candidate_enterprises").order_by("order", "id"):
+    for rec in plan_records(plan, "candidate_enterprises", order=("order", "id")):
         zone = by_code.get(rec.data.get("zone") or "") or zones[int(rng.integers(0, len(zones)))]
         names.append((rec.data["name"], zone))
     for z in zones:
@@ -302,7 +307,7 @@ def demo_run(
     plan = plan_current()
     if plan is None:
         raise ApplicationError("请先运行 lanbai init / run `lanbai init` first")
-    zones = list(OrgUnit.objects.filter(plan=plan, kind="zone").order_by("order", "code"))
+    zones = list(plan_zone_list(plan=plan).order_by("order", "code"))
     rng = np.random.default_rng(seed)
     with transaction.atomic():
         users = _users(report, zones)

@@ -192,12 +192,13 @@ def _import(
             )
 
         columns = {c: cols[c] for c in form.field_codes}
+        period = parsed.period  # (a str: a file without a period was refused above)
         del cols, parsed
         try:
             result.submissions, result.unchanged = storing.store(
                 user=user,
                 form=form,
-                period=result.period,
+                period=period,
                 unit=unit,
                 targets=targets,
                 columns=columns,

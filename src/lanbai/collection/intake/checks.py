@@ -13,16 +13,16 @@ report, or a value missing on either side, is not checked.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lanbai.access.policy import Action, can
-from lanbai.common.exceptions import NotFoundError, PermissionDeniedError
+from lanbai.common.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from lanbai.core.collection import FormSpec, ParsedFile, Problem, check_ytd, is_valid_credit_code
 from lanbai.core.collection.excel import column_letter
 from lanbai.core.periods import Quarter
-from lanbai.plans.models import OrgUnit
-from lanbai.plans.selectors import orgunit_get
+from lanbai.plans.selectors import orgunit_get, orgunit_names
 
 from .. import selectors, services
 from ..choices import Status
@@ -30,6 +30,9 @@ from ..models import Enterprise, Submission
 from . import copy
 from .parsing import forms
 from .results import ImportResult, app_problem
+
+if TYPE_CHECKING:  # the plans app's models are read through its selectors
+    from lanbai.plans.models import OrgUnit
 
 # ------------------------------------------------------------------------------------------------
 # the reporting unit
@@ -137,7 +140,8 @@ def enterprise_units(
     ``known`` (credit code → (org unit, zone), e.g. prefetched by :func:`zone_prefetch`) spares the
     lookup of the codes it holds.
     """
-    codes = cols[form.key]
+    key = _key(form)
+    codes = cols[key]
     known = known or {}
     missing = sorted({c for c in codes if isinstance(c, str)} - known.keys())
     if missing:
@@ -150,14 +154,11 @@ def enterprise_units(
         )
         known = {**known, **{c: (u, z) for c, u, z in found}}
     hits = list(map(known.get, codes))
-    if None not in hits and {z for _, z in hits} == {zone.id}:  # every row an enterprise of the zone
-        return [u for u, _ in hits]
-    letter = column_letter(form.field_codes.index(form.key)) if sheet else None
-    names = dict(
-        OrgUnit.objects.filter(id__in={h[1] for h in hits if h is not None and h[1] != zone.id}).values_list(
-            "id", "name"
-        )
-    )
+    present = [h for h in hits if h is not None]
+    if len(present) == len(hits) and {z for _, z in present} == {zone.id}:  # every row an enterprise of the zone
+        return [u for u, _ in present]
+    letter = column_letter(form.field_codes.index(key)) if sheet else None
+    names = orgunit_names({h[1] for h in hits if h is not None and h[1] != zone.id})
     out: list[int] = []
     for i, (code, hit) in enumerate(zip(codes, hits, strict=True)):
         row = rows[i] if i < len(rows) else i + 1
@@ -187,12 +188,19 @@ def enterprise_units(
     return out
 
 
+def _key(form: FormSpec) -> str:
+    """The key field of an enterprise form (the credit code column every row names)."""
+    if form.key is None:
+        raise ApplicationError(f"报表 {form.code} 没有主键字段 / form {form.code} has no key field")
+    return form.key
+
+
 def own_enterprise_unit(
     result: ImportResult, form: FormSpec, cols: dict[str, list[Any]], rows: list[int], *, unit: OrgUnit
 ) -> list[int]:
     """An enterprise's own report: exactly one row, naming the enterprise itself."""
     ent = Enterprise.objects.filter(org_unit=unit).only("credit_code").first()
-    codes = cols[form.key]
+    codes = cols[_key(form)]
     if ent is not None and len(codes) == 1 and codes[0] == ent.credit_code:
         return [unit.id]
     result.problems.append(
@@ -216,6 +224,7 @@ def stored_reports(
 ) -> dict[int, tuple[int, str]]:
     """The reports of the file's units already stored: org unit -> (report id, status)."""
     wanted = set(targets)
+    found: Iterable[tuple[int, tuple[int, str]]]
     if prefetch is not None and prefetch.matches(form, period, unit):
         found = prefetch.reports.items()
     else:
@@ -320,10 +329,10 @@ def ytd_problems(
     problems = check_ytd(form, current, previous, source=source, current_period=period, previous_period=prev)
     out = []
     for p in problems:
-        pos = positions[p.row - 1] if p.row else None
+        at = positions[p.row - 1] if p.row else None
         row = (
-            (row_numbers[pos] if row_numbers and pos < len(row_numbers) else pos + 1)
-            if pos is not None
+            (row_numbers[at] if row_numbers and at < len(row_numbers) else at + 1)
+            if at is not None
             else None
         )
         out.append(_placed(p, form=form, row=row, sheet=sheet))

@@ -94,7 +94,7 @@ class DuckDBBackend:
     def execute(self, sql: str) -> None:
         self.con.execute(sql)
 
-    def rows(self, sql: str) -> list[tuple]:
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
         return self.con.execute(sql).fetchall()
 
     def frame(self, sql: str, *, arrow: bool = False) -> Any:
@@ -167,8 +167,9 @@ def aggregate(
             con.close()
 
 
-def _aggregate(backend, values, tree, fset, *, aggregates, periods, preview, basis,
-               include_enterprises, all_fields, arrow) -> AggregateResult:  # fmt: skip
+def _aggregate(backend: Any, values: Any, tree: Any, fset: FormulaSet, *, aggregates: Any,
+               periods: Sequence[str] | None, preview: bool, basis: Sequence[str],
+               include_enterprises: bool, all_fields: bool, arrow: bool) -> AggregateResult:  # fmt: skip
     for obj, param in ((values, "values"), (tree, "tree")):
         if obj is None:
             raise ValueError(f"{param}: a table is required")

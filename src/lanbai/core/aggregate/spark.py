@@ -13,10 +13,14 @@ Imports of pyspark and sqlglot stay inside this module: the DuckDB path needs ne
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+    from sqlglot import exp
 
 # Settings for a local session (the test suite, a single machine): few shuffle partitions for
 # small data, no UI, dates in UTC so a timestamp read from pandas is the same calendar day.
@@ -38,7 +42,7 @@ SESSION_CONF = {
 }
 
 
-def spark_session(remote: str | None = None, *, master: str = "local[2]", conf: dict[str, str] | None = None):
+def spark_session(remote: str | None = None, *, master: str = "local[2]", conf: dict[str, str] | None = None) -> SparkSession:
     """A SparkSession: Spark Connect to ``remote`` (``sc://host:15002``) when given, else PySpark
     local mode on this machine (``master``)."""
     from pyspark.sql import SparkSession
@@ -86,6 +90,16 @@ def _arrow_for_spark(obj: Any) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
+def _table_name(tree: exp.Expression) -> str:
+    """The name of the (first) table a CREATE / DROP statement names."""
+    from sqlglot import exp
+
+    table = tree.find(exp.Table)
+    if table is None:
+        raise ValueError(f"the statement names no table: {tree.sql()}")
+    return table.name
+
+
 class SparkBackend:
     """Runs the engine's statements on a SparkSession (same interface as ``DuckDBBackend``)."""
 
@@ -116,7 +130,7 @@ class SparkBackend:
 
         tree = sqlglot.parse_one(sql, read="duckdb")
         if isinstance(tree, exp.Create) and tree.kind in ("TABLE", "VIEW") and tree.expression is not None:
-            name = tree.find(exp.Table).name
+            name = _table_name(tree)
             query = tree.expression.sql(dialect="spark", unsupported_level=sqlglot.ErrorLevel.RAISE)
             df = self.spark.sql(query)
             if tree.kind == "TABLE":
@@ -127,7 +141,7 @@ class SparkBackend:
             self._views.append(name)
             return
         if isinstance(tree, exp.Drop):
-            self._drop(tree.find(exp.Table).name)
+            self._drop(_table_name(tree))
             return
         self.spark.sql(to_spark_sql(sql))
 
@@ -146,7 +160,7 @@ class SparkBackend:
             old.unpersist()
         self.spark.catalog.dropTempView(name)
 
-    def rows(self, sql: str) -> list[tuple]:
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in self.spark.sql(to_spark_sql(sql)).collect()]
 
     def frame(self, sql: str, *, arrow: bool = False) -> Any:

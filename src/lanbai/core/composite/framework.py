@@ -250,8 +250,7 @@ def _effective_problems(
         out += schema.missing_parameters(
             "method.impute", {"method": imp} if isinstance(imp, str) else imp, "impute"
         )
-    seen: set[schema.Problem] = set()
-    return [FrameworkIssue(*p) for p in out if not (p in seen or seen.add(p))]
+    return [FrameworkIssue(*p) for p in dict.fromkeys(out)]  # each problem once, in order
 
 
 def framework_from_dict(spec: Mapping[str, Any]) -> Framework:

@@ -15,7 +15,7 @@ import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from .aggregate import AGGREGATORS
 from .impute import IMPUTERS
@@ -352,7 +352,7 @@ def missing_parameters(path: str, spec: Mapping[str, Any], what: str, **ctx: Any
     return out
 
 
-def _is_num(v: Any) -> bool:
+def _is_num(v: Any) -> TypeGuard[int | float]:
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 

@@ -74,7 +74,8 @@ def intervals(
 def degenerate(lower: np.ndarray, upper: np.ndarray, values: np.ndarray) -> np.ndarray:
     """True where the interval is a single point: the cell is known exactly."""
     with np.errstate(invalid="ignore"):
-        return (upper - lower) <= RECOVER_RTOL * np.maximum(np.abs(values), 1.0)
+        exact: np.ndarray = (upper - lower) <= RECOVER_RTOL * np.maximum(np.abs(values), 1.0)
+    return exact
 
 
 def feasibility_intervals(

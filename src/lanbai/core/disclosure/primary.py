@@ -90,7 +90,7 @@ def assess_cells(
     threshold = (n > 0) & (n < rules.min_contributors)
     # more than k %: top * 100 > k * total, compared with a tiny tolerance (see _DOMINANCE_RTOL)
     dominance = (n > 0) & (top * 100.0 > rules.dominance_k * total * (1 + _DOMINANCE_RTOL))
-    reason = np.where(threshold, THRESHOLD, np.where(dominance, DOMINANCE, None))
+    reason = np.where(threshold, THRESHOLD, np.where(dominance, DOMINANCE, np.array(None, dtype=object)))
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(total > 0, 100.0 * top / total, np.nan)
     return pd.DataFrame(

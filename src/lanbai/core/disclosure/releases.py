@@ -20,10 +20,18 @@ import pandas as pd
 from .audit import degenerate, intervals
 from .rules import DEFAULT_RULES, DisclosureRules
 from .secondary import _costs, _mask, _prepare, _protect
-from .structure import Hierarchies
+from .structure import Hierarchies, TableStructure
 
 
-def _linked(previous, table, *, keys, value, totals, hierarchies):
+def _linked(
+    previous: pd.DataFrame,
+    table: pd.DataFrame,
+    *,
+    keys: Sequence[str],
+    value: str,
+    totals: Mapping[str, str] | None,
+    hierarchies: Hierarchies | None,
+) -> tuple[TableStructure, np.ndarray, TableStructure, np.ndarray, np.ndarray, np.ndarray]:
     prev_s, prev_v = _prepare(previous, keys=keys, value=value, totals=totals, hierarchies=hierarchies)
     now_s, now_v = _prepare(table, keys=keys, value=value, totals=totals, hierarchies=hierarchies)
     n_prev, n_now = len(previous), len(table)

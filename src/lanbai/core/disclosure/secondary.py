@@ -96,7 +96,14 @@ def secondary_suppression(
 # --- the engine ----------------------------------------------------------------------------
 
 
-def _prepare(table, *, keys, value, totals, hierarchies) -> tuple[TableStructure, np.ndarray]:
+def _prepare(
+    table: pd.DataFrame,
+    *,
+    keys: Sequence[str],
+    value: str,
+    totals: Mapping[str, str] | None,
+    hierarchies: Hierarchies | None,
+) -> tuple[TableStructure, np.ndarray]:
     structure = table_structure(table, keys=keys, totals=totals, hierarchies=hierarchies)
     values = pd.to_numeric(table[value], errors="raise").to_numpy(dtype=float)
     if not np.all(np.isfinite(values)):
@@ -147,7 +154,8 @@ def determined(matrix: np.ndarray, hidden: np.ndarray, targets: np.ndarray) -> n
         return out
     norms = np.linalg.norm(null, axis=0) if len(null) else np.zeros(len(cols))
     out[cols] = norms < _NULL_TOL
-    return out & targets
+    result: np.ndarray = out & targets
+    return result
 
 
 def _movable(
@@ -206,7 +214,8 @@ def _protect(
         for known in scenarios
     ]
     if not any(g.any() for g in guarded):
-        return forced & ~fixed_published
+        nothing_to_guard: np.ndarray = forced & ~fixed_published
+        return nothing_to_guard
 
     def exposed(hidden: np.ndarray) -> bool:
         return any(
@@ -237,7 +246,16 @@ def _protect(
         hidden[pool[np.argsort(cost[pool], kind="stable")[0]]] = True
 
 
-def _first_failing(matrix, values, hidden, scenarios, guarded, rules, lower_bound, upper_bound) -> int | None:
+def _first_failing(
+    matrix: np.ndarray,
+    values: np.ndarray,
+    hidden: np.ndarray,
+    scenarios: list[np.ndarray],
+    guarded: list[np.ndarray],
+    rules: DisclosureRules,
+    lower_bound: float | None,
+    upper_bound: float | None,
+) -> int | None:
     """The first protected cell some intruder pins down (or narrows below the protection level)."""
     pct = rules.protection_pct / 100.0
     margin = pct * np.abs(values)
@@ -299,14 +317,16 @@ def _shortest_path_pattern(
     hidden = forced.copy()
     # the largest confidential cells first (they are the hardest to cover); ties in table order
     for target in sorted(np.flatnonzero(forced), key=lambda i: (-abs(values[i]), i)):
-        path = _cheapest_path(adjacency, ends[target], target, np.where(hidden, 0.0, weight))
+        path = _cheapest_path(adjacency, ends[target], int(target), np.where(hidden, 0.0, weight))
         if path is None:
             return None
         hidden[path] = True
     return hidden
 
 
-def _cheapest_path(adjacency, ends, skip, weight) -> list[int] | None:
+def _cheapest_path(
+    adjacency: dict[int, list[tuple[int, int]]], ends: tuple[int, int], skip: int, weight: np.ndarray
+) -> list[int] | None:
     """Dijkstra from one end of cell ``skip`` to the other without it; the cells on the path."""
     source, sink = ends
     best = {source: 0.0}

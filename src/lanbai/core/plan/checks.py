@@ -981,17 +981,17 @@ def _clusters(ctx: _Context) -> Iterator[Finding]:
         if t.org_unit != root or ind is None or not _indicator_matches(ind, r"集群"):
             continue
         band = next((b for b, p in CLUSTER_BANDS.items() if _indicator_matches(ind, p)), None)
-        computed = grand[band] if band else float(sum(v for v in grand.values() if v is not None))
-        if computed is None:  # the band is blank in the 总计 row
+        grand_count = grand[band] if band else float(sum(v for v in grand.values() if v is not None))
+        if grand_count is None:  # the band is blank in the 总计 row
             continue
         bname = BANDS[band] if band else "各级"
-        if ctx.disagrees(t.target.value, computed, t.target.comparator, t.target.approx):
+        if ctx.disagrees(t.target.value, grand_count, t.target.comparator, t.target.approx):
             yield Finding(
                 "clusters",
                 f"{ctx.unit_name(root)} {t.label or ind.name} 与附件4不符",
                 f"{t.source} {t.label or ind.name} vs {gsrc} {gname} {bname}集群数",
                 t.target.value,
-                computed,
+                grand_count,
                 ctx.ind_unit(t.indicator),
                 t.target.comparator,
                 t.target.approx,
@@ -1002,8 +1002,10 @@ def _clusters(ctx: _Context) -> Iterator[Finding]:
             if not _matches(r"集群", q.name):
                 continue
             band = next((b for b, p in CLUSTER_BANDS.items() if _matches(p, q.name)), None)
-            stated_band = grand[band] if band is not None else None
-            if stated_band is None:  # no band named, or the band is blank in the 总计 row
+            if band is None:  # no band named
+                continue
+            stated_band = grand[band]
+            if stated_band is None:  # the band is blank in the 总计 row
                 continue
             if ctx.disagrees(q.value, stated_band, q.comparator, q.approx):
                 yield Finding(
@@ -1037,23 +1039,23 @@ def _alliances(ctx: _Context) -> Iterator[Finding]:
                 float(len(g.fields)),
                 "个",
             )
-    groups = {g.industry: g for g in plan.alliance_groups}
+    groups = {grp.industry: grp for grp in plan.alliance_groups}
     for ip in plan.industry_plans:  # 四（一） gives each industry's alliances too; 附件5 lists them
-        g = groups.get(ip.annex5_industry or "")
-        if ip.alliances is None or g is None:
+        group = groups.get(ip.annex5_industry or "")
+        if ip.alliances is None or group is None:
             continue
-        if ctx.disagrees(ip.alliances, float(g.stated_count), "=", False):
+        if ctx.disagrees(ip.alliances, float(group.stated_count), "=", False):
             yield Finding(
                 "alliances",
-                f"{ip.name} 联盟数：{ip.source} 与 {g.source} 不符",
-                f"{ip.source} {ip.name}（{fmt_number(ip.alliances)}个） vs {g.source} {g.industry}（{g.stated_count}个）",
+                f"{ip.name} 联盟数：{ip.source} 与 {group.source} 不符",
+                f"{ip.source} {ip.name}（{fmt_number(ip.alliances)}个） vs {group.source} {group.industry}（{group.stated_count}个）",
                 ip.alliances,
-                float(g.stated_count),
+                float(group.stated_count),
                 "个",
             )
-    stated_sum = float(sum(g.stated_count for g in plan.alliance_groups))
-    listed_sum = float(sum(len(g.fields) for g in plan.alliance_groups))
-    src = "、".join(sorted({g.source for g in plan.alliance_groups}))
+    stated_sum = float(sum(group.stated_count for group in plan.alliance_groups))
+    listed_sum = float(sum(len(group.fields) for group in plan.alliance_groups))
+    src = "、".join(sorted({group.source for group in plan.alliance_groups}))
     pattern = INDUSTRY_FIELDS["alliances"][2]
     for t in plan.targets:
         if t.org_unit != plan.plan.root_unit or not _indicator_matches(

@@ -22,7 +22,8 @@ class BaseSourceSerializer(serializers.Serializer):
     unit = serializers.CharField()
     indicator = serializers.CharField()
     value = serializers.FloatField(allow_null=True)
-    source = serializers.CharField()
+    # a field named "source": drf-stubs take it for Field.source (the attribute path of every field)
+    source = serializers.CharField()  # type: ignore[assignment]
 
 
 class IndexResultsSerializer(serializers.Serializer):

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from rest_framework import serializers
 
 from ..models import Indicator, OrgUnit, Target
@@ -17,8 +19,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class TargetSerializer(serializers.ModelSerializer):
-    indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    org_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    indicator: serializers.SlugRelatedField[Indicator] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    org_unit: serializers.SlugRelatedField[OrgUnit] = serializers.SlugRelatedField(slug_field="code", read_only=True)
     unit = serializers.CharField(source="indicator.unit", read_only=True)
 
     class Meta:

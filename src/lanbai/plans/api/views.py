@@ -73,7 +73,8 @@ class TargetListApi(_PublicApi):
         indicator = serializers.CharField(required=False, allow_blank=True, default="")
         org_unit = serializers.CharField(required=False, allow_blank=True, default="")
         kind = serializers.CharField(required=False, allow_blank=True, default="")
-        source = serializers.CharField(required=False, allow_blank=True, default="")
+        # a field named "source": drf-stubs take it for Field.source (the attribute path of every field)
+        source = serializers.CharField(required=False, allow_blank=True, default="")  # type: ignore[assignment]
 
     @extend_schema(parameters=[InputSerializer], responses=TargetSerializer(many=True))
     def get(self, request):

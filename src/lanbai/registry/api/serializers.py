@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rest_framework import serializers
 
 from .. import selectors
 from ..models import Alliance, Candidate, Cluster, EnterpriseProfile, Incubator, RdPlatform, Recognition
+
+if TYPE_CHECKING:  # the other apps' models are read through their selectors
+    from lanbai.collection.models import Enterprise
+    from lanbai.plans.models import OrgUnit
 
 _REGISTERED = ["id", "name", "zone", "park", "industry", "valid_from", "valid_to", "source", "is_simulated"]
 
@@ -79,8 +85,10 @@ class RecognitionSerializer(serializers.ModelSerializer):
 
 
 class CandidateSerializer(serializers.ModelSerializer):
-    zone = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    enterprise = serializers.SlugRelatedField(slug_field="credit_code", read_only=True)
+    zone: serializers.SlugRelatedField[OrgUnit] = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    enterprise: serializers.SlugRelatedField[Enterprise] = serializers.SlugRelatedField(
+        slug_field="credit_code", read_only=True
+    )
 
     class Meta:
         model = Candidate
