@@ -188,7 +188,7 @@ def platform_progress(m: Measure, milestone: Milestone | None, period: Quarter |
         "value": value,
         "target": float(target) if target is not None else None,
         "pct": float(pct) if pct is not None else None,
-        "source": f"登记库计数：{c.label}（{c.rule}），截至 {q.end.isoformat()}",
+        "source": f"登记库计数：{c.label}（{c.note}），截至 {q.end.isoformat()}",
     }
 
 
