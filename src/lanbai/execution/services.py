@@ -90,19 +90,29 @@ def execution_load(*, user: Any = None, plan_dir: str | Path | None = None) -> d
             title=item.title or item.text[:40], text=item.text, targets=targets,
             indicators=list(dict.fromkeys(q.indicator for q in item.targets if q.indicator)), source=item.source,
         )
-    milestones = 0
+    # milestones in bulk (five years × every item): update the ones there, create the others
+    existing = {(x.measure_id, x.unit_id, x.year): x for x in Milestone.objects.filter(measure__plan=version)}
+    fields = ("text", "target_value", "target_unit", "indicator", "simulated")
+    new, changed, milestones = [], [], 0
     for wp in workplans.read_work_plans(directory):
         for c in wp.commitments:
             if c.measure not in measures:
                 raise ValidationFailed(f"{wp.year}.yaml: 未知举措 {c.measure} / unknown measure", field="work_plans")
             t = c.target
-            Milestone.objects.update_or_create(
-                measure=measures[c.measure], unit=unit(c.unit, f"{wp.year}.yaml {c.measure}"), year=wp.year,
-                defaults=dict(text=c.milestone, target_value=Decimal(str(t.value)) if t else None,
-                              target_unit=t.unit if t else "", indicator=(t.indicator or "") if t else "",
-                              simulated=c.simulated),
-            )
+            values = dict(text=c.milestone, target_value=Decimal(str(t.value)) if t else None,
+                          target_unit=t.unit if t else "", indicator=(t.indicator or "") if t else "",
+                          simulated=c.simulated)
+            m, u = measures[c.measure], unit(c.unit, f"{wp.year}.yaml {c.measure}")
+            row = existing.get((m.pk, u.pk, wp.year))
+            if row is None:
+                new.append(Milestone(measure=m, unit=u, year=wp.year, **values))
+            elif any(getattr(row, f) != v for f, v in values.items()):
+                for f, v in values.items():
+                    setattr(row, f, v)
+                changed.append(row)
             milestones += 1
+    Milestone.objects.bulk_create(new)
+    Milestone.objects.bulk_update(changed, fields)
     counts = {"units": len(units), "actions": len(actions), "measures": len(measures), "milestones": milestones}
     audit(user, "execution_load", None, new=counts)
     return counts
