@@ -99,5 +99,6 @@ def measures_demo_run() -> str:
                     returned += 1
                 elif not (q == PERIODS[-1] and m.lead.code == PENDING_UNIT):
                     services.report_approve(province, r, now=when + dt.timedelta(days=3))
+    names = "、".join(sorted(u.username for u in users.values() if u is not None and u.username.startswith("demo_")))
     return (f"举措进展演示数据 / measure reports: {len(measures)} 项举措 × {len(PERIODS)} 个半年，"
-            f"{late} 份逾期报送 late, {returned} 份退回 returned")
+            f"{late} 份逾期报送 late, {returned} 份退回 returned；责任单位用户 / unit users: {names}")

@@ -84,7 +84,11 @@ def measure_queryset(user: Any) -> QuerySet[Measure]:
     return (
         _measures_visible(user)
         .select_related("lead", "action")
-        .prefetch_related("co_units", Prefetch("reports", queryset=ProgressReport.objects.order_by("-period")))
+        .prefetch_related(
+            "co_units",
+            Prefetch("reports", queryset=ProgressReport.objects.order_by("-period")),
+            Prefetch("items", queryset=Measure.objects.prefetch_related("reports")),
+        )
     )
 
 
@@ -106,9 +110,21 @@ def latest_report(m: Measure, *, period: str | None = None, states=SHOWN) -> Pro
 
 
 def measure_status(m: Measure, *, period: str | None = None) -> str:
-    """The measure's progress (Progress value): its lead's latest reported status, else 未启动."""
-    if m.kind == MeasureKind.ACTION:
-        return ""
+    """The measure's progress (Progress value): its lead's latest reported status, else 未启动.
+
+    A “3510” action is 滞后 when one of its items lags, 已完成 when all are done, else 推进中 / 未启动.
+    """
+    if m.kind == MeasureKind.ACTION:  # a “3510” action: from its items
+        items = [measure_status(i, period=period) for i in m.items.all()]
+        if not items:
+            return Progress.NOT_STARTED
+        if Progress.LAGGING in items:
+            return Progress.LAGGING
+        if all(s == Progress.DONE for s in items):
+            return Progress.DONE
+        if all(s == Progress.NOT_STARTED for s in items):
+            return Progress.NOT_STARTED
+        return Progress.IN_PROGRESS
     r = latest_report(m, period=period)
     return r.status if r else Progress.NOT_STARTED
 
@@ -287,7 +303,8 @@ def half_year_inspection(period: Quarter | str, *, today: dt.date | None = None)
         status = rep.status if rep else ""
         overdue = []
         if rep is None and today > due:
-            overdue.append("未按期报送")
+            returned = any(r.unit_id == m.lead_id and r.state == ReportState.RETURNED for r in m.reports.all())
+            overdue.append("已退回未重新报送" if returned else "未按期报送")
         if q.q == 4 and ms is not None and status != Progress.DONE and today > q.end:
             overdue.append("年度目标未完成")
         late = bool(rep and rep.submitted_at and rep.submitted_at.date() > due)

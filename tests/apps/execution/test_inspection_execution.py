@@ -23,6 +23,9 @@ def test_done_lagging_overdue_by_unit(measures, member, province, unit):
                                late_reason="资金未到位")
     services.report_submit(science, lag, now=dt.datetime(2020, 1, 25, tzinfo=dt.UTC))  # after the due date
     services.report_approve(province, lag)
+    back = services.report_save(science, measure=get("c16_04"), unit=unit("wg_science"), period=q, status="推进中")
+    services.report_submit(science, back)
+    services.report_return(province, back, reason="请补充")
     data = selectors.half_year_inspection(q, today=dt.date(2020, 2, 1))
     assert data["due"] == "2020-01-15"
     u = {x["unit"]: x for x in data["units"]}["wg_science"]
@@ -33,6 +36,10 @@ def test_done_lagging_overdue_by_unit(measures, member, province, unit):
     assert "c16_01" not in overdue
     assert overdue["c16_02"] == "年度目标未完成"
     assert overdue["c16_03"] == "未按期报送、年度目标未完成"
+    assert overdue["c16_04"] == "已退回未重新报送、年度目标未完成"
+    actions = {r["code"]: r["status"] for r in selectors.measure_rows(None, kind="action")}
+    assert actions["project_platforms"] == "lagging"  # one of its items lags
+    assert actions["project_talent"] == "not_started"
     assert data["totals"]["measures"] == measures["measures"]
     before = selectors.half_year_inspection(q, today=dt.date(2020, 1, 5))  # before the due date: nothing late
     assert not any("未按期报送" in x["overdue"] for x in before["measures"])
