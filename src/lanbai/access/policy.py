@@ -39,6 +39,9 @@ class Action(StrEnum):
     WRITE_REGISTRY = "write_registry"  # create / change registry entries of the unit's zone
     MANAGE_RELEASES = "manage_releases"  # build, publish and correct releases
     GRANT_ROLES = "grant_roles"  # give users roles (UserScope)
+    READ_MEASURES = "read_measures"  # see a responsible unit's measures and their progress reports
+    REPORT_MEASURE = "report_measure"  # write and submit a responsible unit's half-year progress report
+    REVIEW_MEASURE = "review_measure"  # 省创新办 reviews (审核 / 退回) progress reports, loads work plans
 
 
 class _UnitLike(Protocol):
@@ -123,7 +126,9 @@ def unit_ids(user: Any, action: Action) -> set[int] | None:
 def can(user: Any, action: Action, unit: _UnitLike | None = None) -> bool:
     """May ``user`` do ``action`` (on ``unit``, for the actions about units)?"""
     r = roles_of(user)
-    if action in (Action.FINAL_APPROVE, Action.GRANT_LATE, Action.MANAGE_RELEASES, Action.GRANT_ROLES):
+    if action in (
+        Action.FINAL_APPROVE, Action.GRANT_LATE, Action.MANAGE_RELEASES, Action.GRANT_ROLES, Action.REVIEW_MEASURE
+    ):
         return r.province
     if action == Action.PREVIEW:
         return r.province or r.has(Role.ZONE_REVIEWER)
@@ -149,3 +154,68 @@ def scope_filter(user: Any, action: Action, *, unit_field: str = "org_unit") -> 
     """A ``Q`` keeping the rows whose ``unit_field`` the user may ``action`` (everything for 省创新办)."""
     ids = unit_ids(user, action)
     return Q() if ids is None else Q(**{f"{unit_field}_id__in": ids})
+
+
+# --- Measures (issue 16): the responsible units of 专栏31–33 ------------------------------------------
+# A responsible unit is not an organisation unit (the four working groups of 专栏32 have no place in the
+# tree), so its users are its members (``user.responsible_units``, a relation the execution app owns).
+# The two cities' 创新办 and the 4区管委会 stand for an organisation unit (``org_unit_id``): their users are
+# also the holders of a UserScope on that unit (市创新办 on its city; 园区填报员 / 园区审核员 on the zone).
+
+
+class _ResponsibleLike(Protocol):
+    id: int
+    org_unit_id: int | None
+
+
+def _member_unit_ids(user: Any) -> set[int]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    related = getattr(user, "responsible_units", None)
+    return set(related.values_list("id", flat=True)) if related is not None else set()
+
+
+def responsible_scope(user: Any, action: Action) -> tuple[set[int], set[int]] | None:
+    """(responsible unit ids, organisation unit ids) whose measures the user may ``action``; None: all.
+
+    READ_MEASURES: the units the user is a member of, and those standing for an organisation unit the
+    user covers as 市创新办 or 园区填报员/审核员.  REPORT_MEASURE: members, 市创新办 of exactly that city and
+    园区填报员 of that zone (a city's users do not report for the zones under it).
+    """
+    r = roles_of(user)
+    if r.province:
+        return None
+    members = _member_unit_ids(user)
+    if action == Action.READ_MEASURES:
+        orgs = covered_unit_ids(user, Role.ZONE_REPORTER, Role.ZONE_REVIEWER, Role.CITY) or set()
+        return members, orgs
+    if action == Action.REPORT_MEASURE:
+        return members, r.roots(Role.CITY) | (covered_unit_ids(user, Role.ZONE_REPORTER) or set())
+    return set(), set()
+
+
+def can_on_responsible(user: Any, action: Action, unit: _ResponsibleLike) -> bool:
+    """May ``user`` do ``action`` on the measures of responsible unit ``unit``?"""
+    if action == Action.REVIEW_MEASURE:
+        return roles_of(user).province
+    scope = responsible_scope(user, action)
+    if scope is None:
+        return True
+    members, orgs = scope
+    return unit.id in members or (unit.org_unit_id is not None and unit.org_unit_id in orgs)
+
+
+def require_on_responsible(user: Any, action: Action, unit: _ResponsibleLike, *, message: str) -> None:
+    """:func:`can_on_responsible`, else :class:`PermissionDeniedError`."""
+    if not can_on_responsible(user, action, unit):
+        raise PermissionDeniedError(message)
+
+
+def responsible_filter(user: Any, action: Action, *, unit_field: str) -> Q:
+    """A ``Q`` keeping rows whose responsible unit (``unit_field``; "" for the units) the user may ``action``."""
+    scope = responsible_scope(user, action)
+    if scope is None:
+        return Q()
+    members, orgs = scope
+    prefix = f"{unit_field}__" if unit_field else ""  # "": the rows are responsible units themselves
+    return Q(**{f"{prefix}id__in": members}) | Q(**{f"{prefix}org_unit_id__in": orgs})

@@ -45,6 +45,9 @@ def demo(
             out.print(f"[red]✗[/red] {exc.message}")
             raise typer.Exit(2) from exc
     out.print(report.message)
+    from lanbai.execution.demo import measures_demo_run  # above collection: called here, not in demo_run
+
+    out.print(measures_demo_run())
     if report.already:
         return
     table = Table("用户名 / username", "角色 / role", "范围 / scope", "密码 / password")

@@ -11,6 +11,7 @@ import typer
 from . import demo as demo_cli
 from . import forms as forms_cli
 from . import index as index_cli
+from . import measures as measures_cli
 from . import monitor as monitor_cli
 from . import plan as plan_cli
 from . import policy as policy_cli
@@ -31,6 +32,7 @@ monitor_cli.app.command("recompute")(recompute_cli.recompute)
 app.add_typer(monitor_cli.app, name="monitor", help="Indicators, progress and early warning.")
 app.add_typer(index_cli.app, name="index", help="The development index (composite indicator).")
 app.add_typer(registry_cli.app, name="registry", help="Registries and innovative-enterprise screening.")
+app.add_typer(measures_cli.app, name="measures", help="Measures of the plan: owners, half-year progress.")
 app.add_typer(policy_cli.app, name="policy", help="Policy matching (附件8).")
 app.add_typer(report_cli.app, name="report", help="Publications: bulletin, inspection notice, annual report.")
 demo_cli.register(app)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "lanbai.monitoring",
     "lanbai.indices",
     "lanbai.registry",
+    "lanbai.execution",
     "lanbai.reports",
     "lanbai.web",
 ]

@@ -19,9 +19,11 @@ urlpatterns = [
     path("api/indices/", include("lanbai.indices.api.urls")),
     path("api/registry/", include("lanbai.registry.api.urls")),
     path("api/reports/", include("lanbai.reports.api.urls")),
+    path("api/execution/", include("lanbai.execution.api.urls")),
     path("collection/", include("lanbai.collection.urls")),
     path("monitoring/", include("lanbai.monitoring.urls")),
     path("registry/", include("lanbai.registry.urls")),
     path("reports/", include("lanbai.reports.urls")),
+    path("measures/", include("lanbai.execution.urls")),
     path("", include("lanbai.web.urls")),
 ]

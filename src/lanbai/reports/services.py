@@ -28,6 +28,7 @@ from lanbai.access.policy import Action, require
 from lanbai.common.audit import audit
 from lanbai.common.exceptions import ApplicationError
 from lanbai.core.periods import Quarter
+from lanbai.execution.selectors import half_year_inspection
 from lanbai.indices.selectors import index_table
 from lanbai.monitoring.diagnosis import diagnosis
 from lanbai.monitoring.selectors import monitoring_table, plan_core
@@ -209,6 +210,9 @@ def build_content(
         content["diagnoses"] = _diagnoses(mp, rows, "lanbai")
         step("举措进展 / progress of measures")
         content["measures"] = measure_progress(q.end)
+    if kind == "inspection":
+        step("举措半年检查 / half-year check of measures by unit")
+        content["measure_check"] = half_year_inspection(q, today=(now or timezone.now()).date())
     if kind == "annual":
         step("发展指数 / development index")
         content["index"] = _index_section(q.year)
@@ -320,6 +324,12 @@ def render_xlsx(release_meta: dict, content: dict) -> bytes:
         lag.append([label for _, label in XLSX_COLUMNS])
         for r in content["lagging"]:
             lag.append([neutralise(r.get(k)) for k, _ in XLSX_COLUMNS])
+    if (content.get("measure_check") or {}).get("measures"):
+        sheet = wb.create_sheet("举措检查")
+        keys = ("unit_name", "measure", "title", "milestone", "status_zh", "pct", "reason", "overdue")
+        sheet.append(["责任单位", "举措", "名称", "年度目标", "进展", "完成%", "滞后原因", "逾期"])
+        for r in content["measure_check"]["measures"]:
+            sheet.append([neutralise("、".join(r[k]) if k == "overdue" else r.get(k)) for k in keys])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
