@@ -34,6 +34,7 @@ HOUSE: dict[str, set[str]] = {
     "monitoring": {SELECTORS} | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     "indices": OWNS_DATA | SERVES_ENDPOINTS | {TESTS},
     "registry": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
+    "contracts": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     "reports": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     # the home page and dashboard: pages only, reading through selectors
     "web": {SELECTORS} | SERVES_PAGES | {TESTS},

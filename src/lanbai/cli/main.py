@@ -15,6 +15,7 @@ from . import monitor as monitor_cli
 from . import plan as plan_cli
 from . import policy as policy_cli
 from . import recompute as recompute_cli
+from . import contracts as contracts_cli
 from . import registry as registry_cli
 from . import report as report_cli
 from . import server as server_cli
@@ -31,6 +32,7 @@ monitor_cli.app.command("recompute")(recompute_cli.recompute)
 app.add_typer(monitor_cli.app, name="monitor", help="Indicators, progress and early warning.")
 app.add_typer(index_cli.app, name="index", help="The development index (composite indicator).")
 app.add_typer(registry_cli.app, name="registry", help="Registries and innovative-enterprise screening.")
+app.add_typer(contracts_cli.app, name="contracts", help="技术合同认定登记: turnover, list, import, export.")
 app.add_typer(policy_cli.app, name="policy", help="Policy matching (附件8).")
 app.add_typer(report_cli.app, name="report", help="Publications: bulletin, inspection notice, annual report.")
 demo_cli.register(app)

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "lanbai.monitoring",
     "lanbai.indices",
     "lanbai.registry",
+    "lanbai.contracts",
     "lanbai.reports",
     "lanbai.web",
 ]

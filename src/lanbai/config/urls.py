@@ -18,10 +18,12 @@ urlpatterns = [
     path("api/monitoring/", include("lanbai.monitoring.api.urls")),
     path("api/indices/", include("lanbai.indices.api.urls")),
     path("api/registry/", include("lanbai.registry.api.urls")),
+    path("api/contracts/", include("lanbai.contracts.api.urls")),
     path("api/reports/", include("lanbai.reports.api.urls")),
     path("collection/", include("lanbai.collection.urls")),
     path("monitoring/", include("lanbai.monitoring.urls")),
     path("registry/", include("lanbai.registry.urls")),
+    path("contracts/", include("lanbai.contracts.urls")),
     path("reports/", include("lanbai.reports.urls")),
     path("", include("lanbai.web.urls")),
 ]
