@@ -140,15 +140,16 @@ def counted_contracts(period: Quarter | str) -> QuerySet[TechContract]:
 
 
 def _by(qs: QuerySet[TechContract], field: str) -> dict[int, dict[str, Any]]:
-    rows = qs.values(field).annotate(amount=Sum("amount"), tech=Sum(_TECH)).order_by()
+    rows = qs.values(field).annotate(total=Sum("amount"), tech_total=Sum(_TECH)).order_by()
     counts: dict[int, int] = {}
     for zid in qs.values_list(field, flat=True):
         counts[zid] = counts.get(zid, 0) + 1
-    return {r[field]: {"amount": r["amount"] or Decimal(0), "tech": r["tech"] or Decimal(0),
+    return {r[field]: {"amount": r["total"] or Decimal(0), "tech": r["tech_total"] or Decimal(0),
                        "count": counts.get(r[field], 0)} for r in rows if r[field] is not None}
 
 
-def _reported(zone_ids: list[int], period: str) -> dict[int, Decimal]:
+def reported_figures(zone_ids: list[int], period: str) -> dict[int, Decimal]:
+    """Zone id -> the 技术合同成交额 (万元, 本年累计) of the version 省创新办 approved for ``period``."""
     out: dict[int, Decimal] = {}
     for unit_id, p, values in approved_values(org_unit_ids=zone_ids):
         if p == period and values.get(REPORTED_FIELD) not in (None, ""):
@@ -170,7 +171,7 @@ def turnover(*, period: Quarter | str, user=None) -> list[dict[str, Any]]:
         zones = [z for z in zones if z.id in ids]
     qs = counted_contracts(q)
     out_by, in_by = _by(qs, "seller_zone_id"), _by(qs, "buyer_zone_id")
-    reported = _reported([z.id for z in zones], str(q))
+    reported = reported_figures([z.id for z in zones], str(q))
     rows = []
     for z in zones:
         o = out_by.get(z.id, {"amount": Decimal(0), "tech": Decimal(0), "count": 0})
@@ -201,3 +202,8 @@ def export_workbook(*, user, path, **filters):
     from .excel import write_rows
 
     return write_rows(path, export_rows(user=user, **filters))
+
+
+def simulated_exists() -> bool:
+    """Whether the demo register (模拟数据) is there already."""
+    return TechContract.objects.filter(is_simulated=True).exists()
