@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from . import contracts as contracts_cli
 from . import demo as demo_cli
 from . import forms as forms_cli
 from . import index as index_cli
@@ -15,7 +16,6 @@ from . import monitor as monitor_cli
 from . import plan as plan_cli
 from . import policy as policy_cli
 from . import recompute as recompute_cli
-from . import contracts as contracts_cli
 from . import registry as registry_cli
 from . import report as report_cli
 from . import server as server_cli

@@ -207,3 +207,16 @@ def export_workbook(*, user, path, **filters):
 def simulated_exists() -> bool:
     """Whether the demo register (模拟数据) is there already."""
     return TechContract.objects.filter(is_simulated=True).exists()
+
+
+
+def zone_turnover(zone, period: Quarter | str | None = None) -> dict[str, Any] | None:
+    """The zone's registered 技术合同成交额 beside its reported figure for ``period`` (default: the quarter of
+    the zone's latest registration); a public aggregate for the zone page, None when the register is empty."""
+    if period is None:
+        last = (TechContract.objects.filter(status=ContractStatus.REGISTERED, seller_zone=zone)
+                .order_by("-registered_on").values_list("registered_on", flat=True).first())
+        if last is None:
+            return None
+        period = Quarter(last.year, (last.month - 1) // 3 + 1)
+    return next((r for r in turnover(period=period) if r["zone"] == zone.code), None)

@@ -111,3 +111,9 @@ def test_turnover_page(people, registered, web):
     page = web(people["registrar"]).get("/contracts/turnover/2019Q4/").content.decode()
     assert "技术合同成交额核对" in page and "500.00" in page
     assert web(people["registrar"]).get("/contracts/turnover/?period=2019Q4").status_code == 302
+
+
+def test_zone_page_shows_register_beside_reported(people, registered, web):
+    registered()
+    page = web(people["registrar"]).get("/zones/lzgx/").content.decode()
+    assert "技术合同成交额：登记与上报" in page and "500.00" in page
