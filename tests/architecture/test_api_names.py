@@ -18,6 +18,7 @@ API_PACKAGES = [
     "lanbai.monitoring.api",
     "lanbai.indices.api",
     "lanbai.registry.api",
+    "lanbai.contracts.api",
     "lanbai.reports.api",
 ]
 

@@ -11,3 +11,4 @@ class Role(models.TextChoices):
     PROVINCE = "province", _("省创新办")
     CITY = "city", _("市创新办")
     EVALUATOR = "evaluator", _("第三方评估")
+    CONTRACT_REGISTRAR = "contract_registrar", _("技术合同登记机构")

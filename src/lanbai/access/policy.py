@@ -8,7 +8,7 @@ of the object; nothing else in the code base decides who may do what.
 Roles (domain.md): 省创新办 (``province``, the whole tree; superusers count as 省创新办), 市创新办
 (``city``, its city's subtree), 园区填报员 / 园区审核员 (``zone_reporter`` / ``zone_reviewer``, their
 zone's subtree), 企业填报员 (``enterprise_reporter``, its own enterprise unit), 第三方评估
-(``evaluator``).  ``user=None`` is the command line run by an operator with server access.
+(``evaluator``), 技术合同登记机构 (``contract_registrar``, the subtree of the unit it serves).  ``user=None`` is the command line run by an operator with server access.
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ class Action(StrEnum):
     READ_MEASURES = "read_measures"  # see a responsible unit's measures and their progress reports
     REPORT_MEASURE = "report_measure"  # write and submit a responsible unit's half-year progress report
     REVIEW_MEASURE = "review_measure"  # 省创新办 reviews (审核 / 退回) progress reports, loads work plans
+    FILE_CONTRACT = "file_contract"  # the seller files a technology contract (技术合同认定登记申请)
+    REGISTER_CONTRACT = "register_contract"  # 技术合同登记机构: accept, return, register, refuse, amend, revoke
 
 
 class _UnitLike(Protocol):
@@ -120,6 +122,11 @@ def unit_ids(user: Any, action: Action) -> set[int] | None:
         return covered_unit_ids(user, Role.ZONE_REVIEWER) or set()
     if action == Action.WRITE_REGISTRY:
         return covered_unit_ids(user, Role.ZONE_REPORTER) or set()
+    if action == Action.FILE_CONTRACT:
+        # the seller: its enterprise's 企业填报员, or the 园区填报员 of the seller's zone
+        return (covered_unit_ids(user, Role.ZONE_REPORTER) or set()) | r.roots(Role.ENTERPRISE_REPORTER)
+    if action == Action.REGISTER_CONTRACT:
+        return covered_unit_ids(user, Role.CONTRACT_REGISTRAR) or set()
     return set()
 
 

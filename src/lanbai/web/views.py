@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from lanbai.common.exceptions import NotFoundError
+from lanbai.contracts import selectors as contract_selectors
 from lanbai.core.periods import Quarter
 from lanbai.indices.selectors import IndexUnavailable, index_results
 from lanbai.plans import selectors as plan_selectors
@@ -73,7 +74,10 @@ def zone_detail(request, code: str):
             "rows": rows,
         }
 
-    return _page(request, snap, "zone", ("zone", zone.code), context, extra={"plan": plan, "zone": zone})
+    # the register changes without the monitoring snapshot: outside the cached fragment
+    contracts = contract_selectors.zone_turnover(zone, dashboard.latest_period(unit=zone.code))
+    return _page(request, snap, "zone", ("zone", zone.code), context,
+                 extra={"plan": plan, "zone": zone, "contracts": contracts})
 
 
 def indicator_detail(request, code: str):

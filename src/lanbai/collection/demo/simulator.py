@@ -357,6 +357,8 @@ def demo_run(
         ids = list(todo.values_list("id", flat=True))
         services.submissions_approve_bulk(user=users[f"demo_{z.code}_review"], ids=ids, final=False)
         report.approved += services.submissions_approve_bulk(user=province, ids=ids, final=True)
+    from django.utils.module_loading import import_string  # apps above collection, by name (issue 18)
+    import_string("lanbai.contracts.demo.contracts_demo")(seed=seed)  # 技术合同认定登记 (模拟数据)
     report.pending = Submission.objects.filter(status=Status.SUBMITTED).count()
     report.message = (
         f"演示数据已生成 / demo data ready: {report.enterprises} 家企业 enterprises, {report.files} 个文件 "

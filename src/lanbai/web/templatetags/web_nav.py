@@ -20,6 +20,7 @@ NAV = [
     ("reports:index", _("发布")),
     ("reports:open-data", _("开放数据")),
     ("registry:index", _("登记管理")),
+    ("contracts:list", _("技术合同")),
 ]
 
 

@@ -1,0 +1,3 @@
+from .register import ContractHistory, RegistrationSequence, TechContract
+
+__all__ = ["ContractHistory", "RegistrationSequence", "TechContract"]
