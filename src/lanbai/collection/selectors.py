@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from lanbai.access.policy import Action, can, scope_filter, unit_ids
@@ -15,14 +14,18 @@ from lanbai.common.exceptions import NotFoundError
 from lanbai.core.periods import Quarter
 from lanbai.plans.models import OrgUnit
 
+from . import calendar
 from .choices import Status
 from .models import Enterprise, Submission, SubmissionVersion
 
-DEADLINE_DAYS_DEFAULT = 15  # reports are due this many days after the period ends
 
-
-def _deadline_days() -> int:
-    return int(getattr(settings, "LANBAI_REPORT_DEADLINE_DAYS", DEADLINE_DAYS_DEFAULT))
+def _deadline_days(form_code: str | None = None) -> int:
+    """Days after a period's end a report is due: the form's ``reporting:`` data (or the setting)."""
+    try:
+        form = calendar.form_spec(form_code)
+    except NotFoundError:
+        form = calendar.form_spec()
+    return calendar.deadline_days(form)
 
 
 def submission_list(
@@ -207,7 +210,7 @@ def completeness(
     q = Quarter.coerce(period)
     period = str(q)
     expected = expected_enterprise_units(zone, q.end) if level == "enterprise" else {zone.id}
-    deadline = dt.datetime.combine(q.end + dt.timedelta(days=_deadline_days() + 1), dt.time.min)
+    deadline = dt.datetime.combine(q.end + dt.timedelta(days=_deadline_days(form_code) + 1), dt.time.min)
     from django.utils import timezone
 
     deadline = timezone.make_aware(deadline)

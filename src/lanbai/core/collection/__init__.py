@@ -21,12 +21,12 @@ Public API (stable; the Django app ``lanbai.collection`` builds on it)::
     neutralise(value) -> value
 """
 
+from .calendar import PeriodInfo, period_info, reporting_periods
 from .creditcode import check_character
 from .creditcode import is_valid as is_valid_credit_code
 from .csvio import read_csv
 from .engine import ParsedFile, parse_records, validate_records
 from .excel import neutralise, read_workbook, write_template
-from .calendar import PeriodInfo, period_info, reporting_periods
 from .forms import (
     FieldSpec,
     FormError,

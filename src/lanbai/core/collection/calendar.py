@@ -116,8 +116,10 @@ def reporting_periods(
         end = quarter_of(today)
     if spec.last_period:
         end = min(end, Quarter.parse(spec.last_period))
-    start = Quarter.coerce(first) if first else (
-        Quarter.parse(spec.first_period) if spec.first_period else Quarter(end.year - 4, 1)
+    start = (
+        Quarter.coerce(first)
+        if first
+        else (Quarter.parse(spec.first_period) if spec.first_period else Quarter(end.year - 4, 1))
     )
     out: list[PeriodInfo] = []
     cur = start

@@ -176,8 +176,10 @@ class ReportingSpec(_Strict):
     def _order(self) -> ReportingSpec:
         if self.lock_days < self.deadline_days:
             raise ValueError(f"lock_days {self.lock_days} is before deadline_days {self.deadline_days}")
-        if self.first_period and self.last_period and Quarter.parse(self.first_period) > Quarter.parse(
-            self.last_period
+        if (
+            self.first_period
+            and self.last_period
+            and Quarter.parse(self.first_period) > Quarter.parse(self.last_period)
         ):
             raise ValueError(f"first_period {self.first_period} is after last_period {self.last_period}")
         return self
