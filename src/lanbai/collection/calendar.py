@@ -8,29 +8,35 @@ the settings ``LANBAI_PERIOD_LOCK_DAYS`` / ``LANBAI_REPORT_DEADLINE_DAYS`` overr
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.conf import settings
 from django.utils import timezone
 
-from lanbai.common.exceptions import NotFoundError
 from lanbai.core.collection import FormSpec, PeriodInfo, default_forms_dir, load_forms, period_info
 from lanbai.core.collection import reporting_periods as core_reporting_periods
 from lanbai.core.periods import Quarter
 
 
 def _forms() -> dict[str, FormSpec]:
-    return load_forms(default_forms_dir())
+    """The shipped forms, read again only when a form file changes (every import asks)."""
+    directory = default_forms_dir()
+    stamp = tuple(sorted((p.name, p.stat().st_mtime_ns) for p in directory.glob("*.yaml")))
+    return _forms_of(str(directory), stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _forms_of(directory: str, stamp: tuple) -> dict[str, FormSpec]:
+    return load_forms(directory)
 
 
 def form_spec(form_code: str | None = None) -> FormSpec:
-    """The form ``form_code``; without one the zone form (every shipped form has the same calendar)."""
+    """The form ``form_code``; without one, or for a form not shipped, the zone form (the calendar
+    of every shipped form is the same; a form unknown here is refused elsewhere)."""
     forms = _forms()
-    if form_code is None:
-        return next((f for f in forms.values() if f.level == "zone"), next(iter(forms.values())))
-    try:
+    if form_code in forms:
         return forms[form_code]
-    except KeyError:
-        raise NotFoundError(f"未知的表号 {form_code} / unknown form {form_code}") from None
+    return next((f for f in forms.values() if f.level == "zone"), next(iter(forms.values())))
 
 
 def _override(name: str) -> int | None:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from lanbai.access.policy import Action, can, scope_filter, unit_ids
 from lanbai.common.audit import audit_events_for
@@ -15,17 +15,13 @@ from lanbai.core.periods import Quarter
 from lanbai.plans.models import OrgUnit
 
 from . import calendar
-from .choices import Status
-from .models import Enterprise, Submission, SubmissionVersion
+from .choices import LateRequestStatus, Status
+from .models import Enterprise, LateRequest, LockException, SoftRuleWarning, Submission, SubmissionVersion
 
 
 def _deadline_days(form_code: str | None = None) -> int:
     """Days after a period's end a report is due: the form's ``reporting:`` data (or the setting)."""
-    try:
-        form = calendar.form_spec(form_code)
-    except NotFoundError:
-        form = calendar.form_spec()
-    return calendar.deadline_days(form)
+    return calendar.deadline_days(calendar.form_spec(form_code))
 
 
 def submission_list(
@@ -303,3 +299,71 @@ def zone_enterprise_reports(form_code: str, period: str, zone: OrgUnit) -> Query
     unit when the quarter has no report yet).  Callers keep the units they want.
     """
     return Submission.objects.filter(form_code=form_code, period=period, org_unit__enterprise__zone=zone)
+
+
+# ------------------------------------------------------------------------------------------------
+# soft rules (核实性审核) and their explanations
+
+
+def submission_warnings(submission: Submission) -> list[SoftRuleWarning]:
+    """The soft-rule warnings of the report's current version (rule, field, value, bound, explanation)."""
+    if submission.current_version_id is None:
+        return []
+    return list(
+        SoftRuleWarning.objects.filter(version_id=submission.current_version_id).select_related("explained_by")
+    )
+
+
+def explained_submissions(*, user) -> QuerySet[Submission]:
+    """The reports waiting for this user's review (:func:`review_queue`) whose current version breaks
+    a soft rule and carries the reporter's explanation: the queue of explained reports."""
+    with_explanations = SoftRuleWarning.objects.filter(version_id=OuterRef("current_version_id")).exclude(
+        explanation=""
+    )
+    return review_queue(user=user).filter(Exists(with_explanations))
+
+
+# ------------------------------------------------------------------------------------------------
+# the reporting calendar and late reporting (申请逾期填报 / 准予逾期填报)
+
+
+def reporting_periods(*, form_code: str | None = None, now: dt.datetime | None = None):
+    """The form's reporting periods with their state (future / open / closed / locked) and deadline."""
+    return calendar.reporting_periods(form_code=form_code, now=now)
+
+
+def period_state(period: Quarter | str, *, form_code: str | None = None, now: dt.datetime | None = None):
+    """One period's :class:`~lanbai.core.collection.PeriodInfo` for the form today."""
+    return calendar.period_state(period, form_code=form_code, now=now)
+
+
+def late_requests(*, user, pending_only: bool = False) -> QuerySet[LateRequest]:
+    """Late-reporting requests this user may see: all for the 省创新办, else those of the units the
+    user reports for."""
+    qs = LateRequest.objects.select_related("org_unit", "requested_by", "grant")
+    if not can(user, Action.GRANT_LATE):
+        ids = unit_ids(user, Action.REPORT)
+        if ids is not None:
+            qs = qs.filter(org_unit_id__in=ids)
+    if pending_only:
+        qs = qs.filter(status=LateRequestStatus.PENDING)
+    return qs
+
+
+def late_request_get(*, user, pk: int) -> LateRequest:
+    try:
+        return late_requests(user=user).get(pk=pk)
+    except LateRequest.DoesNotExist:
+        raise NotFoundError("申请不存在 / no such request") from None
+
+
+def lock_exceptions_active(*, user, now: dt.datetime | None = None) -> QuerySet[LockException]:
+    """Late-reporting grants still running (the province's list; a unit sees its own)."""
+    from django.utils import timezone
+
+    qs = LockException.objects.filter(until__gte=now or timezone.now()).select_related("org_unit", "granted_by")
+    if not can(user, Action.GRANT_LATE):
+        ids = unit_ids(user, Action.REPORT)
+        if ids is not None:
+            qs = qs.filter(org_unit_id__in=ids)
+    return qs
