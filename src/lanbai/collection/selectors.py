@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from lanbai.access.policy import Action, can, scope_filter, unit_ids
 from lanbai.common.audit import audit_events_for
@@ -91,9 +91,9 @@ def enterprise_find(credit_code: str) -> Enterprise | None:
 
 def approved_values(*, org_unit_ids: list[int]) -> list[tuple[int, str, dict[str, Any]]]:
     """(org unit id, period, values of the version 省创新办 approved) of every approved report of the units."""
-    rows = Submission.objects.filter(org_unit_id__in=org_unit_ids, approved_version__isnull=False).values_list(
-        "org_unit_id", "period", "approved_version__values"
-    )
+    rows = Submission.objects.filter(
+        org_unit_id__in=org_unit_ids, approved_version__isnull=False
+    ).values_list("org_unit_id", "period", "approved_version__values")
     return [(u, p, v or {}) for u, p, v in rows]
 
 
@@ -310,7 +310,9 @@ def submission_warnings(submission: Submission) -> list[SoftRuleWarning]:
     if submission.current_version_id is None:
         return []
     return list(
-        SoftRuleWarning.objects.filter(version_id=submission.current_version_id).select_related("explained_by")
+        SoftRuleWarning.objects.filter(version_id=submission.current_version_id).select_related(
+            "explained_by"
+        )
     )
 
 
@@ -321,6 +323,19 @@ def explained_submissions(*, user) -> QuerySet[Submission]:
         explanation=""
     )
     return review_queue(user=user).filter(Exists(with_explanations))
+
+
+def submissions_needing_explanation(ids: list[int], explanations: dict[str, str]) -> set[int]:
+    """The open reports among ``ids`` whose current version breaks a soft rule that is neither
+    explained yet nor in ``explanations`` (rule code -> text)."""
+    given = {k for k, v in explanations.items() if (v or "").strip()}
+    wanted = set(ids)
+    rows = (
+        SoftRuleWarning.objects.filter(submission__status__in=(Status.DRAFT, Status.RETURNED), explanation="")
+        .filter(version_id=F("submission__current_version_id"))
+        .values_list("submission_id", "rule_key")
+    )
+    return {sid for sid, key in rows if sid in wanted and key not in given}
 
 
 # ------------------------------------------------------------------------------------------------
@@ -361,7 +376,9 @@ def lock_exceptions_active(*, user, now: dt.datetime | None = None) -> QuerySet[
     """Late-reporting grants still running (the province's list; a unit sees its own)."""
     from django.utils import timezone
 
-    qs = LockException.objects.filter(until__gte=now or timezone.now()).select_related("org_unit", "granted_by")
+    qs = LockException.objects.filter(until__gte=now or timezone.now()).select_related(
+        "org_unit", "granted_by"
+    )
     if not can(user, Action.GRANT_LATE):
         ids = unit_ids(user, Action.REPORT)
         if ids is not None:

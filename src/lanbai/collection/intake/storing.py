@@ -21,7 +21,7 @@ from lanbai.common.models import AuditEvent
 from lanbai.core.collection import FormSpec
 from lanbai.core.collection.stored import store_value
 
-from .. import services
+from .. import selectors, services
 from ..choices import Status
 from ..models import Submission, SubmissionVersion, Upload
 from . import copy
@@ -94,6 +94,9 @@ def store(
                     status__in=[Status.DRAFT, Status.RETURNED],
                 ).values_list("id", flat=True)
             )
+            if warnings:  # a report with a soft-rule warning not explained stays a draft (explain, then 上报)
+                held = selectors.submissions_needing_explanation(ids, explanations or {})
+                ids = [i for i in ids if i not in held]
             services.submissions_submit_bulk(user=user, ids=ids, now=now, explanations=explanations)
     return counts
 
