@@ -62,7 +62,7 @@ def upload(request):
                         "file": f.name,
                         "ok": res.accepted,
                         "message": res.message,
-                        "problems": [] if res.accepted else problems_table(res.problems, lang=_lang(request)),
+                        "problems": problems_table(res.problems, lang=_lang(request)),
                         "warnings": problems_table(res.warnings, lang=_lang(request)),
                         "late": _late_link(res),
                     }

@@ -204,7 +204,7 @@ def _import(
         hard, soft = split_by_severity(result.problems)
         if hard:
             return refuse(result)
-        result.warnings = soft
+        result.problems, result.warnings = [], soft  # kept on the versions, not on the accepted upload
         warned = (
             f"；核实性审核提示 {len(soft)} 条，上报时须说明原因 / {len(soft)} soft-rule warning(s) to explain"
             if soft
