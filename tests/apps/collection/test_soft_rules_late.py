@@ -160,7 +160,10 @@ def test_a_locked_period_is_refused_until_granted_then_accepted_until_expiry(peo
     assert AuditEvent.objects.filter(action__in=["late_request", "lock_exception"]).count() == 2
     assert upload(reporter, zone_file(period="2018Q2"), name="late.xlsx").accepted
     after = upload(
-        reporter, zone_file(period="2018Q2", energy_consumption=7), name="later.xlsx", now=until + dt.timedelta(hours=1)
+        reporter,
+        zone_file(period="2018Q2", energy_consumption=7),
+        name="later.xlsx",
+        now=until + dt.timedelta(hours=1),
     )
     assert [p.rule for p in after.problems] == ["period.locked"]
 
@@ -210,3 +213,26 @@ def test_lanbai_periods(db, settings):
     res = CliRunner().invoke(app, ["periods", "--on", "2026-10-10"])
     assert res.exit_code == 0 and "open" in res.output and ENT_FORM in res.output
     assert CliRunner().invoke(app, ["periods", "--form", "nope"]).exit_code == 2
+
+
+def test_api_reports_warnings_and_takes_explanations(people):
+    from rest_framework.test import APIClient
+
+    reporter = people["reporter"]
+    last_year(reporter, gdp=100000)
+    c = APIClient()
+    c.force_authenticate(reporter)
+    body = {"form_code": ZONE_FORM, "period": "2018Q2", "unit": "lzxq", "records": [zone_row(gdp=200000)]}
+    res = c.post("/api/collection/reports/", body, format="json")
+    assert res.status_code == 201, res.json()
+    data = res.json()
+    assert data["problems"] == [] and [w["rule_key"] for w in data["warnings"]] == ["gdp_yoy"]
+    assert data["warnings"][0]["severity"] == "soft" and data["warnings"][0]["bound"] == "±50%"
+    sub = Submission.objects.get(period="2018Q2")
+    url = f"/api/collection/submissions/{sub.pk}/submit/"
+    refused = c.post(url, {}, format="json")
+    assert refused.status_code == 400 and "gdp_yoy" in json.dumps(refused.json(), ensure_ascii=False)
+    ok = c.post(url, {"explanations": {"gdp_yoy": "园区扩区"}}, format="json")
+    assert ok.status_code == 200
+    sub.refresh_from_db()
+    assert sub.status == Status.SUBMITTED
