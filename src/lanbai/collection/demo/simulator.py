@@ -353,7 +353,7 @@ def demo_run(
         ids = list(todo.values_list("id", flat=True))
         services.submissions_approve_bulk(user=users[f"demo_{z.code}_review"], ids=ids, final=False)
         report.approved += services.submissions_approve_bulk(user=province, ids=ids, final=True)
-    soft_and_late.demo_soft_and_late(zones=zones, users=users, last=LAST)  # issue 14 items 3–4
+    soft_and_late.demo_soft_and_late(zones=zones, users=users, last=LAST, report=report)  # issue 14 3–4
     report.pending = Submission.objects.filter(status=Status.SUBMITTED).count()
     report.message = (
         f"演示数据已生成 / demo data ready: {report.enterprises} 家企业 enterprises, {report.files} 个文件 "

@@ -22,18 +22,24 @@ ZONE_FORM = "兰白统Q1表"
 GROWTH = 1.8  # beyond the ±50 % of gdp_yoy, and no hard rule broken (everything else grows less)
 
 
-def demo_soft_and_late(*, zones, users, last: Quarter) -> list[str]:
-    """Leave the soft-rule draft and the pending late request; what was left, in words."""
+def demo_soft_and_late(*, zones, users, last: Quarter, report=None) -> list[str]:
+    """Leave the soft-rule draft and the pending late request; what was left, in words.
+
+    ``report`` (the simulator's DemoReport) counts the file sent.
+    """
     done: list[str] = []
-    if not zones:
-        return done
-    zone = zones[0]
-    fill = users[f"demo_{zone.code}_fill"]
     period = Quarter(last.year + 1, 1)  # Q1: no year-to-date comparison, only the year on year
-    before = selectors.submission_for_entry(
-        user=fill, form_code=ZONE_FORM, unit=zone, period=period.same_quarter_last_year()
-    )
-    if before is not None and before.current_version_id:
+    found = None
+    for zone in zones:  # the first zone with last year's report to compare with
+        fill = users[f"demo_{zone.code}_fill"]
+        before = selectors.submission_for_entry(
+            user=fill, form_code=ZONE_FORM, unit=zone, period=period.same_quarter_last_year()
+        )
+        if before is not None and before.current_version_id:
+            found = (zone, fill, before)
+            break
+    if found is not None:
+        zone, fill, before = found
         values = dict(before.current_version.values)
         record = {k: v for k, v in values.items() if v not in (None, "")}
         for k in ("gdp", "fiscal_expenditure"):  # the totals grow most: every "≤ total" rule holds
@@ -52,10 +58,14 @@ def demo_soft_and_late(*, zones, users, last: Quarter) -> list[str]:
             simulated=True,
             now=when,
         )
+        if report is not None:
+            report.files += 1
+            report.accepted += res.accepted
         if res.accepted and res.warnings:
             done.append(f"{zone.name} {period} 草稿含核实性审核提示 {len(res.warnings)} 条")
-    if len(zones) > 1:
-        other = zones[1]
+    others = [z for z in zones if found is None or z != found[0]]
+    if others:
+        other = others[0]
         late = Quarter(last.year + 1, 2)
         if selectors.period_state(late).state == "locked":
             services.late_request_create(
