@@ -1,7 +1,7 @@
 """Entry point of the ``lanbai`` command.
 
 Sub-commands live in one module each (``plan``, ``forms``, ``monitor``, ``index``, ``registry``,
-``policy``, ``report``, ``demo``, ``server``) and only call services and selectors of the apps or the core.
+``policy``, ``report``, ``demo``, ``periods``, ``server``) and only call services and selectors of the apps or the core.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from . import forms as forms_cli
 from . import index as index_cli
 from . import measures as measures_cli
 from . import monitor as monitor_cli
+from . import periods as periods_cli
 from . import plan as plan_cli
 from . import policy as policy_cli
 from . import recompute as recompute_cli
@@ -38,6 +39,7 @@ app.add_typer(contracts_cli.app, name="contracts", help="技术合同认定登�
 app.add_typer(policy_cli.app, name="policy", help="Policy matching (附件8).")
 app.add_typer(report_cli.app, name="report", help="Publications: bulletin, inspection notice, annual report.")
 demo_cli.register(app)
+periods_cli.register(app)
 server_cli.register(app)
 
 

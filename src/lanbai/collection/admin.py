@@ -2,7 +2,15 @@
 
 from django.contrib import admin
 
-from .models import Enterprise, LockException, Submission, SubmissionVersion, Upload
+from .models import (
+    Enterprise,
+    LateRequest,
+    LockException,
+    SoftRuleWarning,
+    Submission,
+    SubmissionVersion,
+    Upload,
+)
 
 
 @admin.register(Enterprise)
@@ -45,3 +53,15 @@ class SubmissionVersionAdmin(admin.ModelAdmin):
 @admin.register(LockException)
 class LockExceptionAdmin(admin.ModelAdmin):
     list_display = ["org_unit", "period", "until", "granted_by"]
+
+
+@admin.register(SoftRuleWarning)
+class SoftRuleWarningAdmin(admin.ModelAdmin):
+    list_display = ["submission", "version", "rule_key", "field", "bound", "explained_by", "explained_at"]
+    list_filter = ["rule_key"]
+
+
+@admin.register(LateRequest)
+class LateRequestAdmin(admin.ModelAdmin):
+    list_display = ["org_unit", "period", "form_code", "status", "requested_by", "requested_at", "grant"]
+    list_filter = ["status", "period"]

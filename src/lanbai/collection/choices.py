@@ -25,3 +25,9 @@ class UploadOutcome(models.TextChoices):
     REFUSED = "refused", _("已拒绝")
     DUPLICATE = "duplicate", _("重复上传（未改变）")
     VALIDATED = "validated", _("已校验（试运行，未保存）")
+
+
+class LateRequestStatus(models.TextChoices):
+    PENDING = "pending", _("待批准")
+    GRANTED = "granted", _("已准予")
+    DECLINED = "declined", _("未准予")

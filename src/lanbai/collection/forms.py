@@ -100,3 +100,19 @@ class ReportEntryForm(forms.Form):
             if f.code in fixed:
                 field.disabled = True
             self.fields[f.code] = field
+
+
+class LateRequestForm(forms.Form):
+    """申请逾期填报: the unit (its code), the locked period and why it is late."""
+
+    unit = forms.CharField(label=_("填报单位（代码或名称）"), max_length=200)
+    period = QuarterFormField(label=_("报告期（如 2018Q2）"))
+    form_code = forms.CharField(widget=forms.HiddenInput, required=False)
+    reason = forms.CharField(label=_("申请理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LateGrantForm(forms.Form):
+    """准予逾期填报: how many days the permission runs."""
+
+    days = forms.IntegerField(label=_("许可天数"), min_value=1, max_value=365, initial=14)
+    reason = forms.CharField(label=_("批准意见"), required=False, max_length=500)

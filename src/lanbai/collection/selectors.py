@@ -6,8 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.db.models import Max, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 
 from lanbai.access.policy import Action, can, scope_filter, unit_ids
 from lanbai.common.audit import audit_events_for
@@ -15,17 +14,17 @@ from lanbai.common.exceptions import NotFoundError
 from lanbai.core.periods import Quarter
 from lanbai.plans.selectors import orgunit_pks, zone_list_all
 
-from .choices import Status
-from .models import Enterprise, Submission, SubmissionVersion
+from . import calendar
+from .choices import LateRequestStatus, Status
+from .models import Enterprise, LateRequest, LockException, SoftRuleWarning, Submission, SubmissionVersion
 
 if TYPE_CHECKING:  # the plans app's models are read through its selectors
     from lanbai.plans.models import OrgUnit
 
-DEADLINE_DAYS_DEFAULT = 15  # reports are due this many days after the period ends
 
-
-def _deadline_days() -> int:
-    return int(getattr(settings, "LANBAI_REPORT_DEADLINE_DAYS", DEADLINE_DAYS_DEFAULT))
+def _deadline_days(form_code: str | None = None) -> int:
+    """Days after a period's end a report is due: the form's ``reporting:`` data (or the setting)."""
+    return calendar.deadline_days(calendar.form_spec(form_code))
 
 
 def submission_list(
@@ -95,9 +94,9 @@ def enterprise_find(credit_code: str) -> Enterprise | None:
 
 def approved_values(*, org_unit_ids: list[int]) -> list[tuple[int, str, dict[str, Any]]]:
     """(org unit id, period, values of the version 省创新办 approved) of every approved report of the units."""
-    rows = Submission.objects.filter(org_unit_id__in=org_unit_ids, approved_version__isnull=False).values_list(
-        "org_unit_id", "period", "approved_version__values"
-    )
+    rows = Submission.objects.filter(
+        org_unit_id__in=org_unit_ids, approved_version__isnull=False
+    ).values_list("org_unit_id", "period", "approved_version__values")
     return [(u, p, v or {}) for u, p, v in rows]
 
 
@@ -210,7 +209,7 @@ def completeness(
     q = Quarter.coerce(period)
     period = str(q)
     expected = expected_enterprise_units(zone, q.end) if level == "enterprise" else {zone.id}
-    deadline = dt.datetime.combine(q.end + dt.timedelta(days=_deadline_days() + 1), dt.time.min)
+    deadline = dt.datetime.combine(q.end + dt.timedelta(days=_deadline_days(form_code) + 1), dt.time.min)
     from django.utils import timezone
 
     deadline = timezone.make_aware(deadline)
@@ -344,3 +343,87 @@ def submission_freshness_subqueries() -> dict[str, Subquery]:
         ),
         "fresh_u": Subquery(subs.order_by("-updated_at").values("updated_at")[:1]),
     }
+
+
+# soft rules (核实性审核) and their explanations
+
+
+def submission_warnings(submission: Submission) -> list[SoftRuleWarning]:
+    """The soft-rule warnings of the report's current version (rule, field, value, bound, explanation)."""
+    if submission.current_version_id is None:
+        return []
+    return list(
+        SoftRuleWarning.objects.filter(version_id=submission.current_version_id).select_related(
+            "explained_by"
+        )
+    )
+
+
+def explained_submissions(*, user) -> QuerySet[Submission]:
+    """The reports waiting for this user's review (:func:`review_queue`) whose current version breaks
+    a soft rule and carries the reporter's explanation: the queue of explained reports."""
+    with_explanations = SoftRuleWarning.objects.filter(version_id=OuterRef("current_version_id")).exclude(
+        explanation=""
+    )
+    return review_queue(user=user).filter(Exists(with_explanations))
+
+
+def submissions_needing_explanation(ids: list[int], explanations: dict[str, str]) -> set[int]:
+    """The open reports among ``ids`` whose current version breaks a soft rule that is neither
+    explained yet nor in ``explanations`` (rule code -> text)."""
+    given = {k for k, v in explanations.items() if (v or "").strip()}
+    wanted = set(ids)
+    rows = (
+        SoftRuleWarning.objects.filter(submission__status__in=(Status.DRAFT, Status.RETURNED), explanation="")
+        .filter(version_id=F("submission__current_version_id"))
+        .values_list("submission_id", "rule_key")
+    )
+    return {sid for sid, key in rows if sid in wanted and key not in given}
+
+
+# ------------------------------------------------------------------------------------------------
+# the reporting calendar and late reporting (申请逾期填报 / 准予逾期填报)
+
+
+def reporting_periods(*, form_code: str | None = None, now: dt.datetime | None = None):
+    """The form's reporting periods with their state (future / open / closed / locked) and deadline."""
+    return calendar.reporting_periods(form_code=form_code, now=now)
+
+
+def period_state(period: Quarter | str, *, form_code: str | None = None, now: dt.datetime | None = None):
+    """One period's :class:`~lanbai.core.collection.PeriodInfo` for the form today."""
+    return calendar.period_state(period, form_code=form_code, now=now)
+
+
+def late_requests(*, user, pending_only: bool = False) -> QuerySet[LateRequest]:
+    """Late-reporting requests this user may see: all for the 省创新办, else those of the units the
+    user reports for."""
+    qs = LateRequest.objects.select_related("org_unit", "requested_by", "grant")
+    if not can(user, Action.GRANT_LATE):
+        ids = unit_ids(user, Action.REPORT)
+        if ids is not None:
+            qs = qs.filter(org_unit_id__in=ids)
+    if pending_only:
+        qs = qs.filter(status=LateRequestStatus.PENDING)
+    return qs
+
+
+def late_request_get(*, user, pk: int) -> LateRequest:
+    try:
+        return late_requests(user=user).get(pk=pk)
+    except LateRequest.DoesNotExist:
+        raise NotFoundError("申请不存在 / no such request") from None
+
+
+def lock_exceptions_active(*, user, now: dt.datetime | None = None) -> QuerySet[LockException]:
+    """Late-reporting grants still running (the province's list; a unit sees its own)."""
+    from django.utils import timezone
+
+    qs = LockException.objects.filter(until__gte=now or timezone.now()).select_related(
+        "org_unit", "granted_by"
+    )
+    if not can(user, Action.GRANT_LATE):
+        ids = unit_ids(user, Action.REPORT)
+        if ids is not None:
+            qs = qs.filter(org_unit_id__in=ids)
+    return qs

@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -23,17 +22,28 @@ from lanbai.core.collection.stored import store_value
 from lanbai.core.periods import Quarter
 from lanbai.plans.services import orgunit_create, orgunit_link
 
-from .choices import Status
-from .models import Enterprise, LockException, Submission, SubmissionVersion, Upload
+from . import calendar
+from .choices import LateRequestStatus, Status
+from .models import (
+    Enterprise,
+    LateRequest,
+    LockException,
+    SoftRuleWarning,
+    Submission,
+    SubmissionVersion,
+    Upload,
+)
 
 if TYPE_CHECKING:  # the plans app's units are created through its services
+    from lanbai.common.models import AuditEvent
     from lanbai.plans.models import OrgUnit
 
 LOCK_DAYS_DEFAULT = 45  # a period locks this many days after it ends (settings.LANBAI_PERIOD_LOCK_DAYS)
 
 
-def _lock_days() -> int:
-    return int(getattr(settings, "LANBAI_PERIOD_LOCK_DAYS", LOCK_DAYS_DEFAULT))
+def _lock_days(form_code: str | None = None) -> int:
+    """Days after its end a period locks: the form's ``reporting:`` data (or the setting)."""
+    return calendar.lock_days(calendar.form_spec(form_code))
 
 
 def _quarter(period: Quarter | str) -> Quarter:
@@ -46,19 +56,37 @@ def _quarter(period: Quarter | str) -> Quarter:
         ) from None
 
 
-def period_lock_time(period: Quarter | str) -> dt.datetime:
+def period_lock_time(period: Quarter | str, *, form_code: str | None = None) -> dt.datetime:
     """When a period locks: midnight after ``end + lock days`` (Asia/Shanghai)."""
-    end = _quarter(period).end + dt.timedelta(days=_lock_days() + 1)
+    end = _quarter(period).end + dt.timedelta(days=_lock_days(form_code) + 1)
     return timezone.make_aware(dt.datetime.combine(end, dt.time.min))
 
 
-def period_is_locked(period: Quarter | str, unit: OrgUnit, *, now: dt.datetime | None = None) -> bool:
+def period_is_locked(
+    period: Quarter | str, unit: OrgUnit, *, now: dt.datetime | None = None, form_code: str | None = None
+) -> bool:
     """True once the lock time has passed, unless 省创新办 granted this unit an exception."""
     now = now or timezone.now()
     period = str(_quarter(period))
-    if now < period_lock_time(period):
+    if now < period_lock_time(period, form_code=form_code):
         return False
     return not LockException.objects.filter(org_unit=unit, period=period, until__gte=now).exists()
+
+
+def period_refusal(
+    period: Quarter | str, unit: OrgUnit, *, form_code: str | None = None, now: dt.datetime | None = None
+) -> str | None:
+    """Why ``unit`` may not report ``period`` now — ``future``, ``outside`` or ``locked`` — else None.
+
+    The state comes from the form's reporting calendar (:mod:`lanbai.collection.calendar`); a locked
+    period is open again while a 准予逾期填报 (:class:`LockException`) of the unit runs.
+    """
+    state = calendar.period_state(_quarter(period), form_code=form_code, now=now).state
+    if state in ("future", "outside"):
+        return state
+    if period_is_locked(period, unit, now=now, form_code=form_code):
+        return "locked"
+    return None
 
 
 def _check_lock_version(submission: Submission, expected: int | None) -> None:
@@ -93,7 +121,14 @@ def submission_save_version(
     if not can(user, Action.REPORT, unit):
         raise PermissionDeniedError(f"无权为 {unit.name} 填报 / not allowed to report for {unit.name}")
     period = str(_quarter(period))
-    if period_is_locked(period, unit, now=now):
+    refusal = period_refusal(period, unit, form_code=form_code, now=now)
+    if refusal in ("future", "outside"):
+        raise ValidationFailed(
+            f"报告期 {period} 尚未结束或不在报告期范围内，不能填报 / period {period} cannot be reported "
+            f"({refusal})",
+            field="period",
+        )
+    if refusal == "locked":
         raise ApplicationError(
             f"报告期 {period} 已锁定 / period {period} is locked",
             extra={"locked_at": period_lock_time(period).isoformat()},
@@ -190,9 +225,20 @@ def _save_transition(
 
 @transaction.atomic
 def submission_submit(
-    *, user, submission: Submission, expected_lock_version: int | None = None, now: dt.datetime | None = None
+    *,
+    user,
+    submission: Submission,
+    expected_lock_version: int | None = None,
+    now: dt.datetime | None = None,
+    explanations: dict[str, str] | None = None,
 ) -> Submission:
-    """上报: a draft or returned report goes to the zone reviewer."""
+    """上报: a draft or returned report goes to the zone reviewer.
+
+    Every soft rule (核实性审核) the current version breaks needs a written explanation:
+    ``explanations`` maps the rule's code (``revenue_yoy``) to the text; one given earlier is kept.
+    A missing one is :class:`ValidationFailed` naming the rule (``extra["rules"]``); each explanation
+    given is stored on its warning and audited (``soft_rule_explain``).
+    """
     submission = _locked(
         submission,
         expected_lock_version,
@@ -201,8 +247,13 @@ def submission_submit(
     )
     if submission.current_version_id is None:
         raise ApplicationError(_EMPTY_REPORT)
+    when = now or timezone.now()
+    if submission.status in (Status.DRAFT, Status.RETURNED):
+        warnings = list(SoftRuleWarning.objects.filter(version_id=submission.current_version_id))
+        for event in _explain(user, warnings, explanations or {}, when, {submission.pk: submission}):
+            event.save()
     previous = _transition(submission, to=Status.SUBMITTED, allowed_from=(Status.DRAFT, Status.RETURNED))
-    submission.submitted_at = now or timezone.now()
+    submission.submitted_at = when
     submission.submitted_by = actor(user)
     submission.return_reason = ""
     return _save_transition(user, "submit", submission, previous)
@@ -256,19 +307,195 @@ def submission_final_approve(
     )
 
 
+def _explain(
+    user, warnings: list[SoftRuleWarning], explanations: dict[str, str], when: dt.datetime, subs: dict
+) -> list[AuditEvent]:
+    """Store the explanations of ``warnings``; the unsaved audit events.  Missing → ValidationFailed."""
+    missing: list[SoftRuleWarning] = []
+    changed: list[SoftRuleWarning] = []
+    for w in warnings:
+        text = (explanations.get(w.rule_key) or "").strip()
+        if text and text != w.explanation:
+            w.explanation, w.explained_by, w.explained_at = text, actor(user), when
+            changed.append(w)
+        elif not text and not w.explanation.strip():
+            missing.append(w)
+    if missing:
+        keys = sorted({w.rule_key for w in missing})
+        shown = "；".join(f"{w.rule_key}（{w.field}）" for w in missing[:10])
+        raise ValidationFailed(
+            f"上报前须对核实性审核提示逐条说明原因：{shown} / explain each soft-rule warning before "
+            f"submitting: {', '.join(keys)}",
+            field="explanations",
+            extra={"rules": keys},
+        )
+    SoftRuleWarning.objects.bulk_update(changed, ["explanation", "explained_by", "explained_at"])
+    return [
+        audit_event(
+            user,
+            "soft_rule_explain",
+            subs[w.submission_id],
+            field=w.rule_key,
+            new=w.explanation,
+            reason=w.message_zh,
+        )
+        for w in changed
+    ]
+
+
 @transaction.atomic
-def lock_exception_grant(
-    *, user, unit: OrgUnit, period: Quarter | str, until: dt.datetime, reason: str
-) -> LockException:
-    """省创新办 lets a unit report into a locked period until ``until``."""
+def soft_warnings_record(
+    *,
+    user,
+    unit: OrgUnit,
+    upload: Upload,
+    form_code: str,
+    period: Quarter | str,
+    warnings: list[tuple[int, Any]],
+) -> int:
+    """Keep the soft-rule problems of an accepted file on the versions it created; how many kept.
+
+    ``warnings`` pairs an org unit id with a soft :class:`~lanbai.core.collection.Problem`; a unit
+    whose figures did not change (no new version) keeps the warnings of its current version.
+    """
+    if not can(user, Action.REPORT, unit):
+        raise PermissionDeniedError(f"无权为 {unit.name} 填报 / not allowed to report for {unit.name}")
+    if not warnings:
+        return 0
+    period = str(_quarter(period))
+    units = {u for u, _ in warnings}
+    versions = {
+        u: (sid, vid)
+        for u, sid, vid in SubmissionVersion.objects.filter(
+            upload=upload, submission__form_code=form_code, submission__period=period
+        ).values_list("submission__org_unit_id", "submission_id", "id")
+        if u in units
+    }
+    rows = []
+    for u, p in warnings:
+        if u not in versions:
+            continue
+        sid, vid = versions[u]
+        rows.append(
+            SoftRuleWarning(
+                submission_id=sid,
+                version_id=vid,
+                rule_key=p.rule_key or p.rule,
+                rule=p.rule,
+                field=p.field or "",
+                value=(p.value or "")[:200],
+                bound=(p.bound or "")[:200],
+                message_zh=p.message_zh,
+                message_en=p.message_en,
+            )
+        )
+    SoftRuleWarning.objects.bulk_create(rows, batch_size=1000)
+    audit(
+        user,
+        "soft_rule_warning",
+        upload,
+        field=form_code,
+        new=str(len(rows)),
+        reason="；".join(sorted({r.rule_key for r in rows})),
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def late_request_create(
+    *,
+    user,
+    unit: OrgUnit,
+    period: Quarter | str,
+    reason: str,
+    form_code: str = "",
+    now: dt.datetime | None = None,
+) -> LateRequest:
+    """申请逾期填报: a unit's 填报员 asks the 省创新办 to open a locked period, saying why."""
+    if not can(user, Action.REPORT, unit):
+        raise PermissionDeniedError(f"无权为 {unit.name} 申请 / not allowed to ask for {unit.name}")
+    q = _quarter(period)
+    period = str(q)
+    if not (reason or "").strip():
+        raise ValidationFailed(
+            "申请逾期填报须说明理由 / a late-reporting request needs a reason", field="reason"
+        )
+    state = calendar.period_state(q, form_code=form_code or None, now=now).state
+    if state in ("future", "outside"):
+        raise ValidationFailed(
+            f"报告期 {period} 不能填报（{state}），无需申请 / period {period} cannot be reported",
+            field="period",
+        )
+    if not period_is_locked(period, unit, now=now, form_code=form_code or None):
+        raise ValidationFailed(
+            f"报告期 {period} 未锁定，可直接填报 / period {period} is open: no request needed", field="period"
+        )
+    if LateRequest.objects.filter(org_unit=unit, period=period, status=LateRequestStatus.PENDING).exists():
+        raise ConflictError(f"{unit.name} {period} 已有待批准的申请 / a request is already pending")
+    req = LateRequest.objects.create(
+        org_unit=unit, period=period, form_code=form_code, reason=reason.strip(), requested_by=user
+    )
+    audit(
+        user, "late_request", req, field=f"{unit.code}:{period}", new=LateRequestStatus.PENDING, reason=reason
+    )
+    return req
+
+
+@transaction.atomic
+def late_request_decline(*, user, request: LateRequest, reason: str) -> LateRequest:
+    """省创新办 declines a pending late-reporting request (with a reason)."""
     if not can(user, Action.GRANT_LATE):
         raise PermissionDeniedError(
             "只有省创新办可以批准逾期填报 / only the provincial office grants exceptions"
         )
+    request = LateRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != LateRequestStatus.PENDING:
+        raise ConflictError("该申请已处理 / this request was already decided")
+    if not (reason or "").strip():
+        raise ValidationFailed("须说明不予准许的理由 / a reason is needed", field="reason")
+    request.status = LateRequestStatus.DECLINED
+    request.save(update_fields=["status"])
+    audit(user, "late_request_decline", request, field="status", old="pending", new="declined", reason=reason)
+    return request
+
+
+@transaction.atomic
+def lock_exception_grant(
+    *,
+    user,
+    unit: OrgUnit | None = None,
+    period: Quarter | str | None = None,
+    until: dt.datetime,
+    reason: str = "",
+    request: LateRequest | None = None,
+    now: dt.datetime | None = None,
+) -> LockException:
+    """准予逾期填报: 省创新办 lets a unit report into a locked period until ``until`` (the expiry).
+
+    With ``request`` (a pending :class:`LateRequest`) the unit and period are the request's, and the
+    request is marked granted with this exception.
+    """
+    if not can(user, Action.GRANT_LATE):
+        raise PermissionDeniedError(
+            "只有省创新办可以批准逾期填报 / only the provincial office grants exceptions"
+        )
+    if request is not None:
+        request = LateRequest.objects.select_for_update().select_related("org_unit").get(pk=request.pk)
+        if request.status != LateRequestStatus.PENDING:
+            raise ConflictError("该申请已处理 / this request was already decided")
+        unit, period = request.org_unit, request.period
+        reason = reason or request.reason
+    if unit is None or period is None:
+        raise ValidationFailed("须指定单位和报告期 / unit and period are needed", field="unit")
+    if until <= (now or timezone.now()):
+        raise ValidationFailed("许可截止时间须晚于现在 / the expiry must be in the future", field="until")
     period = str(_quarter(period))
     exc = LockException.objects.create(
         org_unit=unit, period=period, until=until, granted_by=user, reason=reason
     )
+    if request is not None:
+        request.status, request.grant = LateRequestStatus.GRANTED, exc
+        request.save(update_fields=["status", "grant"])
     audit(user, "lock_exception", exc, field=f"{unit.code}:{period}", new=until.isoformat(), reason=reason)
     return exc
 
@@ -286,6 +513,7 @@ def _bulk_transition(
     require_data: bool = False,
     apply: Callable[[Submission], None] | None = None,
     fields: tuple[str, ...] = (),
+    before_save: Callable[[], object] | None = None,
 ) -> int:
     """Move the reports ``ids`` from a status in ``allowed_from`` to ``to``, all or nothing.
 
@@ -308,11 +536,11 @@ def _bulk_transition(
             raise ApplicationError(_EMPTY_REPORT)
         if s.status not in allowed_from:
             raise ApplicationError(f"{s} {wrong_status}", extra={"status": s.status})
+    if before_save is not None:
+        before_save()
     events = []
     for s in subs:
-        events.append(
-            audit_event(user, action, s, field="status", old=s.status, new=to)
-        )
+        events.append(audit_event(user, action, s, field="status", old=s.status, new=to))
         s.status = to
         s.lock_version += 1
         if apply is not None:
@@ -323,10 +551,14 @@ def _bulk_transition(
 
 
 @transaction.atomic
-def submissions_submit_bulk(*, user, ids: list[int], now: dt.datetime | None = None) -> int:
+def submissions_submit_bulk(
+    *, user, ids: list[int], now: dt.datetime | None = None, explanations: dict[str, str] | None = None
+) -> int:
     """上报 many draft/returned reports at once (an imported enterprise file); returns how many.
 
-    Same rules as :func:`submission_submit`: every report must be in the user's scope and have data.
+    Same rules as :func:`submission_submit`: every report must be in the user's scope and have data,
+    and every soft-rule warning of their current versions needs an explanation (``explanations``
+    by rule code, applied to every report that breaks the rule).
     """
     zone_ids = unit_ids(user, Action.REPORT)  # once, not per report
     when, by = now or timezone.now(), actor(user)
@@ -348,7 +580,28 @@ def submissions_submit_bulk(*, user, ids: list[int], now: dt.datetime | None = N
         require_data=True,
         apply=record_submission,
         fields=("submitted_at", "submitted_by", "return_reason"),
+        # after every report's scope and status are checked: explanations, or which rule lacks one
+        before_save=lambda: audit_events_save(_explain_open_reports(user, ids, explanations or {}, when)),
     )
+
+
+def _explain_open_reports(user, ids: list[int], explanations: dict[str, str], when) -> list[AuditEvent]:
+    """:func:`_explain` for the warnings of the current versions of the open reports among ``ids``.
+
+    Soft warnings are rare: all those of open reports are read (one small query) and matched here,
+    rather than sending the ids of a 100,000-row import to the database.
+    """
+    wanted = set(ids)
+    warnings = [
+        w
+        for w in SoftRuleWarning.objects.filter(
+            submission__status__in=(Status.DRAFT, Status.RETURNED)
+        ).select_related("submission")
+        if w.submission_id in wanted and w.version_id == w.submission.current_version_id
+    ]
+    if not warnings:
+        return []
+    return _explain(user, warnings, explanations, when, {w.submission_id: w.submission for w in warnings})
 
 
 @transaction.atomic

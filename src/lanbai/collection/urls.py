@@ -13,4 +13,5 @@ urlpatterns = [
     path("submissions/<int:pk>/", views.submission_detail, name="submission"),
     path("submissions/<int:pk>/<str:action>/", views.submission_action, name="action"),
     path("completeness/", views.completeness, name="completeness"),
+    path("late/", views.late_requests, name="late"),
 ]

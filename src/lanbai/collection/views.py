@@ -5,11 +5,15 @@ A forbidden attempt gets 403 (or 404 for an object outside the user's scope) and
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,7 +25,15 @@ from lanbai.plans.selectors import orgunit_get
 
 from . import selectors, services
 from .choices import Channel
-from .forms import PeriodForm, ReportEntryForm, TemplateForm, UploadForm, ZoneEntryForm
+from .forms import (
+    LateGrantForm,
+    LateRequestForm,
+    PeriodForm,
+    ReportEntryForm,
+    TemplateForm,
+    UploadForm,
+    ZoneEntryForm,
+)
 from .intake import import_records, problems_table
 from .intake.parsing import form_by_code, forms
 
@@ -51,6 +63,8 @@ def upload(request):
                         "ok": res.accepted,
                         "message": res.message,
                         "problems": problems_table(res.problems, lang=_lang(request)),
+                        "warnings": problems_table(res.warnings, lang=_lang(request)),
+                        "late": _late_link(res),
                     }
                 )
             except PermissionDeniedError as exc:
@@ -59,6 +73,14 @@ def upload(request):
             except ApplicationError as exc:
                 results.append({"file": f.name, "ok": False, "message": exc.message, "problems": []})
     return render(request, "collection/upload.html", {"form": form, "results": results}, status=status)
+
+
+def _late_link(res) -> str | None:
+    """The 申请逾期填报 link of a file refused because its period is locked (unit, period, form filled in)."""
+    if res.accepted or res.unit is None or not any(p.rule == "period.locked" for p in res.problems):
+        return None
+    query = urlencode({"unit": res.unit.code, "period": res.period or "", "form_code": res.form_code or ""})
+    return f"{reverse('collection:late')}?{query}"
 
 
 def _lang(request) -> str:
@@ -93,6 +115,12 @@ def _entry_page(request, form, *, spec, unit, period, sub, problems=(), message=
         "submission": sub,
         "problems": list(problems),
         "message": message,
+        "late_url": (
+            f"{reverse('collection:late')}?"
+            + urlencode({"unit": unit.code, "period": str(period), "form_code": spec.code})
+            if any(p.rule == "period.locked" for p in problems)
+            else None
+        ),
     }
     return render(request, "collection/entry.html", context | extra, status=status)
 
@@ -110,21 +138,40 @@ def _entry_save(request, form, *, spec, unit, period: Quarter, sub, filename, co
             expected_period=period,
             expected_unit=unit.code,
             expected_lock_version=lock,
-            submit=request.POST.get("action") == "submit",
             reason="网页填报",
         )
+        if res.accepted and request.POST.get("action") == "submit" and not res.warnings:
+            saved = selectors.submission_for_entry(
+                user=request.user, form_code=spec.code, unit=unit, period=period
+            )
+            services.submission_submit(user=request.user, submission=saved)
     except PermissionDeniedError as exc:
         return HttpResponseForbidden(exc.message)
     except ApplicationError as exc:  # a conflict (409), a locked period, a report under review
         return _entry_page(
-            request, form, spec=spec, unit=unit, period=period, sub=sub, message=exc.message,
-            status=exc.status_code, **extra,
+            request,
+            form,
+            spec=spec,
+            unit=unit,
+            period=period,
+            sub=sub,
+            message=exc.message,
+            status=exc.status_code,
+            **extra,
         )
     if not res.accepted:
         n = len(res.problems)
         return _entry_page(
-            request, form, spec=spec, unit=unit, period=period, sub=sub, problems=res.problems,
-            message=f"未保存：发现 {n} 个问题 / not saved: {n} problem(s)", status=400, **extra,
+            request,
+            form,
+            spec=spec,
+            unit=unit,
+            period=period,
+            sub=sub,
+            problems=res.problems,
+            message=f"未保存：发现 {n} 个问题 / not saved: {n} problem(s)",
+            status=400,
+            **extra,
         )
     saved = selectors.submission_for_entry(user=request.user, form_code=spec.code, unit=unit, period=period)
     if saved is None:  # (the user may read what they just saved: not expected)
@@ -184,7 +231,9 @@ def enterprise_entry(request, credit_code: str, period: Quarter):
         if not can(request.user, Action.REPORT, unit):
             return HttpResponseForbidden(_("无权为该企业填报 / not allowed to report for this enterprise"))
         if not form.is_valid():
-            return _entry_page(request, form, spec=spec, unit=unit, period=period, sub=sub, status=400, **extra)
+            return _entry_page(
+                request, form, spec=spec, unit=unit, period=period, sub=sub, status=400, **extra
+            )
         record = {
             k: v for k, v in form.cleaned_data.items() if k != "lock_version" and v not in ("", None)
         } | fixed
@@ -219,9 +268,12 @@ def queue(request):
 def _submission_page(request, sub, *, error: str = "", status: int = 200):
     """The report page: its versions, audit trail and the actions this user may take."""
     versions = selectors.submission_versions(sub, newest_first=True)
+    warnings = selectors.submission_warnings(sub)
     ctx = {
         "sub": sub,
         "versions": versions,
+        "warnings": warnings,
+        "unexplained": [w for w in warnings if not w.explanation],
         "audit": selectors.audit_for(sub),
         "can_review": can(request.user, Action.REVIEW, sub.org_unit),
         "province": can(request.user, Action.FINAL_APPROVE),
@@ -247,7 +299,14 @@ def submission_action(request, pk: int, action: str):
     reason = request.POST.get("reason", "")
     try:
         if action == "submit":
-            services.submission_submit(user=request.user, submission=sub, expected_lock_version=lock)
+            explanations = {
+                k.removeprefix("explanation_"): v
+                for k, v in request.POST.items()
+                if k.startswith("explanation_")
+            }
+            services.submission_submit(
+                user=request.user, submission=sub, expected_lock_version=lock, explanations=explanations
+            )
         elif action in ("approve", "return"):
             services.submission_review(
                 user=request.user,
@@ -282,3 +341,49 @@ def completeness(request):
             user=request.user, period=form.cleaned_data["period"], form_code=form.cleaned_data["form_code"]
         )
     return render(request, "collection/completeness.html", {"form": form, "rows": rows})
+
+
+@login_required
+def late_requests(request):
+    """申请逾期填报 (a unit's 填报员) and 准予逾期填报 (省创新办): the requests, pending first."""
+    province = can(request.user, Action.GRANT_LATE)
+    ask = LateRequestForm(
+        request.POST if request.POST.get("action") == "request" else None, initial=request.GET
+    )
+    grant = LateGrantForm(request.POST if request.POST.get("action") == "grant" else None, auto_id=False)
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "request" and ask.is_valid():
+                d = ask.cleaned_data
+                services.late_request_create(
+                    user=request.user,
+                    unit=orgunit_get(d["unit"]),
+                    period=d["period"],
+                    reason=d["reason"],
+                    form_code=d["form_code"] or "",
+                )
+                return redirect("collection:late")
+            if request.POST.get("action") == "grant" and grant.is_valid():
+                req = selectors.late_request_get(user=request.user, pk=int(request.POST.get("pk") or 0))
+                services.lock_exception_grant(
+                    user=request.user,
+                    request=req,
+                    until=timezone.now() + dt.timedelta(days=grant.cleaned_data["days"]),
+                    reason=grant.cleaned_data["reason"] or "",
+                )
+                return redirect("collection:late")
+            status = 400
+        except PermissionDeniedError as exc:
+            return HttpResponseForbidden(exc.message)
+        except ApplicationError as exc:
+            error, status = exc.message, exc.status_code
+    ctx = {
+        "province": province,
+        "ask": ask,
+        "grant": grant,
+        "error": error,
+        "requests": selectors.late_requests(user=request.user)[:500],
+        "grants": selectors.lock_exceptions_active(user=request.user)[:500],
+    }
+    return render(request, "collection/late.html", ctx, status=status)

@@ -171,5 +171,10 @@ if os.environ.get("LANBAI_HTTPS", "0") == "1":
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANBAI_PLAN_DIR = os.environ.get("LANBAI_PLAN_DIR", "")
-LANBAI_PERIOD_LOCK_DAYS = int(os.environ.get("LANBAI_PERIOD_LOCK_DAYS", "45"))
-LANBAI_REPORT_DEADLINE_DAYS = int(os.environ.get("LANBAI_REPORT_DEADLINE_DAYS", "15"))
+# the reporting calendar comes from the forms data (``reporting:``); these override it when set
+LANBAI_PERIOD_LOCK_DAYS = (
+    int(os.environ["LANBAI_PERIOD_LOCK_DAYS"]) if os.environ.get("LANBAI_PERIOD_LOCK_DAYS") else None
+)
+LANBAI_REPORT_DEADLINE_DAYS = (
+    int(os.environ["LANBAI_REPORT_DEADLINE_DAYS"]) if os.environ.get("LANBAI_REPORT_DEADLINE_DAYS") else None
+)

@@ -35,6 +35,14 @@ def test_demo_small_run(db, tmp_path, monkeypatch):
     assert not Submission.objects.filter(
         org_unit__code="bygx", period="2016Q1", form_code=simulator.ZONE_FORM
     ).exists()
+    # work left for the demo users: a draft with a soft-rule warning to explain, a late request to grant
+    from lanbai.collection.models import LateRequest, SoftRuleWarning
+
+    draft = Submission.objects.get(period="2017Q1", form_code=simulator.ZONE_FORM, status="draft")
+    assert SoftRuleWarning.objects.filter(
+        version=draft.current_version, rule_key="gdp_yoy", explanation=""
+    ).exists()
+    assert LateRequest.objects.filter(status="pending", period="2017Q2").count() == 1
     again = simulator.demo_run(seed=1)
     assert again.already and "未作任何更改" in again.message
     assert Upload.objects.count() == report.files

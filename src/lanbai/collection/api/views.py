@@ -50,6 +50,8 @@ def _import_response(res: ImportResult) -> Response:
         "submissions": res.submissions,
         "unchanged": res.unchanged,
         "problems": [p.to_dict() for p in res.problems],
+        # soft rules broken (核实性审核): the file is accepted; 上报 needs an explanation per rule
+        "warnings": [p.to_dict() for p in res.warnings],
     }
     return Response(body, status=status.HTTP_201_CREATED if res.accepted else status.HTTP_400_BAD_REQUEST)
 
@@ -65,6 +67,7 @@ class ReportSubmitJsonApi(APIView):
         lock_version = serializers.IntegerField(required=False, allow_null=True)
         dry_run = serializers.BooleanField(default=False)
         submit = serializers.BooleanField(default=False)
+        explanations = serializers.DictField(child=serializers.CharField(), required=False)
 
     def post(self, request):
         s = self.InputSerializer(data=request.data)
@@ -83,6 +86,7 @@ class ReportSubmitJsonApi(APIView):
             dry_run=d["dry_run"],
             submit=d["submit"],
             expected_lock_version=_lock_version(request, d),
+            explanations=d.get("explanations"),
         )
         return _import_response(res)
 
@@ -99,6 +103,7 @@ class UploadCreateApi(APIView):
         unit = serializers.CharField(required=False)
         dry_run = serializers.BooleanField(default=False)
         submit = serializers.BooleanField(default=False)
+        explanations = serializers.DictField(child=serializers.CharField(), required=False)
 
     def post(self, request):
         s = self.InputSerializer(data=request.data)
@@ -145,15 +150,23 @@ class _LockInput(serializers.Serializer):
     lock_version = serializers.IntegerField(required=False, allow_null=True)
 
 
+class _SubmitInput(_LockInput):
+    # rule code -> written explanation of each soft rule (核实性审核) the report breaks
+    explanations = serializers.DictField(child=serializers.CharField(), required=False)
+
+
 class SubmissionSubmitApi(APIView):
-    InputSerializer = _LockInput
+    InputSerializer = _SubmitInput
 
     def post(self, request, pk: int):
         sub = selectors.submission_get(user=request.user, pk=pk)
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         sub = services.submission_submit(
-            user=request.user, submission=sub, expected_lock_version=_lock_version(request, s.validated_data)
+            user=request.user,
+            submission=sub,
+            expected_lock_version=_lock_version(request, s.validated_data),
+            explanations=s.validated_data.get("explanations"),
         )
         return Response(SubmissionOutputSerializer(sub).data)
 

@@ -46,6 +46,7 @@ from ..choices import Status
 from ..intake import import_records
 from ..intake.parsing import form_by_code
 from ..models import Enterprise, Submission
+from . import soft_and_late
 
 if TYPE_CHECKING:  # the plans app's models are read through its selectors
     from lanbai.plans.models import OrgUnit
@@ -359,6 +360,7 @@ def demo_run(
         report.approved += services.submissions_approve_bulk(user=province, ids=ids, final=True)
     from django.utils.module_loading import import_string  # apps above collection, by name (issue 18)
     import_string("lanbai.contracts.demo.contracts_demo")(seed=seed)  # 技术合同认定登记 (模拟数据)
+    soft_and_late.demo_soft_and_late(zones=zones, users=users, last=LAST, report=report)  # issue 14 3–4
     report.pending = Submission.objects.filter(status=Status.SUBMITTED).count()
     report.message = (
         f"演示数据已生成 / demo data ready: {report.enterprises} 家企业 enterprises, {report.files} 个文件 "

@@ -32,6 +32,7 @@ import datetime as dt
 from django.utils import timezone
 
 from lanbai.common.exceptions import ApplicationError
+from lanbai.core.collection import split_by_severity
 from lanbai.core.periods import Quarter
 
 from ..choices import UploadOutcome
@@ -59,6 +60,7 @@ def import_records(
     simulated: bool = False,
     now: dt.datetime | None = None,
     expected_lock_version: int | None = None,
+    explanations: dict[str, str] | None = None,
 ) -> ImportResult:
     """Receive ``content`` (committed at once), then parse, check and store it (all or nothing).
 
@@ -66,7 +68,10 @@ def import_records(
     input need ``expected_form``, ``expected_period`` and ``expected_unit`` (a unit code), and JSON
     or web input passes its already decoded ``records``.  ``expected_lock_version`` (a single
     report: the lock_version the editor saw) makes a stale save a :class:`ConflictError`.
-    ``submit=True`` also submits (上报) every stored report in the same transaction.  ``now`` is the
+    ``submit=True`` also submits (上报) every stored report in the same transaction; a soft-rule
+    warning then needs its explanation in ``explanations`` (rule code -> text).  A file that breaks
+    only soft rules (核实性审核) is accepted; its warnings are in ``result.warnings`` and kept on the
+    new versions.  ``now`` is the
     time the import is deemed to happen (the simulator replays past quarters).  A user outside the
     unit's scope gets :class:`PermissionDeniedError` after the upload is marked refused; a conflict
     or a workflow rule met while storing marks it refused and is raised.
@@ -86,6 +91,7 @@ def import_records(
         simulated=simulated,
         now=now,
         expected_lock_version=expected_lock_version,
+        explanations=explanations,
     )
 
 
@@ -104,6 +110,7 @@ def _import(
     simulated,
     now,
     expected_lock_version,
+    explanations,
 ) -> ImportResult:
     result = ImportResult(upload=upload, outcome=upload.outcome)
     earlier = earlier_accepted(upload)
@@ -182,14 +189,36 @@ def _import(
                 row_numbers=parsed.row_numbers,
                 zone=unit if form.level == "enterprise" and not own else None,
             )
-        if result.problems:
+            # 同比 (soft by default): compare with the stored same quarter last year
+            result.problems += checks.yoy_problems_for_columns(
+                form=form,
+                unit_ids=targets,
+                columns=cols,
+                period=parsed.period,
+                source=name,
+                sheet=sheet,
+                row_numbers=parsed.row_numbers,
+                zone=unit if form.level == "enterprise" and not own else None,
+            )
+        # 强制性审核 refuses the file; 核实性审核 (soft) alone lets it in as a draft, explained at 上报
+        hard, soft = split_by_severity(result.problems)
+        if hard:
             return refuse(result)
+        result.problems, result.warnings = [], soft  # kept on the versions, not on the accepted upload
+        warned = (
+            f"；核实性审核提示 {len(soft)} 条，上报时须说明原因 / {len(soft)} soft-rule warning(s) to explain"
+            if soft
+            else ""
+        )
         if dry_run:
             return finish(
                 result,
                 outcome=UploadOutcome.VALIDATED,
-                message=f"校验通过（试运行，未保存数据）：{n} 行 / valid (dry run, nothing stored): {n} row(s)",
+                message=f"校验通过（试运行，未保存数据）：{n} 行 / valid (dry run, nothing stored): {n} row(s)"
+                + warned,
             )
+        row_unit = dict(zip(parsed.row_numbers, targets, strict=False)) if form.level == "enterprise" else {}
+        warnings = [(row_unit.get(p.row, unit.id) if row_unit else unit.id, p) for p in soft]
 
         columns = {c: cols[c] for c in form.field_codes}
         period = parsed.period  # (a str: a file without a period was refused above)
@@ -210,6 +239,8 @@ def _import(
                 submit=submit,
                 now=now,
                 expected_lock_version=expected_lock_version,
+                warnings=warnings,
+                explanations=explanations,
             )
         except ApplicationError as exc:  # a conflict or a rule of the workflow: the upload says why
             finish(result, outcome=UploadOutcome.REFUSED, message=exc.message)
@@ -221,9 +252,9 @@ def _import(
                 f"已导入 {unit.name} {result.period} {form.name}：{n} 行，新版本 {result.submissions} 份，"
                 f"未变 {result.unchanged} 份 / imported {n} row(s): {result.submissions} new "
                 f"version(s), {result.unchanged} unchanged"
-            ),
+            )
+            + warned,
         )
     finally:
         if json_rows is not None:
             json_rows.close()
-

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from lanbai.access.policy import Action, can
 from lanbai.common.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
-from lanbai.core.collection import FormSpec, ParsedFile, Problem, check_ytd, is_valid_credit_code
+from lanbai.core.collection import FormSpec, ParsedFile, Problem, check_yoy, check_ytd, is_valid_credit_code
 from lanbai.core.collection.excel import column_letter
 from lanbai.core.periods import Quarter
 from lanbai.plans.selectors import orgunit_get, orgunit_names
@@ -61,7 +61,8 @@ def reporting_unit(result: ImportResult, *, user, form: FormSpec, unit_code: str
         )
     if form.level == "enterprise" and unit.kind not in ("zone", "enterprise"):
         result.problems.append(app_problem("unit.not_zone", file=name, value=unit.name))
-    if services.period_is_locked(period, unit, now=now):
+    refusal = services.period_refusal(period, unit, form_code=form.code, now=now)
+    if refusal == "locked":
         result.problems.append(
             app_problem(
                 "period.locked",
@@ -71,6 +72,8 @@ def reporting_unit(result: ImportResult, *, user, form: FormSpec, unit_code: str
                 detail_en="ask the provincial office for an exception",
             )
         )
+    elif refusal is not None:  # future / outside: from the form's reporting calendar
+        result.problems.append(app_problem(f"period.{refusal}", file=name, value=period))
     return unit
 
 
@@ -271,14 +274,15 @@ def previous_period(period: Quarter | str) -> str | None:
 
 
 def previous_values(
-    *, form: FormSpec, unit_ids: list[int], period: str, zone=None
+    *, form: FormSpec, unit_ids: list[int], period: str, zone=None, of_period: str | None = None
 ) -> dict[int, dict[str, Any]]:
     """Stored values of the previous quarter per unit id (approved version, else current); one query.
 
     ``zone`` (the units are enterprises of that zone): read the zone's reports
     (:func:`~lanbai.collection.selectors.zone_enterprise_reports`) instead of sending every unit id.
+    ``of_period``: read that period instead (the same quarter last year, for the 同比 rules).
     """
-    prev = previous_period(period)
+    prev = of_period or previous_period(period)
     if prev is None or not unit_ids:
         return {}
     fields = ("org_unit_id", "approved_version__values", "current_version__values")
@@ -375,6 +379,45 @@ def ytd_problems_for_columns(
     )
 
 
+def yoy_problems_for_columns(
+    *,
+    form: FormSpec,
+    unit_ids: list[int],
+    columns: dict[str, list[Any]],
+    period: str,
+    source: str = "",
+    sheet: str | None = None,
+    row_numbers: list[int] | None = None,
+    zone=None,
+) -> list[Problem]:
+    """The form's 同比 rules (``yoy_rules``, soft by default) against the same quarter last year.
+
+    Next to the YTD rule and read the same way (:func:`previous_values` of ``same_quarter_last_year``,
+    one query); a unit without last year's report, or a value missing on either side, is not checked.
+    """
+    if not form.yoy_rules or not unit_ids:
+        return []
+    last = str(Quarter.coerce(period).same_quarter_last_year())
+    before = previous_values(form=form, unit_ids=list(unit_ids), period=period, zone=zone, of_period=last)
+    if not before:
+        return []
+    idx = [i for i, u in enumerate(unit_ids) if u in before]
+    fields = {r.field for r in form.yoy_rules} | ({form.key} if form.key else set())
+    current = [{c: columns[c][i] for c in fields if c in columns} for i in idx]
+    previous = []
+    for i in idx:
+        old = dict(before[unit_ids[i]])
+        if form.key:  # the unit is the identity (as in ytd_problems)
+            old[form.key] = columns[form.key][i]
+        previous.append(old)
+    out = []
+    for p in check_yoy(form, current, previous, source=source, current_period=period, last_year_period=last):
+        i = idx[p.row - 1]
+        row = row_numbers[i] if row_numbers and i < len(row_numbers) else i + 1
+        out.append(_placed(p, form=form, row=row, sheet=sheet))
+    return out
+
+
 def _placed(p: Problem, *, form: FormSpec, row: int | None, sheet: str | None) -> Problem:
     """The problem placed at another row/sheet, its messages' location rewritten to match."""
     from lanbai.core.collection.problems import location_en, location_zh
@@ -399,6 +442,7 @@ __all__ = [
     "reports_own",
     "stored_reports",
     "under_review",
+    "yoy_problems_for_columns",
     "ytd_problems",
     "ytd_problems_for_columns",
     "zone_prefetch",

@@ -20,6 +20,8 @@ APP_RULES: dict[str, tuple[str, str]] = {
     "unit.not_zone": ("填报单位不是园区", "the reporting unit is not a zone"),
     "permission.denied": ("无权为该单位填报", "not allowed to report for this unit"),
     "period.locked": ("报告期已锁定", "the period is locked"),
+    "period.future": ("报告期尚未结束，不能填报", "the period has not ended yet: it cannot be reported"),
+    "period.outside": ("不在本表的报告期范围内", "not a reporting period of this form"),
     "enterprise.unknown": ("企业未在平台登记", "the enterprise is not registered"),
     "enterprise.other_zone": ("企业不属于本园区", "the enterprise belongs to another zone"),
     "enterprise.not_self": ("企业只能填报本企业的报表", "an enterprise reports for itself only"),
@@ -69,6 +71,7 @@ class ImportResult:
     submissions: int = 0  # reports created or given a new version
     unchanged: int = 0  # reports whose figures equal the current version
     rows: int = 0
+    warnings: list[Problem] = field(default_factory=list)  # soft rules broken (accepted; explain at 上报)
 
     @property
     def accepted(self) -> bool:

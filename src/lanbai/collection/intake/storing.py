@@ -21,7 +21,7 @@ from lanbai.common.models import AuditEvent
 from lanbai.core.collection import FormSpec
 from lanbai.core.collection.stored import store_value
 
-from .. import services
+from .. import selectors, services
 from ..choices import Status
 from ..models import Submission, SubmissionVersion, Upload
 from . import copy
@@ -46,8 +46,13 @@ def store(
     submit: bool,
     now,
     expected_lock_version: int | None,
+    warnings: list[tuple[int, Any]] | None = None,
+    explanations: dict[str, str] | None = None,
 ) -> tuple[int, int]:
-    """Store the file's reports (and submit them when asked) in one transaction; (new versions, unchanged)."""
+    """Store the file's reports (and submit them when asked) in one transaction; (new versions, unchanged).
+
+    ``warnings`` (org unit id, soft problem) are kept on the new versions before anything is submitted.
+    """
     with transaction.atomic():
         if json_rows is None:  # one report: the zone's, or an enterprise's own
             _, version = services.submission_save_version(
@@ -76,6 +81,10 @@ def store(
                 reason=reason,
                 simulated=simulated,
             )
+        if warnings:
+            services.soft_warnings_record(
+                user=user, unit=unit, upload=upload, form_code=form.code, period=period, warnings=warnings
+            )
         if submit:
             ids = list(
                 Submission.objects.filter(
@@ -85,7 +94,10 @@ def store(
                     status__in=[Status.DRAFT, Status.RETURNED],
                 ).values_list("id", flat=True)
             )
-            services.submissions_submit_bulk(user=user, ids=ids, now=now)
+            if warnings:  # a report with a soft-rule warning not explained stays a draft (explain, then 上报)
+                held = selectors.submissions_needing_explanation(ids, explanations or {})
+                ids = [i for i in ids if i not in held]
+            services.submissions_submit_bulk(user=user, ids=ids, now=now, explanations=explanations)
     return counts
 
 
@@ -165,7 +177,17 @@ def bulk_store(
             continue
         changes.append((i, sid, (numbers.get(sid) or 0) + 1))
         audits += [
-            (now, actor_id, "value_change", SUBMISSION_TYPE, sid, k, old.get(k) or "", values.get(k) or "", reason)
+            (
+                now,
+                actor_id,
+                "value_change",
+                SUBMISSION_TYPE,
+                sid,
+                k,
+                old.get(k) or "",
+                values.get(k) or "",
+                reason,
+            )
             for k in sorted(set(old) | set(values))
             if old.get(k) != values.get(k)
         ]

@@ -1,14 +1,18 @@
 """Models of the collection app."""
 
 from .reporting import Enterprise as Enterprise
+from .reporting import LateRequest as LateRequest
 from .reporting import LockException as LockException
+from .reporting import SoftRuleWarning as SoftRuleWarning
 from .reporting import Submission as Submission
 from .reporting import SubmissionVersion as SubmissionVersion
 from .reporting import Upload as Upload
 
 __all__ = [
     "Enterprise",
+    "LateRequest",
     "LockException",
+    "SoftRuleWarning",
     "Submission",
     "SubmissionVersion",
     "Upload",

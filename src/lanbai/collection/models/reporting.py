@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lanbai.common.models import TextJSONField, TimeStampedModel
 
-from ..choices import Channel, Status, UploadOutcome
+from ..choices import Channel, LateRequestStatus, Status, UploadOutcome
 
 
 class Enterprise(TimeStampedModel):
@@ -206,3 +206,59 @@ class LockException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.org_unit} {self.period} → {self.until:%Y-%m-%d}"
+
+
+class SoftRuleWarning(models.Model):
+    """A soft rule (核实性审核) that a version breaks: kept with the version, explained before 上报.
+
+    ``rule_key`` is the form's rule code (``revenue_yoy``); ``bound`` the limit broken (``±50%``, an
+    expression); ``explanation`` the reporter's written reason, required by ``submission_submit``.
+    """
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="soft_warnings")
+    version = models.ForeignKey(SubmissionVersion, on_delete=models.PROTECT, related_name="soft_warnings")
+    rule_key = models.CharField(_("规则"), max_length=60)
+    rule = models.CharField(_("规则类型"), max_length=40)  # the problem's rule code (yoy.change …)
+    field = models.CharField(_("字段"), max_length=60, blank=True)
+    value = models.CharField(_("填报值"), max_length=200, blank=True)
+    bound = models.CharField(_("限度"), max_length=200, blank=True)
+    message_zh = models.TextField(_("提示"))
+    message_en = models.TextField(blank=True)
+    explanation = models.TextField(_("说明"), blank=True)
+    explained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    explained_at = models.DateTimeField(_("说明时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["version", "rule_key", "id"]
+        verbose_name = _("核实性审核提示")
+        verbose_name_plural = _("核实性审核提示")
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.rule_key}"
+
+
+class LateRequest(models.Model):
+    """申请逾期填报: a zone asks the 省创新办 to open a locked period; a grant is a LockException."""
+
+    org_unit = models.ForeignKey("plans.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("报告期"), max_length=8)
+    form_code = models.CharField(_("表号"), max_length=40, blank=True)
+    reason = models.TextField(_("申请理由"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=LateRequestStatus.choices, default=LateRequestStatus.PENDING
+    )
+    grant = models.ForeignKey(
+        LockException, on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("逾期填报申请")
+        verbose_name_plural = _("逾期填报申请")
+
+    def __str__(self) -> str:
+        return f"{self.org_unit} {self.period} [{self.get_status_display()}]"

@@ -13,17 +13,34 @@ Public API (stable; the Django app ``lanbai.collection`` builds on it)::
     validate_records(form, records, *, source) -> list[Problem]
     check_ytd(form, current_rows, previous_rows, *, source="", current_period=None,
               previous_period=None) -> list[Problem]
+    check_yoy(form, current_rows, last_year_rows, *, source="", current_period=None,
+              last_year_period=None) -> list[Problem]       (同比, soft by default)
+    split_by_severity(problems) -> (hard, soft)
+    period_info(spec, period, *, today, lock_days=None, deadline_days=None) -> PeriodInfo
+    reporting_periods(spec, *, today, ...) -> list[PeriodInfo]
     neutralise(value) -> value
 """
 
+from .calendar import PeriodInfo, period_info, reporting_periods
 from .creditcode import check_character
 from .creditcode import is_valid as is_valid_credit_code
 from .csvio import read_csv
 from .engine import ParsedFile, parse_records, validate_records
 from .excel import neutralise, read_workbook, write_template
-from .forms import FieldSpec, FormError, FormSpec, RuleSpec, check_ytd, default_forms_dir, load_forms
+from .forms import (
+    FieldSpec,
+    FormError,
+    FormSpec,
+    ReportingSpec,
+    RuleSpec,
+    YoyRuleSpec,
+    check_yoy,
+    check_ytd,
+    default_forms_dir,
+    load_forms,
+)
 from .numbers import parse_number
-from .problems import RULES, Problem
+from .problems import RULES, Problem, split_by_severity
 
 __all__ = [
     "RULES",
@@ -31,9 +48,13 @@ __all__ = [
     "FormError",
     "FormSpec",
     "ParsedFile",
+    "PeriodInfo",
     "Problem",
+    "ReportingSpec",
     "RuleSpec",
+    "YoyRuleSpec",
     "check_character",
+    "check_yoy",
     "check_ytd",
     "default_forms_dir",
     "is_valid_credit_code",
@@ -41,8 +62,11 @@ __all__ = [
     "neutralise",
     "parse_number",
     "parse_records",
+    "period_info",
     "read_csv",
     "read_workbook",
+    "reporting_periods",
+    "split_by_severity",
     "validate_records",
     "write_template",
 ]

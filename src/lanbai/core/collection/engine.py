@@ -154,7 +154,13 @@ def validate_table(
     present: dict[str, np.ndarray] = {}
 
     def emit(
-        rule: str, f: FieldSpec | None, i: int | None, value: object, dz: str = "", de: str = ""
+        rule: str,
+        f: FieldSpec | None,
+        i: int | None,
+        value: object,
+        dz: str = "",
+        de: str = "",
+        **severity: Any,
     ) -> None:
         col.add(
             make_problem(
@@ -168,6 +174,7 @@ def validate_table(
                 value=None if value is None else _show(value),
                 detail_zh=dz,
                 detail_en=de,
+                **severity,
             )
         )
 
@@ -329,6 +336,9 @@ def validate_table(
                 shown,
                 f"{r.message_zh}（{r.code}: {r.expr}）",
                 f"{r.message_en or r.code} ({r.expr})",
+                severity=r.severity,
+                rule_key=r.code,
+                bound=r.expr,
             )
 
     # duplicate keys

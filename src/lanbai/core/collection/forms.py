@@ -29,6 +29,8 @@ from .problems import Problem, make_problem
 
 FieldType = Literal["decimal", "integer", "text", "credit_code", "category", "bool", "date"]
 Nature = Literal["flow", "stock"]
+# 强制性审核 (hard: the file is refused) / 核实性审核 (soft: accepted as a draft; 上报 needs an explanation)
+Severity = Literal["hard", "soft"]
 NUMERIC_TYPES = ("decimal", "integer")
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
 
@@ -128,12 +130,59 @@ class RuleSpec(_Strict):
     expr: str
     message_zh: str
     message_en: str | None = None
+    severity: Severity = "hard"
 
     @field_validator("expr")
     @classmethod
     def _parses(cls, v: str) -> str:
         parse_rule(v)  # raises ValueError naming the problem
         return v
+
+
+class YoyRuleSpec(_Strict):
+    """同比 (year on year): ``field`` may not change by more than ``max_change`` (0.5 = 50 %) on the
+    same quarter last year; soft by default (核实性审核: a large change is possible, but explained)."""
+
+    code: str
+    field: str
+    max_change: float = Field(gt=0)
+    severity: Severity = "soft"
+    message_zh: str
+    message_en: str | None = None
+
+
+class ReportingSpec(_Strict):
+    """The reporting calendar of a form: which periods may be reported, when they are due and lock.
+
+    ``first_period``/``last_period`` bound the periods (no ``last_period``: up to the last ended
+    quarter — the platform keeps collecting after the plan's years); a period is due
+    ``deadline_days`` after its end and locks ``lock_days`` after its end (then only a
+    准予逾期填报 of the 省创新办 opens it).  ``open_current``: the current quarter may be reported
+    before it ends (off: a period that has not ended is in the future).
+    """
+
+    first_period: str | None = None
+    last_period: str | None = None
+    deadline_days: int = Field(default=15, ge=0)
+    lock_days: int = Field(default=45, ge=0)
+    open_current: bool = False
+
+    @field_validator("first_period", "last_period")
+    @classmethod
+    def _quarter(cls, v: str | None) -> str | None:
+        return None if v is None else str(Quarter.parse(v))
+
+    @model_validator(mode="after")
+    def _order(self) -> ReportingSpec:
+        if self.lock_days < self.deadline_days:
+            raise ValueError(f"lock_days {self.lock_days} is before deadline_days {self.deadline_days}")
+        if (
+            self.first_period
+            and self.last_period
+            and Quarter.parse(self.first_period) > Quarter.parse(self.last_period)
+        ):
+            raise ValueError(f"first_period {self.first_period} is after last_period {self.last_period}")
+        return self
 
 
 class FormSpec(_Strict):
@@ -157,6 +206,8 @@ class FormSpec(_Strict):
     foot: list[str] = Field(default_factory=lambda: ["单位负责人", "统计负责人", "填表人", "报出日期"])
     fields: list[FieldSpec] = Field(min_length=1)
     rules: list[RuleSpec] = Field(default_factory=list)
+    yoy_rules: list[YoyRuleSpec] = Field(default_factory=list)
+    reporting: ReportingSpec = Field(default_factory=ReportingSpec)
     note: str | None = None
 
     @field_validator("approval_no")
@@ -209,7 +260,21 @@ class FormSpec(_Strict):
                     raise ValueError(f"rule {r.code}: unknown field {name!r}")
                 if self.field(name).type not in NUMERIC_TYPES:
                     raise ValueError(f"rule {r.code}: field {name!r} is not numeric")
+        rule_codes = [r.code for r in self.rules] + [r.code for r in self.yoy_rules]
+        dup = sorted({c for c in rule_codes if rule_codes.count(c) > 1})
+        if dup:
+            raise ValueError(f"duplicate rule codes: {', '.join(dup)}")
+        for y in self.yoy_rules:
+            if y.field not in known or self.field(y.field).type not in NUMERIC_TYPES:
+                raise ValueError(f"yoy rule {y.code}: {y.field!r} is not a numeric field")
         return self
+
+    def rule_severity(self, code: str) -> str | None:
+        """The severity of the rule ``code`` (a cross-field or a year-on-year rule); None if unknown."""
+        for r in [*self.rules, *self.yoy_rules]:
+            if r.code == code:
+                return r.severity
+        return None
 
     def field(self, code: str) -> FieldSpec:
         for f in self.fields:
@@ -463,4 +528,76 @@ def check_ytd(
                         detail_en=f"{who} previous cumulative value {b}; a year-to-date flow cannot fall".strip(),
                     )
                 )
+    return out
+
+
+# --------------------------------------------------------------------------- year-on-year rules
+
+
+def check_yoy(
+    form: FormSpec,
+    current_rows: list[dict[str, Any]],
+    last_year_rows: list[dict[str, Any]],
+    *,
+    source: str = "",
+    current_period: str | None = None,
+    last_year_period: str | None = None,
+) -> list[Problem]:
+    """同比: each of the form's ``yoy_rules`` on rows of the same units a year apart.
+
+    Rows are matched like :func:`check_ytd` (the form's key, else position).  A change is
+    ``new / old - 1``; it breaks the rule when its size is above ``max_change``.  A value missing on
+    either side, or last year's value 0, is not checked.  A problem has the rule's severity, its
+    code as ``rule_key`` and the bound (``±50%``).  ``row`` is the 1-based position in ``current_rows``.
+    """
+    if not form.yoy_rules:
+        return []
+    if current_period and last_year_period:
+        if Quarter.parse(current_period).same_quarter_last_year() != Quarter.parse(last_year_period):
+            return []
+    if form.key:
+        before = {r.get(form.key): r for r in last_year_rows if r.get(form.key) is not None}
+        pairs = [(i, r, before.get(r.get(form.key))) for i, r in enumerate(current_rows, start=1)]
+    else:
+        pairs = [
+            (i, r, last_year_rows[i - 1] if i - 1 < len(last_year_rows) else None)
+            for i, r in enumerate(current_rows, start=1)
+        ]
+    out: list[Problem] = []
+    for i, row, prev in pairs:
+        if prev is None:
+            continue
+        for rule in form.yoy_rules:
+            f = form.field(rule.field)
+            a, b = row.get(f.code), prev.get(f.code)
+            if a is None or b is None or isinstance(a, bool) or isinstance(b, bool):
+                continue
+            try:
+                fa, fb = float(a), float(b)
+            except (TypeError, ValueError):
+                continue
+            if fb == 0 or np.isnan(fa) or np.isnan(fb):
+                continue
+            change = fa / fb - 1
+            if abs(change) <= rule.max_change + 1e-12:
+                continue
+            bound = f"±{rule.max_change * 100:g}%"
+            last = last_year_period or "上年同期"
+            out.append(
+                make_problem(
+                    "yoy.change",
+                    file=source,
+                    row=i,
+                    field=f.code,
+                    label=f.label,
+                    value=a,
+                    detail_zh=f"{rule.message_zh}：上年同期（{last}）为 {b}，同比 {change * 100:+.1f}%，"
+                    f"超过 {bound}（{rule.code}）",
+                    detail_en=f"{rule.message_en or rule.code}: {last_year_period or 'last year'} {b}, "
+                    f"{change * 100:+.1f}% year on year, beyond {bound} ({rule.code})",
+                    severity=rule.severity,
+                    rule_key=rule.code,
+                    bound=bound,
+                )
+            )
     return out

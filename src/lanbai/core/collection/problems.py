@@ -65,6 +65,10 @@ RULES: dict[str, tuple[str, str]] = {
     "credit_code.numeric_cell": ("统一社会信用代码被存为数字", "the credit code was stored as a number"),
     "rule.cross_field": ("表内逻辑关系不成立", "a cross-field rule is broken"),
     "ytd.flow_decreased": ("累计值小于上期累计值", "a year-to-date flow fell below the previous quarter"),
+    "yoy.change": (
+        "与上年同期相比变化过大（核实性审核，上报时须说明原因）",
+        "a large change on the same quarter last year (a soft rule: explain it when submitting)",
+    ),
     "problems.truncated": ("问题过多，仅列出前一部分", "too many problems; the rest are not listed"),
 }
 
@@ -87,6 +91,15 @@ class Problem:
     value: str | None
     message_zh: str
     message_en: str
+    # 强制性审核 (hard: the file is refused) or 核实性审核 (soft: accepted as a draft, 上报 needs an
+    # explanation); rule_key names the form's rule (its ``code``), bound the limit that was broken
+    severity: str = "hard"
+    rule_key: str | None = None
+    bound: str | None = None
+
+    @property
+    def soft(self) -> bool:
+        return self.severity == "soft"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -133,6 +146,9 @@ def make_problem(
     detail_zh: str = "",
     detail_en: str = "",
     rules: Mapping[str, tuple[str, str]] | None = None,
+    severity: str = "hard",
+    rule_key: str | None = None,
+    bound: str | None = None,
 ) -> Problem:
     """Build a :class:`Problem` whose messages name the place, the rule and the offending value.
 
@@ -150,4 +166,10 @@ def make_problem(
     val_en = f": value {shown!r}" if shown is not None else ""
     msg_zh = f"{where_zh}{val_zh} — {zh}" + (f"；{detail_zh}" if detail_zh else "") + f" [{rule}]"
     msg_en = f"{where_en}{val_en} — {en}" + (f"; {detail_en}" if detail_en else "") + f" [{rule}]"
-    return Problem(file, sheet, row, column, field, rule, shown, msg_zh, msg_en)
+    return Problem(file, sheet, row, column, field, rule, shown, msg_zh, msg_en, severity, rule_key, bound)
+
+
+def split_by_severity(problems: list[Problem]) -> tuple[list[Problem], list[Problem]]:
+    """``(hard, soft)``: a file with any hard problem is refused; one with only soft ones is accepted."""
+    hard = [p for p in problems if not p.soft]
+    return hard, [p for p in problems if p.soft]
