@@ -13,4 +13,7 @@ urlpatterns = [
     path("submissions/<int:pk>/", views.submission_detail, name="submission"),
     path("submissions/<int:pk>/<str:action>/", views.submission_action, name="action"),
     path("completeness/", views.completeness, name="completeness"),
+    path("completeness/matrix/", views.completeness_matrix, name="matrix"),
+    path("queue/approve/", views.queue_approve_bulk, name="approve_bulk"),
+    path("remind/", views.remind, name="remind"),
 ]
