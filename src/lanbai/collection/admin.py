@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Enterprise, LockException, Submission, SubmissionVersion, Upload
+from .models import Enterprise, LockException, Notification, Submission, SubmissionVersion, Upload
 
 
 @admin.register(Enterprise)
@@ -45,3 +45,9 @@ class SubmissionVersionAdmin(admin.ModelAdmin):
 @admin.register(LockException)
 class LockExceptionAdmin(admin.ModelAdmin):
     list_display = ["org_unit", "period", "until", "granted_by"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "form_code", "org_unit", "period", "sender", "created_at", "emailed"]
+    list_filter = ["kind", "form_code", "period"]

@@ -19,6 +19,16 @@ from .choices import Status
 from .models import Enterprise, Submission, SubmissionVersion
 
 DEADLINE_DAYS_DEFAULT = 15  # reports are due this many days after the period ends
+LOCK_DAYS_DEFAULT = 45  # a period locks this many days after it ends (settings.LANBAI_PERIOD_LOCK_DAYS)
+
+
+def period_lock_time(period: Quarter | str) -> dt.datetime:
+    """When a period locks: midnight after ``end + lock days`` (Asia/Shanghai)."""
+    from django.utils import timezone
+
+    days = int(getattr(settings, "LANBAI_PERIOD_LOCK_DAYS", LOCK_DAYS_DEFAULT))
+    end = Quarter.coerce(period).end + dt.timedelta(days=days + 1)
+    return timezone.make_aware(dt.datetime.combine(end, dt.time.min))
 
 
 def _deadline_days() -> int:
@@ -369,16 +379,13 @@ class DueReport:
 
 def _returned_by(subs: list[Submission]) -> dict[int, Any]:
     """Who returned each returned report (the user of its latest return event)."""
-    from lanbai.common.models import AuditEvent
+    from lanbai.common.audit import audit_events_where
 
     ids = [s.pk for s in subs if s.status == Status.RETURNED]
     if not ids:
         return {}
     out: dict[int, Any] = {}
-    events = AuditEvent.objects.filter(
-        object_type="collection.submission", object_id__in=ids, action__in=("review_return", "final_return")
-    ).select_related("user").order_by("at", "id")
-    for e in events:
+    for e in audit_events_where(Submission, actions=("review_return", "final_return"), object_ids=ids):
         out[e.object_id] = e.user
     return out
 
@@ -453,13 +460,11 @@ def zone_enterprise_drafts(*, user) -> list[Submission]:
 
 def returned_by_user(*, user, limit: int = 50) -> list[Submission]:
     """Reports this user returned that are still 已退回 (waiting for the filler's correction)."""
-    from lanbai.common.models import AuditEvent
+    from lanbai.common.audit import audit_events_where
 
-    ids = AuditEvent.objects.filter(
-        user=user, object_type="collection.submission", action__in=("review_return", "final_return")
-    ).values_list("object_id", flat=True)
+    ids = {e.object_id for e in audit_events_where(Submission, actions=("review_return", "final_return"), user=user)}
     return list(
-        submission_list(user=user, status=Status.RETURNED).filter(pk__in=list(ids)).order_by("-updated_at")[:limit]
+        submission_list(user=user, status=Status.RETURNED).filter(pk__in=ids).order_by("-updated_at")[:limit]
     )
 
 
@@ -483,18 +488,13 @@ def notifications_for(*, user, limit: int = 20) -> list:
 
 def fillers_of(unit: OrgUnit) -> list:
     """The users who report for ``unit`` (its zone's 填报员, or the enterprise's own 填报员)."""
-    from django.contrib.auth import get_user_model
-
-    from lanbai.access.models import UserScope
+    from lanbai.access.selectors import users_with_role
 
     roots = {unit.id}
-    ent = Enterprise.objects.filter(org_unit=unit).select_related("zone").first()
+    ent = Enterprise.objects.filter(org_unit=unit).first()
     if ent is not None:
         roots.add(ent.zone_id)
-    user_ids = UserScope.objects.filter(
-        org_unit_id__in=roots, role__in=("zone_reporter", "enterprise_reporter")
-    ).values_list("user_id", flat=True)
-    return list(get_user_model().objects.filter(id__in=list(user_ids), is_active=True).order_by("username"))
+    return users_with_role(unit_ids=roots, roles=("zone_reporter", "enterprise_reporter"))
 
 
 def reminders_sent(*, user, limit: int = 50) -> list:
@@ -736,8 +736,6 @@ def template_periods(today: dt.date | None = None) -> list[dict[str, str]]:
     """The periods around today with what the template form says of each: open (with its deadline),
     locked (needs 省创新办's 逾期填报许可) or future (cannot be reported yet)."""
     from django.utils import timezone
-
-    from .services import period_lock_time
 
     now = timezone.now()
     current = quarter_today(today)

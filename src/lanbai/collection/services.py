@@ -10,7 +10,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,14 +23,9 @@ from lanbai.core.collection.stored import store_value
 from lanbai.core.periods import Quarter
 from lanbai.plans.models import OrgUnit
 
+from . import selectors
 from .choices import Status
 from .models import Enterprise, LockException, Submission, SubmissionVersion, Upload
-
-LOCK_DAYS_DEFAULT = 45  # a period locks this many days after it ends (settings.LANBAI_PERIOD_LOCK_DAYS)
-
-
-def _lock_days() -> int:
-    return int(getattr(settings, "LANBAI_PERIOD_LOCK_DAYS", LOCK_DAYS_DEFAULT))
 
 
 def _quarter(period: Quarter | str) -> Quarter:
@@ -46,8 +40,7 @@ def _quarter(period: Quarter | str) -> Quarter:
 
 def period_lock_time(period: Quarter | str) -> dt.datetime:
     """When a period locks: midnight after ``end + lock days`` (Asia/Shanghai)."""
-    end = _quarter(period).end + dt.timedelta(days=_lock_days() + 1)
-    return timezone.make_aware(dt.datetime.combine(end, dt.time.min))
+    return selectors.period_lock_time(_quarter(period))
 
 
 def period_is_locked(period: Quarter | str, unit: OrgUnit, *, now: dt.datetime | None = None) -> bool:
@@ -466,7 +459,6 @@ def reminder_send(
     """
     from django.core.mail import send_mail
 
-    from . import selectors
     from .models import Notification
 
     if not (can(user, Action.FINAL_APPROVE) or can(user, Action.REVIEW, unit)):
