@@ -179,6 +179,12 @@ def test_saving_an_approved_report_says_which_problem(people):
     sub = _upload(c, "2018Q4")
     services.submission_submit(user=people["reporter"], submission=sub)
     services.submission_review(user=people["reviewer"], submission=sub, approve=True)
-    res = c.post("/collection/entry/lzxq/2018Q4/", {"gdp": "1", "lock_version": sub.lock_version + 1})
+    from reporting_helpers import zone_row
+
+    sub.refresh_from_db()
+    res = c.post("/collection/entry/lzxq/2018Q4/", zone_row(gdp=200000) | {"lock_version": sub.lock_version})
     html = res.content.decode()
-    assert "发现" not in html or "：" in html.split("发现", 1)[1][:40]
+    import re
+
+    alert = re.search(r'<p role="alert" class="error">(.*?)</p>', html, re.S).group(1)
+    assert "已审核" in alert or "园区已审核" in alert
