@@ -431,9 +431,33 @@ def workbench_filler(*, user, today: dt.date | None = None) -> list[DueReport]:
                 returned_by=returned_by.get(sub.pk) if sub else None,
             )
         )
+    rows += _zone_enterprise_rows(zones, periods)
     order = {"已退回": 0, "草稿": 1, "未填报": 2, "已上报": 3, "已审核": 4}
     rows.sort(key=lambda r: (order[r.status], [-ord(c) for c in r.period], r.unit.code, r.form_code))
     return rows
+
+
+def _zone_enterprise_rows(zones: list[OrgUnit], periods: list[str]) -> list[DueReport]:
+    """The enterprise file (企业季报) a zone's filler uploads for its registered enterprises, one row per
+    period: the status of the least advanced report (未填报 while any enterprise has none)."""
+    out = []
+    for zone in zones:
+        n_ents = Enterprise.objects.filter(zone=zone).count()
+        if not n_ents:
+            continue
+        statuses: dict[str, list[str]] = {}
+        for period, status in Submission.objects.filter(
+            form_code=ENTERPRISE_FORM, period__in=periods, org_unit__enterprise__zone=zone
+        ).values_list("period", "status"):
+            statuses.setdefault(period, []).append(status)
+        for period in periods:
+            got = statuses.get(period, [])
+            if len(got) < n_ents and not any(s in (Status.DRAFT, Status.RETURNED) for s in got):
+                word = "未填报"
+            else:
+                word = min((STATUS_WORDS[s] for s in got), key=["已退回", "草稿", "未填报", "已上报", "已审核"].index)
+            out.append(DueReport(ENTERPRISE_FORM, zone, period, deadline_of(period), word, None))
+    return out
 
 
 def roles_enterprise(user) -> set[int]:

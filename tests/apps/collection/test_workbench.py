@@ -188,3 +188,21 @@ def test_saving_an_approved_report_says_which_problem(people):
 
     alert = re.search(r'<p role="alert" class="error">(.*?)</p>', html, re.S).group(1)
     assert "已审核" in alert or "园区已审核" in alert
+
+
+def test_zone_filler_sees_the_enterprise_file_of_their_zone(people, enterprises):
+    from reporting_helpers import ent_file, ent_row
+
+    rows = [r for r in selectors.workbench_filler(user=people["reporter"]) if r.form_code == ENT_FORM]
+    assert rows and {r.unit.code for r in rows} == {"lzxq"} and {r.status for r in rows} == {"未填报"}
+    period = rows[0].period
+    c = login(people["reporter"])
+    data = ent_file(
+        [ent_row(enterprises["a"].credit_code, "甲公司"), ent_row(enterprises["b"].credit_code, "乙公司")],
+        period=period,
+    )
+    assert "已接受" in c.post("/collection/upload/", {"files": [SimpleUploadedFile("e.xlsx", data)]}).content.decode()
+    rows = {r.period: r for r in selectors.workbench_filler(user=people["reporter"]) if r.form_code == ENT_FORM}
+    assert rows[period].status == "草稿"
+    html = c.get("/workbench/").content.decode()
+    assert "企业报表（草稿与退回）" in html and "甲公司" in html
