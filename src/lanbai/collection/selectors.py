@@ -8,6 +8,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from lanbai.access.policy import Action, can, scope_filter, unit_ids
 from lanbai.common.audit import audit_events_for
@@ -317,23 +319,24 @@ def zone_enterprise_reports(form_code: str, period: str, zone: OrgUnit) -> Query
 
 ZONE_FORM, ENTERPRISE_FORM = "兰白统Q1表", "兰白统Q2表"
 WORKBENCH_QUARTERS = 4  # the filler's workbench lists the reports of the last four ended quarters
+# The filler's status words are stable keys (pages compare them); templates translate them on display.
 STATUS_WORDS = {
-    None: "未填报",
-    Status.DRAFT: "草稿",
-    Status.RETURNED: "已退回",
-    Status.SUBMITTED: "已上报",
-    Status.ZONE_APPROVED: "已上报",  # the filler's view: out of their hands, not yet finally approved
-    Status.APPROVED: "已审核",
+    None: gettext_noop("未填报"),
+    Status.DRAFT: gettext_noop("草稿"),
+    Status.RETURNED: gettext_noop("已退回"),
+    Status.SUBMITTED: gettext_noop("已上报"),
+    Status.ZONE_APPROVED: gettext_noop("已上报"),  # the filler's view: out of their hands, not yet final
+    Status.APPROVED: gettext_noop("已审核"),
 }
 ACTION_WORDS = {
-    "submit": "上报",
-    "review_approve": "园区审核通过",
-    "review_return": "园区退回",
-    "final_approve": "终审通过",
-    "final_return": "省创新办退回",
-    "value_change": "修改数值",
-    "version": "保存新版本",
-    "reminder_send": "催报",
+    "submit": _("上报"),
+    "review_approve": _("园区审核通过"),
+    "review_return": _("园区退回"),
+    "final_approve": _("终审通过"),
+    "final_return": _("省创新办退回"),
+    "value_change": _("修改数值"),
+    "version": _("保存新版本"),
+    "reminder_send": _("催报"),
 }
 
 
@@ -352,7 +355,7 @@ def deadline_of(period: Quarter | str) -> dt.date:
 
 def _recent_periods(today: dt.date | None = None, n: int = WORKBENCH_QUARTERS) -> list[Quarter]:
     q, out = quarter_today(today).previous(), []
-    for _ in range(n):
+    for _i in range(n):
         out.append(q)
         q = q.previous()
     return out
@@ -669,16 +672,25 @@ def review_rows(submission: Submission) -> list[dict[str, Any]]:
         flags = []
         zr = z.get(code)
         if zr is not None and bool(zr["outlier"]):
-            flags.append(f"稳健 z 值 {zr['z']:.1f}，超出 ±3.5（同期 {int(zr['n'])} 个填报单位中位数 {zr['median']:,.2f}）")
+            flags.append(
+                gettext("稳健 z 值 %(z).1f，超出 ±3.5（同期 %(n)d 个填报单位，中位数 %(median)s）")
+                % {"z": zr["z"], "n": int(zr["n"]), "median": f"{zr['median']:,.2f}"}
+            )
         hr = h.get(code)
         if hr is not None and bool(hr["outlier"]):
-            bound = "下限" if hr["bound"] == "lower" else "上限"
+            bound = gettext("下限") if hr["bound"] == "lower" else gettext("上限")
             limit = hr["lower"] if hr["bound"] == "lower" else hr["upper"]
-            flags.append(f"超出本单位历史同期范围{bound} {limit:,.2f}（{int(hr['history_n'])} 个历史值）")
+            flags.append(
+                gettext("超出本单位历史同期范围%(bound)s %(limit)s（%(n)d 个历史值）")
+                % {"bound": bound, "limit": f"{limit:,.2f}", "n": int(hr["history_n"])}
+            )
         if hr is not None and cur_v is not None and hr.get("history"):
             med = float(pd.Series([v for _p, v in hr["history"]]).median())
             if med and (cur_v / med > 3 or cur_v / med < 1 / 3):
-                flags.append(f"为本单位历史同期中位数 {med:,.2f} 的 {cur_v / med:.1f} 倍（超出 1/3–3 倍）")
+                flags.append(
+                    gettext("为本单位历史同期中位数 %(median)s 的 %(ratio).1f 倍（超出 1/3–3 倍）")
+                    % {"median": f"{med:,.2f}", "ratio": cur_v / med}
+                )
         rows.append(
             {
                 "code": code,
@@ -737,16 +749,16 @@ def audit_in_words(submission: Submission) -> list[dict[str, Any]]:
     out = []
     for a in audit_for(submission):
         if a.field == "status":
-            field, old, new = "状态", str(status_labels.get(a.old, a.old)), str(status_labels.get(a.new, a.new))
+            field, old, new = gettext("状态"), str(status_labels.get(a.old, a.old)), str(status_labels.get(a.new, a.new))
         elif a.field == "*":
-            field, old, new = "全部数值", a.old, a.new
+            field, old, new = gettext("全部数值"), a.old, a.new
         else:
             field, old, new = labels.get(a.field, a.field), a.old, a.new
         out.append(
             {
                 "at": a.at,
                 "user": a.user,
-                "action": ACTION_WORDS.get(a.action, a.action),
+                "action": str(ACTION_WORDS.get(a.action, a.action)),
                 "field": field,
                 "old": old,
                 "new": new,
@@ -763,10 +775,11 @@ def template_periods(today: dt.date | None = None) -> list[dict[str, str]]:
 
     now = timezone.now()
     current = quarter_today(today)
-    out = [{"period": str(current), "state": "future", "note": "未来报告期：季度结束后才能报送"}]
+    out = [{"period": str(current), "state": "future", "note": gettext("未来报告期：季度结束后才能报送")}]
     for q in _recent_periods(today, n=8):
         if now >= period_lock_time(q):
-            out.append({"period": str(q), "state": "locked", "note": "已锁定：需省创新办准予逾期填报"})
+            out.append({"period": str(q), "state": "locked", "note": gettext("已锁定：需省创新办准予逾期填报")})
         else:
-            out.append({"period": str(q), "state": "open", "note": f"开放填报，截止 {deadline_of(q):%Y-%m-%d}"})
+            note = gettext("开放填报，截止 %(date)s") % {"date": f"{deadline_of(q):%Y-%m-%d}"}
+            out.append({"period": str(q), "state": "open", "note": note})
     return out

@@ -458,6 +458,7 @@ def reminder_send(
     (none when the unit has no filler: the audit event still records the attempt).
     """
     from django.core.mail import send_mail
+    from django.utils.translation import gettext
 
     from .models import Notification
 
@@ -465,9 +466,9 @@ def reminder_send(
         raise PermissionDeniedError(f"无权催报 {unit.name} / not allowed to remind {unit.name}")
     period = str(_quarter(period))
     deadline = selectors.deadline_of(period)
-    text = message.strip() or (
-        f"请尽快报送 {unit.name} {period} 的 {form_code}（截止日期 {deadline:%Y-%m-%d}）。"
-    )
+    text = message.strip() or gettext("请尽快报送 %(unit)s %(period)s 的 %(form)s（截止日期 %(date)s）。") % {
+        "unit": unit.name, "period": period, "form": form_code, "date": f"{deadline:%Y-%m-%d}"
+    }
     notices = []
     for filler in selectors.fillers_of(unit):
         n = Notification.objects.create(
@@ -475,7 +476,8 @@ def reminder_send(
         )
         if filler.email:
             sent = send_mail(
-                subject=f"催报：{form_code} {unit.name} {period}",
+                subject=gettext("催报：%(form)s %(unit)s %(period)s")
+                % {"form": form_code, "unit": unit.name, "period": period},
                 message=text,
                 from_email=None,
                 recipient_list=[filler.email],
