@@ -48,7 +48,7 @@ def login(page, base, username):
     page.fill("#id_username", username)
     page.fill("#id_password", "pw-" + username)
     page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}/workbench/")  # LOGIN_REDIRECT_URL: the 工作台
 
 
 def logout(page):

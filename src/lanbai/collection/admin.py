@@ -6,6 +6,7 @@ from .models import (
     Enterprise,
     LateRequest,
     LockException,
+    Notification,
     SoftRuleWarning,
     Submission,
     SubmissionVersion,
@@ -65,3 +66,9 @@ class SoftRuleWarningAdmin(admin.ModelAdmin):
 class LateRequestAdmin(admin.ModelAdmin):
     list_display = ["org_unit", "period", "form_code", "status", "requested_by", "requested_at", "grant"]
     list_filter = ["status", "period"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "form_code", "org_unit", "period", "sender", "created_at", "emailed"]
+    list_filter = ["kind", "form_code", "period"]

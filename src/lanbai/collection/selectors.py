@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from lanbai.access.policy import Action, can, scope_filter, unit_ids
 from lanbai.common.audit import audit_events_for
@@ -20,6 +22,16 @@ from .models import Enterprise, LateRequest, LockException, SoftRuleWarning, Sub
 
 if TYPE_CHECKING:  # the plans app's models are read through its selectors
     from lanbai.plans.models import OrgUnit
+
+DEADLINE_DAYS_DEFAULT = 15  # reports are due this many days after the period ends
+
+
+def period_lock_time(period: Quarter | str, *, form_code: str | None = None) -> dt.datetime:
+    """When a period locks: midnight after ``end + lock days`` (the form's ``reporting:`` data, Asia/Shanghai)."""
+    from django.utils import timezone
+
+    end = Quarter.coerce(period).end + dt.timedelta(days=calendar.lock_days(calendar.form_spec(form_code)) + 1)
+    return timezone.make_aware(dt.datetime.combine(end, dt.time.min))
 
 
 def _deadline_days(form_code: str | None = None) -> int:
@@ -427,3 +439,474 @@ def lock_exceptions_active(*, user, now: dt.datetime | None = None) -> QuerySet[
         if ids is not None:
             qs = qs.filter(org_unit_id__in=ids)
     return qs
+
+
+# ---------------------------------------------------------------------------------------------------
+# 工作台 (workbench), the review workspace, the completeness matrix, reminders (issue 14)
+
+ZONE_FORM, ENTERPRISE_FORM = "兰白统Q1表", "兰白统Q2表"
+WORKBENCH_QUARTERS = 4  # the filler's workbench lists the reports of the last four ended quarters
+# The filler's status words are stable keys (pages compare them); templates translate them on display.
+STATUS_WORDS = {
+    None: gettext_noop("未填报"),
+    Status.DRAFT: gettext_noop("草稿"),
+    Status.RETURNED: gettext_noop("已退回"),
+    Status.SUBMITTED: gettext_noop("已上报"),
+    Status.ZONE_APPROVED: gettext_noop("已上报"),  # the filler's view: out of their hands, not yet final
+    Status.APPROVED: gettext_noop("已审核"),
+}
+ACTION_WORDS = {
+    "submit": _("上报"),
+    "review_approve": _("园区审核通过"),
+    "review_return": _("园区退回"),
+    "final_approve": _("终审通过"),
+    "final_return": _("省创新办退回"),
+    "value_change": _("修改数值"),
+    "version": _("保存新版本"),
+    "reminder_send": _("催报"),
+}
+
+
+def quarter_today(today: dt.date | None = None) -> Quarter:
+    """The quarter containing ``today``."""
+    from django.utils import timezone
+
+    d = today or timezone.localdate()
+    return Quarter(d.year, (d.month - 1) // 3 + 1)
+
+
+def deadline_of(period: Quarter | str) -> dt.date:
+    """The day a report of ``period`` is due (``LANBAI_REPORT_DEADLINE_DAYS`` after the quarter ends)."""
+    return Quarter.coerce(period).end + dt.timedelta(days=_deadline_days())
+
+
+def _recent_periods(today: dt.date | None = None, n: int = WORKBENCH_QUARTERS) -> list[Quarter]:
+    q, out = quarter_today(today).previous(), []
+    for _i in range(n):
+        out.append(q)
+        q = q.previous()
+    return out
+
+
+@dataclass(frozen=True)
+class DueReport:
+    """One report a filler owes: the form, unit, period, deadline, its status in words and the report."""
+
+    form_code: str
+    unit: OrgUnit
+    period: str
+    deadline: dt.date
+    status: str
+    submission: Submission | None
+    returned_by: Any = None
+
+    @property
+    def overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.status in ("未填报", "草稿", "已退回") and timezone.localdate() > self.deadline
+
+
+def _returned_by(subs: list[Submission]) -> dict[int, Any]:
+    """Who returned each returned report (the user of its latest return event)."""
+    from lanbai.common.audit import audit_events_where
+
+    ids = [s.pk for s in subs if s.status == Status.RETURNED]
+    if not ids:
+        return {}
+    out: dict[int, Any] = {}
+    for e in audit_events_where(Submission, actions=("review_return", "final_return"), object_ids=ids):
+        out[e.object_id] = e.user
+    return out
+
+
+def workbench_filler(*, user, today: dt.date | None = None) -> list[DueReport]:
+    """The reports the user reports for: each zone's 季报 and enterprise file of the recent quarters, and
+    every report of theirs still in their hands (draft or returned) whatever its period; newest first."""
+    ids = unit_ids(user, Action.REPORT)
+    if ids is not None and not ids:
+        return []
+    units = OrgUnit.objects.filter(kind__in=("zone", "enterprise"))
+    if ids is not None:
+        units = units.filter(id__in=ids)
+    units = list(units.order_by("kind", "order", "code"))
+    zones = [u for u in units if u.kind == "zone"]
+    own_ents = [u for u in units if u.kind == "enterprise" and ids is not None and u.id in roles_enterprise(user)]
+    if ids is None:  # 省创新办 reports for nobody in particular: their workbench is the province's
+        return []
+    wanted: list[tuple[str, OrgUnit]] = [(ZONE_FORM, z) for z in zones] + [(ENTERPRISE_FORM, e) for e in own_ents]
+    periods = [str(q) for q in _recent_periods(today)]
+    subs = list(
+        Submission.objects.filter(org_unit_id__in=[u.id for _, u in wanted] or [0], form_code__in=[ZONE_FORM, ENTERPRISE_FORM])
+        .filter(Q(period__in=periods) | Q(status__in=(Status.DRAFT, Status.RETURNED)))
+        .select_related("org_unit", "current_version")
+    )
+    by_key = {(s.form_code, s.org_unit_id, s.period): s for s in subs}
+    returned_by = _returned_by(subs)
+    keys = {(f, u.id, p) for f, u in wanted for p in periods} | set(by_key)
+    unit_by_id = {u.id: u for _, u in wanted}
+    rows = []
+    for form_code, uid, period in keys:
+        if uid not in unit_by_id or (form_code == ENTERPRISE_FORM and unit_by_id[uid].kind != "enterprise"):
+            continue
+        sub = by_key.get((form_code, uid, period))
+        rows.append(
+            DueReport(
+                form_code=form_code,
+                unit=unit_by_id[uid],
+                period=period,
+                deadline=deadline_of(period),
+                status=STATUS_WORDS[sub.status if sub else None],
+                submission=sub,
+                returned_by=returned_by.get(sub.pk) if sub else None,
+            )
+        )
+    rows += _zone_enterprise_rows(zones, periods)
+    order = {"已退回": 0, "草稿": 1, "未填报": 2, "已上报": 3, "已审核": 4}
+    rows.sort(key=lambda r: (order[r.status], [-ord(c) for c in r.period], r.unit.code, r.form_code))
+    return rows
+
+
+def _zone_enterprise_rows(zones: list[OrgUnit], periods: list[str]) -> list[DueReport]:
+    """The enterprise file (企业季报) a zone's filler uploads for its registered enterprises, one row per
+    period: the status of the least advanced report (未填报 while any enterprise has none)."""
+    out = []
+    for zone in zones:
+        n_ents = Enterprise.objects.filter(zone=zone).count()
+        if not n_ents:
+            continue
+        statuses: dict[str, list[str]] = {}
+        for period, status in Submission.objects.filter(
+            form_code=ENTERPRISE_FORM, period__in=periods, org_unit__enterprise__zone=zone
+        ).values_list("period", "status"):
+            statuses.setdefault(period, []).append(status)
+        for period in periods:
+            got = statuses.get(period, [])
+            if len(got) < n_ents and not any(s in (Status.DRAFT, Status.RETURNED) for s in got):
+                word = "未填报"
+            else:
+                word = min((STATUS_WORDS[s] for s in got), key=["已退回", "草稿", "未填报", "已上报", "已审核"].index)
+            out.append(DueReport(ENTERPRISE_FORM, zone, period, deadline_of(period), word, None))
+    return out
+
+
+def roles_enterprise(user) -> set[int]:
+    """Enterprise units the user reports for as 企业填报员."""
+    from lanbai.access.policy import roles_of
+
+    return roles_of(user).roots("enterprise_reporter")
+
+
+def zone_enterprise_drafts(*, user) -> list[Submission]:
+    """Enterprise reports of the user's zones still in the filler's hands (uploaded from a file)."""
+    ids = unit_ids(user, Action.REPORT)
+    if not ids:
+        return []
+    return list(
+        Submission.objects.filter(
+            form_code=ENTERPRISE_FORM, org_unit_id__in=ids, status__in=(Status.DRAFT, Status.RETURNED)
+        )
+        .exclude(org_unit_id__in=roles_enterprise(user))
+        .select_related("org_unit")
+        .order_by("-period", "org_unit__code")[:200]
+    )
+
+
+def returned_by_user(*, user, limit: int = 50) -> list[Submission]:
+    """Reports this user returned that are still 已退回 (waiting for the filler's correction)."""
+    from lanbai.common.audit import audit_events_where
+
+    ids = {e.object_id for e in audit_events_where(Submission, actions=("review_return", "final_return"), user=user)}
+    return list(
+        submission_list(user=user, status=Status.RETURNED).filter(pk__in=ids).order_by("-updated_at")[:limit]
+    )
+
+
+def pending_everywhere(*, user) -> dict[str, list[Submission]]:
+    """For 省创新办: reports waiting at every level — with the filler (draft/returned), at the zone
+    reviewer (已提交) and at the province (园区已审核)."""
+    qs = submission_list(user=user).order_by("-period", "org_unit__code")
+    return {
+        "province": list(qs.filter(status=Status.ZONE_APPROVED)[:200]),
+        "zone": list(qs.filter(status=Status.SUBMITTED)[:200]),
+        "returned": list(qs.filter(status=Status.RETURNED)[:200]),
+    }
+
+
+def notifications_for(*, user, limit: int = 20) -> list:
+    """The user's latest notices (催报 reminders), newest first."""
+    from .models import Notification
+
+    return list(Notification.objects.filter(recipient=user).select_related("sender", "org_unit")[:limit])
+
+
+def fillers_of(unit: OrgUnit) -> list:
+    """The users who report for ``unit`` (its zone's 填报员, or the enterprise's own 填报员)."""
+    from lanbai.access.selectors import users_with_role
+
+    roots = {unit.id}
+    ent = Enterprise.objects.filter(org_unit=unit).first()
+    if ent is not None:
+        roots.add(ent.zone_id)
+    return users_with_role(unit_ids=roots, roles=("zone_reporter", "enterprise_reporter"))
+
+
+def reminders_sent(*, user, limit: int = 50) -> list:
+    """The reminders the user sent (the log of 催报)."""
+    from .models import Notification
+
+    return list(
+        Notification.objects.filter(sender=user, kind="reminder").select_related("recipient", "org_unit")[:limit]
+    )
+
+
+# --- the completeness matrix ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """Completeness of one zone in one quarter: counts and who is missing."""
+
+    zone: OrgUnit
+    period: str
+    expected: int
+    received: int
+    on_time: int
+    late: int
+    missing: int
+    under_review: int
+    missing_units: list[OrgUnit]
+
+
+def _cell(zone: OrgUnit, form_code: str, period: str, level: str) -> Cell:
+    from django.utils import timezone
+
+    q = Quarter.coerce(period)
+    if level == "enterprise":
+        expected = expected_enterprise_units(zone, q.end)
+    else:
+        expected = {zone.id}
+    deadline = timezone.make_aware(dt.datetime.combine(q.end + dt.timedelta(days=_deadline_days() + 1), dt.time.min))
+    rows = list(
+        Submission.objects.filter(form_code=form_code, period=str(q), org_unit_id__in=expected).values_list(
+            "org_unit_id", "status", "submitted_at"
+        )
+    )
+    got = {u for u, s, at in rows if s != Status.DRAFT and at is not None}
+    on_time = sum(1 for u, s, at in rows if u in got and at < deadline)
+    under_review = sum(1 for _u, s, _at in rows if s in (Status.SUBMITTED, Status.ZONE_APPROVED))
+    missing_ids = expected - got
+    missing_units = list(OrgUnit.objects.filter(id__in=missing_ids).order_by("code")[:200])
+    return Cell(zone, str(q), len(expected), len(got), on_time, len(got) - on_time, len(missing_ids), under_review, missing_units)
+
+
+def completeness_matrix(
+    *, user, form_code: str = ZONE_FORM, periods: list[Quarter] | None = None, zone: OrgUnit | None = None
+) -> dict[str, Any]:
+    """Zones × quarters (or, with ``zone``, that zone only) completeness cells of ``form_code``.
+
+    Returns ``{"periods": [...], "rows": [(zone, [Cell, ...]), ...]}``, zones the user may read.
+    """
+    from lanbai.core.collection import default_forms_dir, load_forms
+
+    form = load_forms(default_forms_dir()).get(form_code)
+    level = form.level if form is not None else "enterprise"
+    periods = periods or list(reversed(_recent_periods()))
+    zones, seen = [], set()
+    for z in OrgUnit.objects.filter(kind="zone").order_by("-plan_id", "order", "code"):
+        if z.code in seen or not can(user, Action.READ, z) or (zone is not None and z.code != zone.code):
+            continue
+        seen.add(z.code)
+        zones.append(z)
+    rows = [(z, [_cell(z, form_code, str(p), level) for p in periods]) for z in zones]
+    return {"periods": [str(p) for p in periods], "rows": rows, "form_code": form_code, "level": level}
+
+
+# --- the review workspace -------------------------------------------------------------------------
+
+
+def _as_float(v) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if f == f else None
+
+
+def _values_of(form_code: str, unit_id: int, period: str) -> dict[str, Any]:
+    sub = (
+        Submission.objects.filter(form_code=form_code, org_unit_id=unit_id, period=period)
+        .select_related("current_version", "approved_version")
+        .first()
+    )
+    if sub is None:
+        return {}
+    v = sub.approved_version or sub.current_version
+    return dict(v.values or {}) if v is not None else {}
+
+
+def review_rows(submission: Submission) -> list[dict[str, Any]]:
+    """Every value of the report with its label and unit, last quarter, same quarter last year, the
+    changes, and the outlier flags (robust z across reporters, min–max of its own history, ratio to
+    its own history median) with the bound broken."""
+    import pandas as pd
+
+    from lanbai.core.diagnosis import history_range_outliers, robust_z_outliers
+
+    from .intake.parsing import forms
+
+    spec = forms().get(submission.form_code)
+    values = dict(submission.current_version.values or {}) if submission.current_version_id else {}
+    q = Quarter.coerce(submission.period)
+    prev = _values_of(submission.form_code, submission.org_unit_id, str(q.previous()))
+    last_year = _values_of(submission.form_code, submission.org_unit_id, str(q.same_quarter_last_year()))
+    numeric = {k: f for k, v in values.items() if (f := _as_float(v)) is not None}
+    # cross-section: the same form and period, every other reporter's current figures
+    peers = []
+    for uid, vals in Submission.objects.filter(form_code=submission.form_code, period=str(q)).exclude(
+        current_version__isnull=True
+    ).values_list("org_unit_id", "current_version__values")[:5000]:
+        for k, v in (vals or {}).items():
+            if k in numeric and (f := _as_float(v)) is not None:
+                peers.append({"period": str(q), "field": k, "unit": uid, "value": f})
+    z = {}
+    if peers:
+        zdf = robust_z_outliers(pd.DataFrame(peers), by=("period", "field"))
+        for rec in zdf[zdf["unit"] == submission.org_unit_id].to_dict("records"):
+            z[rec["field"]] = rec
+    # history: the same quarter of earlier years (year-to-date figures compare quarter by quarter)
+    hist = []
+    for p, vals in Submission.objects.filter(
+        form_code=submission.form_code, org_unit_id=submission.org_unit_id, period__endswith=f"Q{q.q}"
+    ).exclude(period=str(q)).exclude(current_version__isnull=True).values_list("period", "current_version__values"):
+        for k, v in (vals or {}).items():
+            if k in numeric and (f := _as_float(v)) is not None:
+                hist.append({"unit": submission.org_unit_id, "field": k, "period": p, "value": f})
+    h = {}
+    if hist and numeric:
+        cur = pd.DataFrame(
+            [{"unit": submission.org_unit_id, "field": k, "period": str(q), "value": f} for k, f in numeric.items()]
+        )
+        hdf = history_range_outliers(cur, pd.DataFrame(hist), min_history=3)
+        h = {rec["field"]: rec for rec in hdf.to_dict("records")}
+    rows = []
+    order = [f.code for f in spec.fields] if spec is not None else sorted(values)
+    for code in [c for c in order if c in values] + sorted(set(values) - set(order)):
+        fs = spec.fields_by_code.get(code) if spec is not None and hasattr(spec, "fields_by_code") else None
+        if fs is None and spec is not None:
+            fs = next((f for f in spec.fields if f.code == code), None)
+        cur_v, pv, ly = numeric.get(code), _as_float(prev.get(code)), _as_float(last_year.get(code))
+        flags = []
+        zr = z.get(code)
+        if zr is not None and bool(zr["outlier"]):
+            flags.append(
+                gettext("稳健 z 值 %(z).1f，超出 ±3.5（同期 %(n)d 个填报单位，中位数 %(median)s）")
+                % {"z": zr["z"], "n": int(zr["n"]), "median": f"{zr['median']:,.2f}"}
+            )
+        hr = h.get(code)
+        if hr is not None and bool(hr["outlier"]):
+            bound = gettext("下限") if hr["bound"] == "lower" else gettext("上限")
+            limit = hr["lower"] if hr["bound"] == "lower" else hr["upper"]
+            flags.append(
+                gettext("超出本单位历史同期范围%(bound)s %(limit)s（%(n)d 个历史值）")
+                % {"bound": bound, "limit": f"{limit:,.2f}", "n": int(hr["history_n"])}
+            )
+        if hr is not None and cur_v is not None and hr.get("history"):
+            med = float(pd.Series([v for _p, v in hr["history"]]).median())
+            if med and (cur_v / med > 3 or cur_v / med < 1 / 3):
+                flags.append(
+                    gettext("为本单位历史同期中位数 %(median)s 的 %(ratio).1f 倍（超出 1/3–3 倍）")
+                    % {"median": f"{med:,.2f}", "ratio": cur_v / med}
+                )
+        rows.append(
+            {
+                "code": code,
+                "label": fs.label if fs is not None else code,
+                "unit": (fs.unit or "") if fs is not None else "",
+                "value": values.get(code),
+                "numeric": cur_v is not None,
+                "previous": prev.get(code),
+                "change_previous": _pct(cur_v, pv),
+                "last_year": last_year.get(code),
+                "change_last_year": _pct(cur_v, ly),
+                "flags": flags,
+            }
+        )
+    return rows
+
+
+def _pct(new: float | None, old: float | None) -> str:
+    if new is None or old is None or old == 0:
+        return ""
+    return f"{(new - old) / abs(old) * 100:+.1f}%"
+
+
+def submission_flag_counts(submissions: list[Submission]) -> dict[int, int]:
+    """How many flagged values each report has (for "bulk approval of reports without flags")."""
+    return {s.pk: sum(1 for r in review_rows(s) if r["flags"]) for s in submissions}
+
+
+def version_diff(submission: Submission) -> list[dict[str, Any]]:
+    """What changed between each version and the one before it: field label, old → new."""
+    from .intake.parsing import forms
+
+    spec = forms().get(submission.form_code)
+    labels = {f.code: f.label for f in spec.fields} if spec is not None else {}
+    out, before = [], {}
+    for v in submission_versions(submission):
+        vals = dict(v.values or {})
+        changes = [
+            {"label": labels.get(k, k), "old": before.get(k, ""), "new": vals.get(k, "")}
+            for k in ([c for c in labels if c in set(vals) | set(before)] + sorted((set(vals) | set(before)) - set(labels)))
+            if before.get(k) != vals.get(k)
+        ]
+        if v.number > 1:
+            out.append({"number": v.number, "at": v.created_at, "by": v.created_by, "changes": changes})
+        before = vals
+    return list(reversed(out))
+
+
+def audit_in_words(submission: Submission) -> list[dict[str, Any]]:
+    """The audit trail as sentences' parts: who, when, what (in words), field label, old → new, reason."""
+    from .intake.parsing import forms
+
+    spec = forms().get(submission.form_code)
+    labels = {f.code: f.label for f in spec.fields} if spec is not None else {}
+    status_labels = dict(Status.choices)
+    out = []
+    for a in audit_for(submission):
+        if a.field == "status":
+            field, old, new = gettext("状态"), str(status_labels.get(a.old, a.old)), str(status_labels.get(a.new, a.new))
+        elif a.field == "*":
+            field, old, new = gettext("全部数值"), a.old, a.new
+        else:
+            field, old, new = labels.get(a.field, a.field), a.old, a.new
+        out.append(
+            {
+                "at": a.at,
+                "user": a.user,
+                "action": str(ACTION_WORDS.get(a.action, a.action)),
+                "field": field,
+                "old": old,
+                "new": new,
+                "reason": a.reason,
+            }
+        )
+    return out
+
+
+def template_periods(today: dt.date | None = None) -> list[dict[str, str]]:
+    """The periods around today with what the template form says of each: open (with its deadline),
+    locked (needs 省创新办's 逾期填报许可) or future (cannot be reported yet)."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    current = quarter_today(today)
+    out = [{"period": str(current), "state": "future", "note": gettext("未来报告期：季度结束后才能报送")}]
+    for q in _recent_periods(today, n=8):
+        if now >= period_lock_time(q):
+            out.append({"period": str(q), "state": "locked", "note": gettext("已锁定：需省创新办准予逾期填报")})
+        else:
+            note = gettext("开放填报，截止 %(date)s") % {"date": f"{deadline_of(q):%Y-%m-%d}"}
+            out.append({"period": str(q), "state": "open", "note": note})
+    return out

@@ -22,7 +22,7 @@ from lanbai.core.collection.stored import store_value
 from lanbai.core.periods import Quarter
 from lanbai.plans.services import orgunit_create, orgunit_link
 
-from . import calendar
+from . import calendar, selectors
 from .choices import LateRequestStatus, Status
 from .models import (
     Enterprise,
@@ -41,11 +41,6 @@ if TYPE_CHECKING:  # the plans app's units are created through its services
 LOCK_DAYS_DEFAULT = 45  # a period locks this many days after it ends (settings.LANBAI_PERIOD_LOCK_DAYS)
 
 
-def _lock_days(form_code: str | None = None) -> int:
-    """Days after its end a period locks: the form's ``reporting:`` data (or the setting)."""
-    return calendar.lock_days(calendar.form_spec(form_code))
-
-
 def _quarter(period: Quarter | str) -> Quarter:
     """``period`` as a Quarter; text that is none is :class:`ValidationFailed` (field ``period``)."""
     try:
@@ -58,8 +53,7 @@ def _quarter(period: Quarter | str) -> Quarter:
 
 def period_lock_time(period: Quarter | str, *, form_code: str | None = None) -> dt.datetime:
     """When a period locks: midnight after ``end + lock days`` (Asia/Shanghai)."""
-    end = _quarter(period).end + dt.timedelta(days=_lock_days(form_code) + 1)
-    return timezone.make_aware(dt.datetime.combine(end, dt.time.min))
+    return selectors.period_lock_time(period, form_code=form_code)
 
 
 def period_is_locked(
@@ -705,3 +699,64 @@ def credit_code_error(code: str) -> str | None:
     if rule == "credit_code.format":
         return f"统一社会信用代码“{code}”格式错误：应为18位数字或大写字母（不含I、O、S、V、Z） [{rule}]"
     return f"统一社会信用代码“{code}”校验位错误（GB 32100-2015） [{rule}]"
+
+
+@transaction.atomic
+def reminder_send(
+    *, user, unit: OrgUnit, form_code: str, period: Quarter | str, message: str = ""
+) -> list:
+    """催报: remind the unit's fillers that (form, period) is missing — a notice on each one's 工作台
+    and an e-mail through Django's mail framework (``EMAIL_BACKEND``); one audit event per reminder.
+
+    省创新办 reminds any unit; a zone reviewer the units of their zone.  Returns the notices made
+    (none when the unit has no filler: the audit event still records the attempt).
+    """
+    from django.core.mail import send_mail
+    from django.utils.translation import gettext
+
+    from .models import Notification
+
+    if not (can(user, Action.FINAL_APPROVE) or can(user, Action.REVIEW, unit)):
+        raise PermissionDeniedError(f"无权催报 {unit.name} / not allowed to remind {unit.name}")
+    period = str(_quarter(period))
+    deadline = selectors.deadline_of(period)
+    text = message.strip() or gettext("请尽快报送 %(unit)s %(period)s 的 %(form)s（截止日期 %(date)s）。") % {
+        "unit": unit.name, "period": period, "form": form_code, "date": f"{deadline:%Y-%m-%d}"
+    }
+    notices = []
+    for filler in selectors.fillers_of(unit):
+        n = Notification.objects.create(
+            recipient=filler, sender=actor(user), org_unit=unit, form_code=form_code, period=period, message=text
+        )
+        if filler.email:
+            sent = send_mail(
+                subject=gettext("催报：%(form)s %(unit)s %(period)s")
+                % {"form": form_code, "unit": unit.name, "period": period},
+                message=text,
+                from_email=None,
+                recipient_list=[filler.email],
+                fail_silently=True,
+            )
+            if sent:
+                n.emailed = True
+                n.save(update_fields=["emailed"])
+        notices.append(n)
+    audit(
+        user,
+        "reminder_send",
+        None,
+        field=f"{form_code}:{unit.code}:{period}",
+        new=", ".join(f.recipient.username for f in notices) or "（无填报员）",
+        reason=text,
+    )
+    return notices
+
+
+@transaction.atomic
+def notification_read(*, user, ids: list[int]) -> int:
+    """Mark the user's own notices read; returns how many changed."""
+    from .models import Notification
+
+    return Notification.objects.filter(recipient=user, pk__in=ids, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

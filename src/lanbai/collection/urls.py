@@ -14,4 +14,7 @@ urlpatterns = [
     path("submissions/<int:pk>/<str:action>/", views.submission_action, name="action"),
     path("completeness/", views.completeness, name="completeness"),
     path("late/", views.late_requests, name="late"),
+    path("completeness/matrix/", views.completeness_matrix, name="matrix"),
+    path("queue/approve/", views.queue_approve_bulk, name="approve_bulk"),
+    path("remind/", views.remind, name="remind"),
 ]

@@ -14,10 +14,11 @@ from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lanbai.access.policy import Action, can
+from lanbai.access.policy import Action, can, unit_ids
 from lanbai.common.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from lanbai.core.collection import write_template
 from lanbai.core.periods import Quarter
@@ -93,13 +94,24 @@ def template_download(request):
     if request.GET and form.is_valid():
         d = form.cleaned_data
         spec, unit, period = form_by_code(d["form_code"]), d["unit"], str(d["period"])
-        data = write_template(spec, period=period, unit_code=unit.code, unit_name=unit.name)
+        rows = None
+        if spec.level == "enterprise" and spec.key:  # the zone's registered enterprises, ready to fill
+            rows = [
+                {spec.key: e.credit_code, "enterprise_name": e.name}
+                for e in selectors.enterprise_list(zone=unit.code)
+            ]
+        data = write_template(spec, period=period, unit_code=unit.code, unit_name=unit.name, rows=rows)
         resp = HttpResponse(
             data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-        resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{spec.code}-{unit.code}-{period}.xlsx"
+        # RFC 6266 with an RFC 5987 filename* for the Chinese name (and an ASCII fallback)
+        resp["Content-Disposition"] = content_disposition_header(
+            True, f"{spec.code}-{unit.name}-{period}.xlsx"
+        )
         return resp
-    return render(request, "collection/templates.html", {"form": form})
+    return render(
+        request, "collection/templates.html", {"form": form, "periods": selectors.template_periods()}
+    )
 
 
 def _entry_page(request, form, *, spec, unit, period, sub, problems=(), message="", status=200, **extra):
@@ -161,17 +173,12 @@ def _entry_save(request, form, *, spec, unit, period: Quarter, sub, filename, co
         )
     if not res.accepted:
         n = len(res.problems)
+        which = "；".join(
+            (p.message_zh if _lang(request) == "zh" else p.message_en) for p in res.problems[:5]
+        )
         return _entry_page(
-            request,
-            form,
-            spec=spec,
-            unit=unit,
-            period=period,
-            sub=sub,
-            problems=res.problems,
-            message=f"未保存：发现 {n} 个问题 / not saved: {n} problem(s)",
-            status=400,
-            **extra,
+            request, form, spec=spec, unit=unit, period=period, sub=sub, problems=res.problems,
+            message=f"未保存：发现 {n} 个问题 / not saved: {n} problem(s)：{which}", status=400, **extra,
         )
     saved = selectors.submission_for_entry(user=request.user, form_code=spec.code, unit=unit, period=period)
     if saved is None:  # (the user may read what they just saved: not expected)
@@ -255,14 +262,75 @@ def enterprise_entry(request, credit_code: str, period: Quarter):
 
 @login_required
 def queue(request):
+    items = list(selectors.review_queue(user=request.user)[:500])
+    flags = selectors.submission_flag_counts(items) if len(items) <= 100 else {}
     return render(
         request,
         "collection/queue.html",
         {
-            "items": selectors.review_queue(user=request.user)[:500],
+            "items": [(s, flags.get(s.pk, 0)) for s in items],
             "province": can(request.user, Action.FINAL_APPROVE),
+            "error": request.GET.get("error", ""),
         },
     )
+
+
+@login_required
+@require_POST
+def queue_approve_bulk(request):
+    """批量审核通过 the ticked reports (zone review, or the final approval for 省创新办)."""
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    try:
+        services.submissions_approve_bulk(
+            user=request.user, ids=ids, final=can(request.user, Action.FINAL_APPROVE)
+        )
+    except PermissionDeniedError as exc:
+        return HttpResponseForbidden(exc.message)
+    return redirect(request.POST.get("next") or "collection:queue")
+
+
+@login_required
+def workbench(request):
+    """工作台: what this user has to do now (filler, reviewer, 省创新办)."""
+    user = request.user
+    province = can(user, Action.FINAL_APPROVE)
+    reviewer = bool(unit_ids(user, Action.REVIEW))
+    ctx = {
+        "province": province,
+        "reviewer": reviewer,
+        "due": selectors.workbench_filler(user=user),
+        "enterprise_drafts": selectors.zone_enterprise_drafts(user=user),
+        "notifications": selectors.notifications_for(user=user),
+        "zone_form": ZONE_FORM,
+        "enterprise_form": ENTERPRISE_FORM,
+    }
+    if reviewer and not province:
+        ctx["waiting"] = list(selectors.review_queue(user=user)[:200])
+        ctx["returned"] = selectors.returned_by_user(user=user)
+    if province:
+        ctx["pending"] = selectors.pending_everywhere(user=user)
+        ctx["matrix"] = selectors.completeness_matrix(user=user, form_code=ZONE_FORM)
+        ctx["reminders"] = selectors.reminders_sent(user=user)
+    return render(request, "collection/workbench.html", ctx)
+
+
+@login_required
+@require_POST
+def remind(request):
+    """催报 one unit's missing report."""
+    form_code = request.POST.get("form_code", ZONE_FORM)
+    period = Quarter.parse(request.POST.get("period", ""))
+    unit = orgunit_get(request.POST.get("unit", ""))
+    try:
+        notices = services.reminder_send(user=request.user, unit=unit, form_code=form_code, period=period)
+    except PermissionDeniedError as exc:
+        return HttpResponseForbidden(exc.message)
+    from django.contrib import messages
+
+    messages.success(
+        request, _("已催报 %(unit)s（通知 %(n)d 人）") % {"unit": unit.name, "n": len(notices)}
+    )
+    return redirect(request.POST.get("next") or "workbench")
 
 
 def _submission_page(request, sub, *, error: str = "", status: int = 200):
@@ -274,8 +342,11 @@ def _submission_page(request, sub, *, error: str = "", status: int = 200):
         "versions": versions,
         "warnings": warnings,
         "unexplained": [w for w in warnings if not w.explanation],
-        "audit": selectors.audit_for(sub),
+        "audit": selectors.audit_in_words(sub),
+        "rows": selectors.review_rows(sub),
+        "diff": selectors.version_diff(sub),
         "can_review": can(request.user, Action.REVIEW, sub.org_unit),
+        "may_outliers": can(request.user, Action.OUTLIERS),
         "province": can(request.user, Action.FINAL_APPROVE),
         "can_report": can(request.user, Action.REPORT, sub.org_unit),
     }
@@ -330,6 +401,19 @@ def submission_action(request, pk: int, action: str):
     except ApplicationError as exc:
         return _submission_page(request, sub, error=exc.message, status=exc.status_code)
     return redirect(request.POST.get("next") or "collection:queue")
+
+
+@login_required
+def completeness_matrix(request):
+    """Zones × quarters (or one zone's enterprises) completeness, each missing reporter listed."""
+    form_code = request.GET.get("form_code") or ZONE_FORM
+    zone = orgunit_get(request.GET["zone"], kind="zone") if request.GET.get("zone") else None
+    matrix = selectors.completeness_matrix(user=request.user, form_code=form_code, zone=zone)
+    return render(
+        request,
+        "collection/matrix.html",
+        {"matrix": matrix, "zone": zone, "may_remind": can(request.user, Action.FINAL_APPROVE) or bool(unit_ids(request.user, Action.REVIEW)), "forms": [ZONE_FORM, ENTERPRISE_FORM]},
+    )
 
 
 @login_required

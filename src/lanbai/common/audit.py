@@ -83,3 +83,15 @@ def audit_events_save(events: list[AuditEvent], *, batch_size: int = 2000) -> No
 def audit_events_for(obj: models.Model) -> models.QuerySet[AuditEvent]:
     """The events recorded on ``obj``, oldest first."""
     return AuditEvent.objects.filter(object_type=object_type(obj), object_id=obj.pk).order_by("at", "id")
+
+
+def audit_events_where(
+    model: type[models.Model], *, actions: tuple[str, ...], object_ids: list[int] | None = None, user: Any = None
+) -> models.QuerySet[AuditEvent]:
+    """The events of ``actions`` on rows of ``model`` (of ``object_ids`` / by ``user`` when given), oldest first."""
+    qs = AuditEvent.objects.filter(object_type=object_type(model), action__in=actions)
+    if object_ids is not None:
+        qs = qs.filter(object_id__in=object_ids)
+    if user is not None:
+        qs = qs.filter(user=user)
+    return qs.select_related("user").order_by("at", "id")

@@ -126,7 +126,12 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "workbench"  # 工作台: what the user has to do now
+EMAIL_BACKEND = os.environ.get("LANBAI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = os.environ.get("LANBAI_EMAIL_FILE_PATH", "")
+EMAIL_HOST = os.environ.get("LANBAI_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("LANBAI_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("LANBAI_DEFAULT_FROM_EMAIL", "lanbai@localhost")
 LOGOUT_REDIRECT_URL = "home"
 
 REST_FRAMEWORK = {

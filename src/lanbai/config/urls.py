@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from lanbai.collection import views as collection_views
 from lanbai.common.periods import QuarterConverter
 
 register_converter(QuarterConverter, "quarter")
@@ -22,6 +23,7 @@ urlpatterns = [
     path("api/reports/", include("lanbai.reports.api.urls")),
     path("api/execution/", include("lanbai.execution.api.urls")),
     path("collection/", include("lanbai.collection.urls")),
+    path("workbench/", collection_views.workbench, name="workbench"),
     path("monitoring/", include("lanbai.monitoring.urls")),
     path("registry/", include("lanbai.registry.urls")),
     path("contracts/", include("lanbai.contracts.urls")),

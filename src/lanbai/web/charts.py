@@ -5,8 +5,11 @@ A chart is a self-contained ``<svg role="img">`` with a ``<title>`` and a ``<des
 at least 4.5:1 on white; series are also told apart by the line style (solid values, dashed target
 path), so the chart survives printing in black and white.
 
-Policies: a missing value (``None`` or non-finite) is a gap in the line, never 0.  A chart without
-any value draws its axes and says "无数据 / no data" in the plot area.
+Policies: a missing value (``None`` or non-finite) is a gap in the line, never 0, and a solid
+series marks each gap 缺报 (a dotted rule and the word, with a tooltip) so a missing report never
+reads as a decline.  A value between two gaps keeps its marker even when the series draws none
+(one missing report never blanks its neighbours).  A chart without any value draws its axes and
+says "无数据 / no data" in the plot area.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ class Series:
     colour: str | None = None
     markers: bool = True
     short: str | None = None  # the name in each point's tooltip (defaults to ``name``)
+    gap_label: str | None = "缺报"  # how a missing value of a solid series is marked (None: unmarked)
 
 
 def _finite(v) -> float | None:
@@ -175,14 +179,25 @@ def line_chart(
             if len(seg) > 1:
                 pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in seg)
                 out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
-        if s.markers:
-            for i, v in enumerate(s.values):
-                f = _finite(v)
-                if f is not None:
+        finite = [_finite(v) for v in s.values]
+        if s.gap_label and not s.dashed and any(f is not None for f in finite):
+            for i, f in enumerate(finite):
+                if f is None:
+                    x = x_of(i)
                     out.append(
-                        f'<circle cx="{x_of(i):.1f}" cy="{y_of(f):.1f}" r="3" fill="{colour}">'
-                        f"<title>{escape(s.short or s.name)} {escape(labels[i])}: {_fmt(f)}</title></circle>"
+                        f'<g class="gap"><title>{escape(s.short or s.name)} {escape(labels[i])}: '
+                        f'{escape(s.gap_label)}</title><line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" '
+                        f'y2="{top + ph}" stroke="{colour}" stroke-dasharray="1 3"/>'
+                        f'<text x="{x:.1f}" y="{top + ph - 4}" font-size="10" text-anchor="middle" '
+                        f'fill="{TEXT}">{escape(s.gap_label)}</text></g>'
                     )
+        for i, f in enumerate(finite):
+            isolated = (i == 0 or finite[i - 1] is None) and (i == n - 1 or finite[i + 1] is None)
+            if f is not None and (s.markers or isolated):
+                out.append(
+                    f'<circle cx="{x_of(i):.1f}" cy="{y_of(f):.1f}" r="3" fill="{colour}">'
+                    f"<title>{escape(s.short or s.name)} {escape(labels[i])}: {_fmt(f)}</title></circle>"
+                )
         out.append("</g>")
     ly = top + ph + 50
     for k, s in enumerate(series):

@@ -1,5 +1,6 @@
 """Models of the collection app."""
 
+from .notices import Notification as Notification
 from .reporting import Enterprise as Enterprise
 from .reporting import LateRequest as LateRequest
 from .reporting import LockException as LockException
@@ -13,6 +14,7 @@ __all__ = [
     "LateRequest",
     "LockException",
     "SoftRuleWarning",
+    "Notification",
     "Submission",
     "SubmissionVersion",
     "Upload",
