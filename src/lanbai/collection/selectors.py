@@ -526,14 +526,16 @@ def workbench_filler(*, user, today: dt.date | None = None) -> list[DueReport]:
     ids = unit_ids(user, Action.REPORT)
     if ids is not None and not ids:
         return []
-    units = OrgUnit.objects.filter(kind__in=("zone", "enterprise"))
-    if ids is not None:
-        units = units.filter(id__in=ids)
-    units = list(units.order_by("kind", "order", "code"))
-    zones = [u for u in units if u.kind == "zone"]
-    own_ents = [u for u in units if u.kind == "enterprise" and ids is not None and u.id in roles_enterprise(user)]
     if ids is None:  # 省创新办 reports for nobody in particular: their workbench is the province's
         return []
+    own = roles_enterprise(user)  # an enterprise's own 填报员; a zone's 填报员 uploads the enterprise file
+    units = list(
+        OrgUnit.objects.filter(Q(kind="zone", id__in=ids) | Q(kind="enterprise", id__in=own & ids)).order_by(
+            "kind", "order", "code"
+        )
+    )
+    zones = [u for u in units if u.kind == "zone"]
+    own_ents = [u for u in units if u.kind == "enterprise"]
     wanted: list[tuple[str, OrgUnit]] = [(ZONE_FORM, z) for z in zones] + [(ENTERPRISE_FORM, e) for e in own_ents]
     periods = [str(q) for q in _recent_periods(today)]
     subs = list(

@@ -206,3 +206,12 @@ def test_zone_filler_sees_the_enterprise_file_of_their_zone(people, enterprises)
     assert rows[period].status == "草稿"
     html = c.get("/workbench/").content.decode()
     assert "企业报表（草稿与退回）" in html and "甲公司" in html
+
+
+def test_enterprise_filler_sees_their_own_report_with_online_entry(people, enterprises, make_user):
+    ent = enterprises["a"]
+    me = make_user("jia_fill", "enterprise_reporter", ent.org_unit.code)
+    rows = selectors.workbench_filler(user=me)
+    assert rows and {(r.form_code, r.unit.code) for r in rows} == {(ENT_FORM, ent.org_unit.code)}
+    html = login(me).get("/workbench/").content.decode()
+    assert f"/collection/enterprise/{ent.credit_code}/{rows[0].period}/" in html and "在线填报" in html
