@@ -30,11 +30,16 @@ MAX_EVIDENCE = 20 * 1024 * 1024
 
 @transaction.atomic
 def execution_load(*, user: Any = None, plan_dir: str | Path | None = None) -> dict[str, int]:
-    """Load the responsible units, measures and annual milestones of the plan in force (idempotent)."""
+    """Load the responsible units, measures and annual milestones of the plan in force (idempotent).
+
+    A plan directory without ``work_plans/owners.yaml`` loads nothing (all counts 0).
+    """
     require(user, Action.GRANT_ROLES, message="仅省创新办可加载举措与年度工作计划 / province only")
     version = plan_in_force()
     plan = plan_validated(version)
     directory = workplans.plan_dir(plan_dir)
+    if not (directory / "work_plans" / "owners.yaml").is_file():
+        return {"units": 0, "actions": 0, "measures": 0, "milestones": 0}  # a plan without work plans
     owners = workplans.read_owners(directory)
     units: dict[str, ResponsibleUnit] = {}
     for r in plan.responsible_units:
