@@ -36,6 +36,11 @@ def init(
 
     seeded = registry_seed_from_plan(plan_get(report.plan_code))
     typer.echo(f"登记库（附件4、5、7）/ registries seeded from the plan: {seeded.render()}")
+    from lanbai.execution.services import execution_load
+
+    loaded = execution_load(plan_dir=plan_dir)
+    typer.echo(f"举措与年度工作计划 / measures and work plans: {loaded['measures']} 项专栏举措 items, "
+               f"{loaded['milestones']} 个年度目标 milestones")
 
 
 def serve(

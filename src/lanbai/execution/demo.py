@@ -41,7 +41,7 @@ def _roll(*parts: object) -> int:
 
 def _user_for(unit: ResponsibleUnit):
     users = get_user_model()
-    if unit.org_unit_id and unit.kind == "zone_committee":
+    if unit.org_unit is not None and unit.kind == "zone_committee":
         return users.objects.filter(username=f"demo_{unit.org_unit.code}_fill").first()
     user, created = users.objects.get_or_create(username=f"demo_{unit.code}")
     if created:
@@ -82,7 +82,9 @@ def measures_demo_run() -> str:
                 if user is None:
                     continue
                 status, reason = _status(m, q)
-                pct = {Progress.DONE: 100, Progress.NOT_STARTED: 0}.get(status, 20 + _roll(m.code, q, "pct") * 0.7)
+                pct = 100.0 if status == Progress.DONE else 0.0 if status == Progress.NOT_STARTED else (
+                    20 + _roll(m.code, q, "pct") * 0.7
+                )
                 due = selectors.due_date(q)
                 days = 10 if _roll(m.code, q, "late") < 8 else -5
                 late += days > 0

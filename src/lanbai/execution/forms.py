@@ -22,7 +22,9 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, units: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = units
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = units
 
 
 class ReturnForm(forms.Form):

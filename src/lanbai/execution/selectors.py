@@ -139,7 +139,7 @@ def measure_row(m: Measure, *, period: str | None = None) -> dict[str, Any]:
         "group": m.group,
         "programme": m.programme,
         "programme_name": m.programme_name,
-        "action": m.action.code if m.action_id else None,
+        "action": m.action.code if m.action is not None else None,
         "title": m.title,
         "source": m.source,
         "lead": m.lead.code,
@@ -194,7 +194,7 @@ def platform_progress(m: Measure, milestone: Milestone | None, period: Quarter |
     if code not in COUNTED_INDICATORS:
         return None
     q = Quarter.coerce(period)
-    zone = m.lead.org_unit if m.lead.org_unit_id and m.lead.org_unit.kind == "zone" else None
+    zone = m.lead.org_unit if m.lead.org_unit is not None and m.lead.org_unit.kind == "zone" else None
     value = count_on(code, on=q.end, zone=zone)
     target = milestone.target_value if milestone and milestone.target_value else None
     pct = None if not target else min(Decimal(100), (Decimal(value) * 100 / target).quantize(Decimal("0.1")))
@@ -296,7 +296,7 @@ def half_year_inspection(period: Quarter | str, *, today: dt.date | None = None)
             Prefetch("milestones", queryset=Milestone.objects.filter(year=q.year)),
         )
     )
-    rows = []
+    rows: list[dict[str, Any]] = []
     for m in measures:
         rep = next((r for r in m.reports.all() if r.unit_id == m.lead_id and r.state in SHOWN), None)
         ms = next((x for x in m.milestones.all() if x.unit_id == m.lead_id), None)

@@ -30,11 +30,16 @@ MAX_EVIDENCE = 20 * 1024 * 1024
 
 @transaction.atomic
 def execution_load(*, user: Any = None, plan_dir: str | Path | None = None) -> dict[str, int]:
-    """Load the responsible units, measures and annual milestones of the plan in force (idempotent)."""
+    """Load the responsible units, measures and annual milestones of the plan in force (idempotent).
+
+    A plan directory without ``work_plans/owners.yaml`` loads nothing (all counts 0).
+    """
     require(user, Action.GRANT_ROLES, message="仅省创新办可加载举措与年度工作计划 / province only")
     version = plan_in_force()
     plan = plan_validated(version)
     directory = workplans.plan_dir(plan_dir)
+    if not (directory / "work_plans" / "owners.yaml").is_file():
+        return {"units": 0, "actions": 0, "measures": 0, "milestones": 0}  # a plan without work plans
     owners = workplans.read_owners(directory)
     units: dict[str, ResponsibleUnit] = {}
     for r in plan.responsible_units:
@@ -81,12 +86,13 @@ def execution_load(*, user: Any = None, plan_dir: str | Path | None = None) -> d
                 targets=[], indicators=[], source=p.source,
             )
     for item in plan.measures:
-        p = progs[item.programme] if item.programme else None
+        prog = progs[item.programme] if item.programme else None
         targets = [q.model_dump(mode="json") for q in item.targets]
         measures[item.code] = put(
             item.code, owners_of(item.programme or "", item.code), kind=MeasureKind.ITEM,
-            group=p.group if p else "", programme=p.code if p else "", programme_name=p.name if p else "",
-            action=actions.get(p.code) if p else None, column=item.column,
+            group=prog.group if prog else "", programme=prog.code if prog else "",
+            programme_name=prog.name if prog else "", action=actions.get(prog.code) if prog else None,
+            column=item.column,
             title=item.title or item.text[:40], text=item.text, targets=targets,
             indicators=list(dict.fromkeys(q.indicator for q in item.targets if q.indicator)), source=item.source,
         )
@@ -282,7 +288,7 @@ def reports_import(
     for row in rows:
         try:
             m = _measure_for(user, str(row.get("measure") or "").strip())
-            r = report_save(user, measure=m, unit=unit, period=period, status=row.get("status"),
+            r = report_save(user, measure=m, unit=unit, period=period, status=str(row.get("status") or ""),
                             pct=row.get("pct"), narrative=row.get("narrative") or "",
                             late_reason=row.get("late_reason") or "")
             done.append(report_submit(user, r, now=now) if submit else r)
