@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import Enterprise, LockException, Submission, SubmissionVersion, Upload
+from .models import ApprovedFigure, Enterprise, LockException, Submission, SubmissionVersion, Upload
 
 
 @admin.register(Enterprise)
@@ -45,3 +45,20 @@ class SubmissionVersionAdmin(admin.ModelAdmin):
 @admin.register(LockException)
 class LockExceptionAdmin(admin.ModelAdmin):
     list_display = ["org_unit", "period", "until", "granted_by"]
+
+
+@admin.register(ApprovedFigure)
+class ApprovedFigureAdmin(admin.ModelAdmin):
+    """Derived data (written with each final approval): read only."""
+
+    list_display = ["org_unit", "period", "form_code", "field", "value", "value_text", "version_number"]
+    list_filter = ["period", "form_code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -15,6 +15,7 @@ from lanbai.common.exceptions import NotFoundError
 from lanbai.core.periods import Quarter
 from lanbai.plans.models import OrgUnit
 
+from . import figures
 from .choices import Status
 from .models import Enterprise, Submission, SubmissionVersion
 
@@ -300,3 +301,24 @@ def zone_enterprise_reports(form_code: str, period: str, zone: OrgUnit) -> Query
     unit when the quarter has no report yet).  Callers keep the units they want.
     """
     return Submission.objects.filter(form_code=form_code, period=period, org_unit__enterprise__zone=zone)
+
+
+def approved_figures_frame(*, periods=None, until_period: str | None = None, units=None):
+    """The approved figures as a long frame (org_unit code, period, form_code, field, value,
+    value_text, version), one query; optionally only some periods / unit ids."""
+    return figures.figures_frame(periods=periods, until_period=until_period, units=units)
+
+
+def approved_figure_changes(*, after: int) -> tuple[int, list[tuple[int, str, str]]]:
+    """(latest change id, (unit id, period, form) of every report whose approved figures changed after ``after``)."""
+    return figures.figure_changes(after=after)
+
+
+def approved_figure_change_latest() -> int:
+    """The id of the latest change of the approved-figures store (0 when none)."""
+    return figures.figure_change_latest()
+
+
+def approved_figure_change_at(change_id: int):
+    """When change ``change_id`` of the approved-figures store was logged (None if there is no such change)."""
+    return figures.figure_change_at(change_id)
