@@ -115,7 +115,7 @@ INCREMENTAL_MAX_REPORTS = 20_000  # more changed reports than this since the las
 
 @dataclass
 class _Computed:
-    """One process's aggregation of every period and what it was computed from.
+    """One process's aggregation of every period and what it was computed from (not the figures).
 
     ``change`` is the id and time of the last change of the approved-figures store it includes (the
     time guards against a database whose log was rolled back and reused the id).  ``log`` lists, per
@@ -125,7 +125,7 @@ class _Computed:
     key: tuple
     fresh: tuple
     change: tuple
-    values: pd.DataFrame
+    periods: set  # the periods that have figures
     result: object
     generation: int = 0
     log: list = field(default_factory=list)
@@ -170,7 +170,7 @@ def _full(key: tuple, fresh: tuple, version: PlanVersion, fset: FormulaSet, prev
     collection_services.approved_figures_catch_up()  # the next start catches up (docs/scale.md)
     change = _change_mark(collection_selectors.approved_figure_change_latest())
     values = data.reported_values_frame(preview=preview)
-    return _Computed(key=key, fresh=fresh, change=change, values=values,
+    return _Computed(key=key, fresh=fresh, change=change, periods=set(values["period"].unique()),
                      result=_compute(values, version, fset, preview=preview))
 
 
@@ -207,14 +207,12 @@ def _incremental(state: _Computed, fresh: tuple, version: PlanVersion, fset: For
     if len(changes) > INCREMENTAL_MAX_REPORTS or state.result is None:
         return None
     changed_periods = {p for _, p, _ in changes}
-    fresh_rows = data.reported_values_frame(periods=sorted(changed_periods))
-    keep = ~state.values["period"].isin(changed_periods)
-    values = pd.concat([state.values[keep], fresh_rows], ignore_index=True)
-    known = set(values["period"].unique())
+    known = state.periods | changed_periods
     targets = affected_periods(changed_periods, fset.shifts, known) & known
-    window = _window(targets, fset.shifts)
-    part = _compute(values[values["period"].isin(window)], version, fset, preview=False,
-                    periods=sorted(targets))
+    # only the figures the affected periods read, from the store (no copy of every figure is kept
+    # in memory: at province scale that would be most of the server's memory)
+    values = data.reported_values_frame(periods=sorted(_window(targets, fset.shifts)))
+    part = _compute(values, version, fset, preview=False, periods=sorted(targets))
     result = state.result
     if part is not None:
         result = AggregateResult(
@@ -222,7 +220,7 @@ def _incremental(state: _Computed, fresh: tuple, version: PlanVersion, fset: For
             indicators=_splice(result.indicators, part.indicators, targets),
             unattributed=_splice(result.unattributed, part.unattributed, targets),
         )
-    state.values, state.result, state.fresh = values, result, fresh
+    state.periods, state.result, state.fresh = known, result, fresh
     state.change = _change_mark(last)
     state.generation += 1
     state.log.append((state.generation, frozenset(targets)))
