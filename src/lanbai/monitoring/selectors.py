@@ -404,7 +404,9 @@ def monitoring_table(*, period: Quarter | str, unit: str | None = None, method: 
     annual_now = annual_target_of(targets, q.year).to_dict()
 
     rows_in, meta = [], []
-    for n, ((u, i), rec) in enumerate(cur.iterrows()):
+    # plain dicts, not iterrows(): a Series per row was most of a period's table at province scale
+    for n, rec in enumerate(cur.reset_index().to_dict("records")):
+        u, i = rec["unit"], rec["indicator"]
         indicator = inds[i]
         value = _num(rec["value"])
         reason = rec.get("reason") if value is None else None
@@ -437,9 +439,10 @@ def monitoring_table(*, period: Quarter | str, unit: str | None = None, method: 
         assessed_frame.index = sub.index
         result = assessed_frame
     out = []
+    assessed_rows = result.to_dict("index")
     for idx, m in enumerate(meta):
-        if idx in result.index:
-            r = result.loc[idx]
+        if idx in assessed_rows:
+            r = assessed_rows[idx]
             status, expected = str(r["status"]), _num(r["expected"])
             rule = f"{r['status_rule']}；{m['how']}"
             if method != "path":
