@@ -24,6 +24,7 @@ def demo(
 
     setup()
     from lanbai.collection.demo import DEMO_PASSWORD, demo_run
+    from lanbai.collection.demo.simulator import STAGES
     from lanbai.common.exceptions import ApplicationError
 
     with Progress(
@@ -32,12 +33,16 @@ def demo(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=Console(stderr=True),
-        transient=True,
+        transient=False,
     ) as bar:
-        task = bar.add_task("模拟填报 / simulating", total=None)
+        tasks: dict[str, object] = {}
 
         def progress(label: str, step: int, total: int) -> None:
-            bar.update(task, description=f"模拟填报 / simulating {label}", completed=step, total=total)
+            # one bar per step of the simulator (its label starts with the step's name); earlier ones stay
+            stage = next((s for s in STAGES if label.startswith(s)), "模拟填报 / simulating")
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], description=label, completed=step, total=total)
 
         try:
             report = demo_run(seed=seed, synthetic_per_zone=synthetic, progress=progress)

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from .models import (
+    ApprovedFigure,
     Enterprise,
     LateRequest,
     LockException,
@@ -72,3 +73,20 @@ class LateRequestAdmin(admin.ModelAdmin):
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["recipient", "form_code", "org_unit", "period", "sender", "created_at", "emailed"]
     list_filter = ["kind", "form_code", "period"]
+
+
+@admin.register(ApprovedFigure)
+class ApprovedFigureAdmin(admin.ModelAdmin):
+    """Derived data (written with each final approval): read only."""
+
+    list_display = ["org_unit", "period", "form_code", "field", "value", "value_text", "version_number"]
+    list_filter = ["period", "form_code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -16,7 +16,7 @@ from lanbai.common.exceptions import NotFoundError
 from lanbai.core.periods import Quarter
 from lanbai.plans.selectors import orgunit_pks, zone_list_all
 
-from . import calendar
+from . import calendar, figures
 from .choices import LateRequestStatus, Status
 from .models import Enterprise, LateRequest, LockException, SoftRuleWarning, Submission, SubmissionVersion
 
@@ -912,3 +912,24 @@ def template_periods(today: dt.date | None = None) -> list[dict[str, str]]:
             note = gettext("开放填报，截止 %(date)s") % {"date": f"{deadline_of(q):%Y-%m-%d}"}
             out.append({"period": str(q), "state": "open", "note": note})
     return out
+
+
+def approved_figures_frame(*, periods=None, until_period: str | None = None, units=None):
+    """The approved figures as a long frame (org_unit code, period, form_code, field, value,
+    value_text, version), one query; optionally only some periods / unit ids."""
+    return figures.figures_frame(periods=periods, until_period=until_period, units=units)
+
+
+def approved_figure_changes(*, after: int) -> tuple[int, list[tuple[int, str, str]]]:
+    """(latest change id, (unit id, period, form) of every report whose approved figures changed after ``after``)."""
+    return figures.figure_changes(after=after)
+
+
+def approved_figure_change_latest() -> int:
+    """The id of the latest change of the approved-figures store (0 when none)."""
+    return figures.figure_change_latest()
+
+
+def approved_figure_change_at(change_id: int):
+    """When change ``change_id`` of the approved-figures store was logged (None if there is no such change)."""
+    return figures.figure_change_at(change_id)

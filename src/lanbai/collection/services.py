@@ -22,7 +22,7 @@ from lanbai.core.collection.stored import store_value
 from lanbai.core.periods import Quarter
 from lanbai.plans.services import orgunit_create, orgunit_link
 
-from . import calendar, selectors
+from . import calendar, figures, selectors
 from .choices import LateRequestStatus, Status
 from .models import (
     Enterprise,
@@ -296,9 +296,11 @@ def submission_final_approve(
         submission.approved_version = submission.current_version
     else:
         previous = _return(submission, reason, allowed_from=(Status.ZONE_APPROVED, Status.APPROVED))
-    return _save_transition(
+    saved = _save_transition(
         user, "final_approve" if approve else "final_return", submission, previous, reason=reason
     )
+    figures.figures_replace([saved.pk])  # the analytical store, in this transaction
+    return saved
 
 
 def _explain(
@@ -610,7 +612,7 @@ def submissions_approve_bulk(*, user, ids: list[int], final: bool, now: dt.datet
     def record_final_approval(s: Submission) -> None:
         s.approved_at, s.approved_version_id = when, s.current_version_id
 
-    return _bulk_transition(
+    moved = _bulk_transition(
         user,
         ids,
         action="final_approve" if final else "review_approve",
@@ -622,6 +624,17 @@ def submissions_approve_bulk(*, user, ids: list[int], final: bool, now: dt.datet
         apply=record_final_approval if final else None,
         fields=("approved_at", "approved_version") if final else (),
     )
+    if final:
+        figures.figures_replace(ids)  # the analytical store, in this transaction
+    return moved
+
+
+def approved_figures_catch_up() -> int:
+    """A system step (no user, no audit: it writes derived data only): give the approved reports
+    missing from the approved-figures store their rows.  Monitoring runs it before its first full
+    read in a process, so a crash or a writer that bypassed these services is caught up at the next
+    start.  Returns how many reports were filled."""
+    return figures.figures_catch_up()
 
 
 @transaction.atomic

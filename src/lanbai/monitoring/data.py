@@ -7,12 +7,12 @@ progress) runs in ``lanbai.core`` on these frames.  The organisation comes throu
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from lanbai.collection.selectors import submission_value_rows
+from lanbai.collection import selectors as collection_selectors
+from lanbai.collection.figures import split_value
 from lanbai.plans import selectors as plan_selectors
 
 VALUE_COLUMNS = ["org_unit", "period", "form_code", "field", "value", "value_text", "status", "version"]
@@ -21,50 +21,39 @@ if TYPE_CHECKING:  # the plans app's models are read through its selectors
     from lanbai.plans.models import PlanVersion
 
 
-def _number(text) -> float | None:
-    if text is None or text == "":
-        return None
-    if isinstance(text, bool) or text in ("True", "False"):
-        return 1.0 if text in (True, "True") else 0.0
-    try:
-        return float(Decimal(str(text)))
-    except (InvalidOperation, ValueError):
-        return None
-
-
-def _split(value) -> tuple[float | None, str | None]:
-    """A stored value as (number, text): numbers and booleans (1/0) in the first, codes and categories in the second."""
-    number = _number(value)
-    if number is not None:
-        return number, None
-    if value is None or value == "":
-        return None, None
-    return None, str(value)
-
-
-def reported_values_frame(*, preview: bool = False, until_period: str | None = None) -> pd.DataFrame:
+def reported_values_frame(*, preview: bool = False, until_period: str | None = None,
+                          periods=None) -> pd.DataFrame:
     """Long frame of numeric reported figures: one row per (unit, period, form, field).
 
-    Only the version 省创新办 approved counts.  With ``preview=True`` the current version of
-    submitted and zone-approved reports replaces it (the status column says which was used).
+    Only the version 省创新办 approved counts, read from the approved-figures store in one query
+    (``collection.selectors.approved_figures_frame``).  With ``preview=True`` the current version of
+    submitted and zone-approved reports replaces it (the status column says which was used); those
+    few reports under review are parsed from their versions.  ``periods`` limits the frame to some periods.
     """
-    reports: dict[tuple[str, str, str], tuple[dict, str, int]] = {}
-    for unit, period, form, values, status, number in submission_value_rows(
-        approved=True, until_period=until_period
-    ):
-        reports[(unit, period, form)] = (values or {}, status, number)
-    if preview:
-        for unit, period, form, values, status, number in submission_value_rows(
+    frame = collection_selectors.approved_figures_frame(periods=periods, until_period=until_period)
+    frame.insert(6, "status", "approved")
+    if not preview:
+        return frame[VALUE_COLUMNS]
+    wanted = set(periods) if periods is not None else None
+    reports = {
+        (unit, period, form): (values or {}, str(status), number)
+        for unit, period, form, values, status, number in collection_selectors.submission_value_rows(
             approved=False, until_period=until_period
-        ):
-            reports[(unit, period, form)] = (values or {}, str(status), number)
+        )
+        if wanted is None or period in wanted
+    }
     rows = [
         (unit, period, form, field, *parts, status, number)
         for (unit, period, form), (values, status, number) in reports.items()
         for field, value in values.items()
-        if (parts := _split(value)) != (None, None)
+        if (parts := split_value(value)) != (None, None)
     ]
-    return pd.DataFrame(rows, columns=VALUE_COLUMNS)
+    if not reports:
+        return frame[VALUE_COLUMNS]
+    replaced = pd.MultiIndex.from_tuples(list(reports), names=["org_unit", "period", "form_code"])
+    keep = ~pd.MultiIndex.from_frame(frame[["org_unit", "period", "form_code"]]).isin(replaced)
+    return pd.concat([frame.loc[keep, VALUE_COLUMNS], pd.DataFrame(rows, columns=VALUE_COLUMNS)],
+                     ignore_index=True)
 
 
 def org_tree_frame(plan: PlanVersion) -> pd.DataFrame:

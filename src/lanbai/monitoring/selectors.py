@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, cast
+import threading
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from lanbai.access.policy import Action, unit_ids
+from lanbai.collection import selectors as collection_selectors
+from lanbai.collection import services as collection_services
 from lanbai.collection.selectors import submission_freshness, submission_freshness_subqueries
 from lanbai.common.exceptions import NotFoundError, ValidationFailed
-from lanbai.core.aggregate import aggregate
+from lanbai.core.aggregate import AggregateResult, aggregate
 from lanbai.core.formulas import FormulaSet
 from lanbai.core.formulas.plan_check import plan_formulas
 from lanbai.core.formulas.scaling import time_scaled_indicators
@@ -105,29 +108,194 @@ def _freshness() -> tuple:
     return submission_freshness()
 
 
-@functools.lru_cache(maxsize=4)
+INCREMENTAL_MAX_REPORTS = 20_000  # more changed reports than this since the last read: recompute everything
+
+
+@dataclass
+class _Computed:
+    """One process's aggregation of every period and what it was computed from (not the figures).
+
+    ``change`` is the id and time of the last change of the approved-figures store it includes (the
+    time guards against a database whose log was rolled back and reused the id).  ``log`` lists, per
+    ``generation``, the periods whose indicator rows changed (None: everything), for the dashboard.
+    """
+
+    key: tuple
+    fresh: tuple
+    change: tuple
+    periods: set  # the periods that have figures
+    result: object
+    generation: int = 0
+    log: list = field(default_factory=list)
+
+
+_computed: dict[tuple, _Computed] = {}
+_computed_lock = threading.RLock()
+
+
+def _inputs(version: PlanVersion):
+    tree = data.org_tree_frame(version)
+    units = data.org_units_frame(version)
+    members = [(u, m) for u, kind, mm in units[["code", "kind", "members"]].itertuples(index=False)
+               if kind == "aggregate" for m in (mm or [])]
+    for col in ("valid_from", "valid_to"):
+        tree[col] = pd.to_datetime(tree[col])
+    return tree, pd.DataFrame(members, columns=["unit", "member"])
+
+
+_AGG_COLUMNS = ["org_unit", "period", "field", "value", "value_text", "status", "version"]
+
+
+def _compute(values: pd.DataFrame, version: PlanVersion, fset: FormulaSet, *, preview: bool,
+             periods: list[str] | None = None):
+    """The core aggregation of ``values`` (all of it is read for ``prev`` / ``lag_year``), keeping
+    the results of ``periods`` (all when None); None without figures."""
+    if values.empty:
+        return None
+    tree, agg_members = _inputs(version)
+    vals = values[_AGG_COLUMNS]
+    if preview:
+        vals = vals.assign(status=vals["status"].replace({"zone_approved": "submitted"}))
+    return aggregate(vals, tree, fset, aggregates=agg_members, preview=preview, basis=("ytd",),
+                     periods=periods)
+
+
+def _change_mark(change_id: int) -> tuple:
+    return (change_id, collection_selectors.approved_figure_change_at(change_id))
+
+
+def _full(key: tuple, fresh: tuple, version: PlanVersion, fset: FormulaSet, preview: bool) -> _Computed:
+    collection_services.approved_figures_catch_up()  # the next start catches up (docs/scale.md)
+    change = _change_mark(collection_selectors.approved_figure_change_latest())
+    values = data.reported_values_frame(preview=preview)
+    return _Computed(key=key, fresh=fresh, change=change, periods=set(values["period"].unique()),
+                     result=_compute(values, version, fset, preview=preview))
+
+
+def affected_periods(changed: set[str], shifts: set[int], known: set[str]) -> set[str]:
+    """The periods whose indicator results depend on figures of the ``changed`` periods.
+
+    The dependency rule (:mod:`lanbai.core.aggregate.engine`, :mod:`lanbai.core.formulas.compile`):
+    a period's sums depend only on that period's figures (attribution on the period's last day), and
+    its formulas read the sums of the same unit ``s`` quarters back for every ``s`` in the formula
+    set's ``shifts`` (``prev`` = 1, ``lag_year`` = 4, nested calls add up).  So figures of period c
+    change the results of c + s for s in {0} ∪ shifts, restricted to the ``known`` periods.
+    """
+    return {p for c in changed for s in {0, *shifts}
+            if (p := str(_forward(Quarter.parse(c), s))) in known or s == 0}
+
+
+def _forward(q: Quarter, n: int) -> Quarter:
+    index = q.year * 4 + q.q - 1 + n
+    return Quarter(index // 4, index % 4 + 1)
+
+
+def _window(targets: set[str], shifts: set[int]) -> set[str]:
+    """The periods whose figures the results of ``targets`` read (the targets and ``shifts`` back)."""
+    return {str(_forward(Quarter.parse(p), -s)) for p in targets for s in {0, *shifts}}
+
+
+def _incremental(state: _Computed, fresh: tuple, version: PlanVersion, fset: FormulaSet) -> _Computed | None:
+    """Bring ``state`` up to date from the store's change log: re-read the changed reports' periods,
+    recompute only the affected periods and splice them in.  None when a full recompute is needed."""
+    last, changes = collection_selectors.approved_figure_changes(after=state.change[0])
+    if last == state.change[0]:
+        state.fresh = fresh
+        return state
+    if len(changes) > INCREMENTAL_MAX_REPORTS or state.result is None:
+        return None
+    changed_periods = {p for _, p, _ in changes}
+    known = state.periods | changed_periods
+    targets = affected_periods(changed_periods, fset.shifts, known) & known
+    # only the figures the affected periods read, from the store (no copy of every figure is kept
+    # in memory: at province scale that would be most of the server's memory)
+    values = data.reported_values_frame(periods=sorted(_window(targets, fset.shifts)))
+    part = _compute(values, version, fset, preview=False, periods=sorted(targets))
+    result = state.result
+    if part is not None:
+        result = AggregateResult(
+            inputs=_splice(result.inputs, part.inputs, targets),
+            indicators=_splice(result.indicators, part.indicators, targets),
+            unattributed=_splice(result.unattributed, part.unattributed, targets),
+        )
+    state.periods, state.result, state.fresh = known, result, fresh
+    state.change = _change_mark(last)
+    state.generation += 1
+    state.log.append((state.generation, frozenset(targets)))
+    del state.log[:-64]
+    return state
+
+
+def _splice(old: pd.DataFrame, new: pd.DataFrame, periods: set[str]) -> pd.DataFrame:
+    if "period" not in old.columns:
+        return old
+    kept = old[~old["period"].isin(periods)]
+    out = pd.concat([kept, new], ignore_index=True) if len(new) else kept.reset_index(drop=True)
+    sort = [c for c in ("basis", "unit", "period", "indicator", "category") if c in out.columns]
+    return out.sort_values(sort, kind="stable", ignore_index=True)
+
+
 def _aggregate_cached(content_hash: str, preview: bool, fresh: tuple):
     """The core aggregation of every period (inputs summed up the tree, then formulas), or None.
 
     One aggregation serves every ``until_period``: a period's results depend only on its own and
     earlier periods (attribution at the period's end, ``prev`` / ``lag_year`` look back), so the
-    results up to a period are the full results filtered to it.
+    results up to a period are the full results filtered to it.  After an approval only the periods
+    it affects are recomputed (:func:`affected_periods`); the preview is recomputed whole.
     """
-    version, plan, fset = plan_core()
-    values = data.reported_values_frame(preview=preview)
-    values["status"] = values["status"].replace({"zone_approved": "submitted"})
-    tree = data.org_tree_frame(version)
-    units = data.org_units_frame(version)
-    members = [(u, m) for u, kind, mm in units[["code", "kind", "members"]].itertuples(index=False)
-               if kind == "aggregate" for m in (mm or [])]
-    agg_members = pd.DataFrame(members, columns=["unit", "member"])
-    for col in ("valid_from", "valid_to"):
-        tree[col] = pd.to_datetime(tree[col])
-    if values.empty:
-        return None
-    columns = ["org_unit", "period", "field", "value", "value_text", "status", "version"]
-    return aggregate(values[columns], tree, fset,
-                     aggregates=agg_members, preview=preview, basis=("ytd",))
+    return _state(content_hash, preview, fresh).result
+
+
+def _state(content_hash: str, preview: bool, fresh: tuple) -> _Computed:
+    version, _, fset = plan_core()
+    key = (version.pk, content_hash, preview)
+    with _computed_lock:
+        state = _computed.get(key)
+        if state is not None and state.fresh == fresh:
+            return state
+        if state is not None and not preview and _change_mark(state.change[0]) == state.change:
+            updated = _incremental(state, fresh, version, fset)
+            if updated is not None:
+                return updated
+        new = _full(key, fresh, version, fset, preview)
+        if state is not None:
+            new.generation = state.generation + 1
+        new.log = [(new.generation, None)]
+        if len(_computed) >= 4:
+            _computed.clear()
+        _computed[key] = new
+        return new
+
+
+def indicator_changes(*, since: int | None, preview: bool = False) -> tuple[int, set[str] | None]:
+    """(current generation of the indicator results, the periods whose results changed after
+    generation ``since``; None when all may have).  The dashboard updates its snapshot with it."""
+    version, _, _ = plan_core()
+    state = _state(version.content_hash, preview, _freshness())
+    if since is None or since == state.generation:
+        return state.generation, (None if since is None else set())
+    changed: set[str] = set()
+    entries = [(g, p) for g, p in state.log if g > since]
+    if not entries or entries[0][0] != since + 1:
+        return state.generation, None
+    for _, periods in entries:
+        if periods is None:
+            return state.generation, None
+        changed |= periods
+    return state.generation, changed
+
+
+def table_periods_affected(periods: set[str]) -> set[str]:
+    """Periods whose :func:`monitoring_table` reads indicator rows of ``periods``: the period itself,
+    the same quarter of the next year (last year's same quarter) and, for a Q4, every quarter of the
+    next year (last year's full value)."""
+    out = set()
+    for p in periods:
+        q = Quarter.parse(p)
+        out |= {p, str(_forward(q, 4))}
+        if q.q == 4:
+            out |= {str(_forward(q, n)) for n in (1, 2, 3, 4)}
+    return out
 
 
 def _until(frame: pd.DataFrame, until_period: str | None) -> pd.DataFrame:
@@ -234,8 +402,9 @@ def monitoring_table(*, period: Quarter | str, unit: str | None = None, method: 
     annual_now = annual_target_of(targets, q.year).to_dict()
 
     rows_in, meta = [], []
-    for n, (row_key, rec) in enumerate(cur.iterrows()):
-        u, i = cast(tuple[str, str], row_key)  # the frame is indexed by (unit, indicator)
+    # plain dicts, not iterrows(): a Series per row was most of a period's table at province scale
+    for n, rec in enumerate(cur.reset_index().to_dict("records")):
+        u, i = rec["unit"], rec["indicator"]
         indicator = inds[i]
         value = _num(rec["value"])
         reason = rec.get("reason") if value is None else None
@@ -268,9 +437,10 @@ def monitoring_table(*, period: Quarter | str, unit: str | None = None, method: 
         assessed_frame.index = sub.index
         result = assessed_frame
     out = []
+    assessed_rows = result.to_dict("index")
     for idx, m in enumerate(meta):
-        if idx in result.index:
-            r = result.loc[idx]
+        if idx in assessed_rows:
+            r = assessed_rows[idx]
             status, expected = str(r["status"]), _num(r["expected"])
             rule = f"{r['status_rule']}；{m['how']}"
             if method != "path":

@@ -8,7 +8,8 @@ Parks and enterprises never appear (their figures are confidential statistical d
 Caching: every page reads one in-process snapshot of the monitoring rows of every period (and the
 charts drawn from them).  The snapshot is keyed by the plan's hash and the latest approval/update
 time of any report, so an approval shows on the next request; one thread builds it while the others
-wait for it.
+wait for it.  A new key does not throw the snapshot away: only the rows of the periods the changed
+figures affect are rebuilt (the charts and rendered fragments, which span periods, are redrawn).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class Snapshot:
     fragments: dict[tuple, str] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
     zones: dict[str, OrgUnit] = field(default_factory=dict)
+    generation: int = 0  # of monitoring's indicator results (monitoring.indicator_changes)
 
 
 _lock = threading.Lock()
@@ -95,21 +97,40 @@ def _snapshot_for(key: tuple) -> Snapshot | None:
         if _snapshot is not None and _snapshot.key == key:
             return _snapshot
         try:
-            ind = monitoring.indicator_values()
+            _snapshot = _snapshot_update(_snapshot, key)
         except PlanNotLoaded:
             return None
-        ind = ind[ind["value"].notna()]
-        periods = sorted(set(ind["period"]), key=Quarter.parse)
-        units = public_units()
-        rows = {p: [r for r in monitoring.monitoring_table(period=p) if r.org_unit in units] for p in periods}
-        _snapshot = Snapshot(
-            key=key,
-            periods=periods,
-            rows=rows,
-            indicators=plans.indicators_by_code(plan_id=key[0]),
-            zones=plans.zones_by_code(plan_id=key[0]),
-        )
         return _snapshot
+
+
+def _snapshot_update(old: Snapshot | None, key: tuple) -> Snapshot:
+    """The snapshot for ``key``: the rows of the periods whose figures changed since ``old`` are
+    rebuilt and the others kept (monitoring says which periods changed); everything when ``old``
+    is of another plan or monitoring cannot say."""
+    since = old.generation if old is not None and old.key[:2] == key[:2] else None
+    generation, changed = monitoring.indicator_changes(since=since)
+    ind = monitoring.indicator_values()
+    ind = ind[ind["value"].notna()]
+    periods = sorted(set(ind["period"]), key=Quarter.parse)
+    units = public_units()
+
+    def table(p: str) -> list:
+        return [r for r in monitoring.monitoring_table(period=p) if r.org_unit in units]
+
+    if old is None or changed is None:
+        rows = {p: table(p) for p in periods}
+    else:
+        stale = monitoring.table_periods_affected(changed)
+        rows = {p: old.rows[p] if p in old.rows and p not in stale else table(p) for p in periods}
+    same_plan = old is not None and old.key[:2] == key[:2]
+    return Snapshot(
+        key=key,
+        periods=periods,
+        rows=rows,
+        indicators=old.indicators if same_plan else plans.indicators_by_code(plan_id=key[0]),
+        zones=old.zones if same_plan else plans.zones_by_code(plan_id=key[0]),
+        generation=generation,
+    )
 
 
 def fragment(snap: Snapshot | None, key: tuple, build: Callable[[], str]) -> str:

@@ -127,7 +127,7 @@ def _users(report: DemoReport, zones: list[OrgUnit]) -> dict[str, object]:
 
 
 def _enterprises(
-    report: DemoReport, zones: list[OrgUnit], province, rng, synthetic_per_zone: int
+    report: DemoReport, zones: list[OrgUnit], province, rng, synthetic_per_zone: int, progress=None
 ) -> dict[str, list[Enterprise]]:
     by_code = {z.code: z for z in zones}
     plan = zones[0].plan
@@ -142,7 +142,9 @@ def _enterprises(
         ]
     out: dict[str, list[Enterprise]] = {z.code: [] for z in zones}
     seen: set[str] = set()
-    for name, zone in names:
+    for n, (name, zone) in enumerate(names, 1):
+        if progress and (n % 50 == 0 or n == len(names)):
+            progress(f"{STAGES[0]} {zone.name}", n, len(names))
         code = credit_code(rng)
         while code in seen:
             code = credit_code(rng)
@@ -294,6 +296,10 @@ def _spoil(rows: list[dict], how: str) -> tuple[list[dict], str | None]:
     return rows, ("wrong_period" if how == "period" else None)
 
 
+# the steps ``progress`` reports (its label starts with one of them)
+STAGES = ("企业登记 / registering", "导入报表 / importing", "审核 / approving")
+
+
 def demo_run(
     *, seed: int = 2016, synthetic_per_zone: int = 8, progress: Callable[[str, int, int], None] | None = None
 ) -> DemoReport:
@@ -312,7 +318,7 @@ def demo_run(
     rng = np.random.default_rng(seed)
     with transaction.atomic():
         users = _users(report, zones)
-        ents = _enterprises(report, zones, users["demo_sheng"], rng, synthetic_per_zone)
+        ents = _enterprises(report, zones, users["demo_sheng"], rng, synthetic_per_zone, progress)
     firms = {z.code: _firms(ents[z.code], rng, LAGGING.get(z.code, 1.0)) for z in zones}
     spoiled = {(z, p, f): (how, resend) for z, p, f, how, resend in SPOILED}
     qs = quarters()
@@ -323,7 +329,7 @@ def demo_run(
         for z in zones:
             step += 1
             if progress:
-                progress(f"{z.name} {q}", step, total)
+                progress(f"{STAGES[1]} {z.name} {q}", step, total)
             lag = LAGGING.get(z.code, 1.0)
             fill = users[f"demo_{z.code}_fill"]
             delay = (
@@ -351,7 +357,9 @@ def demo_run(
                 _import(report, z, q, form_code, rows, fill, when)
     # approvals: the zone reviewer, then 省创新办 — except the last quarter of one zone
     province = users["demo_sheng"]
-    for z in zones:
+    for n, z in enumerate(zones, 1):
+        if progress:
+            progress(f"{STAGES[2]} {z.name}", n, len(zones))
         todo = Submission.objects.filter(org_unit__in=_units(z), status=Status.SUBMITTED)
         if z.code == pending_zone:
             todo = todo.exclude(period=str(LAST))

@@ -1,5 +1,7 @@
 """Models of the collection app."""
 
+from .figures import ApprovedFigure as ApprovedFigure
+from .figures import ApprovedFigureChange as ApprovedFigureChange
 from .notices import Notification as Notification
 from .reporting import Enterprise as Enterprise
 from .reporting import LateRequest as LateRequest
@@ -10,6 +12,8 @@ from .reporting import SubmissionVersion as SubmissionVersion
 from .reporting import Upload as Upload
 
 __all__ = [
+    "ApprovedFigure",
+    "ApprovedFigureChange",
     "Enterprise",
     "LateRequest",
     "LockException",

@@ -1,0 +1,158 @@
+"""The approved-figures store (``ApprovedFigure``) kept in step with the approved versions.
+
+Called by the services inside the approval's transaction (:func:`figures_replace`), and once per
+process by monitoring before its first full read (:func:`figures_catch_up`: reports approved before
+the store existed, or by a writer that bypassed the services, get their rows then — "the next start
+catches up").  A report's rows are always exactly the fields of its ``approved_version``; a return
+keeps the approved version (monitoring keeps counting it until a new version is approved), so its
+rows stay and are only rewritten.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+import pandas as pd
+from django.db import connection, transaction
+
+from .models import ApprovedFigure, ApprovedFigureChange, Submission, SubmissionVersion
+
+BATCH = 5000
+
+
+def _number(text) -> float | None:
+    if text is None or text == "":
+        return None
+    if isinstance(text, bool) or text in ("True", "False"):
+        return 1.0 if text in (True, "True") else 0.0
+    try:
+        return float(Decimal(str(text)))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def split_value(value) -> tuple[float | None, str | None]:
+    """A stored value as (number, text): numbers and booleans (1/0) in the first, codes and categories in the second."""
+    number = _number(value)
+    if number is not None:
+        return number, None
+    if value is None or value == "":
+        return None, None
+    return None, str(value)
+
+
+def figures_replace(submission_ids: Iterable[int]) -> int:
+    """Rewrite the store rows of these reports from their approved versions (the caller holds the
+    transaction); log one change per report.  Returns the number of rows written."""
+    ids = list(submission_ids)
+    if not ids:
+        return 0
+    written = 0
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        ApprovedFigure.objects.filter(submission_id__in=chunk).delete()
+        reports = list(
+            Submission.objects.filter(pk__in=chunk, approved_version__isnull=False).values_list(
+                "pk", "org_unit_id", "period", "form_code", "approved_version_id"
+            )
+        )
+        versions = dict(
+            SubmissionVersion.objects.filter(pk__in=[r[4] for r in reports]).values_list("pk", "number")
+        )
+        values = dict(
+            SubmissionVersion.objects.filter(pk__in=[r[4] for r in reports]).values_list("pk", "values")
+        )
+        rows = [
+            ApprovedFigure(submission_id=sid, version_id=vid, version_number=versions[vid], org_unit_id=unit,
+                           period=period, form_code=form, field=name, value=number, value_text=text)
+            for sid, unit, period, form, vid in reports
+            for name, raw in (values[vid] or {}).items()
+            if (parts := split_value(raw)) != (None, None)
+            for number, text in (parts,)
+        ]
+        ApprovedFigure.objects.bulk_create(rows, batch_size=BATCH)
+        written += len(rows)
+        changed = Submission.objects.filter(pk__in=chunk).values_list("org_unit_id", "period", "form_code")
+        ApprovedFigureChange.objects.bulk_create(
+            [ApprovedFigureChange(org_unit_id=u, period=p, form_code=f) for u, p, f in changed], batch_size=BATCH
+        )
+    return written
+
+
+def figures_missing() -> list[int]:
+    """Reports whose approved version has no rows in the store (one anti-join on an index)."""
+    stored = ApprovedFigure.objects.values("version_id")
+    return list(
+        Submission.objects.filter(approved_version__isnull=False)
+        .exclude(approved_version_id__in=stored)
+        .values_list("pk", flat=True)
+    )
+
+
+def figures_catch_up() -> int:
+    """Fill the rows of approved reports missing from the store; returns how many reports were filled.
+
+    Reports whose approved version has no figure at all stay "missing" and are re-read each time,
+    which costs nothing (they write no rows)."""
+    missing = figures_missing()
+    if missing:
+        with transaction.atomic():
+            figures_replace(missing)
+    return len(missing)
+
+
+FRAME_COLUMNS = ["org_unit", "period", "form_code", "field", "value", "value_text", "version"]
+
+
+def figures_frame(*, periods: Iterable[str] | None = None, until_period: str | None = None,
+                  units: Iterable[int] | None = None) -> pd.DataFrame:
+    """The store's rows as a frame (FRAME_COLUMNS, unit codes), read with ONE query: on PostgreSQL
+    streamed with ``COPY … TO STDOUT`` as CSV (no Python object per value), elsewhere fetched."""
+    qs = ApprovedFigure.objects.order_by()
+    if periods is not None:
+        qs = qs.filter(period__in=list(periods))
+    if until_period:
+        qs = qs.filter(period__lte=until_period)
+    if units is not None:
+        qs = qs.filter(org_unit_id__in=list(units))
+    qs = qs.values_list("org_unit__code", "period", "form_code", "field", "value", "value_text",
+                        "version_number")
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buf = io.BytesIO()
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+                for block in copy:
+                    buf.write(block)
+            buf.seek(0)
+            text = {c: str for c in ("org_unit", "period", "form_code", "field", "value_text")}
+            frame = pd.read_csv(buf, names=FRAME_COLUMNS, header=None, dtype={**text, "value": float},
+                                keep_default_na=False, na_values={"value": [""], "value_text": [""],
+                                                                  "version": [""]})
+        else:
+            cursor.execute(sql, params)
+            frame = pd.DataFrame(cursor.fetchall(), columns=FRAME_COLUMNS)
+    frame["value"] = frame["value"].astype(float)
+    frame["value_text"] = frame["value_text"].astype(object).where(frame["value_text"].notna(), None)
+    frame["version"] = frame["version"].astype("int64")
+    return frame
+
+
+def figure_changes(*, after: int) -> tuple[int, list[tuple[int, str, str]]]:
+    """(latest change id, the (unit id, period, form) of the changes after ``after``)."""
+    rows = list(ApprovedFigureChange.objects.filter(pk__gt=after).order_by("pk")
+                .values_list("pk", "org_unit_id", "period", "form_code"))
+    if not rows:
+        return after, []
+    return rows[-1][0], [r[1:] for r in rows]
+
+
+def figure_change_latest() -> int:
+    last = ApprovedFigureChange.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return last or 0
+
+
+def figure_change_at(change_id: int):
+    return ApprovedFigureChange.objects.filter(pk=change_id).values_list("at", flat=True).first()
