@@ -39,6 +39,7 @@ class Action(StrEnum):
     WRITE_REGISTRY = "write_registry"  # create / change registry entries of the unit's zone
     MANAGE_RELEASES = "manage_releases"  # build, publish and correct releases
     GRANT_ROLES = "grant_roles"  # give users roles (UserScope)
+    READ_UNPUBLISHED = "read_unpublished"  # see approved figures not yet in a published release (staff)
 
 
 class _UnitLike(Protocol):
@@ -141,6 +142,8 @@ def can(user: Any, action: Action, unit: _UnitLike | None = None) -> bool:
         return r.province
     if action == Action.PREVIEW:
         return r.province or r.has(Role.ZONE_REVIEWER)
+    if action == Action.READ_UNPUBLISHED:  # the staff roles; never the public or an enterprise account
+        return r.province or any(r.has(role) for role in _READ_ROLES)
     if action == Action.OUTLIERS:
         return r.province or r.has(Role.ZONE_REVIEWER)
     if action == Action.WRITE_REGISTRY and unit is None:
