@@ -30,6 +30,7 @@ import numpy as np
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from lanbai.access.choices import Role
 from lanbai.access.services import user_scope_grant
@@ -353,6 +354,7 @@ def demo_run(
         services.submissions_approve_bulk(user=users[f"demo_{z.code}_review"], ids=ids, final=False)
         report.approved += services.submissions_approve_bulk(user=province, ids=ids, final=True)
     report.pending = Submission.objects.filter(status=Status.SUBMITTED).count()
+    import_string("lanbai.reports.demo.demo_publish")(qs)  # issue 13: bulletins (reports is a higher layer)
     report.message = (
         f"演示数据已生成 / demo data ready: {report.enterprises} 家企业 enterprises, {report.files} 个文件 "
         f"files, {report.accepted} 接受 accepted, {len(report.refused)} 拒绝 refused, "
