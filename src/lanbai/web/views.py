@@ -68,7 +68,9 @@ def zone_detail(request, code: str):
         targets = plan_selectors.zone_targets(zone)
         period = dashboard.latest_period(unit=zone.code)
         rows = [
-            r for r in dashboard.unit_rows(unit=zone.code, period=period) if r.value is not None or r.target_value
+            r
+            for r in dashboard.unit_rows(unit=zone.code, period=period)
+            if r.value is not None or r.target_value or r.suppressed
         ]
         return {
             "plan": plan,
