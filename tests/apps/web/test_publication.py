@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-
 import re
 
 import pytest
@@ -205,6 +204,9 @@ def test_a_cell_with_two_enterprises_is_suppressed_with_a_complement_on_page_and
     line = next(x for x in csv.splitlines() if ",lzxq," in x and ",output_value," in x)
     assert ",C," in line
     assert "×" in rel.html and "因涉及单个企业数据予以保密" in rel.html
+    detail = client.get(f"/api/reports/releases/{rel.pk}/").json()
+    api_cell = next(r for r in detail["rows"] if r["org_unit"] == "lzxq" and r["indicator"] == "output_value")
+    assert api_cell["value"] is None and api_cell["obs_status"] == "C" and api_cell["rule"] is None
 
 
 @pytest.mark.django_db
