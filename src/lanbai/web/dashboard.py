@@ -231,6 +231,8 @@ def _snapshot_for(key: tuple, public: bool) -> Snapshot | None:
                 max(current_releases, key=Quarter.parse) if current_releases else None
             )
         shown = set(rows)
+        legends = [rel.content["disclosure"]["legend"] for rel in current_releases.values()
+                   if (rel.content.get("disclosure") or {}).get("legend")]
         snap = Snapshot(
             key=key,
             periods=periods,
@@ -243,6 +245,8 @@ def _snapshot_for(key: tuple, public: bool) -> Snapshot | None:
             indicators=plans.indicators_by_code(plan_id=key[0]),
             zones=plans.zones_by_code(plan_id=key[0]),
         )
+        if legends:  # the legend with the plan's thresholds, as the latest release states it
+            snap.legend = legends[-1]
         _snapshots[public] = snap
         return snap
 

@@ -223,3 +223,16 @@ def test_simulated_data_is_marked_on_pages_charts_and_downloads(client, report, 
     assert 'class="chart-note">模拟数据' in client.get("/indicators/grp/").content.decode()
     data = json.loads(client.get("/reports/open-data/values.json").content)
     assert {r["data_note"] for r in data["rows"]} == {"模拟数据"}
+
+
+@pytest.mark.django_db
+def test_demo_publishes_the_complete_periods_and_corrects_the_last(client, complete_periods, fast_pdf):
+    from lanbai.core.periods import Quarter
+    from lanbai.reports.demo import demo_publish
+    from lanbai.reports.models import Release
+
+    made = demo_publish([Quarter.parse(p) for p in ("2018Q2", "2018Q4", "2019Q2")])
+    assert len(made) == 3  # 2018Q2, 2018Q4 and the correction of 2018Q4; 2019Q2 is incomplete
+    assert not Release.objects.filter(period="2019Q2").exists()
+    home = client.get("/").content.decode()
+    assert "报告期：2018Q4" in home and "更正历史" in home and made[-1] in home
