@@ -159,6 +159,7 @@ def development_index(request):
             [str(x) for x in xs], series, title=f"发展指数（{res['base_year']}=100）",
             desc="各园区发展指数逐年变化 / each zone's development index by year", y_label="指数",
             x_label="年份", chart_id="dev-index",
+            note="模拟数据" if snap is not None and snap.simulated else "",
         )
         ctx["base_year"] = res["base_year"]
         ctx["framework"] = res["framework_name"]
