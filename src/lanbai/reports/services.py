@@ -33,10 +33,10 @@ from lanbai.access.policy import Action, require
 from lanbai.common.audit import audit
 from lanbai.common.exceptions import ApplicationError, ConflictError
 from lanbai.core.periods import Quarter
-from lanbai.indices.selectors import index_table
+from lanbai.indices.selectors import IndexUnavailable, index_results, index_table
 from lanbai.monitoring.diagnosis import diagnosis
 from lanbai.monitoring.selectors import monitoring_table, plan_core
-from lanbai.plans.selectors import plan_current
+from lanbai.plans.selectors import PlanNotLoaded, plan_current
 from lanbai.registry.selectors import counts_vs_targets
 
 from . import disclosure
@@ -204,7 +204,7 @@ def _index_section(year: int) -> dict:
     """
     try:
         rows = index_table(year=year)
-    except (LookupError, ValueError) as exc:  # IndexUnavailable, FrameworkError: state why, publish the rest
+    except (IndexUnavailable, PlanNotLoaded, LookupError, ValueError) as exc:  # state why, publish the rest
         return {"error": str(exc), "rows": []}
     return {"rows": rows}
 
@@ -214,9 +214,6 @@ INDEX_RUNS = 200  # as the dashboard's index page
 
 def _index_page(year: int) -> dict:
     """The index page's data of ``year`` (results and series), stored so the public page shows it as published."""
-    from lanbai.indices.selectors import IndexUnavailable, index_results
-    from lanbai.plans.selectors import PlanNotLoaded
-
     try:
         res = index_results(year, runs=INDEX_RUNS)
     except (IndexUnavailable, PlanNotLoaded, LookupError, ValueError) as exc:
