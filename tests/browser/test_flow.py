@@ -103,25 +103,38 @@ def test_quarter_from_upload_to_published_bulletin(browser, live_server, quarter
     page.wait_for_load_state()
     sub.refresh_from_db()
     assert sub.status == "approved"
-    page.goto(f"{base}/")
-    card = page.locator("li.card", has=page.locator("a[href='/indicators/grp/']"))
-    assert FIGURE in card.inner_text()
-    card.focus()
-    assert page.locator("#rule-grp").is_visible()  # the status rule shows on keyboard focus
-    page.screenshot(path=str(screenshots / "dashboard.png"), full_page=True)
+    page.goto(f"{base}/zones/lzxq/")  # staff see the approved figure, marked 未发布
+    assert FIGURE in page.content() and "未发布" in page.content()
+    page.screenshot(path=str(screenshots / "zone-lzxq.png"), full_page=True)
     page.goto(f"{base}/indicators/grp/")
     assert page.locator("svg[role=img]").count() >= 1
     page.screenshot(path=str(screenshots / "indicator-grp.png"), full_page=True)
-    page.goto(f"{base}/zones/lzxq/")
-    page.screenshot(path=str(screenshots / "zone-lzxq.png"), full_page=True)
+    # an anonymous visitor does not see the approved-but-unpublished figure (issue 13)
+    anon_context = browser.new_context(locale="zh-CN")
+    anon = anon_context.new_page()
+    for url in ("/", "/zones/lzxq/", "/indicators/grp/"):
+        anon.goto(f"{base}{url}")
+        assert FIGURE not in anon.content(), url
 
     # the bulletin: build, publish, download the PDF
     page.goto(f"{base}/reports/")
     page.select_option("#kind", "bulletin")
     page.fill("#period", "2018Q4")
     page.check("#publish")
+    page.check("#confirm_incomplete")  # only 兰州新区 reported: publishing needs the confirmation
     page.click("main form button[type=submit]")
     page.wait_for_selector("text=兰白监测〔2018〕第1号")
+    detail_url = page.url
+    page.goto(f"{base}/")
+    card = page.locator("li.card", has=page.locator("a[href='/indicators/grp/']"))
+    assert FIGURE in card.inner_text()
+    card.focus()
+    assert page.locator("#rule-grp").is_visible()  # the status rule shows on keyboard focus
+    page.screenshot(path=str(screenshots / "dashboard.png"), full_page=True)
+    anon.goto(f"{base}/")  # now published: the public sees it, labelled 初步 (incomplete)
+    assert FIGURE in anon.content() and "数据不完整" in anon.content()
+    anon_context.close()
+    page.goto(detail_url)
     page.screenshot(path=str(screenshots / "release.png"), full_page=True)
     with page.expect_download() as dl:
         page.click("text=下载 PDF")

@@ -44,6 +44,7 @@ class Action(StrEnum):
     REVIEW_MEASURE = "review_measure"  # 省创新办 reviews (审核 / 退回) progress reports, loads work plans
     FILE_CONTRACT = "file_contract"  # the seller files a technology contract (技术合同认定登记申请)
     REGISTER_CONTRACT = "register_contract"  # 技术合同登记机构: accept, return, register, refuse, amend, revoke
+    READ_UNPUBLISHED = "read_unpublished"  # see approved figures not yet in a published release (staff)
 
 
 class _UnitLike(Protocol):
@@ -139,6 +140,8 @@ def can(user: Any, action: Action, unit: _UnitLike | None = None) -> bool:
         return r.province
     if action == Action.PREVIEW:
         return r.province or r.has(Role.ZONE_REVIEWER)
+    if action == Action.READ_UNPUBLISHED:  # the staff roles; never the public or an enterprise account
+        return r.province or any(r.has(role) for role in _READ_ROLES)
     if action == Action.OUTLIERS:
         return r.province or r.has(Role.ZONE_REVIEWER)
     if action == Action.WRITE_REGISTRY and unit is None:

@@ -1,6 +1,8 @@
 """``lanbai report``: build the publications from approved figures.
 
-* ``lanbai report bulletin --period 2018Q2 --pdf F.pdf [--html F.html] [--xlsx F.xlsx] [--publish]``
+* ``lanbai report bulletin --period 2018Q2 --pdf F.pdf [--html F.html] [--xlsx F.xlsx] [--publish
+  [--confirm-incomplete]]`` — publishing a period whose expected reports are not all approved is
+  refused (naming the zones and reports missing) unless ``--confirm-incomplete``
 * ``lanbai report inspection --period 2018Q2 …`` (half years: Q2 or Q4)
 * ``lanbai report annual --year 2019 …``
 * ``lanbai report list`` — the numbered releases.
@@ -28,6 +30,11 @@ PdfOpt = typer.Option(None, "--pdf", help="写出 PDF / write the PDF here")
 HtmlOpt = typer.Option(None, "--html", help="写出 HTML / write the HTML here")
 XlsxOpt = typer.Option(None, "--xlsx", help="写出 XLSX / write the XLSX here")
 PublishOpt = typer.Option(False, "--publish", help="立即发布（公开）/ publish it (public)")
+ConfirmOpt = typer.Option(
+    False,
+    "--confirm-incomplete",
+    help="确认发布尚有未审核报表的（初步）数据 / confirm publishing although expected reports are not all approved",
+)
 STEPS = {"bulletin": 6, "inspection": 7, "annual": 8}
 
 
@@ -41,7 +48,13 @@ def _quarter(text: str) -> Quarter:
 
 
 def _build(
-    kind: str, period: Quarter | str, pdf: Path | None, html: Path | None, xlsx: Path | None, publish: bool
+    kind: str,
+    period: Quarter | str,
+    pdf: Path | None,
+    html: Path | None,
+    xlsx: Path | None,
+    publish: bool,
+    confirm: bool = False,
 ) -> None:
     from . import django_setup
 
@@ -63,8 +76,10 @@ def _build(
             bar.update(task, advance=1, description=msg)
 
         try:
-            rel = services.release_create(kind=kind, period=period, publish=publish, progress=step)
-        except ApplicationError as exc:  # ReleaseError, PlanNotLoaded and the other refusals
+            rel = services.release_create(
+                kind=kind, period=period, publish=publish, progress=step, confirm_incomplete=confirm
+            )
+        except (ApplicationError, LookupError) as exc:  # ReleaseError and the other refusals
             err.print(f"[red]错误 / error:[/red] {escape(str(exc))}")
             raise typer.Exit(1) from None
         bar.update(task, completed=STEPS[kind], description="完成 / done")
@@ -80,6 +95,8 @@ def _build(
     out.print(
         f"{rel.number} {rel.title} [{state}] 已审核 {rel.approved_count} 份，待审核 {rel.pending_count} 份"
     )
+    if rel.content.get("missing_text"):
+        out.print(f"数据不完整（初步）/ incomplete: 未审核 {rel.content['missing_text']}")
 
 
 @app.command()
@@ -89,9 +106,10 @@ def bulletin(
     html: Path | None = HtmlOpt,
     xlsx: Path | None = XlsxOpt,
     publish: bool = PublishOpt,
+    confirm_incomplete: bool = ConfirmOpt,
 ) -> None:
     """季度监测数据 / quarterly monitoring bulletin."""
-    _build("bulletin", _quarter(period), pdf, html, xlsx, publish)
+    _build("bulletin", _quarter(period), pdf, html, xlsx, publish, confirm_incomplete)
 
 
 @app.command()
@@ -101,9 +119,10 @@ def inspection(
     html: Path | None = HtmlOpt,
     xlsx: Path | None = XlsxOpt,
     publish: bool = PublishOpt,
+    confirm_incomplete: bool = ConfirmOpt,
 ) -> None:
     """半年检查通报 / half-year inspection notice."""
-    _build("inspection", _quarter(period), pdf, html, xlsx, publish)
+    _build("inspection", _quarter(period), pdf, html, xlsx, publish, confirm_incomplete)
 
 
 @app.command()
@@ -113,9 +132,10 @@ def annual(
     html: Path | None = HtmlOpt,
     xlsx: Path | None = XlsxOpt,
     publish: bool = PublishOpt,
+    confirm_incomplete: bool = ConfirmOpt,
 ) -> None:
     """年度评估报告 / annual evaluation report."""
-    _build("annual", str(year), pdf, html, xlsx, publish)
+    _build("annual", str(year), pdf, html, xlsx, publish, confirm_incomplete)
 
 
 @app.command("list")

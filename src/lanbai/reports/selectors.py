@@ -15,8 +15,10 @@ from typing import Any
 from django.db.models import Max, QuerySet
 
 from lanbai.access.policy import Action, can
-from lanbai.collection.selectors import submission_list
+from lanbai.collection.selectors import expected_enterprise_units, submission_list
 from lanbai.common.exceptions import ApplicationError, NotFoundError
+from lanbai.core.periods import Quarter
+from lanbai.plans.selectors import plan_current, zone_list
 
 from .models import Release, ReleaseStatus
 
@@ -47,9 +49,13 @@ COLUMNS = [
     ("status", "string", None, "状态：达标、正常、预警、严重滞后、无法评估、无目标 / status"),
     ("rule", "string", None, "状态判定规则 / the rule that gave the status"),
     ("not_computable_reason", "string|null", None, "无法计算的原因 / why the value is not computable"),
+    ("obs_status", "string", None, "观测状态：C 表示因涉及单个企业数据予以保密（值为空）/ SDMX OBS_STATUS, C = confidential"),
+    ("stage", "string", None, "初步 或 终 / provisional or final"),
+    ("data_note", "string", None, "模拟数据 表示演示用的模拟数据 / 模拟数据 marks simulated data"),
     ("release", "string", None, "发布文号 / number of the release that published the value"),
     ("issued_at", "datetime", None, "发布时间（ISO 8601）/ time of publication"),
 ]
+ZONE_FORM, ENTERPRISE_FORM = "兰白统Q1表", "兰白统Q2表"
 COLUMN_NAMES = [c[0] for c in COLUMNS]
 
 
@@ -126,8 +132,96 @@ def approval_status(periods: list[str]) -> tuple[int, int, dt.datetime | None]:
     return approved, pending, latest
 
 
+def period_completeness(period: Quarter | str, *, forms: tuple[str, ...] = (ZONE_FORM, ENTERPRISE_FORM)) -> dict:
+    """Which expected reports of ``period`` are approved: every zone's 园区季报 (the zone itself) and
+    企业季报 (the enterprises registered in the zone at the period's end, as in collection's
+    completeness).  ``{"complete", "expected", "approved", "missing": [{zone, zone_name, form, missing}]}``.
+    """
+    q = Quarter.coerce(period)
+    plan = plan_current()
+    out: dict[str, Any] = {"complete": True, "expected": 0, "approved": 0, "missing": []}
+    if plan is None:
+        return out
+    approved = submission_list(user=None, period=str(q), status="approved")
+    for zone in zone_list(plan=plan):
+        for form in forms:
+            expected = {zone.id} if form == ZONE_FORM else expected_enterprise_units(zone, q.end)
+            if not expected:
+                continue
+            done = approved.filter(form_code=form, org_unit_id__in=expected).count()
+            out["expected"] += len(expected)
+            out["approved"] += done
+            if done < len(expected):
+                out["missing"].append(
+                    {"zone": zone.code, "zone_name": zone.name, "form": form, "missing": len(expected) - done}
+                )
+    out["complete"] = not out["missing"]
+    return out
+
+
+def missing_text(missing: list[dict]) -> str:
+    """The missing reports in words, e.g. 白银高新区 兰白统Q1表 1 份."""
+    return "；".join(f"{m['zone_name']} {m['form']} {m['missing']} 份" for m in missing)
+
+
+def latest_complete_period(periods: list[str]) -> str | None:
+    """The latest of ``periods`` whose every zone's 园区季报 is approved (the headline form)."""
+    for p in sorted(periods, key=Quarter.parse, reverse=True):
+        if period_completeness(p, forms=(ZONE_FORM,))["complete"]:
+            return p
+    return None
+
+
+def period_is_simulated(period: Quarter | str) -> bool:
+    """Is any approved report of ``period`` simulated (模拟数据)?"""
+    return submission_list(user=None, period=str(period), status="approved").filter(is_simulated=True).exists()
+
+
+def current_period_releases() -> dict[str, Release]:
+    """monitor period -> the current (not superseded) published data release that shows it, latest issued."""
+    out: dict[str, Release] = {}
+    current = (
+        Release.objects.filter(
+            status=ReleaseStatus.PUBLISHED, kind__in=DATA_KINDS, superseded_by__isnull=True
+        )
+        .select_related("supersedes")
+        .order_by("issued_at", "pk")
+    )
+    for rel in current:
+        out[rel.content.get("monitor_period") or rel.period] = rel
+    return out
+
+
+def published_index(period: str) -> dict | None:
+    """The development index stored in the current published release of ``period`` (a Q4), or None."""
+    rel = current_period_releases().get(period)
+    return rel.content.get("development_index") if rel is not None else None
+
+
+def release_history(release: Release) -> list[Release]:
+    """The corrections chain of ``release``, newest first (``release`` itself first)."""
+    chain, seen = [], set()
+    rel: Release | None = release
+    while rel is not None and rel.pk not in seen:
+        seen.add(rel.pk)
+        chain.append(rel)
+        rel = rel.supersedes
+    return chain
+
+
+def releases_key() -> tuple:
+    """Freshness of the published releases (the public dashboard's snapshot key)."""
+    agg = Release.objects.filter(status=ReleaseStatus.PUBLISHED).aggregate(m=Max("issued_at"), n=Max("pk"))
+    return (agg["m"], agg["n"], Release.objects.filter(status=ReleaseStatus.PUBLISHED).count())
+
+
 def published_values() -> list[dict]:
-    """Every published value (see the module policy), in (period, unit, indicator) order."""
+    """Every published value (see the module policy), in (period, unit, indicator) order.
+
+    Suppressed cells (disclosure control) come with the value fields empty and ``obs_status`` C.
+    """
+    from .disclosure import public_row
+
     current = (
         Release.objects.filter(
             status=ReleaseStatus.PUBLISHED, kind__in=DATA_KINDS, superseded_by__isnull=True
@@ -138,8 +232,12 @@ def published_values() -> list[dict]:
     rows: dict[tuple[str, str, str], dict] = {}
     for rel in current:
         issued = rel.issued_at.isoformat() if rel.issued_at else None
+        stage = rel.content.get("stage_label", "")
+        note = "模拟数据" if rel.content.get("simulated") else ""
         for r in rel.content.get("rows", []):
-            rec = {k: r.get(k) for k in COLUMN_NAMES[:-2]}
+            pr = public_row(r)
+            rec = {k: pr.get(k) for k in COLUMN_NAMES[:-2]}
+            rec["stage"], rec["data_note"] = stage, note
             rec["release"], rec["issued_at"] = rel.number, issued
             rows[(r["period"], r["org_unit"], r["indicator"])] = rec
     return [rows[k] for k in sorted(rows)]

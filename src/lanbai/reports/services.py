@@ -10,6 +10,11 @@ Policies (also in docs/publications.md):
 * Numbers: one sequence per kind and year, e.g. 兰白监测〔2018〕第2号.  A correction takes the next
   number of its kind and year, points to the release it ``supersedes`` and stores the differences.
 * A 半年检查通报 is for a half year: period Q2 or Q4.  A 年度评估报告 covers year Y (period YQ4).
+* Completeness: a release states which expected reports of its period were not approved when it was
+  built (zones, forms, how many); such a release is 初步 (provisional) and is published only with an
+  explicit confirmation naming what is missing (``confirm_incomplete``).  A complete one is 终 (final).
+* Disclosure control (:mod:`.disclosure`): every row carries ``suppressed``; the files show × with
+  the legend and never the value of a suppressed cell.  Simulated data is marked 模拟数据.
 """
 
 from __future__ import annotations
@@ -26,17 +31,25 @@ from django.utils import timezone
 
 from lanbai.access.policy import Action, require
 from lanbai.common.audit import audit
-from lanbai.common.exceptions import ApplicationError
+from lanbai.common.exceptions import ApplicationError, ConflictError
 from lanbai.core.periods import Quarter
 from lanbai.execution.selectors import half_year_inspection
-from lanbai.indices.selectors import index_table
+from lanbai.indices.selectors import IndexUnavailable, index_results, index_table
 from lanbai.monitoring.diagnosis import diagnosis
 from lanbai.monitoring.selectors import monitoring_table, plan_core
-from lanbai.plans.selectors import plan_current
+from lanbai.plans.selectors import PlanNotLoaded, plan_current
 from lanbai.registry.selectors import counts_vs_targets
 
+from . import disclosure
 from .models import Release, ReleaseKind, ReleaseStatus
-from .selectors import approval_status, release_next_seq
+from .selectors import (
+    approval_status,
+    current_period_releases,
+    missing_text,
+    period_completeness,
+    period_is_simulated,
+    release_next_seq,
+)
 
 PREFIX = {"bulletin": "兰白监测", "inspection": "兰白检查", "annual": "兰白评估", "open_data": "兰白数据"}
 TITLES = {
@@ -72,10 +85,28 @@ ROW_FIELDS = (
 Progress = Callable[[str], None]
 
 
+def _check_complete(content: dict, confirm_incomplete: bool) -> None:
+    """Refuse to publish an incomplete release unless the confirmation was given (naming what is missing)."""
+    if content.get("missing_text") and not confirm_incomplete:
+        raise IncompleteReleaseError(
+            f"confirm_incomplete: 报告期 {content.get('monitor_period')} 仍有未审核的报表：{content['missing_text']}。"
+            "确认发布不完整的（初步）数据须明确确认 / incomplete: confirm to publish",
+            missing=content.get("completeness", {}).get("missing", []),
+        )
+
+
 class ReleaseError(ApplicationError):
     """A release cannot be built (bad kind or period, or no approved figures); message in Chinese first."""
 
     status_code = 400
+
+
+class IncompleteReleaseError(ConflictError):
+    """Publishing a release whose expected reports are not all approved needs a confirmation (409)."""
+
+    def __init__(self, message: str, *, missing: list[dict]):
+        super().__init__(message, extra={"field": "confirm_incomplete", "missing": missing})
+        self.missing = missing
 
 
 MANAGE_MESSAGE = "仅省创新办可生成、发布和更正发布物 / only 省创新办 builds, publishes and corrects releases"
@@ -174,9 +205,33 @@ def _index_section(year: int) -> dict:
     """
     try:
         rows = index_table(year=year)
-    except ApplicationError as exc:  # IndexUnavailable (an invalid framework too), PlanNotLoaded: state why, publish the rest
+    except (ApplicationError, LookupError, ValueError) as exc:  # IndexUnavailable, PlanNotLoaded …: state why, publish the rest
         return {"error": str(exc), "rows": []}
     return {"rows": rows}
+
+
+INDEX_RUNS = 200  # as the dashboard's index page
+
+
+def _index_page(year: int) -> dict:
+    """The index page's data of ``year`` (results and series), stored so the public page shows it as published."""
+    try:
+        res = index_results(year, runs=INDEX_RUNS)
+    except (IndexUnavailable, PlanNotLoaded, LookupError, ValueError) as exc:
+        return {"error": str(exc)}
+    keep = {"results": res["results"], "series": res["series"], "base_year": res["base_year"],
+            "framework_name": res.get("framework_name", "")}
+    return _json_clean(keep)
+
+
+def _json_clean(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {str(k): _json_clean(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_json_clean(x) for x in v]
+    if hasattr(v, "item") and not isinstance(v, str):  # NumPy scalars
+        v = v.item()
+    return _clean(v)
 
 
 def build_content(
@@ -205,6 +260,18 @@ def build_content(
         "rows": rows,
         "lagging": [r for r in rows if r["status"] in LAGGING],
     }
+    step("完整性与保密审查 / completeness and disclosure control")
+    comp = period_completeness(mp)
+    content["completeness"] = comp
+    content["missing_text"] = missing_text(comp["missing"])
+    content["stage"] = "final" if comp["complete"] else "provisional"
+    content["stage_label"] = "终" if comp["complete"] else "初步"
+    content["simulated"] = period_is_simulated(mp)
+    prev = current_period_releases().get(mp)
+    content["disclosure"] = disclosure.protect(rows, period=mp, previous=prev.content.get("rows") if prev else None)
+    if q.q == 4 and kind in ("bulletin", "annual"):
+        step("发展指数 / development index")
+        content["development_index"] = _index_page(q.year)
     if kind in ("inspection", "annual"):
         step("诊断滞后指标 / diagnosing lagging indicators")
         content["diagnoses"] = _diagnoses(mp, rows, "lanbai")
@@ -261,8 +328,9 @@ def render_html(release_meta: dict, content: dict) -> str:
     """The document as a standalone HTML page (also the input of the PDF)."""
     units: dict[str, list[dict]] = {}
     for r in content["rows"]:
-        units.setdefault(r["org_unit_name"], []).append(r)
-    return render_to_string("reports/document.html", {"r": release_meta, "c": content, "units": units})
+        units.setdefault(r["org_unit_name"], []).append(disclosure.public_row(r))
+    masked = {**content, "lagging": [disclosure.public_row(r) for r in content.get("lagging", [])]}
+    return render_to_string("reports/document.html", {"r": release_meta, "c": masked, "units": units})
 
 
 def render_pdf(html: str) -> bytes:
@@ -309,6 +377,10 @@ def render_xlsx(release_meta: dict, content: dict) -> bytes:
         ("已审核报表", content["approved_count"]),
         ("待审核报表", content["pending_count"]),
         ("口径", "现价；季度数据为年初至本期累计；同比为与上年同期累计值相比"),
+        ("版本", content.get("stage_label", "")),
+        ("报表完整性", "完整" if not content.get("missing_text") else f"不完整，未审核：{content['missing_text']}"),
+        ("数据性质", "模拟数据" if content.get("simulated") else ""),
+        ("保密标识", _legend_text(content)),
     ]
     for k, v in cover:
         ws.append([neutralise(k), neutralise(v)])
@@ -316,14 +388,17 @@ def render_xlsx(release_meta: dict, content: dict) -> bytes:
     data.append([label for _, label in XLSX_COLUMNS])
     for cell in data[1]:
         cell.font = Font(bold=True)
+    data.cell(row=1, column=len(XLSX_COLUMNS) + 1, value="obs_status").font = Font(bold=True)
     for r in content["rows"]:
-        data.append([neutralise(r.get(k)) for k, _ in XLSX_COLUMNS])
+        pr = disclosure.public_row(r)
+        data.append([neutralise(pr.get(k)) for k, _ in XLSX_COLUMNS] + [pr["obs_status"]])
     data.freeze_panes = "A2"
     if content.get("lagging"):
         lag = wb.create_sheet("滞后指标")
         lag.append([label for _, label in XLSX_COLUMNS])
         for r in content["lagging"]:
-            lag.append([neutralise(r.get(k)) for k, _ in XLSX_COLUMNS])
+            pr = disclosure.public_row(r)
+            lag.append([neutralise(pr.get(k)) for k, _ in XLSX_COLUMNS])
     if (content.get("measure_check") or {}).get("measures"):
         sheet = wb.create_sheet("举措检查")
         keys = ("unit_name", "measure", "title", "milestone", "status_zh", "pct", "reason", "overdue")
@@ -333,6 +408,11 @@ def render_xlsx(release_meta: dict, content: dict) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _legend_text(content: dict) -> str:
+    legend = (content.get("disclosure") or {}).get("legend")
+    return f"{legend['symbol']} {legend['zh']}：{legend['rule_zh']}" if legend else ""
 
 
 def content_diff(old: dict, new: dict) -> list[dict]:
@@ -345,6 +425,10 @@ def content_diff(old: dict, new: dict) -> list[dict]:
     out = []
     for key in sorted(set(a) | set(b)):
         ra, rb = a.get(key), b.get(key)
+        if (ra and ra.get("suppressed")) or (rb and rb.get("suppressed")):
+            # a change of a confidential cell would give its value away: only the fact is recorded
+            ra = ra and {**ra, "value": None}
+            rb = rb and {**rb, "value": None}
         ref = rb or ra or {}  # (the key comes from one of them)
         base = {
             "period": key[0],
@@ -426,6 +510,7 @@ def release_create(
     progress: Progress | None = None,
     supersedes: Release | None = None,
     correction_note: str = "",
+    confirm_incomplete: bool = False,
 ) -> Release:
     """Build a numbered release from approved figures and render its files (optionally publish it).
 
@@ -436,6 +521,8 @@ def release_create(
     step = progress or (lambda _msg: None)
     now = now or timezone.now()
     content = build_content(kind, period, now=now, progress=step)
+    if publish:
+        _check_complete(content, confirm_incomplete)
     canon = content["period"]
     year = int(canon[:4])
     seq, number = _next_number(kind, year)
@@ -474,11 +561,17 @@ def release_create(
 
 
 @transaction.atomic
-def release_publish(release: Release, *, user=None, now: dt.datetime | None = None) -> Release:
-    """Publish a draft: it gets its issue date (files re-rendered so the document shows it)."""
+def release_publish(
+    release: Release, *, user=None, now: dt.datetime | None = None, confirm_incomplete: bool = False
+) -> Release:
+    """Publish a draft: it gets its issue date (files re-rendered so the document shows it).
+
+    An incomplete release needs ``confirm_incomplete`` (:class:`IncompleteReleaseError` names what is missing).
+    """
     require(user, Action.MANAGE_RELEASES, message=MANAGE_MESSAGE)
     if release.status == ReleaseStatus.PUBLISHED:
         return release
+    _check_complete(release.content, confirm_incomplete)
     release.status = ReleaseStatus.PUBLISHED
     release.issued_at = now or timezone.now()
     _render_files(release, progress=lambda _m: None)
@@ -494,6 +587,7 @@ def release_correct(
     user=None,
     now: dt.datetime | None = None,
     progress: Progress | None = None,
+    confirm_incomplete: bool = False,
 ) -> Release:
     """A correction: a new release of the same kind and period from today's approved figures.
 
@@ -513,11 +607,13 @@ def release_correct(
         progress=progress,
         supersedes=release,
         correction_note=note,
+        confirm_incomplete=confirm_incomplete,
     )
 
 
 __all__ = [
     "PREFIX",
+    "IncompleteReleaseError",
     "ReleaseError",
     "ReleaseKind",
     "approval_status",

@@ -62,9 +62,13 @@ def create(request):
     kind, period = request.POST.get("kind", ""), request.POST.get("period", "").strip()
     try:
         rel = services.release_create(
-            kind=kind, period=period, user=request.user, publish=request.POST.get("publish") == "1"
+            kind=kind,
+            period=period,
+            user=request.user,
+            publish=request.POST.get("publish") == "1",
+            confirm_incomplete=request.POST.get("confirm_incomplete") == "1",
         )
-    except services.ReleaseError as exc:
+    except (services.ReleaseError, services.IncompleteReleaseError) as exc:
         messages.error(request, exc.message)
         return redirect("reports:index")
     messages.success(request, f"已生成 {rel.number}")
@@ -74,9 +78,15 @@ def create(request):
 @login_required
 @require_POST
 def publish(request, pk: int):
-    rel = services.release_publish(
-        selectors.release_get_manageable(user=request.user, pk=pk), user=request.user
-    )
+    """Publish a draft; an incomplete one only with the confirmation box ticked (it names what is missing)."""
+    rel = selectors.release_get_manageable(user=request.user, pk=pk)
+    try:
+        rel = services.release_publish(
+            rel, user=request.user, confirm_incomplete=request.POST.get("confirm_incomplete") == "1"
+        )
+    except services.IncompleteReleaseError as exc:
+        messages.error(request, exc.message)
+        return redirect("reports:detail", pk=rel.pk)
     messages.success(request, f"已发布 {rel.number}")
     return redirect("reports:detail", pk=rel.pk)
 
@@ -86,8 +96,13 @@ def publish(request, pk: int):
 def correct(request, pk: int):
     rel = selectors.release_get_manageable(user=request.user, pk=pk)
     try:
-        new = services.release_correct(rel, note=request.POST.get("note", ""), user=request.user)
-    except services.ReleaseError as exc:
+        new = services.release_correct(
+            rel,
+            note=request.POST.get("note", ""),
+            user=request.user,
+            confirm_incomplete=request.POST.get("confirm_incomplete") == "1",
+        )
+    except (services.ReleaseError, services.IncompleteReleaseError) as exc:
         messages.error(request, exc.message)
         return redirect("reports:detail", pk=rel.pk)
     messages.success(request, f"已生成更正 {new.number}")

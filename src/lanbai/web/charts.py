@@ -86,11 +86,17 @@ def line_chart(
     chart_id: str = "chart",
     width: int = 640,
     height: int = 320,
+    marks: Sequence[int] = (),
+    mark_symbol: str = "×",
+    mark_label: str = "",
+    note: str = "",
 ) -> str:
     """Render a line chart as an SVG string (values escaped; safe to mark safe in templates).
 
     ``x_labels`` are the categories (periods) in order; every ``Series.values`` has one entry per label.
     Raises ``ValueError`` naming the parameter when a series has the wrong length or a size is too small.
+    ``marks``: x positions whose points are not drawn (e.g. confidential) and are marked with
+    ``mark_symbol`` on the axis, explained by ``mark_label``; ``note`` is printed top right (模拟数据).
     """
     if width < 200 or height < 150:
         raise ValueError("line_chart: width must be >= 200 and height >= 150")
@@ -163,6 +169,18 @@ def line_chart(
             f'<text x="{left + pw / 2:.1f}" y="{top + ph / 2:.1f}" font-size="14" text-anchor="middle" '
             f'fill="{TEXT}">无数据 / no data</text>'
         )
+    if note:
+        out.append(
+            f'<text x="{width - right}" y="20" font-size="12" font-weight="700" text-anchor="end" '
+            f'fill="{PALETTE[1]}" class="chart-note">{escape(note)}</text>'
+        )
+    for i in marks:
+        if 0 <= i < n:
+            out.append(
+                f'<text x="{x_of(i):.1f}" y="{top + ph - 4:.1f}" font-size="14" text-anchor="middle" '
+                f'fill="{TEXT}" class="suppressed-mark">{escape(mark_symbol)}'
+                f"<title>{escape(labels[i])}: {escape(mark_label)}</title></text>"
+            )
     for k, s in enumerate(series):
         colour = s.colour or PALETTE[k % len(PALETTE)]
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""

@@ -1,7 +1,12 @@
-"""Data for the dashboard pages: cards, series and charts, read through the monitoring selectors.
+"""Data for the dashboard pages: cards, series and charts.
 
-Policies: the dashboard shows approved figures only (``preview=False``); the "latest period" is the
-latest period for which the pilot zone has any indicator value.  Without a plan, or before any
+Policies (issue 13): **publication is the only way out to the public.**  Anonymous visitors (and
+enterprise accounts) see only the stored rows of published releases (``Release.content["rows"]``:
+the current release of each period, with the disclosure-control mask applied); their headline
+period is the latest period with a published release.  Staff (``Action.READ_UNPUBLISHED``) see the
+live approved figures (``preview=False``), each row not in a published release marked 未发布;
+their headline period is the latest *complete* period (every zone's 园区季报 approved), never a
+period only some zones have reported.  Without a plan, or before any
 figure is approved, the pages show the plan's targets and say that there is no monitoring data yet.
 Parks and enterprises never appear (their figures are confidential statistical data).
 
@@ -19,12 +24,16 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from lanbai.access.policy import Action, can
+from lanbai.core.disclosure import CONFIDENTIAL, DEFAULT_RULES
 from lanbai.core.periods import Quarter
 from lanbai.monitoring import selectors as monitoring
 from lanbai.plans import selectors as plans
 from lanbai.plans.selectors import PlanNotLoaded
+from lanbai.reports import selectors as releases
+from lanbai.reports.disclosure import public_row
 
 from .charts import Series, line_chart
 
@@ -56,81 +65,198 @@ def public_units() -> dict[str, tuple[str, str]]:
     return {u.code: (u.name, u.kind) for u in plan.org_units if u.kind in PUBLIC_KINDS}
 
 
+ROW_FIELDS = (
+    "period", "org_unit", "org_unit_name", "indicator", "indicator_name", "unit", "value", "yoy_pct",
+    "assessed_value", "baseline_year", "baseline_value", "target_year", "target_value", "comparator",
+    "target_source", "expected", "status", "rule", "not_computable_reason",
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One figure as a page shows it: the monitoring columns plus where it comes from."""
+
+    period: str
+    org_unit: str
+    org_unit_name: str
+    indicator: str
+    indicator_name: str
+    unit: str
+    value: float | None = None
+    yoy_pct: float | None = None
+    assessed_value: float | None = None
+    baseline_year: int | None = None
+    baseline_value: float | None = None
+    target_year: int | None = None
+    target_value: float | None = None
+    comparator: str = "="
+    target_source: str = ""
+    expected: float | None = None
+    status: str = ""
+    rule: str = ""
+    not_computable_reason: str | None = None
+    suppressed: bool = False  # disclosure control: shown as × (value fields already emptied)
+    unpublished: bool = False  # staff only: approved but not (or not so) in a published release
+    release: str = ""  # number of the release the figure is published in
+
+    @classmethod
+    def of(cls, data: dict, **extra: Any) -> Row:
+        return cls(**{f: data.get(f) for f in ROW_FIELDS if data.get(f) is not None}, **extra)
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """The label of a period's published release: number, date, 初步/终, completeness, history."""
+
+    pk: int
+    number: str
+    issued: str
+    stage: str
+    missing: str
+    simulated: bool
+    history: tuple[tuple[int, str, str, str], ...]  # (pk, number, issued, correction note), newest first
+
+
 @dataclass
 class Snapshot:
-    """Monitoring rows of every period with figures, by period; charts drawn on demand and kept."""
+    """Rows of every period with figures, by period (public: published; staff: approved); charts kept."""
 
     key: tuple
     periods: list[str]
     rows: dict[str, list]
+    public: bool = True
+    headline_period: str | None = None
+    releases: dict[str, ReleaseInfo] = field(default_factory=dict)
+    simulated: bool = False
+    legend: dict = field(default_factory=lambda: CONFIDENTIAL.legend(DEFAULT_RULES))
     charts: dict[str, tuple[list[str], list]] = field(default_factory=dict)
     fragments: dict[tuple, str] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
     zones: dict[str, OrgUnit] = field(default_factory=dict)
-    generation: int = 0  # of monitoring's indicator results (monitoring.indicator_changes)
 
 
 _lock = threading.Lock()
 _WS = re.compile(r">\s+<")
-_snapshot: Snapshot | None = None
+_snapshots: dict[bool, Snapshot] = {}
+_local = threading.local()
 
 
-def current() -> tuple:
-    """(plan in force or None, its snapshot or None) — one query when the snapshot is fresh."""
+def is_public(user: Any) -> bool:
+    """Does ``user`` see the public face only (anonymous visitors, enterprise accounts)?"""
+    return not (getattr(user, "is_authenticated", False) and can(user, Action.READ_UNPUBLISHED))
+
+
+def current(user: Any = None) -> tuple:
+    """(plan in force or None, the snapshot for ``user``'s audience or None).
+
+    The audience is remembered for the request's thread so the helpers below read the same snapshot.
+    """
+    public = is_public(user)
+    _local.public = public
     plan, key = monitoring.plan_and_freshness()
     if plan is None or key is None:  # (the key is None exactly when there is no plan)
         return None, None
-    return plan, _snapshot_for(key)
+    return plan, _snapshot_for((*key, releases.releases_key()), public)
 
 
 def snapshot() -> Snapshot | None:
-    """The current snapshot (built if the figures changed), or None without a (usable) plan."""
-    return current()[1]
+    """The snapshot of the audience of the last :func:`current` call in this thread (public by default)."""
+    public = getattr(_local, "public", True)
+    plan, key = monitoring.plan_and_freshness()
+    if plan is None:
+        return None
+    return _snapshot_for((*key, releases.releases_key()), public)
 
 
-def _snapshot_for(key: tuple) -> Snapshot | None:
-    global _snapshot
-    snap = _snapshot
+def _release_info(rel) -> ReleaseInfo:
+    def day(r) -> str:
+        return r.issued_at.strftime("%Y-%m-%d") if r.issued_at else ""
+
+    return ReleaseInfo(
+        pk=rel.pk,
+        number=rel.number,
+        issued=day(rel),
+        stage=rel.content.get("stage_label", ""),
+        missing=rel.content.get("missing_text", ""),
+        simulated=bool(rel.content.get("simulated")),
+        history=tuple((r.pk, r.number, day(r), r.correction_note) for r in releases.release_history(rel)),
+    )
+
+
+def _snapshot_for(key: tuple, public: bool) -> Snapshot | None:
+    snap = _snapshots.get(public)
     if snap is not None and snap.key == key:
         return snap
     with _lock:
-        if _snapshot is not None and _snapshot.key == key:
-            return _snapshot
-        try:
-            _snapshot = _snapshot_update(_snapshot, key)
-        except PlanNotLoaded:
-            return None
-        return _snapshot
+        snap = _snapshots.get(public)
+        if snap is not None and snap.key == key:
+            return snap
+        units = public_units()
+        current_releases = releases.current_period_releases()
+        published: dict[str, dict[tuple[str, str], dict]] = {
+            p: {(r["org_unit"], r["indicator"]): r for r in rel.content.get("rows", [])}
+            for p, rel in current_releases.items()
+        }
+        rows: dict[str, list] = {}
+        if public:
+            for p, rel in current_releases.items():
+                rows[p] = [
+                    Row.of(public_row(r), suppressed=bool(r.get("suppressed")), release=rel.number)
+                    for r in rel.content.get("rows", [])
+                    if r["org_unit"] in units
+                ]
+            periods = sorted(rows, key=Quarter.parse)
+            headline = periods[-1] if periods else None
+        else:
+            try:
+                ind = monitoring.indicator_values()
+            except PlanNotLoaded:
+                return None
+            ind = ind[ind["value"].notna()]
+            periods = sorted(set(ind["period"]), key=Quarter.parse)
+            for p in periods:
+                pub = published.get(p, {})
+                rows[p] = []
+                for r in monitoring.monitoring_table(period=p):
+                    if r.org_unit not in units:
+                        continue
+                    stored = pub.get((r.org_unit, r.indicator))
+                    same = stored is not None and stored.get("value") == _finite(r.value)
+                    rel = current_releases.get(p)
+                    rows[p].append(
+                        Row.of(
+                            {f: getattr(r, f) for f in ROW_FIELDS},
+                            unpublished=r.value is not None and not same,
+                            release=rel.number if same and rel else "",
+                        )
+                    )
+            with_data = [p for p in periods if any(r.value is not None for r in rows[p])]
+            headline = releases.latest_complete_period(with_data) or (
+                max(current_releases, key=Quarter.parse) if current_releases else None
+            )
+        shown = set(rows)
+        legends = [rel.content["disclosure"]["legend"] for rel in current_releases.values()
+                   if (rel.content.get("disclosure") or {}).get("legend")]
+        snap = Snapshot(
+            key=key,
+            periods=periods,
+            rows=rows,
+            public=public,
+            headline_period=headline,
+            releases={p: _release_info(rel) for p, rel in current_releases.items()},
+            simulated=any(rel.content.get("simulated") for p, rel in current_releases.items() if p in shown)
+            or (not public and _any_simulated(periods)),
+            indicators=plans.indicators_by_code(plan_id=key[0]),
+            zones=plans.zones_by_code(plan_id=key[0]),
+        )
+        if legends:  # the legend with the plan's thresholds, as the latest release states it
+            snap.legend = legends[-1]
+        _snapshots[public] = snap
+        return snap
 
 
-def _snapshot_update(old: Snapshot | None, key: tuple) -> Snapshot:
-    """The snapshot for ``key``: the rows of the periods whose figures changed since ``old`` are
-    rebuilt and the others kept (monitoring says which periods changed); everything when ``old``
-    is of another plan or monitoring cannot say."""
-    since = old.generation if old is not None and old.key[:2] == key[:2] else None
-    generation, changed = monitoring.indicator_changes(since=since)
-    ind = monitoring.indicator_values()
-    ind = ind[ind["value"].notna()]
-    periods = sorted(set(ind["period"]), key=Quarter.parse)
-    units = public_units()
-
-    def table(p: str) -> list:
-        return [r for r in monitoring.monitoring_table(period=p) if r.org_unit in units]
-
-    if old is None or changed is None:
-        rows = {p: table(p) for p in periods}
-    else:
-        stale = monitoring.table_periods_affected(changed)
-        rows = {p: old.rows[p] if p in old.rows and p not in stale else table(p) for p in periods}
-    same_plan = old is not None and old.key[:2] == key[:2]
-    return Snapshot(
-        key=key,
-        periods=periods,
-        rows=rows,
-        indicators=old.indicators if same_plan else plans.indicators_by_code(plan_id=key[0]),
-        zones=old.zones if same_plan else plans.zones_by_code(plan_id=key[0]),
-        generation=generation,
-    )
+def _any_simulated(periods: list[str]) -> bool:
+    return bool(periods) and releases.period_is_simulated(periods[-1])
 
 
 def fragment(snap: Snapshot | None, key: tuple, build: Callable[[], str]) -> str:
@@ -161,8 +287,32 @@ def periods_with_data(*, unit: str | None = None) -> list[str]:
 
 
 def latest_period(*, unit: str | None = None) -> str | None:
+    """The headline period (public: latest published; staff: latest complete) if ``unit`` has figures
+    in it, else the latest period in which ``unit`` has figures."""
     periods = periods_with_data(unit=unit)
+    snap = snapshot()
+    if snap is not None and snap.headline_period in periods:
+        return snap.headline_period
+    if snap is not None and not snap.public:
+        if snap.headline_period:
+            periods = [p for p in periods if Quarter.parse(p) <= Quarter.parse(snap.headline_period)]
+        elif public_units().get(unit or "", ("", ""))[1] != "zone":
+            return None  # no complete period yet: an aggregate of the zones that reported is no headline
     return periods[-1] if periods else None
+
+
+def published_index(year: int) -> dict | None:
+    """The development index of ``year`` stored in the current published release of ``year``Q4, or None."""
+    snap = snapshot()
+    if snap is None or f"{year}Q4" not in snap.releases:
+        return None
+    return releases.published_index(f"{year}Q4")
+
+
+def release_of(period: str | None) -> ReleaseInfo | None:
+    """The published release shown for ``period`` (None if the period is not published)."""
+    snap = snapshot()
+    return snap.releases.get(period) if snap is not None and period else None
 
 
 @dataclass(frozen=True)
@@ -183,6 +333,8 @@ class Card:
     status: str = ""
     rule: str = ""
     period: str = ""
+    suppressed: bool = False
+    unpublished: bool = False
 
     @property
     def status_class(self) -> str:
@@ -221,6 +373,8 @@ def cards(headline: list[dict], *, unit: str, period: str | None) -> list[Card]:
                 status=r.status if r else "",
                 rule=r.rule if r else "",
                 period=period or "",
+                suppressed=r.suppressed if r else False,
+                unpublished=r.unpublished if r else False,
             )
         )
     return out
@@ -271,6 +425,9 @@ def indicator_charts(indicator: str, *, name: str, measure: str) -> tuple[list[s
             ),
             y_label=measure,
             chart_id=f"c-{indicator}-{code}",
+            marks=[i for i, p in enumerate(periods) if p in per and getattr(per[p], "suppressed", False)],
+            mark_label=snap.legend["zh"],
+            note="模拟数据" if snap.simulated else "",
         )
         out.append(UnitSeries(code=code, name=uname, rows=[per[p] for p in periods if p in per], svg=svg))
     snap.charts[indicator] = (periods, out)

@@ -23,15 +23,21 @@ from . import charts, dashboard
 
 
 def _page(request, snap, template: str, key: tuple, build_context, *, extra: dict | None = None):
-    body = dashboard.fragment(
-        snap, (*key, get_language()), lambda: render_to_string(f"web/_{template}_body.html", build_context())
-    )
+    def build():
+        ctx = build_context()
+        ctx.setdefault("public", snap.public if snap is not None else True)
+        ctx.setdefault("simulated", snap.simulated if snap is not None else False)
+        ctx.setdefault("legend", snap.legend if snap is not None else None)
+        ctx.setdefault("release", dashboard.release_of(ctx.get("period")))
+        return render_to_string(f"web/_{template}_body.html", ctx)
+
+    body = dashboard.fragment(snap, (*key, get_language()), build)
     return render(request, f"web/{template}.html", {"body": mark_safe(body), **(extra or {})})  # noqa: S308
 
 
 def home(request):
     """Home dashboard of 兰白试验区: the 专栏1 indicators as cards with their latest status, and the zones."""
-    plan, snap = dashboard.current()
+    plan, snap = dashboard.current(request.user)
 
     def context():
         ctx = {"plan": plan, "zones": [], "headline": [], "cards": [], "period": None}
@@ -48,7 +54,7 @@ def home(request):
 
 def zone_detail(request, code: str):
     """A zone: its latest monitoring rows, its parks and the plan's targets."""
-    plan, snap = dashboard.current()
+    plan, snap = dashboard.current(request.user)
     zone = snap.zones.get(code) if snap is not None else None  # the snapshot keeps the zones: no query
     if zone is None:
         if plan is None:
@@ -63,7 +69,9 @@ def zone_detail(request, code: str):
         targets = plan_selectors.zone_targets(zone)
         period = dashboard.latest_period(unit=zone.code)
         rows = [
-            r for r in dashboard.unit_rows(unit=zone.code, period=period) if r.value is not None or r.target_value
+            r
+            for r in dashboard.unit_rows(unit=zone.code, period=period)
+            if r.value is not None or r.target_value or r.suppressed
         ]
         return {
             "plan": plan,
@@ -82,7 +90,7 @@ def zone_detail(request, code: str):
 
 def indicator_detail(request, code: str):
     """An indicator: its series against the target path for every zone (SVG), with the figures as tables."""
-    plan, snap = dashboard.current()
+    plan, snap = dashboard.current(request.user)
     indicator = snap.indicators.get(code) if snap is not None else None  # kept with the snapshot: no query
     if indicator is None:
         if plan is None:
@@ -94,7 +102,11 @@ def indicator_detail(request, code: str):
 
     def context():
         periods, units = dashboard.indicator_charts(code, name=indicator.name, measure=indicator.unit)
-        return {"plan": plan, "indicator": indicator, "periods": periods, "units": units}
+        return {
+            "plan": plan, "indicator": indicator, "periods": periods, "units": units,
+            "releases": snap.releases if snap is not None else {},
+            "any_suppressed": any(r.suppressed for u in units for r in u.rows),
+        }
 
     return _page(
         request, snap, "indicator", ("indicator", code), context, extra={"plan": plan, "indicator": indicator}
@@ -105,21 +117,37 @@ INDEX_RUNS = 200  # Monte Carlo evaluations for the rank band shown on the page
 
 
 def development_index(request):
-    """发展指数: each zone's index (base year = 100) over the years, rank and Monte Carlo rank band."""
-    plan, snap = dashboard.current()
+    """发展指数: each zone's index (base year = 100) over the years, rank and Monte Carlo rank band.
+
+    The public sees the index stored in the published release of the year's Q4 (computed when it was
+    built); staff see it computed from today's approved figures, marked 未发布 where it is not published.
+    """
+    plan, snap = dashboard.current(request.user)
+    public = snap.public if snap is not None else True
     years = sorted({q.year for q in map(Quarter.parse, dashboard.periods_with_data()) if q.q == 4})
+    if public:
+        years = [y for y in years if dashboard.published_index(y) is not None]
     try:
         year = int(request.GET.get("year") or (years[-1] if years else 0))
     except ValueError:
         raise Http404 from None
+    if public and year and year not in years:
+        year = 0
 
     def context():
-        ctx = {"plan": plan, "year": year, "years": years, "rows": [], "chart": "", "error": ""}
+        rel = dashboard.release_of(f"{year}Q4") if year else None
+        ctx = {"plan": plan, "year": year, "years": years, "rows": [], "chart": "", "error": "",
+               "period": f"{year}Q4" if year else None, "unpublished": not public and rel is None}
         if not year:
-            ctx["error"] = "尚无已审核的全年数据 / no approved full-year figures yet"
+            ctx["error"] = (
+                "尚无已发布的全年数据 / no published full-year figures yet" if public
+                else "尚无已审核的全年数据 / no approved full-year figures yet"
+            )
             return ctx
         try:
-            res = index_results(year, runs=INDEX_RUNS)
+            res = dashboard.published_index(year) if public else index_results(year, runs=INDEX_RUNS)
+            if res is None or res.get("error"):
+                raise IndexUnavailable((res or {}).get("error") or "未发布 / not published")
         except (IndexUnavailable, PlanNotLoaded) as exc:
             ctx["error"] = str(exc)
             return ctx
@@ -135,6 +163,7 @@ def development_index(request):
             [str(x) for x in xs], series, title=f"发展指数（{res['base_year']}=100）",
             desc="各园区发展指数逐年变化 / each zone's development index by year", y_label="指数",
             x_label="年份", chart_id="dev-index",
+            note="模拟数据" if snap is not None and snap.simulated else "",
         )
         ctx["base_year"] = res["base_year"]
         ctx["framework"] = res["framework_name"]

@@ -7,7 +7,8 @@ from index_helpers import zone_values
 
 
 @pytest.mark.django_db
-def test_index_page_ranks_zones_and_draws_the_series(report, client):
+def test_index_page_ranks_zones_and_draws_the_series(report, client, make_user):
+    client.force_login(make_user("index_office", "province"))  # staff: approved, unpublished figures (issue 13)
     report("lzgx", "2015Q4", zone_values(1_000_000.0, 1.0))
     report("lzgx", "2016Q4", zone_values(1_000_000.0, 2.0))
     report("bygx", "2015Q4", zone_values(500_000.0, 1.0))
@@ -21,6 +22,8 @@ def test_index_page_ranks_zones_and_draws_the_series(report, client):
 
 
 @pytest.mark.django_db
-def test_index_page_without_data_says_so(shipped_plan_in_db, client):
+def test_index_page_without_data_says_so(shipped_plan_in_db, client, make_user):
+    assert "尚无已发布的全年数据" in client.get("/index/").content.decode()
+    client.force_login(make_user("index_office", "province"))
     html = client.get("/index/").content.decode()
     assert "尚无已审核的全年数据" in html

@@ -28,6 +28,7 @@ def test_bulletin_command_writes_pdf_html_xlsx(two_years, tmp_path):
             "--xlsx",
             str(xlsx),
             "--publish",
+            "--confirm-incomplete",
         ],
     )
     assert result.exit_code == 0, result.output

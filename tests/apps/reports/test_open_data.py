@@ -16,7 +16,7 @@ from lanbai.reports.selectors import COLUMN_NAMES
 @pytest.fixture
 def published(two_years):
     """2018Q4 published; 2018Q2 only a draft; 2019Q2 only submitted."""
-    pub = services.release_create(kind="bulletin", period="2018Q4", publish=True)
+    pub = services.release_create(kind="bulletin", period="2018Q4", publish=True, confirm_incomplete=True)
     draft = services.release_create(kind="bulletin", period="2018Q2")
     return pub, draft
 
@@ -104,7 +104,7 @@ def test_dcat_catalogue_lists_datasets_and_distributions(client, published):
 @pytest.mark.django_db
 def test_after_a_correction_open_data_comes_from_the_new_release(client, published):
     pub, _ = published
-    new = services.release_correct(pub, note="复核")
+    new = services.release_correct(pub, note="复核", confirm_incomplete=True)
     rows = client.get("/api/reports/values/").json()["results"]
     assert {r["release"] for r in rows} == {new.number}
     releases = {r["number"]: r for r in client.get("/api/reports/releases/").json()}
@@ -119,6 +119,6 @@ def test_only_the_province_office_builds_and_publishes(client, published, make_u
     assert client.post(f"/reports/{draft.pk}/publish/").status_code == 404
     client.force_login(make_user("office", "province"))
     assert client.get(f"/reports/{draft.pk}/").status_code == 200
-    resp = client.post(f"/reports/{draft.pk}/publish/")
+    resp = client.post(f"/reports/{draft.pk}/publish/", {"confirm_incomplete": "1"})
     assert resp.status_code == 302
     assert client.get("/api/reports/values/", {"period": "2018Q2"}).json()["count"] > 0

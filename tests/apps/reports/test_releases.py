@@ -25,7 +25,7 @@ def grp(period, unit="lanbai"):
 
 @pytest.mark.django_db
 def test_bulletin_is_numbered_dated_and_states_cutoff_and_approvals(two_years):
-    first = services.release_create(kind="bulletin", period="2018Q2", publish=True)
+    first = services.release_create(kind="bulletin", period="2018Q2", publish=True, confirm_incomplete=True)
     second = services.release_create(kind="bulletin", period="2018Q4")
     assert first.number == "兰白监测〔2018〕第1号" and second.number == "兰白监测〔2018〕第2号"
     assert first.title == "兰白试验区2018年1-6月季度监测数据"
@@ -47,7 +47,7 @@ def test_pending_reports_are_counted_but_never_used(two_years):
 @pytest.mark.django_db
 @needs_poppler
 def test_pdf_embeds_the_cjk_font_holds_the_figures_and_renders(two_years, tmp_path):
-    rel = services.release_create(kind="bulletin", period="2018Q4", publish=True)
+    rel = services.release_create(kind="bulletin", period="2018Q4", publish=True, confirm_incomplete=True)
     pdf = tmp_path / "b.pdf"
     pdf.write_bytes(bytes(rel.pdf))
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
@@ -107,11 +107,11 @@ def test_annual_report_covers_the_year_and_has_the_index_section(two_years):
 @pytest.mark.django_db
 def test_correction_is_a_new_release_with_the_differences_and_the_old_stays(report, client):
     report("lzxq", "2018Q4", zone_values(2_000_000))
-    old = services.release_create(kind="bulletin", period="2018Q4", publish=True)
+    old = services.release_create(kind="bulletin", period="2018Q4", publish=True, confirm_incomplete=True)
     with pytest.raises(services.ReleaseError, match="note"):
         services.release_correct(old, note=" ")
     report("bygx", "2018Q4", zone_values(500_000))  # a late approval changes the pilot zone's total
-    new = services.release_correct(old, note="补充白银高新区数据")
+    new = services.release_correct(old, note="补充白银高新区数据", confirm_incomplete=True)
     old.refresh_from_db()
     assert new.supersedes == old and not old.is_current and new.is_current
     assert (

@@ -25,3 +25,32 @@ def two_years(report):
         report(zone, "2018Q4", zone_values(base * 1.1))
     report("lzxq", "2019Q2", zone_values(999_999), approve=False)
     return report
+
+
+@pytest.fixture
+def fast_pdf(monkeypatch):
+    """Releases without WeasyPrint (the PDF is tested in tests/apps/reports): a stub PDF."""
+    from lanbai.reports import services
+
+    monkeypatch.setattr(services, "render_pdf", lambda html: b"%PDF-1.7 stub")
+
+
+@pytest.fixture
+def publish(fast_pdf):
+    """publish(period, confirm=True): a published bulletin of ``period`` built from today's approved figures."""
+    from lanbai.reports import services
+
+    def _publish(period: str, *, confirm: bool = True, note: str | None = None, correct=None):
+        if correct is not None:
+            return services.release_correct(correct, note=note or "更正", confirm_incomplete=confirm)
+        return services.release_create(kind="bulletin", period=period, publish=True, confirm_incomplete=confirm)
+
+    return _publish
+
+
+@pytest.fixture
+def published_two_years(two_years, publish):
+    """:func:`two_years` with the bulletins of its four approved periods published (2019Q2 stays unpublished)."""
+    for period in ("2017Q2", "2017Q4", "2018Q2", "2018Q4"):
+        publish(period)
+    return two_years

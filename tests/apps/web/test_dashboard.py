@@ -11,7 +11,7 @@ from lanbai.monitoring.selectors import monitoring_table
 
 
 @pytest.mark.django_db
-def test_home_cards_show_latest_approved_value_target_expected_and_rule(client, two_years):
+def test_home_cards_show_latest_approved_value_target_expected_and_rule(client, published_two_years):
     html = client.get("/").content.decode()
     grp = next(r for r in monitoring_table(period="2018Q4", unit="lanbai") if r.indicator == "grp")
     assert "2018Q4" in html  # the latest period with approved figures, not the submitted 2019Q2
@@ -29,7 +29,7 @@ def test_home_cards_show_latest_approved_value_target_expected_and_rule(client, 
 @pytest.mark.django_db
 def test_home_without_figures_says_so(client, shipped_plan_in_db):
     html = client.get("/").content.decode()
-    assert "尚无已审核的监测数据" in html and "1377" in html
+    assert "尚无已发布的监测数据" in html and "1377" in html
 
 
 @pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_nav_links_to_collection_and_publications(client, shipped_plan_in_db):
 
 
 @pytest.mark.django_db
-def test_zone_page_lists_its_monitoring_rows(client, two_years):
+def test_zone_page_lists_its_monitoring_rows(client, published_two_years):
     html = client.get("/zones/lzxq/").content.decode()
     assert "兰州新区" in html and "监测情况" in html and "2018Q4" in html
     assert "198" in html  # 1.1 × 180 亿元
@@ -48,7 +48,7 @@ def test_zone_page_lists_its_monitoring_rows(client, two_years):
 
 
 @pytest.mark.django_db
-def test_indicator_page_has_an_accessible_chart_per_unit_and_a_table(client, two_years):
+def test_indicator_page_has_an_accessible_chart_per_unit_and_a_table(client, published_two_years):
     html = client.get("/indicators/grp/").content.decode()
     svgs = re.findall(r"<svg.*?</svg>", html, flags=re.S)
     assert len(svgs) >= 3  # 兰白试验区, 兰州新区, 白银高新区 (and their cities)

@@ -31,6 +31,7 @@ import numpy as np
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from lanbai.access.choices import Role
 from lanbai.access.services import user_scope_grant
@@ -366,10 +367,10 @@ def demo_run(
         ids = list(todo.values_list("id", flat=True))
         services.submissions_approve_bulk(user=users[f"demo_{z.code}_review"], ids=ids, final=False)
         report.approved += services.submissions_approve_bulk(user=province, ids=ids, final=True)
-    from django.utils.module_loading import import_string  # apps above collection, by name (issue 18)
     import_string("lanbai.contracts.demo.contracts_demo")(seed=seed)  # 技术合同认定登记 (模拟数据)
     soft_and_late.demo_soft_and_late(zones=zones, users=users, last=LAST, report=report)  # issue 14 3–4
     report.pending = Submission.objects.filter(status=Status.SUBMITTED).count()
+    import_string("lanbai.reports.demo.demo_publish")(qs)  # issue 13: bulletins (reports is a higher layer)
     report.message = (
         f"演示数据已生成 / demo data ready: {report.enterprises} 家企业 enterprises, {report.files} 个文件 "
         f"files, {report.accepted} 接受 accepted, {len(report.refused)} 拒绝 refused, "

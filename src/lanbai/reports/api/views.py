@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors
+from ..disclosure import public_row
 
 
 def _release_dict(rel, request) -> dict:
@@ -54,7 +55,11 @@ class ReleaseDetailApi(PublicApi):
         rel = selectors.release_get_published(pk)
         data = _release_dict(rel, request)
         data["diff"] = rel.diff
-        data["rows"] = rel.content.get("rows", [])
+        # suppressed cells (disclosure control) leave with their values emptied and obs_status C
+        data["rows"] = [public_row(r) for r in rel.content.get("rows", [])]
+        data["stage"] = rel.content.get("stage_label", "")
+        data["missing"] = rel.content.get("missing_text", "")
+        data["simulated"] = bool(rel.content.get("simulated"))
         return Response(data)
 
 
