@@ -22,11 +22,17 @@ def main(path: str) -> int:
     text = PO.read_text(encoding="utf-8")
     out, missing = [], []
     for entry in text.split("\n\n"):
+        fuzzy = "#, fuzzy" in entry and "Project-Id-Version" not in entry  # never the header
+        if fuzzy:  # a guess by makemessages: drop the flag and the previous msgid, translate afresh
+            entry = "\n".join(
+                line.replace(", fuzzy", "") for line in entry.split("\n") if not line.startswith("#|")
+            ).replace("\n#\n", "\n").replace("\n#, \n", "\n")
+            entry = re.sub(r"\nmsgstr (?:\"(?:\\.|[^\"\\])*\"\n?)+$", '\nmsgstr ""', entry.rstrip())
         m = re.search(r'\nmsgid ((?:"(?:\\.|[^"\\])*"\n?)+)msgstr ""\s*$', "\n" + entry)
         if m and "msgid_plural" not in entry:
             msgid = _unquote(m.group(1))
             if msgid and msgid in table:
-                entry = entry.rstrip() [: -len('msgstr ""')] + "msgstr " + json.dumps(table[msgid], ensure_ascii=False)
+                entry = entry.rstrip()[: -len('msgstr ""')] + "msgstr " + json.dumps(table[msgid], ensure_ascii=False)
             elif msgid:
                 missing.append(msgid)
         out.append(entry)
