@@ -43,11 +43,14 @@ def _split(value) -> tuple[float | None, str | None]:
     return None, str(value)
 
 
-def reported_values_frame(*, preview: bool = False, until_period: str | None = None) -> pd.DataFrame:
+def reported_values_frame(*, preview: bool | frozenset[str] = False,
+                          until_period: str | None = None) -> pd.DataFrame:
     """Long frame of numeric reported figures: one row per (unit, period, form, field).
 
     Only the version 省创新办 approved counts.  With ``preview=True`` the current version of
-    submitted and zone-approved reports replaces it (the status column says which was used).
+    submitted and zone-approved reports replaces it (the status column says which was used); with a
+    set of unit codes (a reviewer's preview, :func:`lanbai.monitoring.selectors.preview_scope`) only
+    for those units — another zone's unapproved figures never reach a reviewer.
     """
     reports: dict[tuple[str, str, str], tuple[dict, str, int]] = {}
     approved = Submission.objects.exclude(approved_version__isnull=True)
@@ -62,6 +65,8 @@ def reported_values_frame(*, preview: bool = False, until_period: str | None = N
                                             current_version__isnull=False)
         if until_period:
             pending = pending.filter(period__lte=until_period)
+        if isinstance(preview, frozenset):
+            pending = pending.filter(org_unit__code__in=preview)
         for unit, period, form, values, status, number in pending.values_list(
             "org_unit__code", "period", "form_code", "current_version__values", "status", "current_version__number"
         ).iterator(chunk_size=2000):

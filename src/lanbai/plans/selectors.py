@@ -127,14 +127,16 @@ def indicator_get(code: str, *, plan: PlanVersion) -> Indicator:
 
 
 def orgunit_list_public(*, plan: PlanVersion | None) -> QuerySet[OrgUnit]:
-    """Every unit of ``plan`` (none without a plan), in the model's order, for the plan API."""
-    return OrgUnit.objects.filter(plan=plan)
+    """Every unit of ``plan`` but the enterprises (none without a plan), in the model's order, for the
+    public plan API: who reports is confidential (统计法), so enterprise units are never listed there."""
+    return OrgUnit.objects.filter(plan=plan).exclude(kind="enterprise")
 
 
 def orgunit_get_by_code(code: str, *, plan: PlanVersion | None) -> OrgUnit:
-    """The unit of ``plan`` whose code is exactly ``code`` (the API's lookup); NotFoundError otherwise."""
-    unit = OrgUnit.objects.filter(plan=plan, code=code).first()
-    if unit is None:
+    """The non-enterprise unit of ``plan`` whose code is exactly ``code`` (the public API's lookup);
+    NotFoundError otherwise."""
+    unit = OrgUnit.objects.filter(plan=plan, code=code).exclude(kind="enterprise").first()
+    if unit is None:  # an enterprise answers as an unknown code (the public API names no enterprise)
         raise NotFoundError("未找到。/ Not found.")
     return unit
 
