@@ -24,7 +24,7 @@ from lanbai.core.collection.stored import store_value
 from lanbai.core.periods import Quarter
 from lanbai.plans.models import OrgUnit
 
-from .choices import Status
+from .choices import Status, UploadOutcome
 from .models import Enterprise, LockException, Submission, SubmissionVersion, Upload
 
 LOCK_DAYS_DEFAULT = 45  # a period locks this many days after it ends (settings.LANBAI_PERIOD_LOCK_DAYS)
@@ -452,3 +452,28 @@ def credit_code_error(code: str) -> str | None:
     if rule == "credit_code.format":
         return f"统一社会信用代码“{code}”格式错误：应为18位数字或大写字母（不含I、O、S、V、Z） [{rule}]"
     return f"统一社会信用代码“{code}”校验位错误（GB 32100-2015） [{rule}]"
+
+
+@transaction.atomic
+def upload_refuse_oversize(*, user, filename: str, size_seen: int, limit: int, channel: str = "") -> Upload:
+    """Keep the record of an upload refused for its size, WITHOUT its bytes (outcome refused at once).
+
+    No right is checked: anyone who may upload leaves a trace of a refused attempt; the record holds
+    the file name, the bytes seen before the body was stopped, the uploader and the refusal.
+    """
+    from .intake.receiving import channel_for  # the import path's own rule for the channel
+
+    message = f"文件超过 {limit // 1_000_000} MB 上限，已拒绝，未保存 / larger than the limit, refused, not stored"
+    upload = Upload.objects.create(
+        filename=(filename or "")[-255:],
+        channel=channel or channel_for(filename or ""),
+        content=b"",
+        sha256="",
+        size=size_seen,
+        uploaded_by=user if user is not None and user.is_authenticated else None,
+        outcome=UploadOutcome.REFUSED,
+        problems=[{"rule": "upload.too_large", "value": str(size_seen), "file": filename or ""}],
+        message=message,
+    )
+    audit(user, "upload.refuse", upload, new=f"{filename} {size_seen}", reason="upload.too_large")
+    return upload
