@@ -175,8 +175,10 @@ def target_get(pk: int | str, *, plan: PlanVersion | None) -> Target:
 
 
 def zone_parks(zone: OrgUnit) -> list[OrgUnit]:
-    """The units linked below ``zone`` (its parks), in the plan's order."""
-    return [link.unit for link in zone.child_links.select_related("unit").order_by("unit__order")]
+    """The parks linked below ``zone``, in the plan's order (never its enterprises: a public page shows
+    this list, and who reports is confidential)."""
+    links = zone.child_links.select_related("unit").exclude(unit__kind="enterprise").order_by("unit__order")
+    return [link.unit for link in links]
 
 
 def zone_targets(zone: OrgUnit) -> QuerySet[Target]:
