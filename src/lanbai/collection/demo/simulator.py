@@ -44,6 +44,7 @@ from ..choices import Status
 from ..intake import import_records
 from ..intake.parsing import form_by_code
 from ..models import Enterprise, Submission
+from .access_roles import demo_access_roles
 
 DEMO_PASSWORD = "lanbai-demo"  # noqa: S105 - documented demo credential (docs/reporting.md)
 SIMULATED = "模拟数据"
@@ -352,6 +353,7 @@ def demo_run(
         ids = list(todo.values_list("id", flat=True))
         services.submissions_approve_bulk(user=users[f"demo_{z.code}_review"], ids=ids, final=False)
         report.approved += services.submissions_approve_bulk(user=province, ids=ids, final=True)
+    demo_access_roles(report, zones, password=DEMO_PASSWORD, marker=SIMULATED)  # city, enterprise, evaluator
     report.pending = Submission.objects.filter(status=Status.SUBMITTED).count()
     report.message = (
         f"演示数据已生成 / demo data ready: {report.enterprises} 家企业 enterprises, {report.files} 个文件 "
