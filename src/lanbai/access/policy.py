@@ -27,7 +27,8 @@ from typing import Any, Protocol
 from django.db.models import Q
 
 from lanbai.common.exceptions import PermissionDeniedError
-from lanbai.plans.models import OrgUnit, OrgUnitLink
+from lanbai.plans.models import OrgUnitLink
+from lanbai.plans.selectors import orgunit_ids_of_kind
 
 from .choices import Role
 
@@ -124,8 +125,7 @@ def _without_enterprises(ids: set[int]) -> set[int]:
     """``ids`` less the enterprise units (whose figures are confidential)."""
     if not ids:
         return ids
-    enterprises = set(OrgUnit.objects.filter(pk__in=ids, kind="enterprise").values_list("pk", flat=True))
-    return ids - enterprises
+    return ids - orgunit_ids_of_kind(ids, "enterprise")
 
 
 def unit_ids(user: Any, action: Action) -> set[int] | None:

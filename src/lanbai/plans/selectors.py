@@ -236,6 +236,11 @@ def orgunit_list_reporting(*, plan: PlanVersion | None) -> list[OrgUnit]:
     return list(OrgUnit.objects.filter(plan=plan).exclude(kind__in=["park", "enterprise"]))
 
 
+def orgunit_ids_of_kind(ids, kind: str) -> set[int]:
+    """The ids among ``ids`` of the units of ``kind`` (the access policy sets enterprises apart)."""
+    return set(OrgUnit.objects.filter(pk__in=ids, kind=kind).values_list("pk", flat=True))
+
+
 def orgunit_codes(ids) -> set[str]:
     """The codes of the units with primary keys ``ids``."""
     return set(OrgUnit.objects.filter(id__in=ids).values_list("code", flat=True))
