@@ -8,7 +8,14 @@ of the object; nothing else in the code base decides who may do what.
 Roles (domain.md): 省创新办 (``province``, the whole tree; superusers count as 省创新办), 市创新办
 (``city``, its city's subtree), 园区填报员 / 园区审核员 (``zone_reporter`` / ``zone_reviewer``, their
 zone's subtree), 企业填报员 (``enterprise_reporter``, its own enterprise unit), 第三方评估
-(``evaluator``), 技术合同登记机构 (``contract_registrar``, the subtree of the unit it serves).  ``user=None`` is the command line run by an operator with server access.
+(``evaluator``, the parks / zones assigned to it), 技术合同登记机构 (``contract_registrar``,
+the subtree of the unit it serves).  ``user=None`` is the command line run by an
+operator with server access; the public (anonymous) may do nothing here (it sees published releases only).
+
+Confidential enterprise figures (统计法: an individual respondent's figures — revenue, R&D staff,
+patents …, reported or in the registry) are :attr:`Action.READ_CONFIDENTIAL`: the enterprise's zone
+staff (填报员, 审核员), 省创新办 and the enterprise itself; never a city office or an evaluator, who
+read their units' other figures (:attr:`Action.READ`) but no enterprise unit.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from typing import Any, Protocol
 from django.db.models import Q
 
 from lanbai.common.exceptions import PermissionDeniedError
-from lanbai.plans.selectors import orgunit_descendant_ids
+from lanbai.plans.selectors import orgunit_descendant_ids, orgunit_ids_of_kind
 
 from .choices import Role
 
@@ -29,7 +36,9 @@ from .choices import Role
 class Action(StrEnum):
     """What a user may want to do (see :func:`can`)."""
 
-    READ = "read"  # a unit's reports, figures and registry entries
+    READ = "read"  # a unit's reports, figures and registry entries (enterprise units: READ_CONFIDENTIAL)
+    READ_CONFIDENTIAL = "read_confidential"  # an individual enterprise's figures, profile, screening
+    READ_FIGURES = "read_figures"  # approved aggregate figures of a unit (monitoring, staff pages)
     REPORT = "report"  # enter and submit (填报, 上报) the unit's reports; register its enterprises
     REVIEW = "review"  # zone review (审核) of the unit's reports
     FINAL_APPROVE = "final_approve"  # 终审 by 省创新办
@@ -37,6 +46,7 @@ class Action(StrEnum):
     PREVIEW = "preview"  # see submitted, not yet approved figures in monitoring
     OUTLIERS = "outliers"  # the reviewers' outlier list
     WRITE_REGISTRY = "write_registry"  # create / change registry entries of the unit's zone
+    REVIEW_REGISTRY = "review_registry"  # the reviewer-only registry fields (credit_good, policy_fit)
     MANAGE_RELEASES = "manage_releases"  # build, publish and correct releases
     GRANT_ROLES = "grant_roles"  # give users roles (UserScope)
     READ_MEASURES = "read_measures"  # see a responsible unit's measures and their progress reports
@@ -100,7 +110,15 @@ def covered_unit_ids(user: Any, *roles: str) -> set[int] | None:
     return descendant_ids(roots)
 
 
-_READ_ROLES = (Role.ZONE_REPORTER, Role.ZONE_REVIEWER, Role.CITY, Role.EVALUATOR)
+_ZONE_STAFF = (Role.ZONE_REPORTER, Role.ZONE_REVIEWER)
+_READ_ROLES = (Role.ZONE_REPORTER, Role.ZONE_REVIEWER, Role.CITY, Role.EVALUATOR)  # the staff (READ_UNPUBLISHED)
+
+
+def _without_enterprises(ids: set[int]) -> set[int]:
+    """``ids`` less the enterprise units (whose figures are confidential)."""
+    if not ids:
+        return ids
+    return ids - orgunit_ids_of_kind(ids, "enterprise")
 
 
 def unit_ids(user: Any, action: Action) -> set[int] | None:
@@ -112,14 +130,18 @@ def unit_ids(user: Any, action: Action) -> set[int] | None:
     r = roles_of(user)
     if r.province:
         return None
+    if action == Action.READ_CONFIDENTIAL:
+        return (covered_unit_ids(user, *_ZONE_STAFF) or set()) | r.roots(Role.ENTERPRISE_REPORTER)
     if action == Action.READ:
-        if r.has(Role.EVALUATOR):
-            return None
-        ids = covered_unit_ids(user, Role.ZONE_REPORTER, Role.ZONE_REVIEWER, Role.CITY)
-        return (ids or set()) | r.roots(Role.ENTERPRISE_REPORTER)
+        insiders = (covered_unit_ids(user, *_ZONE_STAFF) or set()) | r.roots(Role.ENTERPRISE_REPORTER)
+        return insiders | _without_enterprises(covered_unit_ids(user, Role.CITY, Role.EVALUATOR) or set())
+    if action == Action.READ_FIGURES:
+        if r.has(Role.ZONE_REPORTER) or r.has(Role.ZONE_REVIEWER):
+            return None  # zone staff compare their zone with the others (approved figures only)
+        return _without_enterprises(covered_unit_ids(user, Role.CITY, Role.EVALUATOR) or set())
     if action == Action.REPORT:
         return (covered_unit_ids(user, Role.ZONE_REPORTER) or set()) | r.roots(Role.ENTERPRISE_REPORTER)
-    if action in (Action.REVIEW, Action.OUTLIERS):
+    if action in (Action.REVIEW, Action.OUTLIERS, Action.PREVIEW, Action.REVIEW_REGISTRY):
         return covered_unit_ids(user, Role.ZONE_REVIEWER) or set()
     if action == Action.WRITE_REGISTRY:
         return covered_unit_ids(user, Role.ZONE_REPORTER) or set()
@@ -132,22 +154,22 @@ def unit_ids(user: Any, action: Action) -> set[int] | None:
 
 
 def can(user: Any, action: Action, unit: _UnitLike | None = None) -> bool:
-    """May ``user`` do ``action`` (on ``unit``, for the actions about units)?"""
+    """May ``user`` do ``action`` (on ``unit``, for the actions about units)?
+
+    Without a unit, the unit actions PREVIEW and OUTLIERS ask "on some unit" (a reviewer anywhere);
+    WRITE_REGISTRY / REVIEW_REGISTRY without a unit are the zone-less registry entries (省创新办).
+    """
     r = roles_of(user)
     if action in (
         Action.FINAL_APPROVE, Action.GRANT_LATE, Action.MANAGE_RELEASES, Action.GRANT_ROLES, Action.REVIEW_MEASURE
     ):
         return r.province
-    if action == Action.PREVIEW:
+    if unit is None and action in (Action.PREVIEW, Action.OUTLIERS):
         return r.province or r.has(Role.ZONE_REVIEWER)
     if action == Action.READ_UNPUBLISHED:  # the staff roles; never the public or an enterprise account
         return r.province or any(r.has(role) for role in _READ_ROLES)
-    if action == Action.OUTLIERS:
-        return r.province or r.has(Role.ZONE_REVIEWER)
-    if action == Action.WRITE_REGISTRY and unit is None:
+    if unit is None and action in (Action.WRITE_REGISTRY, Action.REVIEW_REGISTRY):
         return r.province  # zone-less registry entries: 省创新办 only
-    if action == Action.READ and unit is not None and r.has(Role.EVALUATOR):
-        return True
     ids = unit_ids(user, action)
     if ids is None:
         return True

@@ -23,7 +23,7 @@ from lanbai.core.periods import Quarter
 from lanbai.plans.services import orgunit_create, orgunit_link
 
 from . import calendar, figures, selectors
-from .choices import LateRequestStatus, Status
+from .choices import LateRequestStatus, Status, UploadOutcome
 from .models import (
     Enterprise,
     LateRequest,
@@ -773,3 +773,27 @@ def notification_read(*, user, ids: list[int]) -> int:
     return Notification.objects.filter(recipient=user, pk__in=ids, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def upload_refuse_oversize(*, user, filename: str, size_seen: int, limit: int, channel: str = "") -> Upload:
+    """Keep the record of an upload refused for its size, WITHOUT its bytes (outcome refused at once).
+
+    No right is checked: anyone who may upload leaves a trace of a refused attempt; the record holds
+    the file name, the bytes seen before the body was stopped, the uploader and the refusal.
+    """
+    from .intake.receiving import channel_for  # the import path's own rule for the channel
+
+    message = f"文件超过 {limit // 1_000_000} MB 上限，已拒绝，未保存 / larger than the limit, refused, not stored"
+    upload = Upload.objects.create(
+        filename=(filename or "")[-255:],
+        channel=channel or channel_for(filename or ""),
+        content=b"",
+        sha256="",
+        size=size_seen,
+        uploaded_by=user if user is not None and user.is_authenticated else None,
+        outcome=UploadOutcome.REFUSED,
+        problems=[{"rule": "upload.too_large", "value": str(size_seen), "file": filename or ""}],
+        message=message,
+    )
+    audit(user, "upload.refuse", upload, new=f"{filename} {size_seen}", reason="upload.too_large")
+    return upload

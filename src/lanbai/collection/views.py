@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 
 from lanbai.access.policy import Action, can, unit_ids
 from lanbai.common.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from lanbai.common.redirects import redirect_next
+from lanbai.common.uploads import upload_refusal
 from lanbai.core.collection import write_template
 from lanbai.core.periods import Quarter
 from lanbai.plans.selectors import orgunit_get
@@ -51,6 +53,13 @@ def index(request):
 def upload(request):
     """Upload filled templates; the full error report (file/sheet/row/column/rule/value/message) on refusal."""
     results, status = [], 200
+    refused = upload_refusal(request) if request.method == "POST" else None
+    if refused is not None:  # over the size limit: stopped while reading the body, nothing stored
+        services.upload_refuse_oversize(
+            user=request.user, filename=refused.filename, size_seen=refused.size_seen, limit=refused.limit
+        )
+        results = [{"file": refused.filename, "ok": False, "message": refused.message, "problems": []}]
+        return render(request, "collection/upload.html", {"form": UploadForm(), "results": results}, status=413)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         for f in form.cleaned_data["files"]:
@@ -400,7 +409,7 @@ def submission_action(request, pk: int, action: str):
         return HttpResponseForbidden(exc.message)
     except ApplicationError as exc:
         return _submission_page(request, sub, error=exc.message, status=exc.status_code)
-    return redirect(request.POST.get("next") or "collection:queue")
+    return redirect_next(request, "collection:queue")
 
 
 @login_required

@@ -125,6 +125,14 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# the upload limit is enforced while the body is read (lanbai.common.uploads), before anything is stored
+FILE_UPLOAD_HANDLERS = [
+    "lanbai.common.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+LANBAI_MAX_UPLOAD_BYTES = int(os.environ.get("LANBAI_MAX_UPLOAD_BYTES", "50000000"))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workbench"  # 工作台: what the user has to do now
 EMAIL_BACKEND = os.environ.get("LANBAI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

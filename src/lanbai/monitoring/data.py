@@ -21,14 +21,16 @@ if TYPE_CHECKING:  # the plans app's models are read through its selectors
     from lanbai.plans.models import PlanVersion
 
 
-def reported_values_frame(*, preview: bool = False, until_period: str | None = None,
+def reported_values_frame(*, preview: bool | frozenset[str] = False, until_period: str | None = None,
                           periods=None) -> pd.DataFrame:
     """Long frame of numeric reported figures: one row per (unit, period, form, field).
 
     Only the version 省创新办 approved counts, read from the approved-figures store in one query
     (``collection.selectors.approved_figures_frame``).  With ``preview=True`` the current version of
     submitted and zone-approved reports replaces it (the status column says which was used); those
-    few reports under review are parsed from their versions.  ``periods`` limits the frame to some periods.
+    few reports under review are parsed from their versions; with a set of unit codes (a reviewer's preview,
+    :func:`lanbai.monitoring.selectors.preview_scope`) only those units' — another zone's unapproved figures
+    never reach a reviewer.  ``periods`` limits the frame to some periods.
     """
     frame = collection_selectors.approved_figures_frame(periods=periods, until_period=until_period)
     frame.insert(6, "status", "approved")
@@ -40,7 +42,7 @@ def reported_values_frame(*, preview: bool = False, until_period: str | None = N
         for unit, period, form, values, status, number in collection_selectors.submission_value_rows(
             approved=False, until_period=until_period
         )
-        if wanted is None or period in wanted
+        if (wanted is None or period in wanted) and (not isinstance(preview, frozenset) or unit in preview)
     }
     rows = [
         (unit, period, form, field, *parts, status, number)

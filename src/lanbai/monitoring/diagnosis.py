@@ -161,9 +161,11 @@ def _clean(rec: dict) -> dict:
 
 def diagnosis(
     *, period: Quarter | str, indicator: str, unit: str | None = None, method: str = "path",
-    preview: bool = False,
+    preview: bool | frozenset[str] = False, unit_codes: set[str] | None = None,
 ) -> dict:
     """Contributions of member zones and of inputs to the gap of ``indicator`` in ``period``.
+
+    ``unit_codes``: only those units' entries (None: every unit; see ``figure_unit_codes``).
 
     Returns ``{"period", "indicator", "indicator_name", "structure", "units": [...]}`` with, per unit
     that has a value: its monitoring row fields, ``zones`` (member contributions, or a ``zones_reason``)
@@ -185,6 +187,8 @@ def diagnosis(
             r.org_unit for r in monitoring_table(period=period, unit=unit, method=method, preview=preview)
         }
         rows = [r for r in all_rows if r.org_unit in wanted]
+    if unit_codes is not None:
+        rows = [r for r in rows if r.org_unit in unit_codes]
     names = {u.code: u.name for u in plan.org_units}
     st = indicator_structure(indicator)
     ind = indicator_values(until_period=period, preview=preview)

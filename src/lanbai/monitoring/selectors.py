@@ -235,7 +235,7 @@ def _splice(old: pd.DataFrame, new: pd.DataFrame, periods: set[str]) -> pd.DataF
     return out.sort_values(sort, kind="stable", ignore_index=True)
 
 
-def _aggregate_cached(content_hash: str, preview: bool, fresh: tuple):
+def _aggregate_cached(content_hash: str, preview: bool | frozenset[str], fresh: tuple):
     """The core aggregation of every period (inputs summed up the tree, then formulas), or None.
 
     One aggregation serves every ``until_period``: a period's results depend only on its own and
@@ -303,14 +303,16 @@ def _until(frame: pd.DataFrame, until_period: str | None) -> pd.DataFrame:
     return frame.copy() if until_period is None else frame[frame["period"] <= until_period].copy()
 
 
-def aggregated_inputs(*, until_period: str | None = None, preview: bool = False) -> pd.DataFrame:
+def aggregated_inputs(*, until_period: str | None = None,
+                      preview: bool | frozenset[str] = False) -> pd.DataFrame:
     """Every aggregated input (summed reported fields, wide) of every unit and period (year to date)."""
     version, _, _ = plan_core()
     result = _aggregate_cached(version.content_hash, preview, _freshness())
     return pd.DataFrame(columns=["unit", "period"]) if result is None else _until(result.inputs, until_period)
 
 
-def indicator_values(*, until_period: str | None = None, preview: bool = False) -> pd.DataFrame:
+def indicator_values(*, until_period: str | None = None,
+                     preview: bool | frozenset[str] = False) -> pd.DataFrame:
     """Every indicator of every unit and period (cumulative year to date) from approved figures."""
     version, _, _ = plan_core()
     result = _aggregate_cached(version.content_hash, preview, _freshness())
@@ -359,8 +361,11 @@ def quarter_of(period: Quarter | str) -> Quarter:
 
 
 def monitoring_table(*, period: Quarter | str, unit: str | None = None, method: str = "path",
-                     preview: bool = False) -> list[MonitoringRow]:
+                     preview: bool | frozenset[str] = False,
+                     unit_codes: set[str] | None = None) -> list[MonitoringRow]:
     """Every indicator with a formula, for every unit (or one), for ``period``: value, target, status, rule.
+
+    ``unit_codes`` (:func:`figure_unit_codes`): only the rows of those units (None: every unit).
 
     The pure core annualises the year-to-date figures (:func:`lanbai.core.progress.annualise`),
     chooses the applicable target (:func:`lanbai.core.progress.applicable_targets`) and assesses
@@ -455,7 +460,9 @@ def monitoring_table(*, period: Quarter | str, unit: str | None = None, method: 
         m = dict(m)
         m.pop("how")
         out.append(MonitoringRow(**m, expected=expected, status=status, rule=rule, method=method, ratio=ratio,
-                                 category=category, preview=preview))
+                                 category=category, preview=bool(preview)))
+    if unit_codes is not None:
+        out = [r for r in out if r.org_unit in unit_codes]
     order = {u.code: n for n, u in enumerate(plan.org_units)}
     iorder = {i.code: n for n, i in enumerate(plan.indicators)}
     out.sort(key=lambda r: (order.get(r.org_unit, 999), iorder.get(r.indicator, 999)))
@@ -463,13 +470,15 @@ def monitoring_table(*, period: Quarter | str, unit: str | None = None, method: 
 
 
 def indicator_series(*, indicator: str, unit: str | None = None, method: str = "path",
-                     preview: bool = False) -> list[MonitoringRow]:
+                     preview: bool | frozenset[str] = False,
+                     unit_codes: set[str] | None = None) -> list[MonitoringRow]:
     """The indicator for every period that has figures (for charts: value against the expected path)."""
     ind = indicator_values(preview=preview)
     periods = sorted(set(ind.loc[ind["indicator"] == indicator, "period"]))
     rows: list[MonitoringRow] = []
     for p in periods:
-        rows += [r for r in monitoring_table(period=p, unit=unit, method=method, preview=preview)
+        rows += [r for r in monitoring_table(period=p, unit=unit, method=method, preview=preview,
+                                             unit_codes=unit_codes)
                  if r.indicator == indicator]
     return rows
 
@@ -477,6 +486,21 @@ def indicator_series(*, indicator: str, unit: str | None = None, method: str = "
 def units_with_data() -> list[OrgUnit]:
     version = plan_current()
     return plan_selectors.orgunit_list_reporting(plan=version)
+
+
+def preview_scope(user, wanted: bool) -> bool | frozenset[str]:
+    """What ``preview=`` means for ``user``: False (approved only), True (every unit's submitted figures:
+    省创新办) or the codes of the units the user reviews (a 园区审核员 previews its own zone only)."""
+    if not wanted:
+        return False
+    ids = unit_ids(user, Action.PREVIEW)
+    return True if ids is None else frozenset(plan_selectors.orgunit_codes(ids))
+
+
+def figure_unit_codes(user) -> set[str] | None:
+    """Codes of the units whose approved figures the user may read (:attr:`Action.READ_FIGURES`); None: all."""
+    ids = unit_ids(user, Action.READ_FIGURES)
+    return None if ids is None else plan_selectors.orgunit_codes(ids)
 
 
 def reviewable_unit_codes(user) -> set[str] | None:

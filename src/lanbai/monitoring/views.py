@@ -11,7 +11,7 @@ from lanbai.common.exceptions import ApplicationError
 from lanbai.core.periods import Quarter
 
 from . import diagnosis as diag
-from .selectors import diagnosable_indicators, reviewable_unit_codes
+from .selectors import diagnosable_indicators, figure_unit_codes, reviewable_unit_codes
 
 
 def _period(request) -> tuple[Quarter | None, str, str]:
@@ -60,7 +60,9 @@ def diagnosis_page(request):
         error = exc.message
     if period and indicator and not error:
         try:
-            result = diag.diagnosis(period=period, indicator=indicator)
+            result = diag.diagnosis(
+                period=period, indicator=indicator, unit_codes=figure_unit_codes(request.user)
+            )
         except ApplicationError as exc:
             error = exc.message
     return render(

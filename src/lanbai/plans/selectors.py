@@ -129,14 +129,16 @@ def indicator_get(code: str, *, plan: PlanVersion) -> Indicator:
 
 
 def orgunit_list_public(*, plan: PlanVersion | None) -> QuerySet[OrgUnit]:
-    """Every unit of ``plan`` (none without a plan), in the model's order, for the plan API."""
-    return OrgUnit.objects.filter(plan=plan)
+    """Every unit of ``plan`` but the enterprises (none without a plan), in the model's order, for the
+    public plan API: who reports is confidential (统计法), so enterprise units are never listed there."""
+    return OrgUnit.objects.filter(plan=plan).exclude(kind="enterprise")
 
 
 def orgunit_get_by_code(code: str, *, plan: PlanVersion | None) -> OrgUnit:
-    """The unit of ``plan`` whose code is exactly ``code`` (the API's lookup); NotFoundError otherwise."""
-    unit = OrgUnit.objects.filter(plan=plan, code=code).first()
-    if unit is None:
+    """The non-enterprise unit of ``plan`` whose code is exactly ``code`` (the public API's lookup);
+    NotFoundError otherwise."""
+    unit = OrgUnit.objects.filter(plan=plan, code=code).exclude(kind="enterprise").first()
+    if unit is None:  # an enterprise answers as an unknown code (the public API names no enterprise)
         raise NotFoundError("未找到。/ Not found.")
     return unit
 
@@ -175,8 +177,10 @@ def target_get(pk: int | str, *, plan: PlanVersion | None) -> Target:
 
 
 def zone_parks(zone: OrgUnit) -> list[OrgUnit]:
-    """The units linked below ``zone`` (its parks), in the plan's order."""
-    return [link.unit for link in zone.child_links.select_related("unit").order_by("unit__order")]
+    """The parks linked below ``zone``, in the plan's order (never its enterprises: a public page shows
+    this list, and who reports is confidential)."""
+    links = zone.child_links.select_related("unit").exclude(unit__kind="enterprise").order_by("unit__order")
+    return [link.unit for link in links]
 
 
 def zone_targets(zone: OrgUnit) -> QuerySet[Target]:
@@ -232,6 +236,11 @@ def target_frame_rows(*, plan: PlanVersion) -> list[tuple]:
 def orgunit_list_reporting(*, plan: PlanVersion | None) -> list[OrgUnit]:
     """The units of ``plan`` that monitoring shows (parks and enterprises excluded: confidential figures)."""
     return list(OrgUnit.objects.filter(plan=plan).exclude(kind__in=["park", "enterprise"]))
+
+
+def orgunit_ids_of_kind(ids, kind: str) -> set[int]:
+    """The ids among ``ids`` of the units of ``kind`` (the access policy sets enterprises apart)."""
+    return set(OrgUnit.objects.filter(pk__in=ids, kind=kind).values_list("pk", flat=True))
 
 
 def orgunit_codes(ids) -> set[str]:

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from pydantic import BaseModel
 
+from lanbai.access.policy import Action, can, scope_filter
 from lanbai.collection import selectors as collection_selectors
 from lanbai.common.exceptions import NotFoundError
 from lanbai.core.plan.schema import PolicyArticle, RecognitionCriterion
@@ -121,17 +122,26 @@ enterprise_list = collection_selectors.enterprise_list
 enterprise_find = collection_selectors.enterprise_find
 
 
-def enterprise_get(*, credit_code: str) -> Enterprise:
-    """The enterprise with this credit code; :class:`NotFoundError` if there is none."""
+def enterprise_get(*, user: Any, credit_code: str) -> Enterprise:
+    """The enterprise with this credit code whose confidential figures ``user`` may read
+    (:attr:`Action.READ_CONFIDENTIAL`: its zone's staff, 省创新办, itself); :class:`NotFoundError`
+    otherwise — the same answer whether it exists or not."""
     ent = enterprise_find(credit_code)
-    if ent is None:
+    if ent is None or not can(user, Action.READ_CONFIDENTIAL, ent.org_unit):
         raise NotFoundError("未找到该企业 / no such enterprise")
     return ent
 
 
-def enterprise_profile_list(*, zone: str | None = None) -> QuerySet[EnterpriseProfile]:
-    """Registry profiles (of the enterprises of the zone with code ``zone``)."""
+def enterprise_list_readable(*, user: Any, zone: str | None = None) -> QuerySet[Enterprise]:
+    """:func:`enterprise_list` narrowed to the enterprises ``user`` may read (READ_CONFIDENTIAL)."""
+    return enterprise_list(zone=zone).filter(scope_filter(user, Action.READ_CONFIDENTIAL))
+
+
+def enterprise_profile_list(*, user: Any = None, zone: str | None = None) -> QuerySet[EnterpriseProfile]:
+    """Registry profiles (of the enterprises of the zone with code ``zone``) ``user`` may read
+    (``user`` None: the command line, every profile)."""
     qs = EnterpriseProfile.objects.select_related("enterprise", "enterprise__zone", "park")
+    qs = qs.filter(scope_filter(user, Action.READ_CONFIDENTIAL, unit_field="enterprise__org_unit"))
     return qs.filter(enterprise__zone__code=zone) if zone else qs
 
 
@@ -140,9 +150,10 @@ def enterprise_profile_find(enterprise: Enterprise) -> EnterpriseProfile | None:
     return enterprise_profile_list().filter(enterprise=enterprise).first()
 
 
-def enterprise_profile_get_or_new(*, credit_code: str) -> EnterpriseProfile:
-    """The profile of the enterprise (an unsaved empty one if it has none); NotFoundError if no enterprise."""
-    ent = enterprise_get(credit_code=credit_code)
+def enterprise_profile_get_or_new(*, user: Any, credit_code: str) -> EnterpriseProfile:
+    """The profile of the enterprise (an unsaved empty one if it has none); NotFoundError if no enterprise
+    or not one ``user`` may read."""
+    ent = enterprise_get(user=user, credit_code=credit_code)
     return enterprise_profile_find(ent) or EnterpriseProfile(enterprise=ent)
 
 

@@ -61,6 +61,37 @@ def _require_write(user, zone: OrgUnit | None) -> None:
         )
 
 
+REVIEWER_FIELDS = ("credit_good", "policy_fit")  # 审核确认: set by 园区审核员 / 省创新办 only
+
+
+def _require_review(user, zone: OrgUnit | None) -> None:
+    if not can(user, Action.REVIEW_REGISTRY, zone):
+        raise PermissionDeniedError(
+            "信用良好、符合产业政策须由园区审核员或省创新办确认 / "
+            "credit_good and policy_fit are set by reviewers only"
+        )
+
+
+def _require_rights(user, instance: models.Model, data: dict[str, Any]) -> None:
+    """The rights a change needs, checked before anything changes.
+
+    Reviewer-only fields (:data:`REVIEWER_FIELDS`) that would change need REVIEW_REGISTRY on the
+    zone; every other field (and a change of nothing but them) needs WRITE_REGISTRY, for the zone
+    before and after the change (a reporter can move an object neither into nor out of its zone).
+    """
+    reviewed = [
+        k for k in REVIEWER_FIELDS
+        if k in data and (instance.pk is None or getattr(instance, k, None) != data[k])
+    ]
+    others = [k for k in data if k not in REVIEWER_FIELDS]
+    if others or not reviewed:
+        if instance.pk is not None:
+            _require_write(user, _zone_of(instance))
+        _require_write(user, _zone_after(instance, data))
+    if reviewed:
+        _require_review(user, _zone_after(instance, data))
+
+
 def credit_code_error(code: str) -> str | None:
     """None if ``code`` is a valid 统一社会信用代码, else a message naming the rule (GB 32100-2015)."""
     rule = classify_credit_code(code or "")
@@ -132,9 +163,7 @@ def registry_entry_save(
     :class:`ValidationFailed` (``extra["fields"]``: field -> messages).
     """
     creating = instance.pk is None
-    if not creating:
-        _require_write(user, _zone_of(instance))
-    _require_write(user, _zone_after(instance, data))
+    _require_rights(user, instance, data)
     field_names = {f.name for f in instance._meta.get_fields() if getattr(f, "concrete", False)}
     old: dict[str, Any] = {}
     for key, value in data.items():
@@ -186,14 +215,17 @@ platform_save = rd_platform_save  # the name the tests and the excel import knew
 
 @transaction.atomic
 def enterprise_profile_save(*, user, enterprise: Enterprise, data: dict[str, Any]) -> EnterpriseProfile:
-    """Create or update the registry profile of ``enterprise`` (the enterprise's credit code is re-checked)."""
-    _require_write(user, enterprise.zone)
-    problem = credit_code_error(enterprise.credit_code)
-    if problem:
-        raise ValidationFailed(problem, field="credit_code")
+    """Create or update the registry profile of ``enterprise`` (the enterprise's credit code is re-checked).
+
+    ``credit_good`` / ``policy_fit`` only by the zone's 审核员 or 省创新办 (a 填报员 changing them: 403).
+    """
     profile = EnterpriseProfile.objects.filter(enterprise=enterprise).first() or EnterpriseProfile(
         enterprise=enterprise
     )
+    _require_rights(user, profile, data)
+    problem = credit_code_error(enterprise.credit_code)
+    if problem:
+        raise ValidationFailed(problem, field="credit_code")
     return cast(EnterpriseProfile, registry_entry_save(user=user, instance=profile, data=data))
 
 

@@ -91,7 +91,7 @@ def enterprise_list(request):
         "registry/enterprises.html",
         {
             "plan": plan,
-            "enterprises": selectors.enterprise_list(zone=zone or None),
+            "enterprises": selectors.enterprise_list_readable(user=request.user, zone=zone or None),
             "zone": zone,
             "zones": selectors.zone_list(plan),
             "candidates": candidates,
@@ -103,7 +103,7 @@ def enterprise_list(request):
 def enterprise_detail(request, credit_code: str):
     plan = plan_current()
     try:
-        ent = selectors.enterprise_get(credit_code=credit_code)
+        ent = selectors.enterprise_get(user=request.user, credit_code=credit_code)
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
     result = selectors.screen(plan, [ent])[0] if plan and selectors.recognition_criteria(plan) else None

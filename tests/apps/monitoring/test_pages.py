@@ -34,7 +34,8 @@ def test_outlier_page_is_for_reviewers_and_needs_login(figures, client, make_use
 
 @pytest.mark.django_db
 def test_diagnosis_page(figures, client, make_user):
-    client.force_login(make_user("city_reader", "city", "lanzhou"))
+    # zone staff read every unit's approved figures; a city office only its own zones' (issue 13)
+    client.force_login(make_user("zone_reader", "zone_reporter", "lzxq"))
     html = client.get("/monitoring/diagnosis/", {"period": "2018Q4", "indicator": "grp"}).content.decode()
     assert "指标诊断" in html and "兰白试验区" in html and "对差距的贡献" in html and "兰州新区" in html
     bad = client.get("/monitoring/diagnosis/", {"period": "2018-4", "indicator": "grp"}).content.decode()

@@ -87,7 +87,8 @@ def test_profile_update_by_another_zone_is_refused_and_unchanged(
     ent = make_enterprise("甲公司", n=6)  # in lzxq
     by = client_for(make_user("by", "zone_reporter", "bygx"))
     res = by.patch(f"/api/registry/enterprises/{ent.credit_code}/", {"valid_patents": 9}, format="json")
-    assert res.status_code == 403 and not EnterpriseProfile.objects.filter(enterprise=ent).exists()
+    # another zone's enterprise is not even visible (issue 13: a forbidden read answers 404)
+    assert res.status_code == 404 and not EnterpriseProfile.objects.filter(enterprise=ent).exists()
     xq = client_for(make_user("xq", "zone_reporter", "lzxq"))
     assert (
         xq.patch(

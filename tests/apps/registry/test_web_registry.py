@@ -29,6 +29,9 @@ def test_pages_need_login_and_render(reg_plan, make_user, make_enterprise, clien
     assert "规划备选" in client.get("/registry/alliances/").content.decode()
     assert client.get("/registry/nothing/").status_code == 404
     ent = make_enterprise("甲公司", n=3)
+    # an evaluator reads no enterprise's confidential figures (issue 13): 404, its zone's staff do
+    assert client.get(f"/registry/enterprises/{ent.credit_code}/").status_code == 404
+    client.force_login(make_user("lz", "zone_reporter", "lzxq"))
     page = client.get(f"/registry/enterprises/{ent.credit_code}/").content.decode()
     assert "无法判定" in page and "revenue_wan" in page
     assert "政策匹配" in page and "本条适用于" not in page  # person/institution articles left out

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from lanbai.common.exceptions import NotFoundError, ValidationFailed
 from lanbai.common.periods import QuarterSerializerField
+from lanbai.common.uploads import upload_refusal
 from lanbai.plans.selectors import orgunit_get
 
 from .. import selectors, services
@@ -106,6 +107,12 @@ class UploadCreateApi(APIView):
         explanations = serializers.DictField(child=serializers.CharField(), required=False)
 
     def post(self, request):
+        refused = upload_refusal(request)  # over the size limit: stopped while reading, 413
+        if refused is not None:
+            services.upload_refuse_oversize(
+                user=request.user, filename=refused.filename, size_seen=refused.size_seen, limit=refused.limit
+            )
+            raise refused
         s = self.InputSerializer(data=request.data)
         s.is_valid(raise_exception=True)
         d = s.validated_data

@@ -51,6 +51,7 @@ from . import soft_and_late
 
 if TYPE_CHECKING:  # the plans app's models are read through its selectors
     from lanbai.plans.models import OrgUnit
+from .access_roles import demo_access_roles
 
 DEMO_PASSWORD = "lanbai-demo"  # noqa: S105 - documented demo credential (docs/reporting.md)
 SIMULATED = "模拟数据"
@@ -369,6 +370,7 @@ def demo_run(
         report.approved += services.submissions_approve_bulk(user=province, ids=ids, final=True)
     import_string("lanbai.contracts.demo.contracts_demo")(seed=seed)  # 技术合同认定登记 (模拟数据)
     soft_and_late.demo_soft_and_late(zones=zones, users=users, last=LAST, report=report)  # issue 14 3–4
+    demo_access_roles(report, zones, password=DEMO_PASSWORD, marker=SIMULATED)  # city, enterprise, evaluator
     report.pending = Submission.objects.filter(status=Status.SUBMITTED).count()
     import_string("lanbai.reports.demo.demo_publish")(qs)  # issue 13: bulletins (reports is a higher layer)
     report.message = (

@@ -15,7 +15,8 @@
 
 Policies:
 
-* the same bytes as an earlier *accepted* upload → outcome ``duplicate``, nothing changes;
+* the same bytes as an earlier *accepted* upload → outcome ``duplicate``, nothing changes (checked
+  after the user's right to report for the file's unit: an out-of-scope user is refused as such);
 * any problem → outcome ``refused``, the problems are kept on the :class:`Upload`, nothing else written;
 * ``dry_run=True`` validates everything and reports, but stores only the raw upload (outcome
   ``validated``);
@@ -113,16 +114,6 @@ def _import(
     explanations,
 ) -> ImportResult:
     result = ImportResult(upload=upload, outcome=upload.outcome)
-    earlier = earlier_accepted(upload)
-    if earlier is not None:
-        when = timezone.localtime(earlier.uploaded_at).strftime("%Y-%m-%d %H:%M")
-        result.form_code, result.period = earlier.form_code, earlier.period
-        return finish(
-            result,
-            outcome=UploadOutcome.DUPLICATE,
-            message=f"该文件已于 {when} 导入，未作任何更改 / already imported on {when}; nothing changed",
-        )
-
     parsed = parsing.parse(
         upload,
         records=records,
@@ -145,6 +136,17 @@ def _import(
     except ApplicationError:
         refuse(result)
         raise
+    # the duplicate check runs only once the user's right is checked: an out-of-scope user re-sending
+    # another zone's exact file learns nothing about it (permission refusal, not "already imported")
+    earlier = earlier_accepted(upload) if unit is not None else None
+    if earlier is not None:
+        when = timezone.localtime(earlier.uploaded_at).strftime("%Y-%m-%d %H:%M")
+        result.form_code, result.period, result.problems = earlier.form_code, earlier.period, []
+        return finish(
+            result,
+            outcome=UploadOutcome.DUPLICATE,
+            message=f"该文件已于 {when} 导入，未作任何更改 / already imported on {when}; nothing changed",
+        )
     if unit is None:
         return refuse(result)
     own = checks.reports_own(form, unit)

@@ -13,7 +13,13 @@ from lanbai.common.periods import QuarterSerializerField
 from lanbai.core.progress import METHODS
 
 from .. import diagnosis as diag
-from ..selectors import indicator_series, monitoring_table, reviewable_unit_codes
+from ..selectors import (
+    figure_unit_codes,
+    indicator_series,
+    monitoring_table,
+    preview_scope,
+    reviewable_unit_codes,
+)
 from . import serializers as s
 
 PREVIEW_DENIED = "只有省创新办或园区审核员可以预览未审核数据 / only reviewers may preview unapproved figures"
@@ -26,8 +32,11 @@ def _query(request, serializer_class) -> dict:
 
 
 def _check_preview(request, q: dict) -> None:
+    """Refuse ``preview`` to non-reviewers, then narrow it to the units the user reviews."""
     if q.get("preview") and not can(request.user, Action.PREVIEW):
         raise PermissionDeniedError(PREVIEW_DENIED)
+    q["preview"] = preview_scope(request.user, bool(q.get("preview")))
+    q["unit_codes"] = figure_unit_codes(request.user)
 
 
 class MonitoringResultsApi(APIView):
@@ -46,7 +55,8 @@ class MonitoringResultsApi(APIView):
         q = _query(request, self.InputSerializer)
         _check_preview(request, q)
         rows = monitoring_table(
-            period=q["period"], unit=q.get("unit") or None, method=q["method"], preview=q["preview"]
+            period=q["period"], unit=q.get("unit") or None, method=q["method"], preview=q["preview"],
+            unit_codes=q["unit_codes"],
         )
         return Response(self.OutputSerializer([r.as_dict() for r in rows], many=True).data)
 
@@ -67,7 +77,8 @@ class IndicatorSeriesApi(APIView):
         q = _query(request, self.InputSerializer)
         _check_preview(request, q)
         rows = indicator_series(
-            indicator=q["indicator"], unit=q.get("unit") or None, method=q["method"], preview=q["preview"]
+            indicator=q["indicator"], unit=q.get("unit") or None, method=q["method"], preview=q["preview"],
+            unit_codes=q["unit_codes"],
         )
         return Response(self.OutputSerializer([r.as_dict() for r in rows], many=True).data)
 
@@ -90,6 +101,7 @@ class DiagnosisApi(APIView):
             unit=q.get("unit") or None,
             method=q["method"],
             preview=q["preview"],
+            unit_codes=q["unit_codes"],
         )
         return Response(self.OutputSerializer(res).data)
 

@@ -178,7 +178,7 @@ class EnterpriseProfileListApi(APIView):
     def get(self, request):
         query = self.InputSerializer(data=_query(request))
         query.is_valid(raise_exception=True)
-        profiles = selectors.enterprise_profile_list(**query.validated_data)
+        profiles = selectors.enterprise_profile_list(user=request.user, **query.validated_data)
         return Response(s.EnterpriseProfileSerializer(profiles, many=True).data)
 
 
@@ -186,11 +186,11 @@ class EnterpriseProfileDetailApi(APIView):
     """One registry profile by credit code; PUT/PATCH creates the profile if the enterprise has none."""
 
     def get(self, request, credit_code: str):
-        profile = selectors.enterprise_profile_get_or_new(credit_code=credit_code)
+        profile = selectors.enterprise_profile_get_or_new(user=request.user, credit_code=credit_code)
         return Response(s.EnterpriseProfileSerializer(profile).data)
 
     def _update(self, request, credit_code: str, *, partial: bool):
-        profile = selectors.enterprise_profile_get_or_new(credit_code=credit_code)
+        profile = selectors.enterprise_profile_get_or_new(user=request.user, credit_code=credit_code)
         body = s.EnterpriseProfileSerializer(profile, data=request.data, partial=partial)
         body.is_valid(raise_exception=True)
         profile = services.enterprise_profile_save(
@@ -234,7 +234,7 @@ class EnterpriseScreeningApi(APIView):
     """The 附件7 screening result of one enterprise (registry profile + latest approved figures)."""
 
     def get(self, request, credit_code: str):
-        ent = selectors.enterprise_get(credit_code=credit_code)
+        ent = selectors.enterprise_get(user=request.user, credit_code=credit_code)
         return Response(selectors.screen(selectors.plan_required(), [ent])[0])
 
 
@@ -242,7 +242,7 @@ class EnterprisePolicyListApi(APIView):
     """The 附件8 articles matched against one enterprise's profile (registry profile + approved figures)."""
 
     def get(self, request, credit_code: str):
-        ent = selectors.enterprise_get(credit_code=credit_code)
+        ent = selectors.enterprise_get(user=request.user, credit_code=credit_code)
         return Response(selectors.enterprise_policy_matches(selectors.plan_required(), ent))
 
 
