@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import typer
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
@@ -101,13 +101,14 @@ def targets(
             w.writerow(r.as_csv_row())
         return
     table = Table(title=f"{plan.plan.name} — 目标 / targets ({len(rows)})")
+    justifies: tuple[JustifyMethod, ...] = ("left", "left", "right", "right", "left", "left", "left", "center", "center")
     for col, justify in zip(
         ("区域 org_unit", "指标 indicator", "年份 year", "数值 value", "单位 unit", "出处 source", "类别 kind",
          "比较 comparator", "约数 approx"),
-        ("left", "left", "right", "right", "left", "left", "left", "center", "center"),
+        justifies,
         strict=True,
     ):
-        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
+        table.add_column(col, justify=justify, overflow="fold")
     for r in rows:
         table.add_row(*(escape(c) for c in r.as_csv_row()))
     Console().print(table)

@@ -41,6 +41,7 @@ class QuarterFormField(forms.CharField):
 
     default_error_messages = {"invalid": "报告期格式错误，应为如 2018Q2 / a period looks like 2018Q2"}
 
+    # the text widget of a CharField, a Quarter as the cleaned value (CharField.to_python says str)
     def to_python(self, value: Any) -> Quarter | None:  # type: ignore[override]
         text = super().to_python(value)
         if text is None or text in self.empty_values:

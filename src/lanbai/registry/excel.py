@@ -462,18 +462,18 @@ def _apply(
     kind: str, rec: dict, zone: OrgUnit | None, park: OrgUnit | None, user, result: RegistryImportResult
 ) -> None:
     if kind == "enterprises":
+        if zone is None:  # the zone column is required: validate_table reported the row already
+            raise ValidationFailed("缺少园区代码 / zone code missing", field="zone")
         ent = selectors.enterprise_find(rec["credit_code"])
         if ent is None:
-            if zone is None:  # the zone column is required: validate_table reported the row already
-                raise ValidationFailed("缺少园区代码 / zone code missing", field="zone")
             ent = collection_services.enterprise_register(
                 user=user, zone=zone, credit_code=rec["credit_code"], name=rec["enterprise_name"], park=park
             )
             result.created += 1
         else:
-            if ent.zone_id != zone.id:  # type: ignore[union-attr]
+            if ent.zone_id != zone.id:
                 raise ValidationFailed(
-                    f"企业登记在 {ent.zone.code}，不能在导入中改为 {zone.code} / "  # type: ignore[union-attr]
+                    f"企业登记在 {ent.zone.code}，不能在导入中改为 {zone.code} / "
                     "the zone cannot be changed by an import",
                     field="zone",
                 )

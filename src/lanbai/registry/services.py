@@ -11,7 +11,7 @@ enterprises are registered by :func:`lanbai.collection.services.enterprise_regis
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -251,9 +251,12 @@ class SeedReport:
         return text
 
 
+_M = TypeVar("_M", bound=models.Model)
+
+
 def _upsert(
-    model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any], report: SeedReport, label: str
-) -> models.Model:
+    model: type[_M], lookup: dict[str, Any], values: dict[str, Any], report: SeedReport, label: str
+) -> _M:
     obj = model._default_manager.filter(**lookup).first()
     if obj is None:
         obj = model(**lookup, **values)
@@ -342,8 +345,8 @@ def registry_seed_from_plan(plan: PlanVersion) -> SeedReport:
             report,
             "candidates",
         )
-        if ent is not None and obj.enterprise_id != ent.id:  # type: ignore[attr-defined]
-            obj.enterprise = ent  # type: ignore[attr-defined]
+        if ent is not None and obj.enterprise_id != ent.id:
+            obj.enterprise = ent
             obj.save(update_fields=["enterprise", "updated_at"])
             report.linked += 1
             profile, _ = EnterpriseProfile.objects.get_or_create(enterprise=ent)

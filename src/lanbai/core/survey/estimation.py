@@ -150,19 +150,29 @@ def estimate_by_domain(
     *,
     domain: str,
     kind: Literal["total", "mean", "proportion"] = "total",
-    **options: object,
+    stratum: str = "stratum",
+    population: str = "N_h",
+    responded: str = "responded",
+    empty_stratum: Literal["error", "exclude"] = "error",
+    lonely: Literal["error", "certainty"] = "error",
 ) -> dict[object, Estimate]:
-    """:func:`estimate` for each value of ``domain`` (a column), with domain-correct variances."""
+    """:func:`estimate` for each value of ``domain`` (a column), with domain-correct variances; the
+    other options as for :func:`estimate`."""
+    options = dict(stratum=stratum, population=population, responded=responded)
     out: dict[object, Estimate] = {}
     yv = pd.to_numeric(sample[y], errors="coerce")
-    for d in sorted(sample.loc[sample[options.get("responded", "responded")].astype(bool), domain].dropna().unique()):
+    for d in sorted(sample.loc[sample[responded].astype(bool), domain].dropna().unique()):
         ind = (sample[domain] == d).astype(float)
         frame = sample.assign(_yd=yv.fillna(0) * ind, _d=ind)
-        frame.loc[sample[options.get("responded", "responded")].astype(bool) & yv.isna(), "_yd"] = np.nan
+        frame.loc[sample[responded].astype(bool) & yv.isna(), "_yd"] = np.nan
         if kind == "total":
-            out[d] = estimate(frame, "_yd", kind="total", **options)  # type: ignore[arg-type]
+            out[d] = estimate(
+                frame, "_yd", kind="total", empty_stratum=empty_stratum, lonely=lonely, **options
+            )
         else:
-            est = estimate(frame, "_yd", kind="ratio", x="_d", **options)  # type: ignore[arg-type]
+            est = estimate(
+                frame, "_yd", kind="ratio", x="_d", empty_stratum=empty_stratum, lonely=lonely, **options
+            )
             out[d] = Estimate(kind, est.value, est.se, est.ci_low, est.ci_high, est.respondents, est.population,
                               est.uncovered)
     return out
