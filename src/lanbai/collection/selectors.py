@@ -14,7 +14,7 @@ from lanbai.access.policy import Action, can, scope_filter, unit_ids
 from lanbai.common.audit import audit_events_for
 from lanbai.common.exceptions import NotFoundError
 from lanbai.core.periods import Quarter
-from lanbai.plans.selectors import orgunit_pks, zone_list_all
+from lanbai.plans.selectors import orgunit_list_by_ids, orgunit_pks, zone_list_all
 
 from . import calendar, figures
 from .choices import LateRequestStatus, Status
@@ -529,11 +529,7 @@ def workbench_filler(*, user, today: dt.date | None = None) -> list[DueReport]:
     if ids is None:  # 省创新办 reports for nobody in particular: their workbench is the province's
         return []
     own = roles_enterprise(user)  # an enterprise's own 填报员; a zone's 填报员 uploads the enterprise file
-    units = list(
-        OrgUnit.objects.filter(Q(kind="zone", id__in=ids) | Q(kind="enterprise", id__in=own & ids)).order_by(
-            "kind", "order", "code"
-        )
-    )
+    units = orgunit_list_by_ids(ids, kinds={"zone": None, "enterprise": own}, order=("kind", "order", "code"))
     zones = [u for u in units if u.kind == "zone"]
     own_ents = [u for u in units if u.kind == "enterprise"]
     wanted: list[tuple[str, OrgUnit]] = [(ZONE_FORM, z) for z in zones] + [(ENTERPRISE_FORM, e) for e in own_ents]
@@ -698,7 +694,7 @@ def _cell(zone: OrgUnit, form_code: str, period: str, level: str) -> Cell:
     on_time = sum(1 for u, s, at in rows if u in got and at < deadline)
     under_review = sum(1 for _u, s, _at in rows if s in (Status.SUBMITTED, Status.ZONE_APPROVED))
     missing_ids = expected - got
-    missing_units = list(OrgUnit.objects.filter(id__in=missing_ids).order_by("code")[:200])
+    missing_units = orgunit_list_by_ids(missing_ids)[:200]
     return Cell(zone, str(q), len(expected), len(got), on_time, len(got) - on_time, len(missing_ids), under_review, missing_units)
 
 
@@ -715,7 +711,7 @@ def completeness_matrix(
     level = form.level if form is not None else "enterprise"
     periods = periods or list(reversed(_recent_periods()))
     zones, seen = [], set()
-    for z in OrgUnit.objects.filter(kind="zone").order_by("-plan_id", "order", "code"):
+    for z in zone_list_all():
         if z.code in seen or not can(user, Action.READ, z) or (zone is not None and z.code != zone.code):
             continue
         seen.add(z.code)

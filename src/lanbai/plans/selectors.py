@@ -344,3 +344,18 @@ def target_first_with_baseline(*, unit: OrgUnit, indicator: str) -> Target | Non
 def plan_records(plan: PlanVersion, section: str, *, order: tuple[str, ...] = ("order",)) -> QuerySet[PlanRecord]:
     """The plan's records of ``section`` (附件 tables kept as data), in plan order."""
     return PlanRecord.objects.filter(plan=plan, section=section).order_by(*order)
+
+
+def orgunit_list_by_ids(ids, *, kinds: dict[str, set[int] | None] | None = None, order: tuple[str, ...] = ("code",)) -> list[OrgUnit]:
+    """The units with these ids (``kinds``: per kind, the ids allowed for it — None: all ``ids``), ordered."""
+    from django.db.models import Q
+
+    ids = set(ids or ())
+    if kinds is None:
+        qs = OrgUnit.objects.filter(id__in=ids)
+    else:
+        q = Q()
+        for kind, allowed in kinds.items():
+            q |= Q(kind=kind, id__in=ids if allowed is None else ids & allowed)
+        qs = OrgUnit.objects.filter(q)
+    return list(qs.order_by(*order))
