@@ -88,20 +88,25 @@ def test_zone_reviewer_reviews_and_previews_but_does_not_report(tree, make_user)
     assert not any(can(user, a) for a in OFFICE_ACTIONS)
 
 
-def test_city_reads_its_city_subtree_only(tree, make_user):
+def test_city_reads_its_city_subtree_but_no_enterprise(tree, make_user):
     user = make_user("city", Role.CITY, "lanzhou")
-    assert unit_ids(user, Action.READ) == ids(tree, "lanzhou", *LZXQ_SUBTREE)
+    # issue 13: an individual enterprise's figures are for its zone staff, the province and itself only
+    assert unit_ids(user, Action.READ) == ids(tree, "lanzhou", *(u for u in LZXQ_SUBTREE if u != "ent-x"))
     assert can(user, Action.READ, tree["lzxq_a"]) and not can(user, Action.READ, tree["bygx"])
+    assert not can(user, Action.READ, tree["ent-x"]) and not can(user, Action.READ_CONFIDENTIAL, tree["ent-x"])
     for action in (Action.REPORT, Action.REVIEW, Action.WRITE_REGISTRY):
         assert unit_ids(user, action) == set()
         assert not can(user, action, tree["lzxq"])
     assert not can(user, Action.PREVIEW)
 
 
-def test_evaluator_reads_every_unit_and_writes_nothing(tree, make_user):
-    user = make_user("eval", Role.EVALUATOR)
-    assert unit_ids(user, Action.READ) is None
-    assert can(user, Action.READ, tree["bygx"]) and can(user, Action.READ, tree["ent-x"])
+def test_evaluator_reads_its_assigned_units_only_and_writes_nothing(tree, make_user):
+    user = make_user("eval", Role.EVALUATOR, "bygx")
+    assert unit_ids(user, Action.READ) == ids(tree, "bygx")
+    assert can(user, Action.READ, tree["bygx"]) and not can(user, Action.READ, tree["lzxq"])
+    assert not can(user, Action.READ, tree["ent-x"])
+    unassigned = make_user("eval2", Role.EVALUATOR)
+    assert unit_ids(unassigned, Action.READ) == set()
     for action in (Action.REPORT, Action.REVIEW, Action.WRITE_REGISTRY):
         assert unit_ids(user, action) == set()
         assert not can(user, action, tree["lzxq"])
