@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lanbai.access.policy import Action, can, unit_ids
-from lanbai.common.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from lanbai.common.exceptions import ApplicationError, NotFoundError, PermissionDeniedError, ValidationFailed
 from lanbai.common.redirects import redirect_next
 from lanbai.common.uploads import upload_refusal
 from lanbai.core.collection import write_template
@@ -328,7 +328,10 @@ def workbench(request):
 def remind(request):
     """催报 one unit's missing report."""
     form_code = request.POST.get("form_code", ZONE_FORM)
-    period = Quarter.parse(request.POST.get("period", ""))
+    try:
+        period = Quarter.parse(request.POST.get("period", ""))
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), field="period") from None
     unit = orgunit_get(request.POST.get("unit", ""))
     try:
         notices = services.reminder_send(user=request.user, unit=unit, form_code=form_code, period=period)

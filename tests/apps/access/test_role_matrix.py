@@ -203,6 +203,39 @@ def rules(fx: dict) -> dict[str, Rule]:
                                      (f"/api/reports/releases/{rel_draft}/", "nobody"))),
         "reports-api-values": _r("/api/reports/values/", "public"),
         "reports-api-dictionary": _r("/api/reports/dictionary/", "public"),
+        # the quarterly cycle (issue 14): pages scoped by the user, actions refused without input
+        "workbench": _r("/workbench/", "login"),
+        "collection:late": _r("/collection/late/", "login"),
+        "collection:matrix": _r("/collection/completeness/matrix/", "login"),
+        "collection:approve_bulk": _r("/collection/queue/approve/", "login", ("POST",)),
+        "collection:remind": _r("/collection/remind/", "login", ("POST",)),
+        # technology contracts (issue 18): lists scoped; objects of other users are tested per role in
+        # tests/apps/contracts/test_contract_roles.py — here an unknown one answers 404 to everybody
+        "contracts:list": _r("/contracts/", "login"),
+        "contracts:new": _r("/contracts/new/", "login"),
+        "contracts:turnover": _r("/contracts/turnover/", "login"),
+        "contracts:turnover_period": _r("/contracts/turnover/2018Q4/", "login"),
+        "contracts:detail": _r("/contracts/999999/", "nobody"),
+        "contracts:act": _r("/contracts/999999/submit/", "nobody", ("POST",)),
+        "api:contracts-list": _r("/api/contracts/", "login", ("GET", "POST")),
+        "api:contracts-turnover": _r("/api/contracts/turnover/?period=2018Q4", "login"),
+        "api:contracts-detail": _r("/api/contracts/999999/", "nobody"),
+        **{f"api:contracts-{verb}": _r(f"/api/contracts/999999/{verb}/", "nobody", ("POST",))
+           for verb in ("submit", "accept", "return", "register", "refuse", "amend", "revoke")},
+        # plan execution (issue 16): measures scoped by the user's responsible units
+        "execution:list": _r("/measures/", "login"),
+        "execution:review": _r("/measures/review/", ("action", Action.REVIEW_MEASURE)),
+        "execution:detail": _r("/measures/nope/", "nobody"),
+        "execution:report": _r("/measures/nope/report/", "nobody"),
+        "execution:report-review": _r("/measures/reports/999999/review/", "nobody", ("POST",)),
+        "execution:evidence": _r("/measures/evidence/999999/", "nobody"),
+        "api:execution-api-measures": _r("/api/execution/measures/", "login"),
+        "api:execution-api-measure": _r("/api/execution/measures/nope/", "nobody"),
+        # an empty body is refused before the object is looked up (400: the input, not the right)
+        "api:execution-api-report-save": _r("/api/execution/measures/nope/reports/", "login", ("POST",)),
+        "api:execution-api-report-queue": _r("/api/execution/reports/queue/", ("action", Action.REVIEW_MEASURE)),
+        "api:execution-api-report-review": _r("/api/execution/reports/999999/review/", "login", ("POST",)),
+        "api:execution-api-inspection": _r("/api/execution/inspection/2018Q4/", "login"),
     }
     return {
         (k if k.startswith("api:") or not r.paths[0][0].startswith("/api/") else f"api:{k}"): r
@@ -276,7 +309,7 @@ def _build(make_user, settings) -> dict:
     cs.submission_submit(user=users["reporter_lzxq"], submission=sub_c, now=NOW)
     cs.submission_review(user=users["reviewer_lzxq"], submission=sub_c, approve=True)
     cs.submission_final_approve(user=province, submission=sub_c, now=NOW)
-    published = rs.release_create(kind="bulletin", period="2018Q4", publish=True)
+    published = rs.release_create(kind="bulletin", period="2018Q4", publish=True, confirm_incomplete=True)
     draft = rs.release_create(kind="bulletin", period="2018Q4")
     units = {"lzxq": lz, "bygx": by, "ent_a": ent_a.org_unit, "ent_b": ent_b.org_unit}
     units |= {key: s.org_unit for key, s in subs.items()}
