@@ -15,7 +15,7 @@ ROLES = {
     "other_zone_filler": ("zone_reporter", "lzjj"),
     "zone_reviewer": ("zone_reviewer", "lzgx"),
     "city": ("city", "lanzhou"),
-    "evaluator": ("evaluator", None),
+    "evaluator": ("evaluator", "lzgx"),  # an evaluator reads the parks or zones assigned to it only
     "registrar": ("contract_registrar", "lanbai"),
     "other_registrar": ("contract_registrar", "bygx"),
     "province": ("province", None),
