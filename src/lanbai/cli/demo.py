@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 out = Console(soft_wrap=True, highlight=False)
@@ -35,7 +35,7 @@ def demo(
         console=Console(stderr=True),
         transient=False,
     ) as bar:
-        tasks: dict[str, object] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(label: str, step: int, total: int) -> None:
             # one bar per step of the simulator (its label starts with the step's name); earlier ones stay

@@ -117,9 +117,9 @@ def figures_frame(*, periods: Iterable[str] | None = None, until_period: str | N
         qs = qs.filter(period__lte=until_period)
     if units is not None:
         qs = qs.filter(org_unit_id__in=list(units))
-    qs = qs.values_list("org_unit__code", "period", "form_code", "field", "value", "value_text",
-                        "version_number")
-    sql, params = qs.query.sql_with_params()
+    rows_qs = qs.values_list("org_unit__code", "period", "form_code", "field", "value", "value_text",
+                             "version_number")
+    sql, params = rows_qs.query.sql_with_params()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             buf = io.BytesIO()

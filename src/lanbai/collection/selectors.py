@@ -447,7 +447,7 @@ def lock_exceptions_active(*, user, now: dt.datetime | None = None) -> QuerySet[
 ZONE_FORM, ENTERPRISE_FORM = "兰白统Q1表", "兰白统Q2表"
 WORKBENCH_QUARTERS = 4  # the filler's workbench lists the reports of the last four ended quarters
 # The filler's status words are stable keys (pages compare them); templates translate them on display.
-STATUS_WORDS = {
+STATUS_WORDS: dict[str | None, str] = {
     None: gettext_noop("未填报"),
     Status.DRAFT: gettext_noop("草稿"),
     Status.RETURNED: gettext_noop("已退回"),
@@ -516,7 +516,8 @@ def _returned_by(subs: list[Submission]) -> dict[int, Any]:
         return {}
     out: dict[int, Any] = {}
     for e in audit_events_where(Submission, actions=("review_return", "final_return"), object_ids=ids):
-        out[e.object_id] = e.user
+        if e.object_id is not None:  # always set: the query filters on object_id__in
+            out[e.object_id] = e.user
     return out
 
 
@@ -614,7 +615,11 @@ def returned_by_user(*, user, limit: int = 50) -> list[Submission]:
     """Reports this user returned that are still 已退回 (waiting for the filler's correction)."""
     from lanbai.common.audit import audit_events_where
 
-    ids = {e.object_id for e in audit_events_where(Submission, actions=("review_return", "final_return"), user=user)}
+    ids = {
+        e.object_id
+        for e in audit_events_where(Submission, actions=("review_return", "final_return"), user=user)
+        if e.object_id is not None  # pk__in drops None anyway
+    }
     return list(
         submission_list(user=user, status=Status.RETURNED).filter(pk__in=ids).order_by("-updated_at")[:limit]
     )
@@ -691,7 +696,7 @@ def _cell(zone: OrgUnit, form_code: str, period: str, level: str) -> Cell:
         )
     )
     got = {u for u, s, at in rows if s != Status.DRAFT and at is not None}
-    on_time = sum(1 for u, s, at in rows if u in got and at < deadline)
+    on_time = sum(1 for u, s, at in rows if u in got and at is not None and at < deadline)
     under_review = sum(1 for _u, s, _at in rows if s in (Status.SUBMITTED, Status.ZONE_APPROVED))
     missing_ids = expected - got
     missing_units = orgunit_list_by_ids(missing_ids)[:200]
@@ -754,7 +759,8 @@ def review_rows(submission: Submission) -> list[dict[str, Any]]:
     from .intake.parsing import forms
 
     spec = forms().get(submission.form_code)
-    values = dict(submission.current_version.values or {}) if submission.current_version_id else {}
+    current = submission.current_version if submission.current_version_id else None
+    values = dict(current.values or {}) if current is not None else {}
     q = Quarter.coerce(submission.period)
     prev = _values_of(submission.form_code, submission.org_unit_id, str(q.previous()))
     last_year = _values_of(submission.form_code, submission.org_unit_id, str(q.same_quarter_last_year()))
@@ -850,7 +856,8 @@ def version_diff(submission: Submission) -> list[dict[str, Any]]:
 
     spec = forms().get(submission.form_code)
     labels = {f.code: f.label for f in spec.fields} if spec is not None else {}
-    out, before = [], {}
+    out: list[dict[str, Any]] = []
+    before: dict[str, Any] = {}
     for v in submission_versions(submission):
         vals = dict(v.values or {})
         changes = [

@@ -165,6 +165,7 @@ def _entry_save(request, form, *, spec, unit, period: Quarter, sub, filename, co
             saved = selectors.submission_for_entry(
                 user=request.user, form_code=spec.code, unit=unit, period=period
             )
+            assert saved is not None  # the import just accepted it, for this user
             services.submission_submit(user=request.user, submission=saved)
     except PermissionDeniedError as exc:
         return HttpResponseForbidden(exc.message)

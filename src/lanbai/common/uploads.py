@@ -16,6 +16,9 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from .exceptions import ApplicationError
 
 MAX_UPLOAD_BYTES_DEFAULT = 50_000_000
+# the request attribute that carries a refusal from the handler to the view (not a declared
+# attribute of HttpRequest, hence setattr/getattr)
+_REFUSED_ATTR = "lanbai_upload_refused"
 
 
 def max_upload_bytes() -> int:
@@ -50,7 +53,7 @@ class SizeLimitedUploadHandler(FileUploadHandler):
         if self.seen > limit:
             error = UploadTooLarge(filename=self.file_name or "", size_seen=self.seen, limit=limit)
             if self.request is not None:  # the view reads it back (upload_refusal)
-                self.request.lanbai_upload_refused = error
+                setattr(self.request, _REFUSED_ATTR, error)
             raise StopUpload(connection_reset=True)  # the rest of the body is not read
         return raw_data
 
@@ -61,4 +64,4 @@ class SizeLimitedUploadHandler(FileUploadHandler):
 def upload_refusal(request) -> UploadTooLarge | None:
     """The size refusal met while reading ``request``'s body (reads the body if not read yet), or None."""
     _ = request.FILES  # parse the body now if nothing has
-    return getattr(request, "lanbai_upload_refused", None)
+    return getattr(request, _REFUSED_ATTR, None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 from django.contrib.auth import get_user_model
@@ -103,7 +104,7 @@ def contracts_demo(*, seed: int = 2016, today: dt.date | None = None) -> dict[st
                 ctype = TYPES[(zi + k + y) % len(TYPES)]
                 equipment = (amount * Decimal("0.15")).quantize(Decimal("0.01")) if ctype.startswith(
                     "development") else Decimal(0)
-                data = {
+                data: dict[str, Any] = {
                     "title": f"{z.short_name or z.name}{y}年技术合同{k + 1}（模拟）",
                     "contract_type": ctype,
                     "signed_on": dt.date(y, 1 + 2 * k, 5),

@@ -124,7 +124,7 @@ class _Computed:
     fresh: tuple
     change: tuple
     periods: set  # the periods that have figures
-    result: object
+    result: AggregateResult | None  # None without figures
     generation: int = 0
     log: list = field(default_factory=list)
 
@@ -146,8 +146,8 @@ def _inputs(version: PlanVersion):
 _AGG_COLUMNS = ["org_unit", "period", "field", "value", "value_text", "status", "version"]
 
 
-def _compute(values: pd.DataFrame, version: PlanVersion, fset: FormulaSet, *, preview: bool,
-             periods: list[str] | None = None):
+def _compute(values: pd.DataFrame, version: PlanVersion, fset: FormulaSet, *, preview: bool | frozenset[str],
+             periods: list[str] | None = None) -> AggregateResult | None:
     """The core aggregation of ``values`` (all of it is read for ``prev`` / ``lag_year``), keeping
     the results of ``periods`` (all when None); None without figures."""
     if values.empty:
@@ -156,7 +156,8 @@ def _compute(values: pd.DataFrame, version: PlanVersion, fset: FormulaSet, *, pr
     vals = values[_AGG_COLUMNS]
     if preview:
         vals = vals.assign(status=vals["status"].replace({"zone_approved": "submitted"}))
-    return aggregate(vals, tree, fset, aggregates=agg_members, preview=preview, basis=("ytd",),
+    # the engine only asks whether to count submitted figures (the units were chosen in the read)
+    return aggregate(vals, tree, fset, aggregates=agg_members, preview=bool(preview), basis=("ytd",),
                      periods=periods)
 
 
@@ -164,7 +165,8 @@ def _change_mark(change_id: int) -> tuple:
     return (change_id, collection_selectors.approved_figure_change_at(change_id))
 
 
-def _full(key: tuple, fresh: tuple, version: PlanVersion, fset: FormulaSet, preview: bool) -> _Computed:
+def _full(key: tuple, fresh: tuple, version: PlanVersion, fset: FormulaSet,
+          preview: bool | frozenset[str]) -> _Computed:
     collection_services.approved_figures_catch_up()  # the next start catches up (docs/scale.md)
     change = _change_mark(collection_selectors.approved_figure_change_latest())
     values = data.reported_values_frame(preview=preview)
@@ -235,7 +237,7 @@ def _splice(old: pd.DataFrame, new: pd.DataFrame, periods: set[str]) -> pd.DataF
     return out.sort_values(sort, kind="stable", ignore_index=True)
 
 
-def _aggregate_cached(content_hash: str, preview: bool | frozenset[str], fresh: tuple):
+def _aggregate_cached(content_hash: str, preview: bool | frozenset[str], fresh: tuple) -> AggregateResult | None:
     """The core aggregation of every period (inputs summed up the tree, then formulas), or None.
 
     One aggregation serves every ``until_period``: a period's results depend only on its own and
@@ -246,7 +248,7 @@ def _aggregate_cached(content_hash: str, preview: bool | frozenset[str], fresh: 
     return _state(content_hash, preview, fresh).result
 
 
-def _state(content_hash: str, preview: bool, fresh: tuple) -> _Computed:
+def _state(content_hash: str, preview: bool | frozenset[str], fresh: tuple) -> _Computed:
     version, _, fset = plan_core()
     key = (version.pk, content_hash, preview)
     with _computed_lock:

@@ -101,7 +101,8 @@ class Row:
 
     @classmethod
     def of(cls, data: dict, **extra: Any) -> Row:
-        return cls(**{f: data.get(f) for f in ROW_FIELDS if data.get(f) is not None}, **extra)
+        fields: dict[str, Any] = {f: data.get(f) for f in ROW_FIELDS if data.get(f) is not None}
+        return cls(**fields, **extra)
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ def snapshot() -> Snapshot | None:
     """The snapshot of the audience of the last :func:`current` call in this thread (public by default)."""
     public = getattr(_local, "public", True)
     plan, key = monitoring.plan_and_freshness()
-    if plan is None:
+    if plan is None or key is None:  # (the key is None exactly when there is no plan)
         return None
     return _snapshot_for((*key, releases.releases_key()), public)
 
@@ -222,12 +223,12 @@ def _snapshot_for(key: tuple, public: bool) -> Snapshot | None:
                         continue
                     stored = pub.get((r.org_unit, r.indicator))
                     same = stored is not None and stored.get("value") == _finite(r.value)
-                    rel = current_releases.get(p)
+                    period_release = current_releases.get(p)
                     rows[p].append(
                         Row.of(
                             {f: getattr(r, f) for f in ROW_FIELDS},
                             unpublished=r.value is not None and not same,
-                            release=rel.number if same and rel else "",
+                            release=period_release.number if same and period_release else "",
                         )
                     )
             with_data = [p for p in periods if any(r.value is not None for r in rows[p])]

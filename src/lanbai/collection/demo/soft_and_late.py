@@ -40,6 +40,7 @@ def demo_soft_and_late(*, zones, users, last: Quarter, report=None) -> list[str]
             break
     if found is not None:
         zone, fill, before = found
+        assert before.current_version is not None  # found only with a current_version_id
         values = dict(before.current_version.values)
         record = {k: v for k, v in values.items() if v not in (None, "")}
         for k in ("gdp", "fiscal_expenditure"):  # the totals grow most: every "≤ total" rule holds

@@ -220,7 +220,9 @@ def _import(
                 + warned,
             )
         row_unit = dict(zip(parsed.row_numbers, targets, strict=False)) if form.level == "enterprise" else {}
-        warnings = [(row_unit.get(p.row, unit.id) if row_unit else unit.id, p) for p in soft]
+        warnings = [
+            (row_unit.get(p.row, unit.id) if row_unit and p.row is not None else unit.id, p) for p in soft
+        ]
 
         columns = {c: cols[c] for c in form.field_codes}
         period = parsed.period  # (a str: a file without a period was refused above)

@@ -412,6 +412,7 @@ def yoy_problems_for_columns(
         previous.append(old)
     out = []
     for p in check_yoy(form, current, previous, source=source, current_period=period, last_year_period=last):
+        assert p.row is not None  # check_yoy numbers every problem by its row in ``current``
         i = idx[p.row - 1]
         row = row_numbers[i] if row_numbers and i < len(row_numbers) else i + 1
         out.append(_placed(p, form=form, row=row, sheet=sheet))

@@ -271,7 +271,8 @@ class FormSpec(_Strict):
 
     def rule_severity(self, code: str) -> str | None:
         """The severity of the rule ``code`` (a cross-field or a year-on-year rule); None if unknown."""
-        for r in [*self.rules, *self.yoy_rules]:
+        candidates: list[RuleSpec | YoyRuleSpec] = [*self.rules, *self.yoy_rules]
+        for r in candidates:
             if r.code == code:
                 return r.severity
         return None
