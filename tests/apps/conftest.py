@@ -124,13 +124,19 @@ def report(shipped_plan_in_db, make_user, settings):
             people["province"] = make_user("sheng", "province")
         filler, reviewer = people[zone]
         unit = OrgUnit.objects.get(code=zone)
+        # reported at REPORT_TIME, or just after the period ends for later periods (a period that has
+        # not ended yet cannot be reported: the reporting calendar refuses it)
+        from lanbai.core.periods import Quarter
+
+        end = Quarter.parse(period).end
+        when = max(REPORT_TIME, dt.datetime.combine(end + dt.timedelta(days=5), dt.time(10), tzinfo=REPORT_TIME.tzinfo))
         sub, _ = services.submission_save_version(
-            user=filler, form_code=ZONE_FORM, unit=unit, period=period, values=values, now=REPORT_TIME
+            user=filler, form_code=ZONE_FORM, unit=unit, period=period, values=values, now=when
         )
-        services.submission_submit(user=filler, submission=sub, now=REPORT_TIME)
+        services.submission_submit(user=filler, submission=sub, now=when)
         if approve:
             services.submission_review(user=reviewer, submission=sub, approve=True)
-            services.submission_final_approve(user=people["province"], submission=sub, now=REPORT_TIME)
+            services.submission_final_approve(user=people["province"], submission=sub, now=when)
         return sub
 
     return _report
