@@ -473,6 +473,20 @@ def default_forms_dir() -> Path:
 # --------------------------------------------------------------------------- year-to-date rule
 
 
+def _paired_rows(
+    form: FormSpec, current_rows: list[dict[str, Any]], other_rows: list[dict[str, Any]]
+) -> list[tuple[int, dict[str, Any], dict[str, Any] | None]]:
+    """(1-based position, row, the other period's row of the same unit or None): matched by the form's
+    key, else by position — the one pairing of the year-to-date and the year-on-year rules."""
+    if form.key:
+        before = {r.get(form.key): r for r in other_rows if r.get(form.key) is not None}
+        return [(i, r, before.get(r.get(form.key))) for i, r in enumerate(current_rows, start=1)]
+    return [
+        (i, r, other_rows[i - 1] if i - 1 < len(other_rows) else None)
+        for i, r in enumerate(current_rows, start=1)
+    ]
+
+
 def check_ytd(
     form: FormSpec,
     current_rows: list[dict[str, Any]],
@@ -495,16 +509,8 @@ def check_ytd(
         if cur.year != before_q.year or cur.q != before_q.q + 1:
             return []
     flows = [f for f in form.fields if f.nature == "flow"]
-    if form.key:
-        before = {r.get(form.key): r for r in previous_rows if r.get(form.key) is not None}
-        pairs = [(i, r, before.get(r.get(form.key))) for i, r in enumerate(current_rows, start=1)]
-    else:
-        pairs = [
-            (i, r, previous_rows[i - 1] if i - 1 < len(previous_rows) else None)
-            for i, r in enumerate(current_rows, start=1)
-        ]
     out: list[Problem] = []
-    for i, row, prev in pairs:
+    for i, row, prev in _paired_rows(form, current_rows, previous_rows):
         if prev is None:
             continue
         for f in flows:
@@ -556,16 +562,8 @@ def check_yoy(
     if current_period and last_year_period:
         if Quarter.parse(current_period).same_quarter_last_year() != Quarter.parse(last_year_period):
             return []
-    if form.key:
-        before = {r.get(form.key): r for r in last_year_rows if r.get(form.key) is not None}
-        pairs = [(i, r, before.get(r.get(form.key))) for i, r in enumerate(current_rows, start=1)]
-    else:
-        pairs = [
-            (i, r, last_year_rows[i - 1] if i - 1 < len(last_year_rows) else None)
-            for i, r in enumerate(current_rows, start=1)
-        ]
     out: list[Problem] = []
-    for i, row, prev in pairs:
+    for i, row, prev in _paired_rows(form, current_rows, last_year_rows):
         if prev is None:
             continue
         for rule in form.yoy_rules:
