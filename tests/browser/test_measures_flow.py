@@ -33,7 +33,7 @@ def _login(page, base, username):
     page.fill("#id_username", username)
     page.fill("#id_password", "pw-" + username)
     page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    page.wait_for_url(f"{base}/workbench/")  # LOGIN_REDIRECT_URL: the 工作台
 
 
 def test_zone_reports_a_measure_and_province_returns_it(browser, live_server, people, tmp_path, screenshots):

@@ -15,7 +15,9 @@ LANBAI = [str(Path(sys.executable).with_name("lanbai"))]
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LANBAI_SECRET_KEY", "LANBAI_DEBUG")}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by tests/browser/conftest.py when browser tests ran first.
+    dropped = ("DATABASE_URL", "LANBAI_SECRET_KEY", "LANBAI_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env["LANBAI_DATA_DIR"] = str(tmp_path / "var")
     Path(env["LANBAI_DATA_DIR"]).mkdir(exist_ok=True)
     env.update(extra)
