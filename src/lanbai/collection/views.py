@@ -321,6 +321,7 @@ def workbench(request):
         ctx["pending"] = selectors.pending_everywhere(user=user)
         ctx["matrix"] = selectors.completeness_matrix(user=user, form_code=ZONE_FORM)
         ctx["reminders"] = selectors.reminders_sent(user=user)
+        ctx["late_requests"] = list(selectors.late_requests(user=user, pending_only=True)[:50])
     return render(request, "collection/workbench.html", ctx)
 
 

@@ -18,6 +18,15 @@ if TYPE_CHECKING:
     from lanbai.plans.models import OrgUnit
 
 
+def demo_enterprise_of(zones: list[OrgUnit]) -> Enterprise | None:
+    """The enterprise whose own account is ``demo_enterprise``: of the first zone's enterprises that report
+    from the start, the first by credit code."""
+    if not zones:
+        return None
+    qs = Enterprise.objects.filter(zone=zones[0]).select_related("org_unit")
+    return qs.order_by("registered_on", "credit_code").first()
+
+
 def demo_access_roles(report, zones: list[OrgUnit], *, password: str, marker: str) -> None:
     """Create ``demo_city_<city>``, ``demo_enterprise`` and ``demo_evaluator`` (listed in ``report.users``)."""
     User = get_user_model()  # noqa: N806
@@ -35,7 +44,7 @@ def demo_access_roles(report, zones: list[OrgUnit], *, password: str, marker: st
     city = orgunit_list(plan=first.plan).filter(child_links__unit=first, kind="city").first()
     if city is not None:
         make(f"demo_city_{city.code}", Role.CITY, city)
-    enterprise = Enterprise.objects.filter(zone=first).select_related("org_unit").order_by("credit_code").first()
+    enterprise = demo_enterprise_of(zones)
     if enterprise is not None:
         make("demo_enterprise", Role.ENTERPRISE_REPORTER, enterprise.org_unit)
     make("demo_evaluator", Role.EVALUATOR, first)

@@ -39,7 +39,7 @@ from lanbai.common.exceptions import ApplicationError
 from lanbai.core import periods
 from lanbai.core.collection import check_character, write_template
 from lanbai.core.periods import Quarter
-from lanbai.plans.selectors import plan_records, target_first_with_baseline
+from lanbai.plans.selectors import orgunit_find, plan_records, target_first_with_baseline, unit_targets
 from lanbai.plans.selectors import zone_list as plan_zone_list
 
 from .. import services
@@ -51,7 +51,7 @@ from . import soft_and_late
 
 if TYPE_CHECKING:  # the plans app's models are read through its selectors
     from lanbai.plans.models import OrgUnit
-from .access_roles import demo_access_roles
+from .access_roles import demo_access_roles, demo_enterprise_of
 
 DEMO_PASSWORD = "lanbai-demo"  # noqa: S105 - documented demo credential (docs/reporting.md)
 SIMULATED = "模拟数据"
@@ -73,7 +73,10 @@ class DemoReport:
     accepted: int = 0
     refused: list[str] = field(default_factory=list)
     approved: int = 0
-    pending: int = 0
+    pending: int = 0  # 已提交: waiting for a zone's 审核员
+    awaiting_final: int = 0  # 园区已审核: waiting for the 省创新办's 终审
+    returned: int = 0  # 已退回 with a reason: waiting for the filler
+    registry: dict[str, int] = field(default_factory=dict)  # registry objects created, by kind
     already: bool = False
     message: str = ""
 
@@ -178,7 +181,7 @@ class _Firm:
     ent: Enterprise
     industry: str
     category: str
-    high_tech: bool
+    high_tech_from: int | None  # the year its first 高新技术企业 certificate is issued (None: never)
     revenue: float  # annual, 2015, 万元
     growth: float
     employees: int
@@ -194,7 +197,7 @@ def _firms(ents: list[Enterprise], rng, lag: float) -> list[_Firm]:
                 e,
                 ind,
                 cat,
-                bool(rng.random() < 0.3),
+                _high_tech_from(e, rng),
                 float(rng.lognormal(9.5, 1.0)),
                 float(rng.normal(0.12 * lag + 0.03, 0.04)),
                 int(rng.integers(20, 3000)),
@@ -202,6 +205,28 @@ def _firms(ents: list[Enterprise], rng, lag: float) -> list[_Firm]:
             )
         )
     return out
+
+
+def _high_tech_from(e: Enterprise, rng) -> int | None:
+    """A third of the firms hold a 高企 certificate from the year they start reporting; a fifth more are
+    recognised in a later year (the number of 高新技术企业 grows towards the plan's target)."""
+    start = max(2015, e.registered_on.year if e.registered_on else 2015)
+    draw = float(rng.random())
+    if draw < 0.33:
+        return start
+    if draw < 0.53:
+        return start + 1 + int(rng.integers(0, 4))
+    return None
+
+
+def certificates(f: _Firm, last: Quarter) -> list[tuple[str, dt.date, dt.date]]:
+    """The 高企 certificates the firm reports up to ``last``: (number, issued, valid until); three years each."""
+    if f.high_tech_from is None:
+        return []
+    return [
+        (f"GR{year}62{f.ent.pk:06d}", dt.date(year, 1, 1), dt.date(year + 2, 12, 31))
+        for year in range(f.high_tech_from, last.year + 1, 3)
+    ]
 
 
 def _ent_row(f: _Firm, q: Quarter, rng) -> dict:
@@ -215,7 +240,7 @@ def _ent_row(f: _Firm, q: Quarter, rng) -> dict:
         "enterprise_name": f.ent.name,
         "industry": f.industry,
         "category": f.category,
-        "high_tech": f.high_tech,
+        "high_tech": f.high_tech_from is not None and q.year >= f.high_tech_from,
         "revenue": round(ytd, 1),
         "output_value": round(output, 1),
         "industrial_va": round(output * 0.3, 1),
@@ -231,29 +256,77 @@ def _ent_row(f: _Firm, q: Quarter, rng) -> dict:
         "new_product_output": round(output * 0.2, 1),
         "new_jobs": int(q.q * 3),
     }
-    if f.high_tech:
-        row["hightech_certificate_no"] = f"GR{2015 + (years // 3) * 3}62{f.ent.pk:06d}"
-        row["hightech_certificate_valid_until"] = dt.date(2018 + (years // 3) * 3, 12, 31)
+    if row["high_tech"]:
+        number, _issued, until = certificates(f, q)[-1]  # the certificate valid in this quarter
+        row["hightech_certificate_no"] = number
+        row["hightech_certificate_valid_until"] = until
     return row
 
 
-def _zone_row(zone: OrgUnit, q: Quarter, rng, lag: float) -> dict:
+# Stocks the zones report that the registries count (form field -> the indicator whose 2020 target of the
+# pilot zone they grow to, the four zones' level at the end of 2014): the registry demo creates as many
+# objects as the zones report (``lanbai.registry.demo``).  Maker spaces have no target: 3 + 2 a year.
+COUNT_PATHS = {"incubators": ("incubators", 31), "rd_platforms": ("rd_platforms", 200),
+               "alliances": ("industry_alliances", 48)}
+INTENSIVE = ("rd_intensity", "hightech_va_share", "emerging_va_share_gdp", "fiscal_st_share",
+             "rd_personnel_per_10k", "invention_patents_per_10k", "energy_per_10k_gdp",
+             "hightech_labour_productivity")
+FALLBACK = {"rd_intensity": 1.5, "hightech_va_share": 20, "emerging_va_share_gdp": 15, "fiscal_st_share": 2,
+            "rd_personnel_per_10k": 40, "invention_patents_per_10k": 3, "energy_per_10k_gdp": 1.5,
+            "hightech_labour_productivity": 30}
+
+
+def count_targets(root: OrgUnit | None) -> dict[str, float]:
+    """The pilot zone's 2020 targets behind :data:`COUNT_PATHS` (form field -> value)."""
+    out = {}
+    for fld, (indicator, base) in COUNT_PATHS.items():
+        t = unit_targets(plan=root.plan, indicator=indicator, unit=root).last() if root is not None else None
+        out[fld] = float(t.value) if t is not None else base * 1.5
+    return out
+
+
+def reported_counts(year: int, *, lag: float, n_zones: int, targets: dict[str, float]) -> dict[str, int]:
+    """The stocks a zone reports at ``year`` end: its share of the four zones' 2014 level, growing linearly
+    to its share of the 2020 target (``lag`` of the way)."""
+    out = {}
+    for fld, (_indicator, base) in COUNT_PATHS.items():
+        b, t = base / n_zones, targets[fld] / n_zones
+        out[fld] = round(b + (t - b) * lag * min(1.0, (year - 2014) / 6))
+    out["maker_spaces"] = 3 + 2 * (year - 2015)
+    return out
+
+
+def _zone_row(zone: OrgUnit, q: Quarter, rng, lag: float, *, root: OrgUnit | None = None,
+              counts: dict[str, int] | None = None) -> dict:
+    """The zone's 园区季报 of ``q``: every ratio on the plan's trajectory for the zone (附件1) or, where the
+    plan sets the zone none, the pilot zone's (专栏1); the totals are derived from them, so each formula
+    (e.g. 高技术产业劳动生产率 = 高技术产业增加值 / 从业人员) gives back the trajectory, not a by-product."""
     y = q.year
     share = q.q / 4 * float(rng.uniform(0.97, 1.03))  # year to date
+
+    def ratio(code: str) -> float:
+        own = _path(zone, code, y, lag=lag)
+        if own is None and root is not None:
+            own = _path(root, code, y, lag=lag)
+        return own if own is not None else FALLBACK[code]
+
     grp = _path(zone, "grp", y, lag=lag, default=DEFAULTS["grp"]) * 1e4  # 亿元 → 万元
     pop = _path(zone, "population", y, lag=lag, default=DEFAULTS["population"])
-    rd_int = _path(zone, "rd_intensity", y, lag=lag) or 1.5
-    ht_share = _path(zone, "hightech_va_share", y, lag=lag) or 20
-    em_share = _path(zone, "emerging_va_share_gdp", y, lag=lag) or 15
-    st_share = _path(zone, "fiscal_st_share", y, lag=lag) or 2
-    rd_per10k = _path(zone, "rd_personnel_per_10k", y, lag=lag) or 40
-    pat_per10k = _path(zone, "invention_patents_per_10k", y, lag=lag) or 3
-    tech = _path(zone, "tech_contract_turnover", y, lag=lag) or 5
-    energy = _path(zone, "energy_per_10k_gdp", y, lag=lag) or 1.5
+    rd_int, ht_share, em_share, st_share = (
+        ratio(c) for c in ("rd_intensity", "hightech_va_share", "emerging_va_share_gdp", "fiscal_st_share")
+    )
+    rd_per10k, pat_per10k = ratio("rd_personnel_per_10k"), ratio("invention_patents_per_10k")
+    energy, productivity = ratio("energy_per_10k_gdp"), ratio("hightech_labour_productivity")
+    tech = _path(zone, "tech_contract_turnover", y, lag=lag)
+    if tech is None:  # the pilot zone's turnover in proportion to the zone's GRP
+        root_tech = _path(root, "tech_contract_turnover", y, lag=lag) if root is not None else None
+        root_grp = _path(root, "grp", y, lag=lag) if root is not None else None
+        tech = root_tech * grp / 1e4 / root_grp if root_tech and root_grp else 5
     noise = float(rng.normal(1, 0.02))
     gdp = grp * share * noise
     industrial = gdp * 0.42
     fiscal = gdp * 0.18
+    hightech_annual = grp * 0.42 * min(ht_share, 100) / 100  # 万元 a year
     return {
         "gdp": round(gdp, 1),
         "resident_population": round(pop, 2),
@@ -266,13 +339,11 @@ def _zone_row(zone: OrgUnit, q: Quarter, rng, lag: float) -> dict:
         "zone_industrial_va": round(industrial, 1),
         "hightech_va": round(industrial * min(ht_share, 100) / 100, 1),
         "emerging_va": round(gdp * min(em_share, 100) / 100, 1),
-        "hightech_employment": int(pop * 1e4 * 0.02),
+        "hightech_employment": max(1, int(hightech_annual / productivity * float(rng.normal(1, 0.02)))),
         "zone_rd_staff": int(pop * rd_per10k),
         "zone_invention_patents": int(pop * pat_per10k),
-        "incubators": 2 + (y - 2015),
-        "maker_spaces": 3 + 2 * (y - 2015),
-        "rd_platforms": 10 + 3 * (y - 2015),
-        "alliances": 1 + (y - 2015) // 2,
+        **(counts or reported_counts(y, lag=lag, n_zones=4, targets={"incubators": 50, "rd_platforms": 500,
+                                                                    "alliances": 160})),
     }
 
 
@@ -317,6 +388,8 @@ def demo_run(
     if plan is None:
         raise ApplicationError("请先运行 lanbai init / run `lanbai init` first")
     zones = list(plan_zone_list(plan=plan).order_by("order", "code"))
+    root = orgunit_find(plan.meta.get("root_unit", "lanbai"), plan=plan)
+    targets = count_targets(root)
     rng = np.random.default_rng(seed)
     with transaction.atomic():
         users = _users(report, zones)
@@ -326,7 +399,6 @@ def demo_run(
     qs = quarters()
     total, step = len(qs) * len(zones), 0
     tz = timezone.get_current_timezone()
-    pending_zone = zones[-1].code if zones else None
     for q in qs:
         for z in zones:
             step += 1
@@ -340,7 +412,8 @@ def demo_run(
             when = dt.datetime.combine(q.end + dt.timedelta(days=delay), dt.time(10, 0), tzinfo=tz)
             active = [f for f in firms[z.code] if f.ent.registered_on is None or f.ent.registered_on <= q.end]
             files = [
-                (ZONE_FORM, [_zone_row(z, q, rng, lag)]),
+                (ZONE_FORM, [_zone_row(z, q, rng, lag, root=root, counts=reported_counts(
+                    q.year, lag=lag, n_zones=len(zones), targets=targets))]),
                 (ENT_FORM, [_ent_row(f, q, rng) for f in active]),
             ]
             for form_code, rows in files:
@@ -357,28 +430,76 @@ def demo_run(
                         continue
                     when = when + dt.timedelta(days=20)  # corrected, late
                 _import(report, z, q, form_code, rows, fill, when)
-    # approvals: the zone reviewer, then 省创新办 — except the last quarter of one zone
-    province = users["demo_sheng"]
-    for n, z in enumerate(zones, 1):
-        if progress:
-            progress(f"{STAGES[2]} {z.name}", n, len(zones))
-        todo = Submission.objects.filter(org_unit__in=_units(z), status=Status.SUBMITTED)
-        if z.code == pending_zone:
-            todo = todo.exclude(period=str(LAST))
-        ids = list(todo.values_list("id", flat=True))
-        services.submissions_approve_bulk(user=users[f"demo_{z.code}_review"], ids=ids, final=False)
-        report.approved += services.submissions_approve_bulk(user=province, ids=ids, final=True)
+    _review(report, zones, users, progress)
+    import_string("lanbai.registry.demo.registry_demo")(  # registries (a higher layer): what the zones report
+        user=users["demo_sheng"],
+        counts={z.code: {y: reported_counts(y, lag=LAGGING.get(z.code, 1.0), n_zones=len(zones), targets=targets)
+                         for y in range(FIRST.year, LAST.year + 1)} for z in zones},
+        certificates=[(f.ent, certificates(f, LAST)) for fs in firms.values() for f in fs],
+        seed=seed,
+        report=report.registry,
+    )
     import_string("lanbai.contracts.demo.contracts_demo")(seed=seed)  # 技术合同认定登记 (模拟数据)
     soft_and_late.demo_soft_and_late(zones=zones, users=users, last=LAST, report=report)  # issue 14 3–4
     demo_access_roles(report, zones, password=DEMO_PASSWORD, marker=SIMULATED)  # city, enterprise, evaluator
     report.pending = Submission.objects.filter(status=Status.SUBMITTED).count()
+    report.awaiting_final = Submission.objects.filter(status=Status.ZONE_APPROVED).count()
+    report.returned = Submission.objects.filter(status=Status.RETURNED).count()
     import_string("lanbai.reports.demo.demo_publish")(qs)  # issue 13: bulletins (reports is a higher layer)
+    registered = "、".join(f"{k} {v}" for k, v in report.registry.items())
     report.message = (
         f"演示数据已生成 / demo data ready: {report.enterprises} 家企业 enterprises, {report.files} 个文件 "
         f"files, {report.accepted} 接受 accepted, {len(report.refused)} 拒绝 refused, "
-        f"{report.approved} 份报表已审核 approved, {report.pending} 份待审 pending"
+        f"{report.approved} 份报表已审核 approved, {report.pending} 份待园区审核 waiting at zone level, "
+        f"{report.awaiting_final} 份待省创新办终审 waiting for final approval, {report.returned} 份已退回 "
+        f"returned; 登记 registry: {registered}"
     )
     return report
+
+
+RETURN_REASON = "规模以上工业增加值与企业季报汇总数差异较大，请核实后修改并重新上报（模拟）"
+HELD_ENTERPRISES = 2  # enterprise reports of the last quarter left with each zone's 审核员
+
+
+def _review(report: DemoReport, zones: list[OrgUnit], users: dict, progress=None) -> None:
+    """The zone reviewers approve, then 省创新办 gives final approval — except in the last quarter, the
+    quarter under review (no bulletin is published for it: it is incomplete anyway):
+
+    * the last zone: every report waits for its 审核员 (已提交);
+    * every other zone: ``HELD_ENTERPRISES`` enterprise reports wait for its 审核员;
+    * the first zone: its 园区季报 and the demo enterprise's report are returned (退回, with a reason);
+    * the second zone: its reports are approved at zone level and wait for the 省创新办 (终审).
+    """
+    province = users["demo_sheng"]
+    last = str(LAST)
+    pending_zone = zones[-1].code if zones else None
+    for n, z in enumerate(zones, 1):
+        if progress:
+            progress(f"{STAGES[2]} {z.name}", n, len(zones))
+        reviewer = users[f"demo_{z.code}_review"]
+        todo = Submission.objects.filter(org_unit__in=_units(z), status=Status.SUBMITTED)
+        now = todo.filter(period=last).order_by("form_code", "org_unit__code")
+        held: list[int] = []
+        to_return: list[Submission] = []
+        final = True
+        if z.code == pending_zone:
+            held = list(now.values_list("id", flat=True))
+        else:
+            ents = [s.id for s in now if s.form_code == ENT_FORM]
+            held = ents[-HELD_ENTERPRISES:]
+            if n == 1:
+                ent = demo_enterprise_of(zones)
+                to_return = [s for s in now if s.form_code == ZONE_FORM or (ent and s.org_unit_id == ent.org_unit_id)]
+                to_return = [s for s in to_return if s.id not in held]
+            elif n == 2:
+                final = False
+        ids = list(todo.exclude(id__in=held + [s.id for s in to_return]).values_list("id", flat=True))
+        services.submissions_approve_bulk(user=reviewer, ids=ids, final=False)
+        if not final:  # the last quarter stays with 省创新办
+            ids = list(Submission.objects.filter(id__in=ids).exclude(period=last).values_list("id", flat=True))
+        report.approved += services.submissions_approve_bulk(user=province, ids=ids, final=True)
+        for sub in to_return:
+            services.submission_review(user=reviewer, submission=sub, approve=False, reason=RETURN_REASON)
 
 
 def _units(zone: OrgUnit) -> list[int]:
