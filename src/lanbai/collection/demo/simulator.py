@@ -7,15 +7,22 @@ What it does, in order (seeded RNG: the same seed gives the same data):
    place in a zone are placed at random) plus ``synthetic_per_zone`` synthetic enterprises per zone, with
    deterministic valid GB 32100 credit codes (prefix 91 62, check character computed), all ``is_simulated``;
 3. writes filled Excel templates (the platform's own :func:`write_template`) per quarter for each zone's
-   园区季报 and 企业季报.  Zone figures follow the plan's trajectories (the ``Target`` rows loaded from
-   专栏1 / 附件1–3: baseline → target, geometric) with noise; two zones lag (they reach only part of the
-   planned growth) so warnings appear; flows are cumulative year to date;
+   园区季报 and 企业季报.  Every ratio of the 园区季报 follows the plan's trajectory (the ``Target`` rows
+   loaded from 专栏1 / 附件1–3: baseline → target, geometric) — the zone's own, else the pilot zone's —
+   with noise, and the totals are derived from the ratios (so 高技术产业劳动生产率 = 高技术产业增加值 /
+   从业人员 gives the planned path back); two zones lag (they reach only part of the planned growth) so
+   warnings appear; flows are cumulative year to date; the stocks the registries count
+   (:func:`reported_counts`) grow to the zones' share of the pilot zone's 2020 targets;
 4. spoils a few files on purpose (an approximate number, R&D staff above employees, a malformed credit
    code, the wrong period) — they are refused by the importer; two of them are re-sent corrected,
    late, so timeliness is below 100 %;
 5. imports every file through :func:`lanbai.collection.intake.import_records` as the zone's 填报员
    (submitting at a simulated time after the quarter), then approves the good reports as the zone's
-   审核员 and 省创新办 — except the last quarter of one zone, left waiting in the review queue.
+   审核员 and 省创新办 — except in the last quarter, the quarter under review (:func:`_review`): reports
+   wait at zone level, for the 省创新办's 终审, and two are returned with a reason;
+6. registers what was reported (``lanbai.registry.demo``: 高企 certificates, 孵化器, 众创空间, 研发平台,
+   联盟, 创新型企业 …), then the contracts, the soft-rule draft and late request (:mod:`.soft_and_late`),
+   the city, enterprise and evaluator accounts, and publishes the bulletins of complete quarters.
 
 A second run refuses politely and changes nothing (the demo users exist).
 """
