@@ -36,6 +36,8 @@ HOUSE: dict[str, set[str]] = {
     "registry": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     # plan execution (issue 16): measures, their units, half-year progress reports
     "execution": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
+    # the annual assessment (issue 16 item 4): scheme versions, runs, scores with their evidence
+    "assessment": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     "contracts": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     "reports": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     # the home page and dashboard: pages only.  No selectors.py: web owns no data, and every read it

@@ -55,6 +55,8 @@ class Action(StrEnum):
     FILE_CONTRACT = "file_contract"  # the seller files a technology contract (技术合同认定登记申请)
     REGISTER_CONTRACT = "register_contract"  # 技术合同登记机构: accept, return, register, refuse, amend, revoke
     READ_UNPUBLISHED = "read_unpublished"  # see approved figures not yet in a published release (staff)
+    ASSESS = "assess"  # 省创新办 computes the annual assessment (目标责任制考核)
+    READ_ASSESSMENT = "read_assessment"  # a city's / zone's assessment scores and their evidence
 
 
 class _UnitLike(Protocol):
@@ -150,6 +152,8 @@ def unit_ids(user: Any, action: Action) -> set[int] | None:
         return (covered_unit_ids(user, Role.ZONE_REPORTER) or set()) | r.roots(Role.ENTERPRISE_REPORTER)
     if action == Action.REGISTER_CONTRACT:
         return covered_unit_ids(user, Role.CONTRACT_REGISTRAR) or set()
+    if action == Action.READ_ASSESSMENT:  # 市创新办: its city and zones; zone staff: their own zone
+        return _without_enterprises(covered_unit_ids(user, *_ZONE_STAFF, Role.CITY) or set())
     return set()
 
 
@@ -161,7 +165,8 @@ def can(user: Any, action: Action, unit: _UnitLike | None = None) -> bool:
     """
     r = roles_of(user)
     if action in (
-        Action.FINAL_APPROVE, Action.GRANT_LATE, Action.MANAGE_RELEASES, Action.GRANT_ROLES, Action.REVIEW_MEASURE
+        Action.FINAL_APPROVE, Action.GRANT_LATE, Action.MANAGE_RELEASES, Action.GRANT_ROLES, Action.REVIEW_MEASURE,
+        Action.ASSESS,
     ):
         return r.province
     if unit is None and action in (Action.PREVIEW, Action.OUTLIERS):

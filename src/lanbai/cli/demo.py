@@ -53,6 +53,9 @@ def demo(
     from lanbai.execution.demo import measures_demo_run  # above collection: called here, not in demo_run
 
     out.print(measures_demo_run())
+    from lanbai.assessment.demo import assessment_demo_run  # scores the demo years from the data above
+
+    out.print(assessment_demo_run())
     if report.already:
         return
     table = Table("用户名 / username", "角色 / role", "范围 / scope", "密码 / password")

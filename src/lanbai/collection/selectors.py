@@ -936,3 +936,48 @@ def approved_figure_change_latest() -> int:
 def approved_figure_change_at(change_id: int):
     """When change ``change_id`` of the approved-figures store was logged (None if there is no such change)."""
     return figures.figure_change_at(change_id)
+
+
+def zone_report_timeliness_rows(*, year: int, units: list[OrgUnit], today: dt.date | None = None) -> list[dict]:
+    """The zone-level reports (园区季报) ``units`` owe for the quarters of ``year``: one row per unit ×
+    zone form × quarter, with when it was submitted, its deadline (the reporting calendar), whether it
+    came on time and whether a reviewer ever returned it (the audit trail).  For the annual assessment.
+
+    A report not submitted by its deadline is late; one whose deadline is still ahead has ``on_time`` None.
+    """
+    from django.utils import timezone
+
+    from lanbai.common.audit import audit_events_where
+
+    today = today or timezone.localdate()
+    forms = [code for code, f in calendar._forms().items() if f.level == "zone"]
+    periods = [str(Quarter(year, q)) for q in (1, 2, 3, 4)]
+    subs = {
+        (s.org_unit_id, s.form_code, s.period): s
+        for s in Submission.objects.filter(org_unit__in=[u.pk for u in units], form_code__in=forms,
+                                           period__in=periods)
+    }
+    returned = {
+        e.object_id for e in audit_events_where(
+            Submission, actions=("review_return", "final_return"), object_ids=[s.pk for s in subs.values()])
+    }
+    rows = []
+    for u in units:
+        for form in forms:
+            for p in periods:
+                s = subs.get((u.pk, form, p))
+                deadline = Quarter.coerce(p).end + dt.timedelta(days=_deadline_days(form))
+                sent = s.submitted_at if s is not None and s.status not in (Status.DRAFT, Status.RETURNED) else None
+                if sent is None and today <= deadline:
+                    on_time = None
+                else:
+                    on_time = bool(sent and timezone.localdate(sent) <= deadline)
+                rows.append({
+                    "org_unit": u.code, "kind": "form", "form_code": form, "period": p,
+                    "deadline": deadline.isoformat(),
+                    "submitted_at": timezone.localtime(sent).isoformat() if sent else None,
+                    "submitted": sent is not None, "on_time": on_time,
+                    "returned": s is not None and (s.pk in returned or s.status == Status.RETURNED),
+                    "status": s.status if s is not None else "", "submission": s.pk if s is not None else None,
+                })
+    return rows

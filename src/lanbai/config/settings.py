@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "lanbai.indices",
     "lanbai.registry",
     "lanbai.execution",
+    "lanbai.assessment",
     "lanbai.contracts",
     "lanbai.reports",
     "lanbai.web",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/contracts/", include("lanbai.contracts.api.urls")),
     path("api/reports/", include("lanbai.reports.api.urls")),
     path("api/execution/", include("lanbai.execution.api.urls")),
+    path("api/assessment/", include("lanbai.assessment.api.urls")),
     path("collection/", include("lanbai.collection.urls")),
     path("workbench/", collection_views.workbench, name="workbench"),
     path("monitoring/", include("lanbai.monitoring.urls")),
@@ -29,5 +30,6 @@ urlpatterns = [
     path("contracts/", include("lanbai.contracts.urls")),
     path("reports/", include("lanbai.reports.urls")),
     path("measures/", include("lanbai.execution.urls")),
+    path("assessment/", include("lanbai.assessment.urls")),
     path("", include("lanbai.web.urls")),
 ]

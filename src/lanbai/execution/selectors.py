@@ -381,3 +381,87 @@ def half_year_inspection_for(user: Any, period: Quarter | str) -> dict[str, Any]
     data["measures"] = [r for r in data["measures"] if r["unit"] in mine]
     data["units"] = [u for u in data["units"] if u["unit"] in mine]
     return data
+
+
+# --- the annual assessment (目标责任制考核) reads these ---------------------------------------------------
+
+
+def lead_measure_year_rows(year: int) -> list[dict[str, Any]]:
+    """Every 专栏 item led by a city 创新办 or a 管委会, with its lead's status for ``year``.
+
+    The status is that of the lead's latest report of the year (its Q4, else its Q2) submitted or
+    approved; ``unreported`` when there is none.  ``org_unit``: the code of the unit the lead stands for.
+    """
+    plan = plan_current()
+    if plan is None:
+        return []
+    periods = [str(Quarter(year, 2)), str(Quarter(year, 4))]
+    measures = (
+        Measure.objects.filter(plan=plan, kind=MeasureKind.ITEM, lead__org_unit__isnull=False)
+        .select_related("lead__org_unit")
+        .prefetch_related(Prefetch("reports", queryset=ProgressReport.objects.filter(period__in=periods)))
+    )
+    rows = []
+    for m in measures:
+        org = m.lead.org_unit
+        if org is None:  # filtered out above; for the type checker
+            continue
+        reps = [r for r in m.reports.all() if r.unit_id == m.lead_id and r.state in SHOWN]
+        rep = max(reps, key=lambda r: r.period) if reps else None
+        rows.append({
+            "org_unit": org.code, "unit": m.lead.code, "measure": m.code, "title": m.title,
+            "status": rep.status if rep else "unreported",
+            "status_zh": str(Progress(rep.status).label) if rep else "未报送",
+            "period": rep.period if rep else "", "report": rep.pk if rep else None,
+        })
+    return rows
+
+
+def progress_report_year_rows(year: int, *, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """The half-year reports owed in ``year`` by the units standing for a city or zone: one row per
+    (lead measure, half year) — submitted when, due when, on time, ever returned (the audit trail).
+
+    A report not sent by its due date is late; one not yet due (``today`` ≤ due) has ``on_time`` None.
+    """
+    from lanbai.common.audit import audit_events_where
+
+    plan = plan_current()
+    if plan is None:
+        return []
+    today = today or timezone.localdate()
+    halves = [Quarter(year, 2), Quarter(year, 4)]
+    measures = list(
+        Measure.objects.filter(plan=plan, kind=MeasureKind.ITEM, lead__org_unit__isnull=False)
+        .select_related("lead__org_unit")
+    )
+    reports = {
+        (r.measure_id, r.unit_id, r.period): r
+        for r in ProgressReport.objects.filter(measure__in=measures, period__in=[str(q) for q in halves])
+    }
+    returned = {
+        e.object_id for e in audit_events_where(
+            ProgressReport, actions=("progress_report_return",),
+            object_ids=[r.pk for r in reports.values()])
+    }
+    rows = []
+    for m in measures:
+        org = m.lead.org_unit
+        if org is None:  # filtered out above; for the type checker
+            continue
+        for q in halves:
+            r = reports.get((m.id, m.lead_id, str(q)))
+            due = due_date(q)
+            sent = r.submitted_at if r is not None and r.state != ReportState.DRAFT else None
+            if r is not None and r.state == ReportState.RETURNED:
+                sent = None  # returned and not sent again: not (yet) delivered
+            on_time = None if sent is None and today <= due else bool(sent and timezone.localdate(sent) <= due)
+            rows.append({
+                "org_unit": org.code, "kind": "measure_report", "measure": m.code,
+                "title": m.title, "period": str(q), "due": due.isoformat(),
+                "submitted_at": timezone.localtime(sent).isoformat() if sent else None,
+                "submitted": r is not None and r.submitted_at is not None,
+                "on_time": on_time,
+                "returned": r is not None and (r.pk in returned or r.state == ReportState.RETURNED),
+                "report": r.pk if r is not None else None,
+            })
+    return rows

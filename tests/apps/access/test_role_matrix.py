@@ -236,6 +236,15 @@ def rules(fx: dict) -> dict[str, Rule]:
         "api:execution-api-report-queue": _r("/api/execution/reports/queue/", ("action", Action.REVIEW_MEASURE)),
         "api:execution-api-report-review": _r("/api/execution/reports/999999/review/", "login", ("POST",)),
         "api:execution-api-inspection": _r("/api/execution/inspection/2018Q4/", "login"),
+        # the annual assessment (issue 16 item 4): 省创新办 computes; city and zone staff read their scope
+        "assessment:list": _r("/assessment/?year=2018", "login"),
+        "assessment:compute": _r("/assessment/compute/", ("action", Action.ASSESS), ("POST",)),
+        "assessment:unit": Rule((("/assessment/2018/lzxq/", ("unit", Action.READ_ASSESSMENT, "lzxq")),
+                                 ("/assessment/2018/bygx/", ("unit", Action.READ_ASSESSMENT, "bygx")))),
+        "api:assessment-api-result": _r("/api/assessment/2018/", "login"),
+        "api:assessment-api-compute": _r("/api/assessment/2018/compute/", ("action", Action.ASSESS), ("POST",)),
+        "api:assessment-api-unit": Rule((("/api/assessment/2018/lzxq/", ("unit", Action.READ_ASSESSMENT, "lzxq")),
+                                         ("/api/assessment/2018/bygx/", ("unit", Action.READ_ASSESSMENT, "bygx")))),
     }
     return {
         (k if k.startswith("api:") or not r.paths[0][0].startswith("/api/") else f"api:{k}"): r

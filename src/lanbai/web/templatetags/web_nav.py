@@ -21,6 +21,7 @@ NAV = [
     ("reports:open-data", _("开放数据")),
     ("registry:index", _("登记管理")),
     ("contracts:list", _("技术合同")),
+    ("assessment:list", _("目标责任制考核")),
 ]
 
 
