@@ -9,8 +9,9 @@ Roles (domain.md): 省创新办 (``province``, the whole tree; superusers count 
 (``city``, its city's subtree), 园区填报员 / 园区审核员 (``zone_reporter`` / ``zone_reviewer``, their
 zone's subtree), 企业填报员 (``enterprise_reporter``, its own enterprise unit), 第三方评估
 (``evaluator``, the parks / zones assigned to it), 技术合同登记机构 (``contract_registrar``,
-the subtree of the unit it serves).  ``user=None`` is the command line run by an
-operator with server access; the public (anonymous) may do nothing here (it sees published releases only).
+the subtree of the unit it serves).  The command line acts as :data:`OPERATOR` (the server
+operator: whoever can run ``lanbai`` on the server already holds the database), answered here with
+省创新办's rights; the public (anonymous) may do nothing here (it sees published releases only).
 
 Confidential enterprise figures (统计法: an individual respondent's figures — revenue, R&D staff,
 patents …, reported or in the registry) are :attr:`Action.READ_CONFIDENTIAL`: the enterprise's zone
@@ -23,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from django.db.models import Q
 
@@ -80,10 +81,24 @@ class Roles:
 _NOBODY = Roles((), False)
 _OPERATOR = Roles((), True)
 
+OPERATOR: Final = None
+"""Who the command line acts as: the server operator (``lanbai init``, ``demo``, ``report``, imports,
+exports …).  The one place that says so: every CLI command passes ``user=OPERATOR`` to the services
+and selectors it calls, and the policy answers it with 省创新办's scope (every unit, every action).
+Its writes go through the same services, with the same checks and one audit event each; the audit
+trail records no web user for them (``AuditEvent.user`` empty = the command line, since anonymous
+visitors cannot write).  A web request never acts as the operator: views pass ``request.user``, and
+an anonymous user is :data:`_NOBODY`, not ``None``."""
+
+
+def is_operator(user: Any) -> bool:
+    """Is ``user`` the command line (:data:`OPERATOR`)?"""
+    return user is OPERATOR
+
 
 def roles_of(user: Any) -> Roles:
-    """The user's roles (``None``: the command line, with every right)."""
-    if user is None:
+    """The user's roles (:data:`OPERATOR`, the command line: every right)."""
+    if is_operator(user):
         return _OPERATOR
     if not getattr(user, "is_authenticated", False):
         return _NOBODY

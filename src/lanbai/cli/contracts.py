@@ -26,6 +26,12 @@ def _setup() -> None:
     setup()
 
 
+def _operator():
+    from lanbai.cli.django_setup import operator
+
+    return operator()
+
+
 def _plain(value):
     return float(value) if isinstance(value, Decimal) else value
 
@@ -45,7 +51,7 @@ def turnover(
     _setup()
     from lanbai.contracts.selectors import turnover as compute
 
-    rows = compute(period=q)
+    rows = compute(period=q, user=_operator())
     if as_json:
         typer.echo(json.dumps([{k: _plain(v) for k, v in r.items()} for r in rows], ensure_ascii=False, indent=1))
         return
@@ -71,7 +77,7 @@ def list_(
     _setup()
     from lanbai.contracts.selectors import export_rows
 
-    rows = export_rows(user=None, zone=zone, status=status, year=year or None)
+    rows = export_rows(user=_operator(), zone=zone, status=status, year=year or None)
     if as_json:
         typer.echo(json.dumps([
             {"id": c.pk, "number": c.registration_number, "title": c.title, "type": c.contract_type,
@@ -97,7 +103,7 @@ def import_(path: Path = typer.Argument(..., exists=True, dir_okay=False)) -> No
     from lanbai.contracts.services import contract_import_file
 
     try:
-        created = contract_import_file(user=None, path=path)
+        created = contract_import_file(user=_operator(), path=path)
     except ApplicationError as exc:
         console.print(f"[red]{exc.message}[/red]")
         for e in exc.extra.get("errors", []):
@@ -112,5 +118,5 @@ def export(path: Path = typer.Argument(...), year: int = typer.Option(0, help="�
     _setup()
     from lanbai.contracts.selectors import export_workbook
 
-    export_workbook(user=None, path=path, year=year or None)
+    export_workbook(user=_operator(), path=path, year=year or None)
     console.print(f"已导出到 {path}")

@@ -17,3 +17,15 @@ def setup() -> None:
 
     django.setup()
     _done = True
+
+
+def operator():
+    """Who the command line acts as: :data:`lanbai.access.policy.OPERATOR`, the server operator (Django set up).
+
+    Every command passes it as ``user`` to the services and selectors it calls, so the access policy
+    answers (省创新办's scope) and the services audit the change (docs/architecture.md, Access).
+    """
+    setup()
+    from lanbai.access.policy import OPERATOR
+
+    return OPERATOR

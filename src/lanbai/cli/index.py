@@ -137,7 +137,7 @@ def _compute_from_platform(
     framework: Path | None, year: int, *, runs: int, seed: int, save: bool, as_csv: bool
 ) -> None:
     """``--year`` without ``--data``: the index of every zone from the platform's approved figures."""
-    from .django_setup import setup
+    from .django_setup import operator, setup
 
     setup()
     from django.db import Error as DatabaseError
@@ -210,7 +210,7 @@ def _compute_from_platform(
             highlight=False,
         )
     if save:
-        run = index_run_save(result=res)
+        run = index_run_save(result=res, user=operator())
         err.print(
             f"已保存计算记录 / saved IndexRun #{run.pk} (framework {run.framework_hash[:12]})",
             highlight=False,

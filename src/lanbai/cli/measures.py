@@ -30,6 +30,12 @@ def _setup() -> None:
     django_setup.setup()
 
 
+def _operator():
+    from lanbai.cli.django_setup import operator
+
+    return operator()
+
+
 def _fail(exc) -> typer.Exit:
     err.print(getattr(exc, "message", str(exc)), markup=False)
     return typer.Exit(1)
@@ -50,7 +56,7 @@ def load(plan_dir: Path = typer.Option(None, "--plan", help="Plan directory (def
     from lanbai.execution import services
 
     try:
-        counts = services.execution_load(plan_dir=plan_dir)
+        counts = services.execution_load(user=_operator(), plan_dir=plan_dir)
     except ApplicationError as exc:
         raise _fail(exc) from exc
     out.print(f"责任单位 units {counts['units']} · “3510”行动 actions {counts['actions']} · "
@@ -69,7 +75,7 @@ def list_(
     from lanbai.execution import selectors
 
     try:
-        rows = selectors.measure_rows(None, unit=unit, status=status)
+        rows = selectors.measure_rows(_operator(), unit=unit, status=status)
     except ApplicationError as exc:
         raise _fail(exc) from exc
     if as_json:
@@ -97,7 +103,7 @@ def template(
     q = _period(period)
     try:
         u = selectors.responsible_unit_get(unit)
-        rows = selectors.measure_rows(None, unit=u.code, kind="item")
+        rows = selectors.measure_rows(_operator(), unit=u.code, kind="item")
     except ApplicationError as exc:
         raise _fail(exc) from exc
     path.write_bytes(excel.template_write(unit_code=u.code, unit_name=u.name, period=str(q),
@@ -116,7 +122,7 @@ def report(
     from lanbai.execution import services
 
     try:
-        reports = services.reports_import_excel(None, content=path.read_bytes(), submit=not draft)
+        reports = services.reports_import_excel(_operator(), content=path.read_bytes(), submit=not draft)
     except ApplicationError as exc:
         raise _fail(exc) from exc
     out.print(f"{len(reports)} 项举措进展已{'保存' if draft else '报送'} / reports {'saved' if draft else 'submitted'}")
@@ -131,7 +137,7 @@ def inspection(
     _setup()
     from lanbai.execution import selectors
 
-    data = selectors.half_year_inspection(_period(period))
+    data = selectors.half_year_inspection_for(_operator(), _period(period))
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=1))
         return

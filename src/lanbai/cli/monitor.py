@@ -74,14 +74,18 @@ def monitor_period(
     except ValueError as exc:
         err.print(f"✗ {exc}", highlight=False, markup=False)
         raise typer.Exit(1) from None
-    from .django_setup import setup
+    from .django_setup import operator, setup
 
     setup()
     from lanbai.common.exceptions import ApplicationError
-    from lanbai.monitoring.selectors import monitoring_table
+    from lanbai.monitoring.selectors import figure_unit_codes, monitoring_table, preview_scope
 
+    me = operator()  # the policy answers for the command line as for every other user
     try:
-        rows = monitoring_table(period=quarter, unit=unit, method=method, preview=preview)
+        rows = monitoring_table(
+            period=quarter, unit=unit, method=method, preview=preview_scope(me, preview),
+            unit_codes=figure_unit_codes(me),
+        )
     except ApplicationError as exc:
         err.print(f"✗ {exc.message}", highlight=False, markup=False, soft_wrap=True)
         raise typer.Exit(1) from None

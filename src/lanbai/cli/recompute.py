@@ -39,7 +39,7 @@ def recompute(
     if spark_remote and engine != "spark":
         err.print("--spark-remote 仅用于 --engine spark / only with --engine spark", highlight=False)
         raise typer.Exit(1)
-    from .django_setup import setup
+    from .django_setup import operator, setup
 
     setup()
     from lanbai.core.aggregate import run
@@ -51,7 +51,8 @@ def recompute(
     except LookupError as exc:
         err.print(str(exc), highlight=False)
         raise typer.Exit(1) from exc
-    values = data.reported_values_frame(preview=preview)
+    # submitted figures only where the policy lets the caller preview (the operator: everywhere)
+    values = data.reported_values_frame(preview=selectors.preview_scope(operator(), preview) is True)
     if values.empty:
         err.print("没有已审核的数据 / no approved figures", highlight=False)
         raise typer.Exit(1)

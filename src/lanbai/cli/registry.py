@@ -72,9 +72,10 @@ def read_profile_file(path: Path, *, kinds: tuple[str, ...]) -> Any:
 
 
 def _screen_db(enterprise: str | None) -> list[dict]:
-    from lanbai.cli.django_setup import setup
+    from lanbai.cli.django_setup import operator, setup
 
     setup()
+    from lanbai.common.exceptions import NotFoundError
     from lanbai.plans.selectors import plan_current
     from lanbai.registry import selectors
 
@@ -86,14 +87,15 @@ def _screen_db(enterprise: str | None) -> list[dict]:
     if not selectors.recognition_criteria(plan):
         raise _fail("规划中没有附件7认定标准 / the plan has no recognition_criteria")
     if enterprise:
-        found = selectors.enterprise_find(enterprise.strip().upper())
-        if found is None:
+        try:
+            found = selectors.enterprise_get(user=operator(), credit_code=enterprise.strip().upper())
+        except NotFoundError:
             raise _fail(
                 f"未找到统一社会信用代码为 {enterprise} 的企业 / no enterprise with credit code {enterprise}"
-            )
+            ) from None
         ents = [found]
     else:
-        ents = list(selectors.enterprise_list())
+        ents = list(selectors.enterprise_list_readable(user=operator()))
     return selectors.screen(plan, ents)
 
 
@@ -259,7 +261,7 @@ def _note_unlinked_candidates() -> None:
 @app.command()
 def seed() -> None:
     """从规划播种：产业集群（附件4）、联盟规划（附件5）、创新型企业备选（附件7） / seed from the plan."""
-    from lanbai.cli.django_setup import setup
+    from lanbai.cli.django_setup import operator, setup
 
     setup()
     from lanbai.plans.selectors import plan_current
@@ -270,7 +272,7 @@ def seed() -> None:
         raise _fail(
             "数据库中没有规划，请先运行 lanbai init / no plan in the database: run `lanbai init` first"
         )
-    report = registry_seed_from_plan(plan)
+    report = registry_seed_from_plan(plan, user=operator())
     out.print(f"播种完成 / seeded: {report.render()}")
 
 
@@ -320,14 +322,14 @@ def export_cmd(
     path: Path = typer.Argument(..., help="Output .xlsx"),
 ) -> None:
     """导出登记表（Excel） / export a registry to Excel."""
-    from lanbai.cli.django_setup import setup
+    from lanbai.cli.django_setup import operator, setup
 
     setup()
     from lanbai.registry import excel
 
     if kind not in excel.SHEETS:
         raise _fail(f"KIND 应为 {' | '.join(excel.SHEETS)} / unknown registry {kind!r}")
-    path.write_bytes(excel.export_registry(kind))
+    path.write_bytes(excel.export_registry(kind, user=operator()))
     out.print(f"已写入 / written: {path}")
 
 
@@ -337,7 +339,7 @@ def import_cmd(
     path: Path = typer.Argument(..., help="A filled .xlsx"),
 ) -> None:
     """导入登记表（整表校验，有错误则整表不导入） / import a registry (all or nothing)."""
-    from lanbai.cli.django_setup import setup
+    from lanbai.cli.django_setup import operator, setup
 
     setup()
     from lanbai.registry import excel
@@ -348,7 +350,7 @@ def import_cmd(
         data = path.read_bytes()
     except OSError as exc:
         raise _fail(f"无法读取 {path} / cannot read {path}: {exc}") from exc
-    result = excel.import_registry(kind, data, filename=path.name, user=None)
+    result = excel.import_registry(kind, data, filename=path.name, user=operator())
     if result.problems:
         for p in result.problems:
             err.print(f"✗ {p.message_zh}", markup=False)

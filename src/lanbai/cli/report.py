@@ -77,7 +77,8 @@ def _build(
 
         try:
             rel = services.release_create(
-                kind=kind, period=period, publish=publish, progress=step, confirm_incomplete=confirm
+                kind=kind, period=period, user=django_setup.operator(), publish=publish, progress=step,
+                confirm_incomplete=confirm,
             )
         except (ApplicationError, LookupError) as exc:  # ReleaseError and the other refusals
             err.print(f"[red]错误 / error:[/red] {escape(str(exc))}")

@@ -29,16 +29,18 @@ def init(
         typer.echo(f"已生成密钥文件 / secret key written: {written}")
     from lanbai.plans.services import plan_load_into_db
 
-    report = plan_load_into_db(plan_dir=plan_dir)
+    from .django_setup import operator
+
+    report = plan_load_into_db(user=operator(), plan_dir=plan_dir)
     typer.echo(report.render())
     from lanbai.plans.selectors import plan_get
     from lanbai.registry.services import registry_seed_from_plan
 
-    seeded = registry_seed_from_plan(plan_get(report.plan_code))
+    seeded = registry_seed_from_plan(plan_get(report.plan_code), user=operator())
     typer.echo(f"登记库（附件4、5、7）/ registries seeded from the plan: {seeded.render()}")
     from lanbai.execution.services import execution_load
 
-    loaded = execution_load(plan_dir=plan_dir)
+    loaded = execution_load(user=operator(), plan_dir=plan_dir)
     typer.echo(f"举措与年度工作计划 / measures and work plans: {loaded['measures']} 项专栏举措 items, "
                f"{loaded['milestones']} 个年度目标 milestones")
 

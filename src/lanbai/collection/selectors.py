@@ -99,6 +99,12 @@ def enterprise_list(*, zone: str | None = None) -> QuerySet[Enterprise]:
     return qs.filter(zone__code=zone) if zone else qs
 
 
+def enterprise_list_for(*, user, zone: str) -> QuerySet[Enterprise]:
+    """The enterprises of the zone with code ``zone`` whose names and codes ``user`` may read
+    (:attr:`Action.READ_CONFIDENTIAL`: its zone's staff, 省创新办, the enterprise itself)."""
+    return enterprise_list(zone=zone).filter(scope_filter(user, Action.READ_CONFIDENTIAL))
+
+
 def enterprise_find(credit_code: str) -> Enterprise | None:
     """The enterprise with this credit code, or None (not scoped: callers scope)."""
     return Enterprise.objects.select_related("zone").filter(credit_code=credit_code).first()

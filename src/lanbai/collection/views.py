@@ -104,10 +104,10 @@ def template_download(request):
         d = form.cleaned_data
         spec, unit, period = form_by_code(d["form_code"]), d["unit"], str(d["period"])
         rows = None
-        if spec.level == "enterprise" and spec.key:  # the zone's registered enterprises, ready to fill
+        if spec.level == "enterprise" and spec.key:  # the zone's enterprises the user may read, ready to fill
             rows = [
                 {spec.key: e.credit_code, "enterprise_name": e.name}
-                for e in selectors.enterprise_list(zone=unit.code)
+                for e in selectors.enterprise_list_for(user=request.user, zone=unit.code)
             ]
         data = write_template(spec, period=period, unit_code=unit.code, unit_name=unit.name, rows=rows)
         resp = HttpResponse(

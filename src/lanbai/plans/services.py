@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from lanbai.common.audit import audit
 from lanbai.core.plan import default_plan_dir, load_plan
 from lanbai.core.plan.schema import Plan
 
@@ -142,8 +143,12 @@ def _sync(model, *, plan: PlanVersion, key_field: str | tuple[str, ...], rows: d
 
 
 @transaction.atomic
-def plan_load_into_db(*, plan_dir: str | Path | None = None) -> LoadReport:
+def plan_load_into_db(*, user: Any = None, plan_dir: str | Path | None = None) -> LoadReport:
     """Load (or update) the plan of ``plan_dir`` into the database in one transaction.
+
+    Only the command line loads a plan (``lanbai init``, as the operator: no page or API does; the
+    plans app sits below the access policy, so the caller is the check).  One audit event
+    (``plan.load``) when anything changed, naming the changes.
 
     A second run with unchanged data changes nothing and says so; an edited plan updates what
     changed and lists each change.  Organisation units and indicators that disappear from the
@@ -278,6 +283,9 @@ def plan_load_into_db(*, plan_dir: str | Path | None = None) -> LoadReport:
         "targets": Target.objects.filter(plan=version).count(),
         "records": PlanRecord.objects.filter(plan=version).count(),
     }
+    if report.changes:
+        audit(user, "plan.load", version, field="content_hash", new=content_hash,
+              reason="\n".join(report.changes)[:5000])
     return report
 
 

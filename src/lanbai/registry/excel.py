@@ -243,11 +243,11 @@ def _unit_code(unit: Any) -> str:
     return unit.code
 
 
-def _rows(kind: str) -> list[dict[str, Any]]:
-    if kind == "enterprises":
-        profiles = {p.enterprise_id: p for p in selectors.enterprise_profile_list()}
+def _rows(kind: str, *, user: Any) -> list[dict[str, Any]]:
+    if kind == "enterprises":  # confidential (READ_CONFIDENTIAL): the enterprises ``user`` may read
+        profiles = {p.enterprise_id: p for p in selectors.enterprise_profile_list(user=user)}
         rows = []
-        for e in selectors.enterprise_list():
+        for e in selectors.enterprise_list_readable(user=user):
             p = profiles.get(e.pk)
             row: dict[str, Any] = {"credit_code": e.credit_code, "enterprise_name": e.name, "zone": e.zone.code}
             for code in PROFILE_CODES:
@@ -273,8 +273,11 @@ def _rows(kind: str) -> list[dict[str, Any]]:
     return rows
 
 
-def export_registry(kind: str) -> bytes:
-    """The registry ``kind`` (enterprises | platforms) as an xlsx in the import layout (cells neutralised)."""
+def export_registry(kind: str, *, user: Any) -> bytes:
+    """The registry ``kind`` (enterprises | platforms) as an xlsx in the import layout (cells neutralised).
+
+    The enterprises sheet holds only the enterprises ``user`` may read (their figures are confidential).
+    """
     form = SHEETS[kind]
     wb = Workbook()
     ws = wb.active
@@ -282,7 +285,7 @@ def export_registry(kind: str) -> bytes:
     ws.append([f.heading for f in form.fields])
     ws.append([f.code for f in form.fields])
     ws.row_dimensions[CODE_ROW].hidden = True
-    for row in _rows(kind):
+    for row in _rows(kind, user=user):
         values = []
         for f in form.fields:
             v = row.get(f.code)

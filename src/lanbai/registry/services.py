@@ -275,14 +275,17 @@ def _upsert(
 
 
 @transaction.atomic
-def registry_seed_from_plan(plan: PlanVersion) -> SeedReport:
+def registry_seed_from_plan(plan: PlanVersion, *, user: Any = None) -> SeedReport:
     """Seed the registries from the plan: clusters (附件4), planned alliance lines (附件5), candidates (附件7).
 
     Idempotent: a second run creates nothing and changes nothing.  Seeded objects carry a ``plan_key``
     (clusters, alliances) or the plan and 序号 (candidates); planned alliances have no ``valid_from``
     (not yet established) and therefore count towards no target.  A candidate is linked to the
-    collection enterprise of exactly the same name, if there is one.
+    collection enterprise of exactly the same name, if there is one.  Seeding is 省创新办's (the command
+    line's, ``lanbai init`` / ``lanbai registry seed``); one audit event ``registry.seed`` when anything changed.
     """
+    if not can(user, Action.WRITE_REGISTRY):
+        raise PermissionDeniedError("只有省创新办可以从规划播种登记库 / only 省创新办 seeds the registries")
     report = SeedReport()
     units = plan_units_by_code(plan)
 
@@ -353,4 +356,6 @@ def registry_seed_from_plan(plan: PlanVersion) -> SeedReport:
             if profile.candidate_seq != cand.seq:
                 profile.candidate_seq = cand.seq
                 profile.save(update_fields=["candidate_seq", "updated_at"])
+    if report.created or report.updated or report.linked:
+        audit(user, "registry.seed", plan, new=report.render()[:500])
     return report

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from lanbai.core.periods import Quarter
 from lanbai.plans import selectors as plan_selectors
 
 from . import opendata, selectors, services
@@ -117,6 +118,8 @@ def open_data(request):
             "releases": selectors.published_releases(),
             "formats": ("csv", "xlsx", "json"),
             "count": len(selectors.published_values()),
+            # the API example names a published period (an unpublished one would answer nothing)
+            "example_period": max(selectors.current_period_releases(), key=Quarter.parse, default=None),
         },
     )
 

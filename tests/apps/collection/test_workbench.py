@@ -175,6 +175,17 @@ def test_template_file_name_and_enterprise_prefill(people, enterprises):
     assert "未来报告期" in html
 
 
+def test_template_prefill_lists_only_the_enterprises_the_user_may_read(people, enterprises):
+    """Another zone's 填报员 gets the blank form, not 兰州新区's enterprise names and credit codes."""
+    res = login(people["other_reporter"]).get(
+        "/collection/templates/", {"form_code": ENT_FORM, "unit": "lzxq", "period": "2020Q4"}
+    )
+    assert res.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(res.content))
+    text = {str(c.value) for row in wb[ENT_FORM].iter_rows() for c in row if c.value is not None}
+    assert not {"甲公司", "乙公司", enterprises["a"].credit_code, enterprises["b"].credit_code} & text
+
+
 def test_saving_an_approved_report_says_which_problem(people):
     c = login(people["reporter"])
     sub = _upload(c, "2018Q4")

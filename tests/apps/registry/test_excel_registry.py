@@ -13,7 +13,7 @@ from lanbai.registry.models import EnterpriseProfile, RdPlatform
 
 
 def _fill(kind: str, rows: list[list]) -> bytes:
-    wb = load_workbook(io.BytesIO(excel.export_registry(kind)))
+    wb = load_workbook(io.BytesIO(excel.export_registry(kind, user=None)))
     ws = wb.active
     for row in rows:
         ws.append(row)
@@ -58,10 +58,10 @@ def test_enterprise_import_creates_and_updates_then_exports_neutralised(reg_plan
         True,
         dt.date(2017, 1, 5),
     )
-    ws = load_workbook(io.BytesIO(excel.export_registry("enterprises"))).active
+    ws = load_workbook(io.BytesIO(excel.export_registry("enterprises", user=None))).active
     assert ws.cell(3, 2).value == "'=cmd|' /C calc'!A0"
     again = excel.import_registry(
-        "enterprises", excel.export_registry("enterprises"), filename="e2.xlsx", user=None
+        "enterprises", excel.export_registry("enterprises", user=None), filename="e2.xlsx", user=None
     )
     assert again.ok and (again.created, again.updated) == (0, 1)
     assert EnterpriseProfile.objects.get(pk=p.pk).enterprise.name == "=cmd|' /C calc'!A0"
@@ -132,7 +132,7 @@ def test_platform_import_rights_and_file_refusals(reg_plan, make_user):
     services.platform_save(
         user=None, data={"name": "@SUM(1)", "kind": "other", "zone": OrgUnit.objects.get(code="lzxq")}
     )
-    ws = load_workbook(io.BytesIO(excel.export_registry("platforms"))).active
+    ws = load_workbook(io.BytesIO(excel.export_registry("platforms", user=None))).active
     assert "'@SUM(1)" in [c.value for c in ws["A"]]
 
 
@@ -165,7 +165,7 @@ def test_incubators_and_alliances_round_trip(reg_plan):
         "bygx",
     )
     again = excel.import_registry(
-        "incubators", excel.export_registry("incubators"), filename="i2.xlsx", user=None
+        "incubators", excel.export_registry("incubators", user=None), filename="i2.xlsx", user=None
     )
     assert again.ok and (again.created, again.updated) == (0, 1)
     bad = _fill("incubators", [["乙", "科技企业孵化器", "国家级", "约100", "bygx", None, None, None, None]])
@@ -173,6 +173,6 @@ def test_incubators_and_alliances_round_trip(reg_plan):
         p.rule for p in excel.import_registry("incubators", bad, filename="b.xlsx", user=None).problems
     ] == ["number.approximate"]
     services.registry_seed_from_plan(reg_plan)
-    exported = excel.export_registry("alliances")
+    exported = excel.export_registry("alliances", user=None)
     assert excel.import_registry("alliances", exported, filename="a.xlsx", user=None).ok
     assert Alliance.objects.count() == 2  # matched by name and zone: updated, not duplicated
