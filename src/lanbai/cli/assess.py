@@ -17,10 +17,12 @@ out = Console(soft_wrap=True, highlight=False)
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 
-def _setup() -> None:
+def _setup():
+    """Set Django up; the operator the commands act as (lanbai.access.policy.OPERATOR)."""
     from . import django_setup
 
     django_setup.setup()
+    return django_setup.operator()
 
 
 @app.command("zones")
@@ -31,14 +33,14 @@ def zones(
     rescore: bool = typer.Option(False, "--rescore", help="Compute again with the current scheme file."),
 ):
     """The scores of 兰州市, 白银市 and the four zones for the year: total, grade, breakdown, evidence."""
-    _setup()
+    operator = _setup()
     from lanbai.assessment import selectors, services
     from lanbai.common.exceptions import ApplicationError
 
     try:
         if recompute or rescore or selectors.run_latest(year) is None:
-            services.assessment_compute(None, year=year, rescore=rescore)
-        data = selectors.assessment_for(None, year)
+            services.assessment_compute(operator, year=year, rescore=rescore)
+        data = selectors.assessment_for(operator, year)
     except ApplicationError as exc:
         err.print(exc.message, markup=False)
         raise typer.Exit(1) from exc
@@ -61,12 +63,12 @@ def _n(v: float | None) -> str:
 @app.command("scheme")
 def scheme():
     """Validate the plan's scheme file (assessment/scheme.yaml) and register its version."""
-    _setup()
+    operator = _setup()
     from lanbai.assessment import services
     from lanbai.common.exceptions import ApplicationError
 
     try:
-        row = services.assessment_scheme_register(None)
+        row = services.assessment_scheme_register(operator)
     except ApplicationError as exc:
         err.print(exc.message, markup=False)
         raise typer.Exit(1) from exc
