@@ -7,8 +7,10 @@ Chinese and in English.  Only the text a person reads is checked (text nodes out
 ``<style>``); attributes such as ``title`` may keep a code for the curious.
 
 On English pages, a text node that is exactly a Chinese msgid of the catalogue with an English
-translation is an untranslated UI string.  Names of zones, enterprises, plans and indicators are data
-and may stay Chinese: a data string that happens to be a msgid (``兰州新区``) is not UI and is skipped.
+translation is an untranslated UI string, and so is Chinese in the page's chrome (headings, column
+headers, buttons, labels, captions, navigation) once the data is taken out.  Names of zones, plans,
+indicators, forms and fields, units of measure and publication titles are data and may stay Chinese:
+a data string that happens to be a msgid (``兰州新区``) is not UI and is skipped.
 """
 
 from __future__ import annotations
@@ -162,11 +164,17 @@ def rendered(scene, settings) -> dict[str, dict[str, str]]:
             "completeness matrix": "/collection/completeness/matrix/",
         },
     }
+    from lanbai.reports.models import Release
+
+    release = Release.objects.order_by("-pk").first()
+    assert release is not None
     public = {
         "dashboard": "/",
         "zone": "/zones/lzxq/",
         "indicator": "/indicators/grp/",
         "development index": "/index/",
+        "publications": "/reports/",
+        "a publication": f"/reports/{release.pk}/",
     }
     out: dict[str, dict[str, str]] = {}
     for lang in ("zh-hans", "en"):
@@ -226,6 +234,9 @@ def test_english_pages_have_no_untranslated_ui_strings(scene, settings):
     data = {u.name for u in units} | {u.short_name for u in units if u.short_name}
     indicators = list(plan.indicators.all())
     data |= {i.name for i in indicators} | {i.unit for i in indicators if i.unit} | {plan.name, "简体中文"}  # a language names itself
+    from lanbai.reports.models import Release
+
+    data |= {r.title for r in Release.objects.all()}  # a publication's title is the document's own
     for spec in shipped_forms().values():
         data |= {spec.code, spec.name} | {f.label for f in spec.fields}
         data |= {f"{f.label}（{f.unit}）" for f in spec.fields if f.unit}
