@@ -30,6 +30,11 @@ def _forms_of(directory: str, stamp: tuple) -> dict[str, FormSpec]:
     return load_forms(directory)
 
 
+def shipped_forms() -> dict[str, FormSpec]:
+    """The shipped forms by 表号 (cached until a form file changes)."""
+    return _forms()
+
+
 def form_spec(form_code: str | None = None) -> FormSpec:
     """The form ``form_code``; without one, or for a form not shipped, the zone form (the calendar
     of every shipped form is the same; a form unknown here is refused elsewhere)."""

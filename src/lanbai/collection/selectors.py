@@ -900,10 +900,21 @@ def audit_in_words(submission: Submission) -> list[dict[str, Any]]:
                 "field": field,
                 "old": old,
                 "new": new,
-                "reason": a.reason,
+                "reason": _reason_words(a.reason),
             }
         )
     return out
+
+
+def _reason_words(reason: str) -> str:
+    """A reason the platform itself wrote (``填报``, ``导入 a.xlsx``, ``上传 a.xlsx``) in the page's language;
+    a person's own words are shown as written."""
+    if reason == "填报":
+        return gettext("填报")
+    for verb, words in (("导入 ", gettext("导入 %(file)s")), ("上传 ", gettext("上传 %(file)s"))):
+        if reason.startswith(verb):
+            return words % {"file": reason.removeprefix(verb)}
+    return reason
 
 
 def template_periods(today: dt.date | None = None) -> list[dict[str, str]]:

@@ -318,10 +318,11 @@ def _explain(
             missing.append(w)
     if missing:
         keys = sorted({w.rule_key for w in missing})
-        shown = "；".join(f"{w.rule_key}（{w.field}）" for w in missing[:10])
+        labels = {f.code: f.label for spec in calendar.shipped_forms().values() for f in spec.fields}
+        shown = "、".join(dict.fromkeys(labels.get(w.field, w.field) for w in missing[:10]))
         raise ValidationFailed(
-            f"上报前须对核实性审核提示逐条说明原因：{shown} / explain each soft-rule warning before "
-            f"submitting: {', '.join(keys)}",
+            f"上报前须对核实性审核提示逐条说明原因（{shown}） / explain each soft-rule warning before "
+            f"submitting ({len(missing)})",
             field="explanations",
             extra={"rules": keys},
         )

@@ -23,6 +23,7 @@ from lanbai.common.exceptions import ApplicationError, NotFoundError, Permission
 from lanbai.common.redirects import redirect_next
 from lanbai.common.uploads import upload_refusal
 from lanbai.core.collection import write_template
+from lanbai.core.collection.problems import without_code
 from lanbai.core.periods import Quarter
 from lanbai.plans.selectors import orgunit_get
 
@@ -127,7 +128,7 @@ def _entry_page(request, form, *, spec, unit, period, sub, problems=(), message=
     """The entry page, each problem shown next to its field."""
     for p in problems:
         if p.field in form.fields:
-            form.add_error(p.field, p.message_zh if _lang(request) == "zh" else p.message_en)
+            form.add_error(p.field, without_code(p.message_zh if _lang(request) == "zh" else p.message_en, p.rule))
     context = {
         "form": form,
         "unit": unit,
@@ -321,7 +322,7 @@ def workbench(request):
         ctx["pending"] = selectors.pending_everywhere(user=user)
         ctx["matrix"] = selectors.completeness_matrix(user=user, form_code=ZONE_FORM)
         ctx["reminders"] = selectors.reminders_sent(user=user)
-        ctx["late_requests"] = list(selectors.late_requests(user=user, pending_only=True)[:50])
+        ctx["late_pending"] = list(selectors.late_requests(user=user, pending_only=True)[:50])
     return render(request, "collection/workbench.html", ctx)
 
 

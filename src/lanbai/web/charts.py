@@ -70,9 +70,14 @@ def nice_ticks(lo: float, hi: float, *, count: int = 5) -> list[float]:
 
 
 def _fmt(v: float) -> str:
+    """Four significant digits, thousands separators, never an exponent (``0.000028``, not ``2.8e-05``)."""
     if abs(v) >= 1000:
         return f"{v:,.0f}"
-    return f"{v:.4g}"
+    if v == 0:
+        return "0"
+    decimals = min(12, max(0, 3 - math.floor(math.log10(abs(v)))))
+    text = f"{v:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def line_chart(

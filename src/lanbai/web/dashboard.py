@@ -26,6 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
 from lanbai.access.policy import Action, can
 from lanbai.core.disclosure import CONFIDENTIAL, DEFAULT_RULES
 from lanbai.core.periods import Quarter
@@ -394,7 +397,8 @@ def indicator_charts(indicator: str, *, name: str, measure: str) -> tuple[list[s
     snap = snapshot()
     if snap is None:
         return [], []
-    cached = snap.charts.get(indicator)
+    key = f"{indicator}|{get_language() or ''}"  # the charts' words are in the page's language
+    cached = snap.charts.get(key)
     if cached is not None:
         return cached
     units = public_units()
@@ -416,20 +420,22 @@ def indicator_charts(indicator: str, *, name: str, measure: str) -> tuple[list[s
         svg = line_chart(
             periods,
             [
-                Series("评估值（年度值或折算全年）", assessed, short="评估值"),
-                Series("规划目标路径预期值", expected, dashed=True, short="预期值"),
+                Series(_("评估值（年度值或折算全年）"), assessed, short=_("评估值"), gap_label=_("缺报")),
+                Series(_("规划目标路径预期值"), expected, dashed=True, short=_("预期值"), gap_label=_("缺报")),
             ],
             title=f"{uname} · {name}",
-            desc=(
-                f"{uname}{name}各报告期的评估值与规划目标路径预期值（单位：{measure}）。"
+            desc=_(
+                "%(unit)s%(indicator)s各报告期的评估值与规划目标路径预期值（单位：%(measure)s）。"
                 "第一至三季度的流量指标按上年同期占全年比重折算全年；详细数值见下表。"
-            ),
+            )
+            % {"unit": uname, "indicator": name, "measure": measure},
             y_label=measure,
+            x_label=_("报告期"),
             chart_id=f"c-{indicator}-{code}",
             marks=[i for i, p in enumerate(periods) if p in per and getattr(per[p], "suppressed", False)],
-            mark_label=snap.legend["zh"],
-            note="模拟数据" if snap.simulated else "",
+            mark_label=snap.legend["en" if (get_language() or "").startswith("en") else "zh"],
+            note=_("模拟数据") if snap.simulated else "",
         )
         out.append(UnitSeries(code=code, name=uname, rows=[per[p] for p in periods if p in per], svg=svg))
-    snap.charts[indicator] = (periods, out)
+    snap.charts[key] = (periods, out)
     return periods, out

@@ -52,7 +52,8 @@ def test_a_file_breaking_only_a_soft_rule_is_a_draft_and_上报_needs_the_explan
     assert "地区生产总值同比变化超过50%" in w.message_zh and "100000" in w.message_zh
     with pytest.raises(ValidationFailed) as exc:
         services.submission_submit(user=reporter, submission=sub)
-    assert "gdp_yoy" in exc.value.message and exc.value.extra["rules"] == ["gdp_yoy"]
+    assert "（地区生产总值）" in exc.value.message and exc.value.extra["rules"] == ["gdp_yoy"]
+    assert "gdp" not in exc.value.message  # the field's label, not its code
     sub.refresh_from_db()
     assert sub.status == Status.DRAFT
     with pytest.raises(ValidationFailed):

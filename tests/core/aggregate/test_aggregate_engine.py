@@ -66,7 +66,7 @@ def test_sums_along_tree_and_restructured_park(tree, fset) -> None:
     assert ind(res, "zb", "2018Q3", "va", "emerging") == (50.0, None)
     assert ind(res, "za", "2018Q3", "va", "emerging") == (
         None,
-        '缺少数据: 工业增加值（category == "emerging"）',
+        '缺少数据: 工业增加值（产业分类为战略性新兴产业）',
     )
     assert res.unattributed.empty
 

@@ -85,7 +85,7 @@ def test_missing_inputs_are_null_with_reason_never_zero(fset) -> None:
     out = evaluate(frame([{"unit": "z", "period": "2018Q4", "rd_exp": 5.0, "population": 2.0}]), fset)
     assert result(out, "z", "2018Q4", "grp") == (None, "缺少数据: 地区生产总值")
     assert result(out, "z", "2018Q4", "per_10k") == (None, "缺少数据: R&D人员")
-    assert result(out, "z", "2018Q4", "emerging") == (None, '缺少数据: 工业增加值（category == "emerging"）')
+    assert result(out, "z", "2018Q4", "emerging") == (None, '缺少数据: 工业增加值（产业分类为战略性新兴产业）')
     # the previous year is not in the table at all
     assert result(out, "z", "2018Q4", "growth") == (None, "缺少数据: 地区生产总值")
     out = evaluate(frame([{"unit": "z", "period": "2018Q4", "gdp": 3.0}]), fset)

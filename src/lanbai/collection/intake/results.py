@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from lanbai.core.collection import Problem
-from lanbai.core.collection.problems import make_problem
+from lanbai.core.collection.problems import make_problem, without_code
 
 from ..choices import UploadOutcome
 from ..models import Upload
@@ -104,12 +104,13 @@ def refuse(result: ImportResult, problem: Problem | None = None) -> ImportResult
 
 
 def problems_table(problems: list[Problem] | list[dict], *, lang: str = "zh") -> list[dict[str, Any]]:
-    """Rows for an error report: file, sheet, row, column, field, rule, value, message."""
+    """Rows for an error report: file, sheet, row, column, field, rule, value, message (without the
+    trailing rule code: the rule has its own column)."""
     out = []
     for p in problems:
         d = p if isinstance(p, dict) else p.to_dict()
         out.append(
             {k: d.get(k) for k in ("file", "sheet", "row", "column", "field", "rule", "value")}
-            | {"message": d.get("message_en" if lang == "en" else "message_zh")}
+            | {"message": without_code(d.get("message_en" if lang == "en" else "message_zh") or "", d.get("rule"))}
         )
     return out

@@ -24,7 +24,7 @@ from typing import Any, overload
 import numpy as np
 
 from .creditcode import classify_many
-from .forms import NUMERIC_TYPES, FieldSpec, FormSpec, evaluate_rule, parse_rule
+from .forms import NUMERIC_TYPES, FieldSpec, FormSpec, evaluate_rule, parse_rule, readable_rule
 from .numbers import normalise_text, parse_numbers
 from .problems import Problem, make_problem
 
@@ -323,6 +323,7 @@ def validate_table(
                 )
 
     # cross-field rules (vectorised)
+    labels = {f.code: f.label for f in form.fields}
     for r in form.rules:
         parsed = parse_rule(r.expr)
         broken = evaluate_rule(parsed, numeric, n)
@@ -334,8 +335,8 @@ def validate_table(
                 first,
                 int(i),
                 shown,
-                f"{r.message_zh}（{r.code}: {r.expr}）",
-                f"{r.message_en or r.code} ({r.expr})",
+                f"{r.message_zh}（{readable_rule(r.expr, labels)}）",
+                f"{r.message_en or r.code} ({readable_rule(r.expr)})",
                 severity=r.severity,
                 rule_key=r.code,
                 bound=r.expr,

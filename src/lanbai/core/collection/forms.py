@@ -372,6 +372,23 @@ def _side(tokens: list[tuple[str, str]], expr: str) -> LinearSide:
     return LinearSide(tuple(terms), const)
 
 
+_OP_SYMBOLS = {"<=": "≤", ">=": "≥", "==": "=", "!=": "≠", "<": "<", ">": ">"}
+
+
+def readable_rule(expr: str, labels: dict[str, str] | None = None) -> str:
+    """``urban_population <= resident_population`` as a person reads it: field codes replaced by
+    ``labels`` (when given), comparisons by ≤ ≥ = ≠, multiplication by ×."""
+    parts = []
+    for kind, text in _tokens(expr):
+        if kind == "name":
+            parts.append((labels or {}).get(text, text))
+        elif kind == "op":
+            parts.append(_OP_SYMBOLS.get(text, text))
+        else:
+            parts.append("×" if text == "*" else text)
+    return " ".join(parts)
+
+
 def parse_rule(expr: str) -> ParsedRule:
     """Parse ``a + 2 * b <= c`` into a :class:`ParsedRule`; ValueError naming the problem otherwise."""
     toks = _tokens(expr)
@@ -591,9 +608,9 @@ def check_yoy(
                     label=f.label,
                     value=a,
                     detail_zh=f"{rule.message_zh}：上年同期（{last}）为 {b}，同比 {change * 100:+.1f}%，"
-                    f"超过 {bound}（{rule.code}）",
+                    f"超过 {bound}",
                     detail_en=f"{rule.message_en or rule.code}: {last_year_period or 'last year'} {b}, "
-                    f"{change * 100:+.1f}% year on year, beyond {bound} ({rule.code})",
+                    f"{change * 100:+.1f}% year on year, beyond {bound}",
                     severity=rule.severity,
                     rule_key=rule.code,
                     bound=bound,

@@ -169,6 +169,12 @@ def make_problem(
     return Problem(file, sheet, row, column, field, rule, shown, msg_zh, msg_en, severity, rule_key, bound)
 
 
+def without_code(message: str, rule: str | None) -> str:
+    """The message without its trailing `` [rule.code]`` (pages show the rule in words, in its own column)."""
+    suffix = f" [{rule}]" if rule else ""
+    return message[: -len(suffix)] if suffix and message.endswith(suffix) else message
+
+
 def split_by_severity(problems: list[Problem]) -> tuple[list[Problem], list[Problem]]:
     """``(hard, soft)``: a file with any hard problem is refused; one with only soft ones is accepted."""
     hard = [p for p in problems if not p.soft]

@@ -49,6 +49,9 @@ NUMERIC_TYPES = ("decimal", "integer")
 COMPARABLE_TYPES = ("category", "code", "text")
 CATEGORIES = ("traditional", "emerging", "total")
 SHIFT_NAMES = {1: "上期", 4: "上年同期"}
+# the words of the category codes in a ``where`` (as lanbai.core.plan's CATEGORY_NAMES, not imported:
+# the plan package imports this one)
+_VALUE_WORDS = {"traditional": "传统产业", "emerging": "战略性新兴产业"}
 
 
 @dataclass(frozen=True)
@@ -447,12 +450,27 @@ class _Compiler:
                 self.canon_names[key] = name
             name = self.canon_names[key]
             wtext = text[where.pos : where.end]
-            label = f"{spec.label}（{wtext}）"
+            label = f"{spec.label}（{self.where_words(where)}）"
         if name not in self.out.inputs:
             self.out.inputs[name] = InputSpec(
                 name, code, where, wtext, label, spec.level, spec.nature or "flow"
             )
         return self.out.inputs[name]
+
+    def where_words(self, pred: Pred) -> str:
+        """A ``where`` condition as a person reads it: ``category == "emerging"`` → 产业类别为战略性新兴产业."""
+        if isinstance(pred, PredField):
+            return self.out.fields[pred.code].label
+        if isinstance(pred, PredCompare):
+            label = self.out.fields[pred.code].label
+            values = "、".join(_VALUE_WORDS.get(v, v) for v in pred.values)
+            return f"{label}{'不为' if pred.op == '!=' else '为'}{values}"
+        if isinstance(pred, PredNot):
+            return f"非（{self.where_words(pred.operand)}）"
+        if isinstance(pred, PredBool):
+            joint = "且" if pred.op == "and" else "或"
+            return f"{self.where_words(pred.left)}{joint}{self.where_words(pred.right)}"
+        return ""
 
     def describe(self, node: Node, text: str) -> str:
         if isinstance(node, FieldRef):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 
 from django import template
 from django.conf import settings
@@ -43,6 +44,18 @@ def nav_links() -> tuple[tuple[str, object], ...]:
 
 
 @register.filter
+def status_words(status: str | None) -> str:
+    """A monitoring status (达标 / 正常 / 预警 / 严重滞后 / 无法评估 / 无目标) in the page's language."""
+    from django.utils.translation import get_language
+
+    from lanbai.core.progress.assess import STATUS_EN
+
+    if not status or not (get_language() or "").startswith("en"):
+        return status or ""
+    return {**STATUS_EN, "无目标": "no target"}.get(status, status)
+
+
+@register.filter
 def num(value, digits: int = 2) -> str:
     """A figure for display: thousands separators, at most ``digits`` decimals, "—" for no value."""
     try:
@@ -51,8 +64,9 @@ def num(value, digits: int = 2) -> str:
         return "—"
     if f != f:
         return "—"
-    if 0 < abs(f) < 10 ** -int(digits):  # a small figure keeps three significant digits, never "0"
-        return f"{f:.3g}"
+    if 0 < abs(f) < 10 ** -int(digits):  # a small figure keeps three significant digits, never "0",
+        decimals = min(12, 2 - math.floor(math.log10(abs(f))))  # and never an exponent (2.8e-05)
+        return f"{f:.{decimals}f}".rstrip("0").rstrip(".")
     text = f"{f:,.{int(digits)}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
