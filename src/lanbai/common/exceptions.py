@@ -41,6 +41,12 @@ class ValidationFailed(ApplicationError):
         super().__init__(message, extra=extra)
 
 
+class ThrottledError(ApplicationError):
+    """Too many requests from one source in a while (e.g. public feedback)."""
+
+    status_code = 429
+
+
 class BusyError(ApplicationError):
     """The database is busy (SQLite allows one writer at a time); the client should retry shortly."""
 

@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from .models import Evidence, Measure, Milestone, ProgressReport, ResponsibleUnit
+from .models import (
+    Evidence,
+    Feedback,
+    Measure,
+    Milestone,
+    ProgressRelease,
+    ProgressReport,
+    ReleasedProgress,
+    ResponsibleUnit,
+)
 
 
 @admin.register(ResponsibleUnit)
@@ -35,3 +44,31 @@ class ProgressReportAdmin(admin.ModelAdmin):
     list_display = ("measure", "unit", "period", "status", "pct", "state", "submitted_at")
     list_filter = ("period", "state", "status")
     inlines = [EvidenceInline]
+
+
+class ReleasedProgressInline(admin.TabularInline):
+    model = ReleasedProgress
+    extra = 0
+    can_delete = False
+    readonly_fields = ("measure", "report", "report_period", "status", "pct")
+
+
+@admin.register(ProgressRelease)
+class ProgressReleaseAdmin(admin.ModelAdmin):
+    """Read-only: a release is made by the 省创新办 on /measures/releases/ and never changes."""
+
+    list_display = ("period", "plan", "released_at", "released_by")
+    inlines = [ReleasedProgressInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    list_display = ("measure", "unit", "created_at", "handled_at")
+    list_filter = ("unit",)
+    readonly_fields = ("measure", "unit", "name", "contact", "message", "ip", "handled_at", "handled_by")

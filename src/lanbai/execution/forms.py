@@ -29,3 +29,23 @@ class ReportForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("退回原因"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FeedbackForm(forms.Form):
+    """The public's message on a measure; ``website`` is a honeypot hidden from people."""
+
+    measure = forms.ChoiceField(label=_("举措"))
+    name = forms.CharField(label=_("姓名（选填）"), max_length=60, required=False)
+    contact = forms.CharField(label=_("联系方式（选填）"), max_length=100, required=False)
+    message = forms.CharField(label=_("留言"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    website = forms.CharField(label=_("请勿填写此项"), required=False)
+
+    def __init__(self, *args, measures: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["measure"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = measures
+
+
+class ReleaseForm(forms.Form):
+    period = QuarterFormField(label=_("报告期（半年：第二或第四季度）"))

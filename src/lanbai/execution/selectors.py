@@ -20,7 +20,16 @@ from lanbai.plans.selectors import plan_current
 from lanbai.registry.selectors import COUNTED, count_on
 
 from .choices import MeasureKind, Progress, ReportState
-from .models import Evidence, Measure, Milestone, ProgressReport, ResponsibleUnit
+from .models import (
+    Evidence,
+    Feedback,
+    Measure,
+    Milestone,
+    ProgressRelease,
+    ProgressReport,
+    ReleasedProgress,
+    ResponsibleUnit,
+)
 
 if TYPE_CHECKING:
     from lanbai.plans.models import PlanVersion
@@ -465,3 +474,92 @@ def progress_report_year_rows(year: int, *, today: dt.date | None = None) -> lis
                 "report": r.pk if r is not None else None,
             })
     return rows
+
+
+# --- public supervision (issue 16 item 6): only what a ProgressRelease holds ------------------------
+
+OTHER_GROUP = "其他"  # the 专栏 items outside the plan's programmes
+
+
+def release_candidates(plan: PlanVersion) -> QuerySet[Measure]:
+    """The 专栏 items of ``plan`` with their reports (what a release takes its rows from)."""
+    return (Measure.objects.filter(plan=plan, kind=MeasureKind.ITEM)
+            .prefetch_related(Prefetch("reports", queryset=ProgressReport.objects.order_by("-period"))))
+
+
+def release_list(*, plan: PlanVersion | None = None) -> QuerySet[ProgressRelease]:
+    """The releases of measure progress, newest period first."""
+    return ProgressRelease.objects.filter(plan=_plan(plan)).select_related("released_by").order_by("-period")
+
+
+def releases_for(user: Any) -> list[ProgressRelease]:
+    """The releases for the release page (the 省创新办's: 403 for anyone else)."""
+    if not is_province(user):
+        raise PermissionDeniedError("仅省创新办可发布举措进展 / province only")
+    return list(release_list())
+
+
+def release_latest(*, plan: PlanVersion | None = None) -> ProgressRelease | None:
+    return release_list(plan=plan).first()
+
+
+def _public_items() -> QuerySet[Measure]:
+    return Measure.objects.filter(plan=plan_current(), kind=MeasureKind.ITEM).select_related("lead")
+
+
+def public_groups() -> list[dict[str, Any]]:
+    """The measure groups (三大计划, 五大工程, 十项改革, 空间布局 …) with their number of 专栏 items."""
+    counts: dict[str, int] = {}
+    for group in _public_items().values_list("group", flat=True):
+        counts[group or OTHER_GROUP] = counts.get(group or OTHER_GROUP, 0) + 1
+    return [{"group": g, "count": n} for g, n in counts.items()]
+
+
+def public_group_rows(group: str) -> dict[str, Any]:
+    """One group's 专栏 items with the status and % of the latest release (none before a release).
+
+    NotFoundError for an unknown group.  Nothing here reads a report: only the release's frozen rows.
+    """
+    qs = _public_items().filter(group="" if group == OTHER_GROUP else group)
+    items = list(qs)
+    if not items:
+        raise NotFoundError(f"未知举措分组 {group} / unknown group")
+    release = release_latest()
+    frozen = ({r.measure_id: r for r in ReleasedProgress.objects.filter(release=release)}
+              if release is not None else {})
+    rows = []
+    for m in items:
+        r = frozen.get(m.pk)
+        rows.append({
+            "code": m.code, "title": m.title, "programme_name": m.programme_name, "column": m.column,
+            "lead_name": m.lead.name, "status": r.status if r else None,
+            "status_label": Progress(r.status).label if r else None,
+            "pct": r.pct if r else None, "report_period": r.report_period if r else None,
+        })
+    return {"group": group, "release": release, "rows": rows}
+
+
+def public_measure_get(code: str) -> Measure:
+    """A 专栏 item of the current plan by code (the public's feedback target)."""
+    m = _public_items().filter(code=(code or "").strip()).first()
+    if m is None:
+        raise NotFoundError(f"未知举措 {code} / unknown measure", extra={"field": "measure"})
+    return m
+
+
+def feedback_queue(user: Any, *, handled: bool | None = None) -> QuerySet[Feedback]:
+    """The public's messages on the measures led by the units the user acts for (省创新办: all)."""
+    qs = Feedback.objects.filter(measure__plan=plan_current()).filter(
+        responsible_filter(user, Action.READ_MEASURES, unit_field="unit")
+    ).select_related("measure", "unit", "handled_by")
+    if handled is not None:
+        qs = qs.filter(handled_at__isnull=not handled)
+    return qs
+
+
+def feedback_get(user: Any, pk: int) -> Feedback:
+    """A message in the user's queue (404 otherwise)."""
+    fb = feedback_queue(user).filter(pk=pk).first()
+    if fb is None:
+        raise NotFoundError("未知留言 / unknown message")
+    return fb

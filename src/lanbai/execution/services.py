@@ -11,18 +11,35 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from lanbai.access.policy import Action, require, require_on_responsible
 from lanbai.common.audit import audit
-from lanbai.common.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
+from lanbai.common.exceptions import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ThrottledError,
+    ValidationFailed,
+)
 from lanbai.core.periods import Quarter
-from lanbai.plans.selectors import orgunit_get, plan_in_force, plan_validated
+from lanbai.plans.selectors import orgunit_get, plan_current, plan_in_force, plan_validated
 
 from . import selectors, workplans
 from .choices import MeasureKind, Progress, ReportState
-from .models import Evidence, Measure, Milestone, ProgressReport, ResponsibleUnit
+from .models import (
+    Evidence,
+    Feedback,
+    Measure,
+    Milestone,
+    ProgressRelease,
+    ProgressReport,
+    ReleasedProgress,
+    ResponsibleUnit,
+)
 
 ACTION_GROUPS = ("三大计划", "五大工程", "十项改革")  # the “3510” action
 MAX_EVIDENCE = 20 * 1024 * 1024
@@ -354,3 +371,93 @@ def report_api_save(
         report = report_save(user, measure=m, unit=unit, period=period, status=status, pct=pct,
                              narrative=narrative, late_reason=late_reason)
         return report_submit(user, report) if submit else report
+
+
+# --- public supervision (issue 16 item 6) ----------------------------------------------------------
+
+FEEDBACK_MAX = 2000  # characters of one message
+FEEDBACK_PER_HOUR = 5  # messages from one address per hour (settings.LANBAI_FEEDBACK_PER_HOUR)
+
+
+@transaction.atomic
+def measure_progress_release(user: Any, *, period: Quarter | str, now: dt.datetime | None = None) -> ProgressRelease:
+    """省创新办 releases the half-year progress of ``period``: a frozen copy of each measure's accepted report.
+
+    Each 专栏 item gets its lead unit's newest 已审核 report up to ``period`` (none: not in the release);
+    a period is released once.
+    """
+    require(user, Action.REVIEW_MEASURE, message="仅省创新办可发布举措进展 / province only")
+    q = Quarter.coerce(period)
+    if q.q not in (2, 4):
+        raise ValidationFailed("举措进展按半年发布：报告期应为第二或第四季度 / half years only", field="period")
+    plan = plan_current()
+    if plan is None:
+        raise ConflictError("尚无规划 / no plan")
+    if ProgressRelease.objects.filter(plan=plan, period=str(q)).exists():
+        raise ConflictError(f"{q} 的举措进展已发布 / already released")
+    release = ProgressRelease.objects.create(
+        plan=plan, period=str(q), released_at=now or timezone.now(),
+        released_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    rows = []
+    for m in selectors.release_candidates(plan):
+        r = selectors.latest_report(m, period=str(q), states=(ReportState.APPROVED,))
+        if r is not None:
+            rows.append(ReleasedProgress(release=release, measure=m, report=r, report_period=r.period,
+                                         status=r.status, pct=r.pct))
+    ReleasedProgress.objects.bulk_create(rows)
+    audit(user, "measure_progress_release", release, field="period", new=str(q))
+    return release
+
+
+def _client_count(ip: str | None) -> int:
+    """Count one more message from ``ip`` in the current hour (Django's cache) and return the count."""
+    key = f"lanbai:feedback:{ip or 'unknown'}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        return 1
+
+
+@transaction.atomic
+def feedback_submit(
+    *, measure_code: str, message: str, name: str = "", contact: str = "", ip: str | None = None,
+    honeypot: str = "",
+) -> Feedback | None:
+    """A message from the public on a released measure, queued for its lead unit (anonymous, audited).
+
+    The honeypot (a field people do not see) filled in: dropped quietly (None).  More than
+    ``LANBAI_FEEDBACK_PER_HOUR`` messages from one address in an hour: ThrottledError.
+    """
+    if (honeypot or "").strip():
+        return None
+    text = (message or "").strip()
+    if not text:
+        raise ValidationFailed("请填写留言内容 / a message is required", field="message")
+    if len(text) > FEEDBACK_MAX:
+        raise ValidationFailed(f"留言不超过 {FEEDBACK_MAX} 字 / message too long", field="message")
+    m = selectors.public_measure_get(measure_code)
+    limit = int(getattr(settings, "LANBAI_FEEDBACK_PER_HOUR", FEEDBACK_PER_HOUR))
+    if _client_count(ip) > limit:
+        raise ThrottledError(f"留言过于频繁：每小时最多 {limit} 条，请稍后再试 / too many messages, try later")
+    fb = Feedback.objects.create(measure=m, unit=m.lead, name=(name or "").strip()[:60],
+                                 contact=(contact or "").strip()[:100], message=text, ip=ip or None)
+    audit(None, "feedback_submit", fb, field="unit", new=m.lead_id)
+    return fb
+
+
+@transaction.atomic
+def feedback_handle(user: Any, *, pk: int, now: dt.datetime | None = None) -> Feedback:
+    """The lead unit marks a message handled (已处理)."""
+    fb = selectors.feedback_get(user, pk)
+    require_on_responsible(user, Action.REPORT_MEASURE, fb.unit, message="无权处理该留言 / forbidden")
+    if fb.handled_at is not None:
+        raise ConflictError("留言已处理 / already handled")
+    fb.handled_at = now or timezone.now()
+    fb.handled_by = user
+    fb.save(update_fields=["handled_at", "handled_by"])
+    audit(user, "feedback_handle", fb, field="handled_at", new=fb.handled_at)
+    return fb
+

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lanbai.access.policy import Action
@@ -12,7 +14,7 @@ from lanbai.common.exceptions import ApplicationError
 
 from . import selectors, services
 from .choices import Progress
-from .forms import ReportForm, ReturnForm
+from .forms import FeedbackForm, ReleaseForm, ReportForm, ReturnForm
 
 
 @login_required
@@ -83,3 +85,65 @@ def evidence_download(request, pk: int):
     resp = HttpResponse(bytes(ev.content), content_type="application/octet-stream")
     resp["Content-Disposition"] = f'attachment; filename="{ev.filename}"'
     return resp
+
+
+# --- public supervision (issue 16 item 6) ---------------------------------------------------------
+
+
+@login_required
+def release_list(request):
+    """省创新办 releases a half year's measure progress; the past releases."""
+    releases = selectors.releases_for(request.user)  # 403 for anyone but the 省创新办
+    form = ReleaseForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.measure_progress_release(request.user, period=form.cleaned_data["period"])
+            return redirect("execution:releases")
+        except ApplicationError as exc:
+            error = exc.message
+    return render(request, "execution/releases.html", {
+        "form": form, "error": error, "releases": releases,
+    })
+
+
+def public_index(request):
+    return render(request, "execution/public_index.html", {
+        "groups": selectors.public_groups(), "release": selectors.release_latest(),
+    })
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def public_group(request, group: str):
+    """One measure group's released progress and the public's feedback form (anonymous)."""
+    data = selectors.public_group_rows(group)
+    choices = [(r["code"], f"{r['code']} {r['title']}") for r in data["rows"]]
+    form = FeedbackForm(request.POST or None, measures=choices)
+    error = ""
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.feedback_submit(measure_code=d["measure"], message=d["message"], name=d["name"],
+                                     contact=d["contact"], ip=_client_ip(request), honeypot=d["website"])
+            messages.success(request, _("留言已提交，将转交牵头单位办理。"))
+            return redirect("execution:public-group", group=group)
+        except ApplicationError as exc:
+            error, status = exc.message, exc.status_code
+    return render(request, "execution/public_group.html", data | {"form": form, "error": error}, status=status)
+
+
+@login_required
+def feedback_queue(request):
+    """The public's messages on the measures the user's units lead."""
+    return render(request, "execution/feedback.html", {"items": selectors.feedback_queue(request.user)})
+
+
+@login_required
+@require_POST
+def feedback_handle(request, pk: int):
+    services.feedback_handle(request.user, pk=pk)
+    return redirect("execution:feedback")

@@ -229,6 +229,12 @@ def rules(fx: dict) -> dict[str, Rule]:
         "execution:report": _r("/measures/nope/report/", "nobody"),
         "execution:report-review": _r("/measures/reports/999999/review/", "nobody", ("POST",)),
         "execution:evidence": _r("/measures/evidence/999999/", "nobody"),
+        # public supervision (issue 16 item 6): releases by 省创新办, public pages, the units' feedback queue
+        "execution:releases": _r("/measures/releases/", ("action", Action.REVIEW_MEASURE), ("GET", "POST")),
+        "execution:feedback": _r("/measures/feedback/", "login"),
+        "execution:feedback-handle": _r("/measures/feedback/999999/handle/", "nobody", ("POST",)),
+        "execution:public": _r("/measures/public/", "public"),
+        "execution:public-group": _r("/measures/public/nope/", "nobody", ("GET", "POST")),
         "api:execution-api-measures": _r("/api/execution/measures/", "login"),
         "api:execution-api-measure": _r("/api/execution/measures/nope/", "nobody"),
         # an empty body is refused before the object is looked up (400: the input, not the right)

@@ -23,6 +23,7 @@ NAV = [
     ("registry:index", _("登记管理")),
     ("contracts:list", _("技术合同")),
     ("assessment:list", _("目标责任制考核")),
+    ("execution:public", _("举措进展公开")),
 ]
 
 
