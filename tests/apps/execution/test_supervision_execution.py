@@ -50,7 +50,7 @@ def test_nothing_public_before_the_release_and_the_release_is_frozen(client, sci
     services.report_submit(science, services.report_save(science, measure=other, unit=unit("wg_science"),
                                                          period=H1, status="推进中", pct="33"))
     page = _page(client, group)  # anonymous
-    assert "c16_01" in page and "45.0" not in page and "33.0" not in page and "举措进展尚未发布" in page
+    assert "c16_01" in page and "45.0" not in page and "33.0" not in page and "省创新办尚未公布举措进展" in page
     with pytest.raises(PermissionDeniedError):
         services.measure_progress_release(science, period=H1)
     rel = services.measure_progress_release(province, period=H1)
@@ -73,7 +73,7 @@ def test_nothing_public_before_the_release_and_the_release_is_frozen(client, sci
 def test_unknown_group_is_404_and_the_index_links_groups(client, measures):
     assert client.get("/measures/public/nope/").status_code == 404
     page = client.get("/measures/public/").content.decode()
-    assert "三大计划" in page and "举措进展尚未发布" in page
+    assert "三大计划" in page and "省创新办尚未公布举措进展" in page
 
 
 def _post(client, group, code, message="请公开平台名单", ip="10.0.0.1", **extra):
