@@ -101,6 +101,11 @@ def measures_demo_run() -> str:
                     returned += 1
                 elif not (q == PERIODS[-1] and m.lead.code == PENDING_UNIT):
                     services.report_approve(province, r, now=when + dt.timedelta(days=3))
+        # the 省创新办 publishes every half year but the last (still under review): the public pages show it
+        released = PERIODS[:-1]
+        for q in released:
+            when = dt.datetime.combine(selectors.due_date(q) + dt.timedelta(days=30), dt.time(10), tzinfo=tz)
+            services.measure_progress_release(province, period=q, now=when)
     names = "、".join(sorted(u.username for u in users.values() if u is not None and u.username.startswith("demo_")))
     return (f"举措进展演示数据 / measure reports: {len(measures)} 项举措 × {len(PERIODS)} 个半年，"
-            f"{late} 份逾期报送 late, {returned} 份退回 returned；责任单位用户 / unit users: {names}")
+            f"{late} 份逾期报送 late, {returned} 份退回 returned，已发布 released {released[-1]}；责任单位用户 / unit users: {names}")
