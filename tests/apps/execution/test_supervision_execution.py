@@ -136,3 +136,17 @@ def test_feedback_throttle_honeypot_and_length(client, measures, settings):
     assert res.status_code == 429 and "留言过于频繁" in res.content.decode()
     assert _post(client, group, m.code, ip="10.0.0.2").status_code == 302  # another address is not throttled
     assert Feedback.objects.count() == 3
+
+
+def test_release_page_is_the_provinces(client, measures, province, make_user):
+    from lanbai.execution.models import ProgressRelease
+
+    client.force_login(make_user("fill", "zone_reporter", "lzxq"))
+    assert client.get("/measures/releases/").status_code == 403
+    assert client.post("/measures/releases/", {"period": "2019Q2"}).status_code == 403
+    client.force_login(province)
+    res = client.post("/measures/releases/", {"period": "2019Q1"})
+    assert res.status_code == 200 and "举措进展按半年发布" in res.content.decode() and not ProgressRelease.objects.exists()
+    assert client.post("/measures/releases/", {"period": "2019Q2"}).status_code == 302
+    assert list(ProgressRelease.objects.values_list("period", "released_by")) == [("2019Q2", province.pk)]
+    assert "2019Q2" in client.get("/measures/public/").content.decode()
