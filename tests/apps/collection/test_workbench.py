@@ -255,3 +255,32 @@ def test_filler_workbench_lists_the_zones_late_requests_with_their_state(people,
     assert timezone.localtime(until).strftime("%Y-%m-%d %H:%M") in by_status["granted"]  # the expiry
     assert "2018Q1" in by_status["declined"] and "未准予" in by_status["declined"]
     assert pending.pk and "我的逾期填报申请" not in login(people["other_reporter"]).get("/workbench/").content.decode()
+
+
+def test_one_word_per_status_on_the_workbench_report_page_and_queue(people):
+    from django.conf import settings
+    from django.utils import translation
+
+    from lanbai.collection.choices import STATUS_WORDS, Status
+
+    with translation.override("zh-hans"):
+        assert {s: str(s.label) for s in Status} == {s: STATUS_WORDS[s] for s in Status}
+    c = login(people["reporter"])
+    period = str(selectors._recent_periods()[0])  # a quarter the workbench lists whatever its status
+    sub = _upload(c, period)
+    services.submission_submit(user=people["reporter"], submission=sub)
+    rev = login(people["reviewer"])
+    pages = {
+        "workbench": c.get("/workbench/").content.decode(),
+        "report": c.get(f"/collection/submissions/{sub.pk}/").content.decode(),
+        "queue": rev.get("/collection/queue/").content.decode(),
+        "reviewer report": rev.get(f"/collection/submissions/{sub.pk}/").content.decode(),
+    }
+    for name, html in pages.items():
+        assert "已上报" in html and "已提交" not in html, name
+    services.submission_review(user=people["reviewer"], submission=sub, approve=True)
+    assert f'data-period="{period}" data-status="园区已审核"' in c.get("/workbench/").content.decode()
+    assert "园区已审核" in c.get(f"/collection/submissions/{sub.pk}/").content.decode()
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = c.get(f"/collection/submissions/{sub.pk}/").content.decode()
+    assert "Approved by zone" in html and "园区已审核" not in html
