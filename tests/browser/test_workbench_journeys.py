@@ -238,7 +238,7 @@ def test_filler_explains_a_soft_rule_warning_before_上报(
     page.screenshot(path=str(screenshots / "workbench-soft-explain.png"), full_page=True)
     page.locator("form[data-form=submit]").get_by_role("button", name="上报").click()
     page.wait_for_load_state()
-    assert "已提交" in page.locator("p", has_text="状态").first.inner_text()  # submitted to the zone reviewer
+    assert "已上报" in page.locator("p", has_text="状态").first.inner_text()  # submitted to the zone reviewer
     assert "大型项目于本季度投产" in page.locator("section[data-soft-warnings]").inner_text()
     page.get_by_role("link", name="返回工作台").click()
     assert page.locator(f"table.due tbody tr[data-period='{period}']").first.get_attribute("data-status") == "已上报"

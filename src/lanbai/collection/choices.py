@@ -2,14 +2,26 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+# One word per report status on every page (工作台, report page, queue, entry, API): the labels of
+# :class:`Status` are these words, and the 工作台 compares them untranslated as stable keys.
+STATUS_WORDS: dict[str | None, str] = {
+    None: gettext_noop("未填报"),  # no report yet
+    "draft": gettext_noop("草稿"),
+    "submitted": gettext_noop("已上报"),
+    "zone_approved": gettext_noop("园区已审核"),
+    "approved": gettext_noop("已审核"),
+    "returned": gettext_noop("已退回"),
+}
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    SUBMITTED = "submitted", _("已提交")
-    ZONE_APPROVED = "zone_approved", _("园区已审核")
-    APPROVED = "approved", _("已审核")
-    RETURNED = "returned", _("已退回")
+    DRAFT = "draft", _(STATUS_WORDS["draft"])
+    SUBMITTED = "submitted", _(STATUS_WORDS["submitted"])
+    ZONE_APPROVED = "zone_approved", _(STATUS_WORDS["zone_approved"])
+    APPROVED = "approved", _(STATUS_WORDS["approved"])
+    RETURNED = "returned", _(STATUS_WORDS["returned"])
 
 
 class Channel(models.TextChoices):

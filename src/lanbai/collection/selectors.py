@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lanbai.access.policy import Action, can, scope_filter, unit_ids
@@ -17,7 +17,7 @@ from lanbai.core.periods import Quarter
 from lanbai.plans.selectors import orgunit_list_by_ids, orgunit_pks, zone_list_all
 
 from . import calendar, figures
-from .choices import LateRequestStatus, Status
+from .choices import STATUS_WORDS, LateRequestStatus, Status
 from .models import Enterprise, LateRequest, LockException, SoftRuleWarning, Submission, SubmissionVersion
 
 if TYPE_CHECKING:  # the plans app's models are read through its selectors
@@ -135,7 +135,7 @@ def importing_user_get(*, username: str | None = None):
 
 
 def review_queue(*, user) -> QuerySet[Submission]:
-    """What waits for this user: 已提交 for zone reviewers, 园区已审核 for 省创新办."""
+    """What waits for this user: 已上报 for zone reviewers, 园区已审核 for 省创新办."""
     if can(user, Action.FINAL_APPROVE):
         qs = Submission.objects.filter(status=Status.ZONE_APPROVED)
     else:
@@ -452,15 +452,6 @@ def lock_exceptions_active(*, user, now: dt.datetime | None = None) -> QuerySet[
 
 ZONE_FORM, ENTERPRISE_FORM = "兰白统Q1表", "兰白统Q2表"
 WORKBENCH_QUARTERS = 4  # the filler's workbench lists the reports of the last four ended quarters
-# The filler's status words are stable keys (pages compare them); templates translate them on display.
-STATUS_WORDS: dict[str | None, str] = {
-    None: gettext_noop("未填报"),
-    Status.DRAFT: gettext_noop("草稿"),
-    Status.RETURNED: gettext_noop("已退回"),
-    Status.SUBMITTED: gettext_noop("已上报"),
-    Status.ZONE_APPROVED: gettext_noop("已上报"),  # the filler's view: out of their hands, not yet final
-    Status.APPROVED: gettext_noop("已审核"),
-}
 ACTION_WORDS = {
     "submit": _("上报"),
     "review_approve": _("园区审核通过"),
@@ -527,6 +518,13 @@ def _returned_by(subs: list[Submission]) -> dict[int, Any]:
     return out
 
 
+# The filler's statuses from the least to the most advanced (the workbench sorts on it).
+_PROGRESS = [
+    STATUS_WORDS[s]
+    for s in (Status.RETURNED, Status.DRAFT, None, Status.SUBMITTED, Status.ZONE_APPROVED, Status.APPROVED)
+]
+
+
 def workbench_filler(*, user, today: dt.date | None = None) -> list[DueReport]:
     """The reports the user reports for: each zone's 季报 and enterprise file of the recent quarters, and
     every report of theirs still in their hands (draft or returned) whatever its period; newest first."""
@@ -567,7 +565,7 @@ def workbench_filler(*, user, today: dt.date | None = None) -> list[DueReport]:
             )
         )
     rows += _zone_enterprise_rows(zones, periods)
-    order = {"已退回": 0, "草稿": 1, "未填报": 2, "已上报": 3, "已审核": 4}
+    order = {w: i for i, w in enumerate(_PROGRESS)}
     rows.sort(key=lambda r: (order[r.status], [-ord(c) for c in r.period], r.unit.code, r.form_code))
     return rows
 
@@ -590,7 +588,7 @@ def _zone_enterprise_rows(zones: list[OrgUnit], periods: list[str]) -> list[DueR
             if len(got) < n_ents and not any(s in (Status.DRAFT, Status.RETURNED) for s in got):
                 word = "未填报"
             else:
-                word = min((STATUS_WORDS[s] for s in got), key=["已退回", "草稿", "未填报", "已上报", "已审核"].index)
+                word = min((STATUS_WORDS[s] for s in got), key=_PROGRESS.index)
             out.append(DueReport(ENTERPRISE_FORM, zone, period, deadline_of(period), word, None))
     return out
 
@@ -633,7 +631,7 @@ def returned_by_user(*, user, limit: int = 50) -> list[Submission]:
 
 def pending_everywhere(*, user) -> dict[str, list[Submission]]:
     """For 省创新办: reports waiting at every level — with the filler (draft/returned), at the zone
-    reviewer (已提交) and at the province (园区已审核)."""
+    reviewer (已上报) and at the province (园区已审核)."""
     qs = submission_list(user=user).order_by("-period", "org_unit__code")
     return {
         "province": list(qs.filter(status=Status.ZONE_APPROVED)[:200]),

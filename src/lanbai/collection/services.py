@@ -603,7 +603,7 @@ def _explain_open_reports(user, ids: list[int], explanations: dict[str, str], wh
 
 @transaction.atomic
 def submissions_approve_bulk(*, user, ids: list[int], final: bool, now: dt.datetime | None = None) -> int:
-    """Approve many reports at once: the zone review (已提交 → 园区已审核) or, with ``final=True``,
+    """Approve many reports at once: the zone review (已上报 → 园区已审核) or, with ``final=True``,
     the final approval by 省创新办 (园区已审核 → 已审核).  All or nothing."""
     if final and not can(user, Action.FINAL_APPROVE):
         raise PermissionDeniedError("只有省创新办可以终审 / only the provincial office gives final approval")

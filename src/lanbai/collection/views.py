@@ -315,6 +315,8 @@ def workbench(request):
         "zone_form": ZONE_FORM,
         "enterprise_form": ENTERPRISE_FORM,
     }
+    if not province and unit_ids(user, Action.REPORT):
+        ctx["late_mine"] = list(selectors.late_requests(user=user)[:50])
     if reviewer and not province:
         ctx["waiting"] = list(selectors.review_queue(user=user)[:200])
         ctx["returned"] = selectors.returned_by_user(user=user)

@@ -426,7 +426,7 @@ def monitoring_table(*, period: Quarter | str, unit: str | None = None, method: 
             comparator, source = "", ""
         assessed = _num(p["assessed"])
         meta.append(dict(period=period, org_unit=u, org_unit_name=names.get(u, u), indicator=i,
-                         indicator_name=indicator.name, unit=str(rec.get("unit_label") or indicator.unit),
+                         indicator_name=indicator.name, unit=str(indicator.unit or rec.get("unit_label") or ""),
                          value=value, not_computable_reason=reason, yoy_pct=_num(p["yoy_pct"]),
                          assessed_value=assessed, baseline_year=base_year, baseline_value=base_value,
                          target_year=target_year, target_value=target_value, comparator=comparator or "=",

@@ -53,6 +53,8 @@ def test_bad_file_is_refused_with_every_problem_and_nothing_written(people):
     res = imp(people["reporter"], zone_file(gdp=-5, urban_population=99, resident_population=10))
     assert res.outcome == "refused"
     assert {"value.below_min", "rule.cross_field"} <= {p.rule for p in res.problems}
+    cross = next(p for p in res.problems if p.rule == "rule.cross_field")
+    assert "城镇人口=99" in cross.value and "urban_population" not in cross.value  # labels, not codes
     up = Upload.objects.get()
     assert up.outcome == "refused" and len(up.problems) == len(res.problems) and bytes(up.content)
     assert Submission.objects.count() == 0 and not AuditEvent.objects.exclude(action="plan.load").exists()

@@ -227,3 +227,60 @@ def test_enterprise_filler_sees_their_own_report_with_online_entry(people, enter
     assert rows and {(r.form_code, r.unit.code) for r in rows} == {(ENT_FORM, ent.org_unit.code)}
     html = login(me).get("/workbench/").content.decode()
     assert f"/collection/enterprise/{ent.credit_code}/{rows[0].period}/" in html and "在线填报" in html
+
+
+def test_filler_workbench_lists_the_zones_late_requests_with_their_state(people, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.LANBAI_PERIOD_LOCK_DAYS = None  # the forms data: old periods are locked
+    reporter, province = people["reporter"], people["province"]
+    zone = OrgUnit.objects.get(code="lzxq")
+    c = login(reporter)
+    assert "我的逾期填报申请" not in c.get("/workbench/").content.decode()
+    pending = services.late_request_create(user=reporter, unit=zone, period="2018Q2", reason="人员调整，申请补报")
+    granted = services.late_request_create(user=reporter, unit=zone, period="2018Q3", reason="系统故障")
+    declined = services.late_request_create(user=reporter, unit=zone, period="2018Q1", reason="忘记填报")
+    until = timezone.now() + dt.timedelta(days=7)
+    services.lock_exception_grant(user=province, request=granted, until=until)
+    services.late_request_decline(user=province, request=declined, reason="理由不充分")
+    html = c.get("/workbench/").content.decode()
+    assert "我的逾期填报申请" in html and 'href="/collection/late/"' in html
+    mine = html.split('class="my-late-requests"')[1].split("</ul>")[0]
+    rows = {r.split("</li>")[0] for r in mine.split("<li")[1:]}
+    by_status = {s: next(r for r in rows if f'data-status="{s}"' in r) for s in ("pending", "granted", "declined")}
+    assert "2018Q2" in by_status["pending"] and "待批准" in by_status["pending"] and "人员调整" in by_status["pending"]
+    assert "2018Q3" in by_status["granted"] and "已准予" in by_status["granted"]
+    assert timezone.localtime(until).strftime("%Y-%m-%d %H:%M") in by_status["granted"]  # the expiry
+    assert "2018Q1" in by_status["declined"] and "未准予" in by_status["declined"]
+    assert pending.pk and "我的逾期填报申请" not in login(people["other_reporter"]).get("/workbench/").content.decode()
+
+
+def test_one_word_per_status_on_the_workbench_report_page_and_queue(people):
+    from django.conf import settings
+    from django.utils import translation
+
+    from lanbai.collection.choices import STATUS_WORDS, Status
+
+    with translation.override("zh-hans"):
+        assert {s: str(s.label) for s in Status} == {s: STATUS_WORDS[s] for s in Status}
+    c = login(people["reporter"])
+    period = str(selectors._recent_periods()[0])  # a quarter the workbench lists whatever its status
+    sub = _upload(c, period)
+    services.submission_submit(user=people["reporter"], submission=sub)
+    rev = login(people["reviewer"])
+    pages = {
+        "workbench": c.get("/workbench/").content.decode(),
+        "report": c.get(f"/collection/submissions/{sub.pk}/").content.decode(),
+        "queue": rev.get("/collection/queue/").content.decode(),
+        "reviewer report": rev.get(f"/collection/submissions/{sub.pk}/").content.decode(),
+    }
+    for name, html in pages.items():
+        assert "已上报" in html and "已提交" not in html, name
+    services.submission_review(user=people["reviewer"], submission=sub, approve=True)
+    assert f'data-period="{period}" data-status="园区已审核"' in c.get("/workbench/").content.decode()
+    assert "园区已审核" in c.get(f"/collection/submissions/{sub.pk}/").content.decode()
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = c.get(f"/collection/submissions/{sub.pk}/").content.decode()
+    assert "Approved by zone" in html and "园区已审核" not in html

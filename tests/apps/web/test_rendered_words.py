@@ -250,3 +250,27 @@ def test_english_pages_have_no_untranslated_ui_strings(scene, settings):
     # and the Chinese pages do say these things in Chinese
     zh_nodes = {n for page in pages["zh-hans"].values() for n in text_nodes(page)}
     assert {"工作台", "错误清单", "核实性审核提示"} <= zh_nodes
+
+
+UNIT_AFTER_NAME = re.compile(r"(?:^|\s|（)([^\s（）\d.]*人[^\s（）\d.]*)）?$")
+
+
+@pytest.mark.django_db
+def test_a_composite_unit_is_the_same_on_every_page(scene, settings):
+    """万人R&D人员 is 人/万人 (the plan's indicator unit) wherever it is shown with its unit."""
+    from lanbai.plans.selectors import plan_current
+
+    unit = plan_current().indicators.get(code="rd_personnel_per_10k").unit
+    assert unit == "人/万人"
+    pages = rendered(scene, settings)["zh-hans"]
+    pages["indicator"] = Client().get("/indicators/rd_personnel_per_10k/").content.decode()
+    seen: dict[str, set[str]] = {}
+    for name, page in pages.items():
+        nodes = text_nodes(page)
+        for k, node in enumerate(nodes):
+            if node == "万人R&D人员":
+                for after in nodes[k + 1 : k + 4]:
+                    if m := UNIT_AFTER_NAME.search(after):
+                        seen.setdefault(name, set()).add(m.group(1))
+    assert {"dashboard", "zone", "indicator"} <= set(seen), seen
+    assert {name: units for name, units in seen.items() if units != {unit}} == {}

@@ -413,7 +413,7 @@ def test_cross_field_rule(ent, forms):
     r = read(edit(template(ent, [GOOD_ROW]), {"N6": 200}), forms)
     (p,) = only(r, "rule.cross_field")
     assert (p.row, p.column, p.field) == (6, "N", "rd_staff")
-    assert p.value == "rd_staff=200, employees=120"
+    assert p.value == "R&D人员期末人数=200, 从业人员期末人数=120"  # the form's labels, not the codes
     assert "R&D人员不应多于期末从业人员" in p.message_zh
 
 

@@ -83,10 +83,12 @@ COLUMN1_NAMES = [
     ("hightech_va_share", "高技术产业增加值占工业增加值比重", "%"),
     ("emerging_va_share_gdp", "战略性新兴产业增加值占GDP比重", "%"),
     ("hightech_labour_productivity", "高技术产业劳动生产率", "万元/人"),
-    ("rd_personnel_per_10k", "万人R&D人员", "人"),
-    ("invention_patents_per_10k", "万人发明专利拥有量", "件"),
+    # 专栏1 writes 人 / 件 / 吨标准煤 (formulas.yaml notes it); the plan keeps one unit per indicator, the
+    # formula's, so every page says the same (issue 14 item 7)
+    ("rd_personnel_per_10k", "万人R&D人员", "人/万人"),
+    ("invention_patents_per_10k", "万人发明专利拥有量", "件/万人"),
     ("tech_contract_turnover", "技术合同成交额", "亿元"),
-    ("energy_per_10k_gdp", "万元GDP能耗", "吨标准煤"),
+    ("energy_per_10k_gdp", "万元GDP能耗", "吨标准煤/万元"),
 ]
 
 
@@ -95,6 +97,17 @@ def test_column1_indicator_names(plan, code, name, unit):
     ind = plan.indicator(code)
     assert (ind.name, ind.unit, ind.source) == (name, unit, "专栏1")
     assert ind.direction == ("decrease" if code == "energy_per_10k_gdp" else "increase")
+
+
+def test_one_unit_per_indicator_formulas_and_index_agree(plan):
+    """The shipped plan gives each indicator one unit: its formula and the index framework say the same."""
+    import yaml
+
+    units = {i.code: i.unit for i in plan.indicators}
+    assert {f.indicator: f.unit for f in plan.formulas if f.unit != units[f.indicator]} == {}
+    framework = yaml.safe_load((PLAN_DIR / "index" / "framework.yaml").read_text(encoding="utf-8"))
+    nodes = [n for v in framework.values() if isinstance(v, list) for n in v if isinstance(n, dict)]
+    assert {n["code"]: n["unit"] for n in nodes if n.get("unit") and n["code"] in units and n["unit"] != units[n["code"]]} == {}
 
 
 # ---- 二（四） 主要目标 --------------------------------------------------------------------------

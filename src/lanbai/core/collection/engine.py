@@ -329,7 +329,9 @@ def validate_table(
         broken = evaluate_rule(parsed, numeric, n)
         first = form.field(parsed.fields[0])
         for i in np.flatnonzero(broken).tolist():
-            shown = ", ".join(f"{name}={_show(numeric[name][i])}" for name in dict.fromkeys(parsed.fields))
+            shown = ", ".join(
+                f"{labels.get(name, name)}={_show(numeric[name][i])}" for name in dict.fromkeys(parsed.fields)
+            )
             emit(
                 "rule.cross_field",
                 first,
