@@ -33,10 +33,16 @@ def test_home_without_figures_says_so(client, shipped_plan_in_db):
 
 
 @pytest.mark.django_db
-def test_nav_links_to_collection_and_publications(client, shipped_plan_in_db):
-    html = client.get("/").content.decode()
-    assert 'href="/reports/"' in html and 'href="/reports/open-data/"' in html
-    assert 'href="/collection/upload/"' in html and 'href="/collection/queue/"' in html
+def test_nav_links_public_pages_to_everyone_and_staff_pages_once_signed_in(
+    client, shipped_plan_in_db, django_user_model
+):
+    staff = ('href="/collection/upload/"', 'href="/collection/queue/"', 'href="/registry/"', 'href="/assessment/"')
+    nav = client.get("/").content.decode().split("</nav>")[0]
+    assert 'href="/reports/"' in nav and 'href="/reports/open-data/"' in nav and 'href="/measures/public/"' in nav
+    assert not [link for link in staff if link in nav]  # they would only send a visitor to the login page
+    client.force_login(django_user_model.objects.create_user("nav_reader", password="x" * 12))
+    nav = client.get("/").content.decode().split("</nav>")[0]
+    assert all(link in nav for link in staff) and 'href="/reports/"' in nav
 
 
 @pytest.mark.django_db

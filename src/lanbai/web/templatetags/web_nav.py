@@ -12,36 +12,41 @@ from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
-# (URL name, label): apps grow capability by capability; a missing page is simply not linked.
+# (URL name, label, public): apps grow capability by capability; a missing page is simply not linked.
+# Anonymous visitors are shown only the public pages (the others would send them to the login page).
 NAV = [
-    ("development-index", _("发展指数")),
-    ("collection:upload", _("上传报表")),
-    ("collection:queue", _("审核队列")),
-    ("collection:completeness", _("报送情况")),
-    ("reports:index", _("发布")),
-    ("reports:open-data", _("开放数据")),
-    ("registry:index", _("登记管理")),
-    ("contracts:list", _("技术合同")),
-    ("assessment:list", _("目标责任制考核")),
-    ("execution:public", _("举措进展公开")),
+    ("development-index", _("发展指数"), True),
+    ("collection:upload", _("上传报表"), False),
+    ("collection:queue", _("审核队列"), False),
+    ("collection:completeness", _("报送情况"), False),
+    ("reports:index", _("发布"), True),
+    ("reports:open-data", _("开放数据"), True),
+    ("registry:index", _("登记管理"), False),
+    ("contracts:list", _("技术合同"), False),
+    ("assessment:list", _("目标责任制考核"), False),
+    ("execution:public", _("举措进展公开"), True),
 ]
 
 
 @functools.cache
-def _hrefs(urlconf: str) -> tuple[tuple[str, object], ...]:
+def _hrefs(urlconf: str) -> tuple[tuple[str, object, bool], ...]:
     out = []
-    for name, label in NAV:
+    for name, label, public in NAV:
         try:
-            out.append((reverse(name, urlconf=urlconf), label))
+            out.append((reverse(name, urlconf=urlconf), label, public))
         except NoReverseMatch:
             continue
     return tuple(out)
 
 
-@register.simple_tag
-def nav_links() -> tuple[tuple[str, object], ...]:
-    """[(href, label)] for the pages that exist (resolved once per URL configuration)."""
-    return _hrefs(get_urlconf() or settings.ROOT_URLCONF)
+@register.simple_tag(takes_context=True)
+def nav_links(context) -> list[tuple[str, object]]:
+    """[(href, label)] for the pages that exist (resolved once per URL configuration) and that the
+    visitor can open: staff pages only for signed-in users."""
+    user = getattr(context.get("request"), "user", None)
+    signed_in = bool(getattr(user, "is_authenticated", False))
+    return [(href, label) for href, label, public in _hrefs(get_urlconf() or settings.ROOT_URLCONF)
+            if public or signed_in]
 
 
 @register.filter
