@@ -23,7 +23,7 @@ from lanbai.core.periods import Quarter
 from lanbai.plans.services import orgunit_create, orgunit_link
 
 from . import calendar, figures, selectors
-from .choices import LateRequestStatus, Status, UploadOutcome
+from .choices import STATUS_WORDS, LateRequestStatus, Status, UploadOutcome
 from .models import (
     Enterprise,
     LateRequest,
@@ -134,7 +134,7 @@ def submission_save_version(
         _check_lock_version(submission, expected_lock_version)
         if submission.status not in (Status.DRAFT, Status.RETURNED):
             raise ApplicationError(
-                f"报表状态为「{submission.get_status_display()}」，不能修改 / a {submission.status} report cannot be changed",
+                f"报表状态为「{STATUS_WORDS[submission.status]}」，不能修改 / a {submission.status} report cannot be changed",
                 extra={"status": submission.status},
             )
     old = submission.current_version.values if submission.current_version is not None else {}
@@ -189,7 +189,7 @@ def _locked(
 def _transition(submission: Submission, *, to: str, allowed_from: tuple[str, ...]) -> str:
     if submission.status not in allowed_from:
         raise ApplicationError(
-            f"不能从「{submission.get_status_display()}」变为「{Status(to).label}」/ "
+            f"不能从「{STATUS_WORDS[submission.status]}」变为「{STATUS_WORDS[to]}」/ "  # the Chinese half in Chinese
             f"cannot go from {submission.status} to {to}",
             extra={"status": submission.status},
         )

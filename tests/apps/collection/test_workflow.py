@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from reporting_helpers import valid_code
 
 from lanbai.collection import services
@@ -379,7 +379,7 @@ def test_single_transitions_refuse_scope_stale_versions_and_wrong_statuses(peopl
     with pytest.raises(ApplicationError) as exc:
         services.submission_submit(user=people["reporter"], submission=empty, now=NOW)
     assert exc.value.message == "报表没有数据，不能上报 / an empty report cannot be submitted"
-    with pytest.raises(ApplicationError) as exc:
+    with pytest.raises(ApplicationError) as exc, translation.override("en"):  # Chinese half in Chinese still
         services.submission_review(user=people["reviewer"], submission=sub, approve=True)
     assert exc.value.message == "不能从「草稿」变为「园区已审核」/ cannot go from draft to zone_approved"
     assert exc.value.extra == {"status": "draft"}

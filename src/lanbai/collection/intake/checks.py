@@ -25,7 +25,7 @@ from lanbai.core.periods import Quarter
 from lanbai.plans.selectors import orgunit_get, orgunit_names
 
 from .. import selectors, services
-from ..choices import Status
+from ..choices import STATUS_WORDS, Status
 from ..models import Enterprise, Submission
 from . import copy
 from .parsing import forms
@@ -258,7 +258,7 @@ def under_review(
                     file=result.upload.filename,
                     sheet=sheet,
                     row=row,
-                    value=Status(busy[uid]).label,
+                    value=STATUS_WORDS[busy[uid]],  # stored text: Chinese, whatever the request's language
                 )
             )
 
