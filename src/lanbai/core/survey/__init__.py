@@ -8,7 +8,7 @@ survey); totals, means and proportions with their standard errors from the strat
 95 % confidence intervals.
 """
 
-from .design import SampleDesign, select_sample
+from .design import SampleDesign, design_from_data, select_sample
 from .estimation import Estimate, estimate, estimate_by_domain, response_weights
 
-__all__ = ["Estimate", "SampleDesign", "estimate", "estimate_by_domain", "response_weights", "select_sample"]
+__all__ = ["Estimate", "SampleDesign", "design_from_data", "estimate", "estimate_by_domain", "response_weights", "select_sample"]

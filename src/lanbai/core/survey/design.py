@@ -76,3 +76,24 @@ def select_sample(frame: pd.DataFrame, *, design: SampleDesign, zone: str = "zon
     out["selected"] = rank.to_numpy() <= out["n_h"].to_numpy()
     out["pi"] = out["n_h"] / out["N_h"]
     return out
+
+
+_DESIGN_KEYS = ("census_min_employees", "sampling_fraction", "min_per_stratum", "size_bands", "seed")
+
+
+def design_from_data(data: dict[str, object], *, year: int | None = None, source: str = "design") -> SampleDesign:
+    """A :class:`SampleDesign` from its parsed YAML; unknown keys refused; ``year`` is added to the seed."""
+    unknown = sorted(set(data) - set(_DESIGN_KEYS))
+    if unknown:
+        raise ValueError(f"{source}: unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(_DESIGN_KEYS)}")
+    try:
+        d = SampleDesign(
+            census_min_employees=int(data.get("census_min_employees", 300)),  # type: ignore[call-overload]
+            sampling_fraction=float(data.get("sampling_fraction", 0.3)),  # type: ignore[arg-type]
+            min_per_stratum=int(data.get("min_per_stratum", 3)),  # type: ignore[call-overload]
+            size_bands=tuple(int(b) for b in data.get("size_bands", (0, 20, 100))),  # type: ignore[attr-defined]
+            seed=int(data.get("seed", 0)) + (year or 0),  # type: ignore[call-overload]
+        )
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{source}: {exc}") from exc
+    return d
