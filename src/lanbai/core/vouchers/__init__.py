@@ -5,6 +5,7 @@ Pure core (standard library only). Amounts are ``Decimal`` in 万元. Method and
 
 from .fraud import FraudFinding, price_above_published, related_party, split_contracts
 from .grant import Grant, compute_grant, coverage
+from .loader import load_scheme_file, load_schemes
 from .rules import (
     REDEMPTION_MODELS,
     Band,
@@ -28,6 +29,8 @@ __all__ = [
     "check_eligibility",
     "compute_grant",
     "coverage",
+    "load_scheme_file",
+    "load_schemes",
     "parse_scheme",
     "price_above_published",
     "related_party",
