@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class VouchersConfig(AppConfig):
+    name = "lanbai.vouchers"
+    label = "vouchers"
+    verbose_name = "创新券"
