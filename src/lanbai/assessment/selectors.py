@@ -186,3 +186,17 @@ def assessment_unit_for(user: Any, year: int, code: str) -> dict[str, Any]:
             "run": run_data(run, []) if run is not None else None,
             "score": score_row(score) if score is not None else None,
             "scheme": run.scheme.document if run is not None else None}
+
+
+def assessment_release_section(year: int) -> dict[str, Any] | None:
+    """The year's 目标责任制考核 result for the annual evaluation report (newest run), or None.
+
+    Every assessed unit (two cities, four zones; no enterprise) with its total, grade and component
+    breakdown, without the evidence rows.  It is read by the release service (province only) and
+    reaches the public only inside a published release.
+    """
+    run = run_latest(year)
+    if run is None:
+        return None
+    scores = list(run.scores.select_related("org_unit"))
+    return run_data(run, [score_row(s, evidence=False) for s in scores])

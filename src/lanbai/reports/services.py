@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from lanbai.access.policy import Action, require
+from lanbai.assessment.selectors import assessment_release_section
 from lanbai.common.audit import audit
 from lanbai.common.exceptions import ApplicationError, ConflictError
 from lanbai.core.periods import Quarter
@@ -283,6 +284,8 @@ def build_content(
     if kind == "annual":
         step("发展指数 / development index")
         content["index"] = _index_section(q.year)
+        step("目标责任制考核 / target-responsibility assessment")
+        content["assessment"] = _json_clean(assessment_release_section(q.year))
     return content
 
 
