@@ -38,6 +38,8 @@ HOUSE: dict[str, set[str]] = {
     "execution": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     # the annual assessment (issue 16 item 4): scheme versions, runs, scores with their evidence
     "assessment": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
+    # third-party evaluation (issue 16 item 5): organisations, assignments (driving evaluator scopes), conflicts
+    "evaluation": OWNS_DATA | {TESTS},
     "contracts": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     "reports": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     # the home page and dashboard: pages only.  No selectors.py: web owns no data, and every read it
