@@ -94,3 +94,19 @@ def test_evaluator_lists_only_its_assignments(org, evaluator, django_user_model)
     other = django_user_model.objects.create_user(username="nobody", password="pw")
     assert [a.year for a in selectors.assignments_for(evaluator, year=2019)] == [2019]
     assert list(selectors.assignments_for(other)) == []
+
+
+def test_cli_lists_the_years_assignments(org, evaluator):
+    import json
+
+    from typer.testing import CliRunner
+
+    from lanbai.cli.main import app
+    from lanbai.evaluation import services
+
+    services.assign(None, org, year=2019, unit_codes=["lzxq", "bygx"])
+    res = CliRunner().invoke(app, ["evaluation", "list", "--year", "2019", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)
+    assert [(r["year"], r["units"], r["retired"]) for r in rows] == [(2019, ["bygx", "lzxq"], False)]
+    assert "2018 年度无评估委托" in CliRunner().invoke(app, ["evaluation", "list", "--year", "2018"]).output
