@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -31,7 +32,7 @@ def list_(
     operator = django_setup.operator()
     from lanbai.evaluation import selectors
 
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "organisation": a.organisation.name,
             "credit_code": a.organisation.credit_code,

@@ -9,9 +9,9 @@ from __future__ import annotations
 import typer
 
 from . import assess as assess_cli
-from . import evaluation as evaluation_cli
 from . import contracts as contracts_cli
 from . import demo as demo_cli
+from . import evaluation as evaluation_cli
 from . import forms as forms_cli
 from . import index as index_cli
 from . import measures as measures_cli
