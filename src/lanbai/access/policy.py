@@ -59,6 +59,7 @@ class Action(StrEnum):
     ASSESS = "assess"  # 省创新办 computes the annual assessment (目标责任制考核)
     READ_ASSESSMENT = "read_assessment"  # a city's / zone's assessment scores and their evidence
     MANAGE_VOUCHERS = "manage_vouchers"  # 省创新办: 创新券 schemes, final review, issue, redemption review
+    MANAGE_EVALUATION = "manage_evaluation"  # 省创新办: evaluator organisations, assignments (第三方评估)
 
 
 class _UnitLike(Protocol):
@@ -182,7 +183,7 @@ def can(user: Any, action: Action, unit: _UnitLike | None = None) -> bool:
     r = roles_of(user)
     if action in (
         Action.FINAL_APPROVE, Action.GRANT_LATE, Action.MANAGE_RELEASES, Action.GRANT_ROLES, Action.REVIEW_MEASURE,
-        Action.ASSESS, Action.MANAGE_VOUCHERS,
+        Action.ASSESS, Action.MANAGE_VOUCHERS, Action.MANAGE_EVALUATION,
     ):
         return r.province
     if unit is None and action in (Action.PREVIEW, Action.OUTLIERS):

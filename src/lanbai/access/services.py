@@ -30,3 +30,20 @@ def user_scope_grant(*, by: Any, user: Any, role: str, unit: OrgUnit | None = No
     if created:
         audit(by, "scope_grant", scope, field="role", new=f"{role}:{unit.code if unit else '*'}")
     return scope
+
+
+@transaction.atomic
+def evaluator_scopes_set(*, by: Any, user: Any, unit_ids: set[int], reason: str = "") -> None:
+    """Make ``user``'s 第三方评估 scopes exactly ``unit_ids`` (the evaluation app's live assignments).
+
+    Only 省创新办 (or the command line) changes them; one audit event per scope granted or retired.
+    """
+    policy.require(by, policy.Action.GRANT_ROLES, message="只有省创新办可以授予角色 / only the provincial office grants roles")
+    have = {s.org_unit_id: s for s in UserScope.objects.filter(user=user, role=Role.EVALUATOR)}
+    for uid, scope in have.items():
+        if uid not in unit_ids:
+            audit(by, "scope_retire", scope, field="role", old=f"{Role.EVALUATOR}:{uid}", reason=reason)
+            scope.delete()
+    for uid in sorted(unit_ids - set(have)):
+        scope = UserScope.objects.create(user=user, role=Role.EVALUATOR, org_unit_id=uid)
+        audit(by, "scope_grant", scope, field="role", new=f"{Role.EVALUATOR}:{uid}", reason=reason)

@@ -11,6 +11,7 @@ import typer
 from . import assess as assess_cli
 from . import contracts as contracts_cli
 from . import demo as demo_cli
+from . import evaluation as evaluation_cli
 from . import forms as forms_cli
 from . import index as index_cli
 from . import measures as measures_cli
@@ -37,6 +38,7 @@ app.add_typer(index_cli.app, name="index", help="The development index (composit
 app.add_typer(registry_cli.app, name="registry", help="Registries and innovative-enterprise screening.")
 app.add_typer(measures_cli.app, name="measures", help="Measures of the plan: owners, half-year progress.")
 app.add_typer(assess_cli.app, name="assess", help="Annual assessment (目标责任制考核) of the cities and zones.")
+app.add_typer(evaluation_cli.app, name="evaluation", help="Third-party evaluation (第三方评估) assignments.")
 app.add_typer(contracts_cli.app, name="contracts", help="技术合同认定登记: turnover, list, import, export.")
 app.add_typer(policy_cli.app, name="policy", help="Policy matching (附件8).")
 app.add_typer(report_cli.app, name="report", help="Publications: bulletin, inspection notice, annual report.")

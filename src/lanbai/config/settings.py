@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "lanbai.registry",
     "lanbai.execution",
     "lanbai.assessment",
+    "lanbai.evaluation",
     "lanbai.contracts",
     "lanbai.vouchers",
     "lanbai.reports",

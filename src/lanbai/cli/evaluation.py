@@ -1,0 +1,52 @@
+"""``lanbai evaluation``: third-party evaluation (第三方评估, 专栏26).
+
+* ``lanbai evaluation list --year 2019 [--json]`` the year's assignments: organisation, units, state.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(no_args_is_help=True)
+out = Console(soft_wrap=True, highlight=False)
+
+
+@app.callback()
+def main() -> None:
+    """Third-party evaluation (第三方评估)."""
+
+
+@app.command("list")
+def list_(
+    year: int = typer.Option(..., "--year", help="The year evaluated, e.g. 2019."),
+    as_json: bool = typer.Option(False, "--json", help="JSON."),
+):
+    """The year's evaluation assignments with their organisation and units."""
+    from . import django_setup
+
+    django_setup.setup()
+    operator = django_setup.operator()
+    from lanbai.evaluation import selectors
+
+    rows: list[dict[str, Any]] = [
+        {
+            "organisation": a.organisation.name,
+            "credit_code": a.organisation.credit_code,
+            "year": a.year,
+            "units": sorted(u.code for u in a.units.all()),
+            "retired": a.retired,
+        }
+        for a in selectors.assignments_for(operator, year=year)
+    ]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        state = "已撤销" if r["retired"] else "有效"
+        out.print(f"{r['year']} 年度 · {r['organisation']} · {'、'.join(r['units'])} · {state}", markup=False)
+    if not rows:
+        out.print(f"{year} 年度无评估委托", markup=False)

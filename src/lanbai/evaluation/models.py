@@ -1,0 +1,67 @@
+"""Third-party evaluation (第三方评估, 专栏26): evaluator organisations, their yearly assignments, conflicts.
+
+An :class:`Assignment` is the one source of truth for an evaluator's scope: the services create the
+members' ``UserScope(role=evaluator)`` rows from it and retire them with it, so the access policy (which
+reads UserScope) needs no second path.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluatorOrganisation(models.Model):
+    name = models.CharField(_("评估机构名称"), max_length=200, unique=True)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    contact = models.CharField(_("联系方式"), max_length=200, blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="evaluator_organisations", blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("第三方评估机构")
+        verbose_name_plural = _("第三方评估机构")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    organisation = models.ForeignKey(
+        EvaluatorOrganisation, on_delete=models.PROTECT, related_name="assignments"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    units = models.ManyToManyField("plans.OrgUnit", related_name="+", blank=True)
+    retired = models.BooleanField(_("已撤销"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "organisation"]
+        verbose_name = _("评估委托")
+        verbose_name_plural = _("评估委托")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.year}"
+
+
+class ConflictDeclaration(models.Model):
+    organisation = models.ForeignKey(
+        EvaluatorOrganisation, on_delete=models.PROTECT, related_name="conflicts"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    unit = models.ForeignKey("plans.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    nature = models.TextField(_("利益冲突情况"))
+    declared_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-declared_at"]
+        verbose_name = _("利益冲突申报")
+        verbose_name_plural = _("利益冲突申报")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.unit}"

@@ -1,0 +1,41 @@
+"""Reads of third-party evaluation, scoped through the policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from lanbai.access.policy import is_province
+
+from .models import Assignment, ConflictDeclaration
+
+
+def assignments_for(user: Any, *, year: int | None = None) -> QuerySet[Assignment]:
+    """省创新办: every assignment; an evaluator: its organisations' live ones; anyone else: none."""
+    qs = Assignment.objects.select_related("organisation").prefetch_related("units")
+    if year is not None:
+        qs = qs.filter(year=year)
+    if is_province(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(organisation__members=user, retired=False)
+
+
+def conflict_exists(organisation_id: int, unit_ids: set[int]) -> list[ConflictDeclaration]:
+    return list(
+        ConflictDeclaration.objects.filter(
+            organisation_id=organisation_id, unit_id__in=unit_ids
+        ).select_related("unit")
+    )
+
+
+def live_unit_ids(member: Any) -> set[int]:
+    """Ids of the units of the live assignments of every organisation ``member`` belongs to."""
+    through = Assignment.units.through
+    return set(
+        through.objects.filter(
+            assignment__organisation__members=member, assignment__retired=False
+        ).values_list("orgunit_id", flat=True)
+    )
