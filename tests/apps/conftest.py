@@ -57,6 +57,18 @@ MINI_PLAN = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in the default UI language (a test that activates English must not
+    change the words the next one reads)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def write_plan(directory: Path, data: dict) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     for name, content in data.items():

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lanbai.access.policy import Action, require, require_on_responsible
 from lanbai.common.audit import audit
@@ -142,12 +142,18 @@ def execution_load(*, user: Any = None, plan_dir: str | Path | None = None) -> d
 
 
 def _progress(value: Any) -> str:
+    """A progress status from its code or its word in either UI language (a spreadsheet is written in
+    Chinese whatever language the request that imports it is in)."""
     text = str(value or "").strip()
-    for p in Progress:
-        if text in (p.value, str(p.label)):
-            return p.value
+    with translation.override(settings.LANGUAGE_CODE):
+        words = {p.value: str(p.label) for p in Progress}
+    with translation.override("en"):
+        english = {p.value: str(p.label) for p in Progress}
+    for code in words:
+        if text in (code, words[code], english[code]):
+            return code
     raise ValidationFailed(
-        f"进展状态应为 {' / '.join(str(p.label) for p in Progress)}，收到 {text!r} / bad status", field="status"
+        f"进展状态应为 {' / '.join(words.values())}，收到 {text!r} / bad status", field="status"
     )
 
 
