@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "lanbai.execution",
     "lanbai.assessment",
     "lanbai.contracts",
+    "lanbai.pools",
     "lanbai.reports",
     "lanbai.web",
 ]
