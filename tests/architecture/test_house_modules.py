@@ -44,6 +44,8 @@ HOUSE: dict[str, set[str]] = {
     # 创新券 (issue 18 item 2): schemes and issued vouchers; pages and API still to build
     "vouchers": OWNS_DATA | {TESTS},
     "reports": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
+    # 储备项目库 and 人才库 (issue 18 item 4): data and services first; pages and API to follow
+    "pools": OWNS_DATA | {TESTS},
     # the home page and dashboard: pages only.  No selectors.py: web owns no data, and every read it
     # makes goes through the selectors of the apps that own the data (monitoring, plans, indices);
     # web/dashboard.py only caches and shapes those results for the templates.

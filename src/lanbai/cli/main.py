@@ -19,6 +19,7 @@ from . import monitor as monitor_cli
 from . import periods as periods_cli
 from . import plan as plan_cli
 from . import policy as policy_cli
+from . import pools as pools_cli
 from . import recompute as recompute_cli
 from . import registry as registry_cli
 from . import report as report_cli
@@ -40,6 +41,7 @@ app.add_typer(measures_cli.app, name="measures", help="Measures of the plan: own
 app.add_typer(assess_cli.app, name="assess", help="Annual assessment (目标责任制考核) of the cities and zones.")
 app.add_typer(evaluation_cli.app, name="evaluation", help="Third-party evaluation (第三方评估) assignments.")
 app.add_typer(contracts_cli.app, name="contracts", help="技术合同认定登记: turnover, list, import, export.")
+app.add_typer(pools_cli.app, name="pools", help="储备项目库与人才库: projects, talents (masked).")
 app.add_typer(policy_cli.app, name="policy", help="Policy matching (附件8).")
 app.add_typer(report_cli.app, name="report", help="Publications: bulletin, inspection notice, annual report.")
 demo_cli.register(app)

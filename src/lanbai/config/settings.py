@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "lanbai.evaluation",
     "lanbai.contracts",
     "lanbai.vouchers",
+    "lanbai.pools",
     "lanbai.reports",
     "lanbai.web",
 ]

@@ -1,0 +1,159 @@
+"""Writes of the project reserve and talent pools: access check, one transaction, one audit event each."""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from lanbai.access.policy import Action, require
+from lanbai.common.audit import audit
+from lanbai.common.exceptions import ConflictError, ValidationFailed
+from lanbai.core.plan import default_plan_dir, load_plan
+from lanbai.core.pools import (
+    IdNumberError,
+    StageError,
+    check_transition,
+    id_fingerprint,
+    mask_id_number,
+    validate_id_number,
+)
+
+from .models import Project, ProjectStageChange, Stage, Talent
+
+# 省创新办 decides 立项 and 验收; the proposing unit's staff move the rest.
+PROVINCE_STAGES = {Stage.APPROVED, Stage.ACCEPTED}
+
+
+@functools.cache
+def _cluster_codes(directory: str) -> frozenset[str]:
+    plan = load_plan(directory)
+    return frozenset(f"{r.zone}:{r.category}:{r.industry}" for r in plan.cluster_rows)
+
+
+def cluster_codes() -> frozenset[str]:
+    """The 附件4 cluster codes (``zone:category:industry``) of the plan data."""
+    return _cluster_codes(str(getattr(settings, "LANBAI_PLAN_DIR", "") or default_plan_dir()))
+
+
+def _id_key() -> bytes:
+    return ("lanbai.pools.id:" + settings.SECRET_KEY).encode()
+
+
+def project_propose(
+    *, user: Any, unit: Any, data: dict[str, Any], measures: list[Any] | None = None
+) -> Project:
+    """A unit's staff put a project into the reserve pool (阶段 储备)."""
+    require(user, Action.REPORT, unit, message="只有申报单位的填报人员可以申报储备项目")
+    for name in ("title", "field", "responsible_person"):
+        if not str(data.get(name, "")).strip():
+            raise ValidationFailed(f"{name}：必填", field=name)
+    try:
+        budget = Decimal(str(data.get("budget_wan", ""))).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed("budget_wan：预算（万元）不是数值", field="budget_wan") from None
+    if budget < 0:
+        raise ValidationFailed("budget_wan：预算（万元）不能为负", field="budget_wan")
+    cluster = str(data.get("cluster", "")).strip()
+    if cluster and cluster not in cluster_codes():
+        raise ValidationFailed(f"cluster：{cluster} 不是附件4 中的产业集群", field="cluster")
+    with transaction.atomic():
+        p = Project.objects.create(
+            unit=unit,
+            title=data["title"].strip(),
+            field=data["field"].strip(),
+            budget_wan=budget,
+            expected_outputs=str(data.get("expected_outputs", "")),
+            responsible_person=data["responsible_person"].strip(),
+            cluster=cluster,
+        )
+        if measures:
+            p.measures.set(measures)
+        ProjectStageChange.objects.create(project=p, from_stage="", to_stage=Stage.RESERVE, user=user)
+        audit(user, "pools.project_propose", p, new=p.title)
+    return p
+
+
+def project_advance(*, user: Any, project: Project, to: str, note: str = "") -> Project:
+    """Move a project to stage ``to``; 立项 and 验收 are the 省创新办's decisions."""
+    try:
+        check_transition(project.stage, to)
+    except StageError as exc:
+        raise ConflictError(str(exc)) from None
+    if to in PROVINCE_STAGES:
+        require(user, Action.FINAL_APPROVE, message="立项和验收由省创新办审定")
+    else:
+        require(user, Action.REPORT, project.unit, message="只有申报单位的填报人员可以变更项目阶段")
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().get(pk=project.pk)
+        if locked.stage != project.stage:
+            raise ConflictError("项目阶段已被他人变更，请刷新后重试")
+        old = locked.stage
+        locked.stage = to
+        locked.save(update_fields=["stage", "updated_at"])
+        ProjectStageChange.objects.create(
+            project=locked, from_stage=old, to_stage=to, user=user, note=note[:200]
+        )
+        audit(user, "pools.project_advance", locked, field="stage", old=old, new=to, reason=note)
+    return locked
+
+
+def talent_register(*, user: Any, unit: Any, data: dict[str, Any], consent_version: str) -> Talent:
+    """Register a person, only with consent; the 身份证号 is kept masked plus a keyed fingerprint."""
+    require(user, Action.WRITE_REGISTRY, unit, message="只有省创新办和所在单位园区的工作人员可以登记人才")
+    if not consent_version.strip():
+        raise ValidationFailed(
+            "consent_version：未取得本人同意，不能登记（《个人信息保护法》第十三条）", field="consent_version"
+        )
+    if not str(data.get("name", "")).strip():
+        raise ValidationFailed("name：必填", field="name")
+    masked = fingerprint = ""
+    if data.get("id_number"):
+        try:
+            number = validate_id_number(str(data["id_number"]))
+        except IdNumberError as exc:
+            raise ValidationFailed(str(exc), field="id_number") from None
+        masked, fingerprint = mask_id_number(number), id_fingerprint(number, _id_key())
+        if Talent.objects.filter(id_fingerprint=fingerprint).exists():
+            raise ConflictError("id_number：该身份证号已在人才库中登记")
+    with transaction.atomic():
+        t = Talent.objects.create(
+            name=data["name"].strip(),
+            gender=str(data.get("gender", "")),
+            birth_year=data.get("birth_year") or None,
+            fields=str(data.get("fields", "")),
+            title=str(data.get("title", "")),
+            unit=unit,
+            consent_at=timezone.now(),
+            consent_version=consent_version.strip(),
+            id_masked=masked,
+            id_fingerprint=fingerprint,
+        )
+        audit(user, "pools.talent_register", t, new=t.name)
+    return t
+
+
+def talent_withdraw_consent(*, user: Any, talent: Talent) -> Talent:
+    """Consent withdrawn: the identifying data are erased; the audit trace keeps no number."""
+    require(
+        user,
+        Action.WRITE_REGISTRY,
+        talent.unit,
+        message="只有省创新办和所在单位园区的工作人员可以处理撤回同意",
+    )
+    if talent.withdrawn_at is not None:
+        raise ConflictError("该人员已撤回同意")
+    with transaction.atomic():
+        talent.name = "（已撤回同意）"
+        talent.gender = ""
+        talent.birth_year = None
+        talent.id_masked = ""
+        talent.id_fingerprint = ""
+        talent.withdrawn_at = timezone.now()
+        talent.save()
+        audit(user, "pools.talent_withdraw_consent", talent)
+    return talent
