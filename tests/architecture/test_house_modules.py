@@ -39,6 +39,8 @@ HOUSE: dict[str, set[str]] = {
     # the annual assessment (issue 16 item 4): scheme versions, runs, scores with their evidence
     "assessment": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     "contracts": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
+    # 大型科研仪器开放共享 (issue 18 item 3): register, bookings, usage; pages/API still to come
+    "instruments": OWNS_DATA | {TESTS},
     "reports": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     # the home page and dashboard: pages only.  No selectors.py: web owns no data, and every read it
     # makes goes through the selectors of the apps that own the data (monitoring, plans, indices);

@@ -58,6 +58,8 @@ class Action(StrEnum):
     READ_UNPUBLISHED = "read_unpublished"  # see approved figures not yet in a published release (staff)
     ASSESS = "assess"  # 省创新办 computes the annual assessment (目标责任制考核)
     READ_ASSESSMENT = "read_assessment"  # a city's / zone's assessment scores and their evidence
+    MANAGE_INSTRUMENT = "manage_instrument"  # owner unit staff: register instruments, approve bookings, usage
+    BOOK_INSTRUMENT = "book_instrument"  # a user of a unit books an instrument for that unit
 
 
 class _UnitLike(Protocol):
@@ -167,6 +169,9 @@ def unit_ids(user: Any, action: Action) -> set[int] | None:
         return (covered_unit_ids(user, Role.ZONE_REPORTER) or set()) | r.roots(Role.ENTERPRISE_REPORTER)
     if action == Action.REGISTER_CONTRACT:
         return covered_unit_ids(user, Role.CONTRACT_REGISTRAR) or set()
+    if action in (Action.MANAGE_INSTRUMENT, Action.BOOK_INSTRUMENT):
+        # the owner's / requester's staff: 园区填报员 of its zone or the unit's own 企业填报员
+        return (covered_unit_ids(user, Role.ZONE_REPORTER) or set()) | r.roots(Role.ENTERPRISE_REPORTER)
     if action == Action.READ_ASSESSMENT:  # 市创新办: its city and zones; zone staff: their own zone
         return _without_enterprises(covered_unit_ids(user, *_ZONE_STAFF, Role.CITY) or set())
     return set()

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "lanbai.execution",
     "lanbai.assessment",
     "lanbai.contracts",
+    "lanbai.instruments",
     "lanbai.reports",
     "lanbai.web",
 ]
