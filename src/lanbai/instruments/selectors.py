@@ -63,3 +63,21 @@ def sharing_figures(*, year: int) -> tuple[dict[Any, SharingFigures], dict[Any, 
         by_i.setdefault(inst.id, zero)
         by_u.setdefault(inst.owner_unit_id, zero)
     return by_i, by_u
+
+
+def sharing_table(*, user: Any, year: int) -> list[dict[str, Any]]:
+    """One row per instrument of the units ``user`` may read: 有效工作机时, 对外服务机时 (h), 共享率."""
+    by_i, _ = sharing_figures(year=year)
+    rows = []
+    for inst in instrument_list().filter(scope_filter(user, Action.READ, unit_field="owner_unit")):
+        f = by_i[inst.id]
+        rows.append(
+            {
+                "instrument": inst.name,
+                "owner_unit": inst.owner_unit.name,
+                "effective_hours": round(f.effective_hours, 1),
+                "external_hours": round(f.external_hours, 1),
+                "sharing_rate": None if f.sharing_rate is None else round(f.sharing_rate, 4),
+            }
+        )
+    return rows

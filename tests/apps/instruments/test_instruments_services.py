@@ -150,3 +150,31 @@ def test_instruments_refusal_needs_reason(ctx):
         start=at(2019, 6, 1, 8),
         end=at(2019, 6, 1, 9),
     )
+
+
+def test_instruments_cli_sharing_json(ctx):
+    import json
+
+    from typer.testing import CliRunner
+
+    from lanbai.cli.main import app
+    from lanbai.instruments import services
+
+    inst = services.instrument_register(user=ctx["owner"], owner_unit=ctx["U"], data=data())
+    b = services.booking_create(
+        user=ctx["guest"],
+        instrument=inst,
+        requester_unit=ctx["X"],
+        start=at(2019, 3, 1, 8),
+        end=at(2019, 3, 1, 11),
+    )
+    b = services.booking_approve(user=ctx["owner"], booking=b)
+    services.usage_record(user=ctx["owner"], booking=b, actual_start=b.start, actual_end=b.end)
+    res = CliRunner().invoke(app, ["instruments", "sharing", "--year", "2019", "--json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)
+    assert [(r["instrument"], r["effective_hours"], r["sharing_rate"]) for r in rows] == [
+        ("场发射扫描电镜", 3.0, 1.0)
+    ]
+    res = CliRunner().invoke(app, ["instruments", "sharing", "--year", "2020"])
+    assert res.exit_code == 0 and "—" in res.output
