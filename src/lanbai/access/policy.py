@@ -60,6 +60,8 @@ class Action(StrEnum):
     READ_ASSESSMENT = "read_assessment"  # a city's / zone's assessment scores and their evidence
     MANAGE_VOUCHERS = "manage_vouchers"  # 省创新办: 创新券 schemes, final review, issue, redemption review
     MANAGE_EVALUATION = "manage_evaluation"  # 省创新办: evaluator organisations, assignments (第三方评估)
+    MANAGE_INSTRUMENT = "manage_instrument"  # owner unit staff: register instruments, approve bookings, usage
+    BOOK_INSTRUMENT = "book_instrument"  # a user of a unit books an instrument for that unit
 
 
 class _UnitLike(Protocol):
@@ -169,6 +171,9 @@ def unit_ids(user: Any, action: Action) -> set[int] | None:
         return (covered_unit_ids(user, Role.ZONE_REPORTER) or set()) | r.roots(Role.ENTERPRISE_REPORTER)
     if action == Action.REGISTER_CONTRACT:
         return covered_unit_ids(user, Role.CONTRACT_REGISTRAR) or set()
+    if action in (Action.MANAGE_INSTRUMENT, Action.BOOK_INSTRUMENT):
+        # the owner's / requester's staff: 园区填报员 of its zone or the unit's own 企业填报员
+        return (covered_unit_ids(user, Role.ZONE_REPORTER) or set()) | r.roots(Role.ENTERPRISE_REPORTER)
     if action == Action.READ_ASSESSMENT:  # 市创新办: its city and zones; zone staff: their own zone
         return _without_enterprises(covered_unit_ids(user, *_ZONE_STAFF, Role.CITY) or set())
     return set()

@@ -14,6 +14,7 @@ from . import demo as demo_cli
 from . import evaluation as evaluation_cli
 from . import forms as forms_cli
 from . import index as index_cli
+from . import instruments as instruments_cli
 from . import measures as measures_cli
 from . import monitor as monitor_cli
 from . import periods as periods_cli
@@ -42,6 +43,7 @@ app.add_typer(assess_cli.app, name="assess", help="Annual assessment (目标责�
 app.add_typer(evaluation_cli.app, name="evaluation", help="Third-party evaluation (第三方评估) assignments.")
 app.add_typer(contracts_cli.app, name="contracts", help="技术合同认定登记: turnover, list, import, export.")
 app.add_typer(pools_cli.app, name="pools", help="储备项目库与人才库: projects, talents (masked).")
+app.add_typer(instruments_cli.app, name="instruments", help="大型科研仪器开放共享: sharing.")
 app.add_typer(policy_cli.app, name="policy", help="Policy matching (附件8).")
 app.add_typer(report_cli.app, name="report", help="Publications: bulletin, inspection notice, annual report.")
 demo_cli.register(app)

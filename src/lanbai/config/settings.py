@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "lanbai.contracts",
     "lanbai.vouchers",
     "lanbai.pools",
+    "lanbai.instruments",
     "lanbai.reports",
     "lanbai.web",
 ]
