@@ -211,7 +211,7 @@ def _compute_from_platform(
         )
     for c in notes.get("carried_forward", []):
         err.print(
-            f"上年值结转 / carried forward: {c['unit']} {c['indicator']} {year} ← {c['from_year']}（缺报 missing report）",
+            f"上年值结转 / carried forward: {c['unit']} {c['indicator']} {year} ← {c['from_year']}（无已审核报表 no approved report）",
             highlight=False,
             markup=False,
         )

@@ -104,7 +104,7 @@ def test_a_missing_report_is_carried_forward_and_flagged_not_dropped(report):
     )
     csv = runner.invoke(app, ["index", "compute", "--year", "2016", "--runs", "0", "--csv"])
     assert "白银高新区,2016,100," in csv.stdout and "carried forward" in csv.stdout
-    assert "bygx" in csv.stderr and "缺报" in csv.stderr
+    assert "bygx" in csv.stderr and "无已审核报表" in csv.stderr
 
 
 @pytest.mark.django_db
