@@ -169,7 +169,9 @@ def _compute_from_platform(
                 "unit": r["unit"],
                 "name": r["unit_name"],
                 "year": r["year"],
-                f"index_{res['base_year']}=100": r["index"],
+                "index_base=100": r["index"],
+                "base": r["base"],
+                "flags": f"上年值结转 carried forward ×{r['carried']}" if r["carried"] else "",
                 "rank": r["rank"],
                 "median_rank": r["median_rank"],
                 "rank_p05": r["rank_p05"],
@@ -182,14 +184,14 @@ def _compute_from_platform(
     if as_csv:
         rows.to_csv(sys.stdout, index=False, float_format="%.6g")
     else:
-        shown = rows[
-            ["name", "year", f"index_{res['base_year']}=100", "rank", "median_rank", "rank_p05", "rank_p95"]
-        ]
+        shown = rows[["name", "year", "index_base=100", "rank", "median_rank", "rank_p05", "rank_p95"]]
         shown = shown.rename(
             columns={
                 "name": "单位 zone",
                 "year": "年份",
-                f"index_{res['base_year']}=100": f"指数 ({res['base_year']}=100)",
+                "index_base=100": "指数（基期=100）",
+                "base": "基期 base (年×指标数)",
+                "flags": "标记 flags",
                 "rank": "排名",
                 "median_rank": "中位排名",
                 "rank_p05": "排名5%",
@@ -198,8 +200,25 @@ def _compute_from_platform(
         )
         _print_table(shown, f"{res['framework_name']} {year}（蒙特卡洛 {res['runs']} 次 / MC runs）")
     notes = res["notes"]
+    if not as_csv:
+        for _, r in rows.iterrows():
+            err.print(
+                f"基期 / base {r['name']}: {r['base']} {r['flags']}".rstrip(), highlight=False, markup=False
+            )
     if notes["dropped_indicators"]:
-        err.print(f"剔除指标 / dropped indicators: {notes['dropped_indicators']}", highlight=False, markup=False)
+        err.print(
+            f"剔除指标 / dropped indicators: {notes['dropped_indicators']}", highlight=False, markup=False
+        )
+    for c in notes.get("carried_forward", []):
+        err.print(
+            f"上年值结转 / carried forward: {c['unit']} {c['indicator']} {year} ← {c['from_year']}（无已审核报表 no approved report）",
+            highlight=False,
+            markup=False,
+        )
+    for r in notes.get("screened_out", []):
+        err.print(f"筛除单位 / screened out: {r}", highlight=False, markup=False)
+    if notes.get("missing_zones"):
+        err.print(f"未列入排名 / not ranked: {notes['missing_zones']}", highlight=False, markup=False)
     if notes["uncertainty"]:
         err.print(f"排名区间 / rank band: {notes['uncertainty']}", highlight=False, markup=False)
     stand_ins = [s for s in res["base_sources"] if s["source"] != "platform"]
@@ -252,7 +271,10 @@ def sensitivity_cmd(
     _print_table(res.ranks, f"排名不确定性 / rank uncertainty ({res.runs} runs)")
     _print_table(res.indices, "敏感性指数 / sensitivity indices (output: mean |rank shift|)")
     if res.excluded_units:
-        err.print(f"未参与分析的单位 / units excluded by some imputation alternative: {res.excluded_units}", markup=False)
+        err.print(
+            f"未参与分析的单位 / units excluded by some imputation alternative: {res.excluded_units}",
+            markup=False,
+        )
 
 
 @app.command("coherence")

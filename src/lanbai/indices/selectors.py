@@ -60,7 +60,9 @@ def _framework(framework: str | Path | None) -> tuple[Framework, str, str]:
     try:
         spec = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise FrameworkError([FrameworkIssue("index/framework.yaml", "syntax", str(exc).replace("\n", " "))]) from exc
+        raise FrameworkError(
+            [FrameworkIssue("index/framework.yaml", "syntax", str(exc).replace("\n", " "))]
+        ) from exc
     where = f"{version.code}:index/framework.yaml"
     return framework_from_dict(spec), hashlib.sha256(text.encode("utf-8")).hexdigest(), where
 
@@ -139,6 +141,54 @@ def index_frame(
     )
 
 
+def carry_forward(
+    long: pd.DataFrame, *, year: int, base_year: int, zones: list[str]
+) -> tuple[pd.DataFrame, list[dict]]:
+    """Fill a zone's missing report with its last reported value (LOCF), flagged.
+
+    A zone that skipped a year's report (or part of it) would otherwise fall below the framework's
+    coverage screen and silently vanish from that year's ranking.  Every (zone, year, indicator) between
+    the base year and ``year`` with an earlier value gets that value; each filled cell is returned as
+    ``{unit, year, indicator, from_year}`` so the output can flag it.  Cells with no earlier value stay
+    missing (nothing is invented).
+    """
+    if long.empty:
+        return long, []
+    added: list[dict] = []
+    for (unit, ind), grp in long.groupby(["unit", "indicator"]):
+        if unit not in zones:
+            continue
+        years = dict(zip(grp["year"], grp["value"], strict=True))
+        last_y = None
+        for y in range(base_year, year + 1):
+            if y in years:
+                last_y = y
+            elif last_y is not None:
+                added.append(
+                    {"unit": unit, "year": y, "indicator": ind, "value": years[last_y], "from_year": last_y}
+                )
+    if not added:
+        return long, []
+    extra = pd.DataFrame(added)
+    out = pd.concat([long, extra[["unit", "year", "indicator", "value"]]], ignore_index=True)
+    return out.sort_values(["unit", "year", "indicator"]).reset_index(drop=True), [
+        {k: (int(v) if k in ("year", "from_year") else v) for k, v in a.items() if k != "value"}
+        for a in added
+    ]
+
+
+def _base_label(sources: pd.DataFrame, unit: str, base_year: int) -> str:
+    """How a zone's base (=100) was set, per indicator count: '2014×10; 2015×3 (首报年 first report)'."""
+    s = sources[sources["unit"] == unit]["source"].astype(str)
+    if s.empty:
+        return ""
+    n_base = int(s.isin(["platform", "plan_baseline"]).sum())
+    parts = [f"{base_year}×{n_base}"] if n_base else []
+    firsts = s[s.str.startswith("first_year:")].str.split(":").str[1].value_counts().sort_index()
+    parts += [f"{y}×{n} (首报年 first report)" for y, n in firsts.items()]
+    return "; ".join(parts)
+
+
 def _clean(v):
     if isinstance(v, float | np.floating):
         return float(v) if np.isfinite(v) else None
@@ -172,10 +222,12 @@ def index_results(
     if year < base_year:
         raise IndexUnavailable(f"年份 {year} 早于基期 {base_year} / year before the base year {base_year}")
     long, sources = index_frame(year, framework=fw, base_year=base_year, preview=preview)
+    zones = [u.code for u in plan.org_units if u.kind == "zone"]
     if long.empty or not (long["year"] == year).any():
         raise IndexUnavailable(
             f"平台没有 {year} 年（{year}Q4）的已审核数据 / no approved figures for {year}Q4"
         )
+    long, carried = carry_forward(long, year=year, base_year=base_year, zones=zones)
     try:
         res = compute_index(fw, long)
     except (IndexDataError, ValueError) as exc:
@@ -216,6 +268,10 @@ def index_results(
                 "rank_p05": _clean(b["p05"]) if b is not None else None,
                 "rank_p95": _clean(b["p95"]) if b is not None else None,
                 "pillars": {p: _clean(rec.get(p)) for p in pillars},
+                "base": _base_label(sources, rec["unit"], base_year),
+                "carried": sum(
+                    1 for c in carried if c["unit"] == rec["unit"] and c["year"] == int(rec["year"])
+                ),
             }
         )
     report = res.report
@@ -237,6 +293,11 @@ def index_results(
             "dropped_indicators": report.get("dropped_indicators", []),
             "imputed_cells": int(report.get("imputed_cells", 0)),
             "incomplete_units": report.get("incomplete_units", []),
+            "carried_forward": [c for c in carried if c["year"] == year],
+            "screened_out": [{k: _clean(v) for k, v in r.items()} for r in report.get("screened_out", [])],
+            "missing_zones": [
+                names.get(z, z) for z in zones if z not in {r["unit"] for r in rows if r["year"] == year}
+            ],
             "uncertainty": band_error,
         },
     }
@@ -251,14 +312,19 @@ def index_table(*, year: int, runs: int = 200, seed: int = 0) -> list[dict]:
     result = index_results(year, runs=runs, seed=seed)
     rows = []
     for r in sorted((r for r in result["results"] if r["year"] == year), key=lambda r: r["rank"]):
-        band = (f"{r['rank_p05']:.0f}–{r['rank_p95']:.0f}"
-                if r["rank_p05"] is not None and r["rank_p95"] is not None else "—")
-        rows.append({
-            "园区 / zone": r["unit_name"],
-            "发展指数（基期=100）/ index": None if r["index"] is None else round(r["index"], 1),
-            "排名 / rank": r["rank"],
-            "排名区间（5%–95%）/ rank band": band,
-        })
+        band = (
+            f"{r['rank_p05']:.0f}–{r['rank_p95']:.0f}"
+            if r["rank_p05"] is not None and r["rank_p95"] is not None
+            else "—"
+        )
+        rows.append(
+            {
+                "园区 / zone": r["unit_name"],
+                "发展指数（基期=100）/ index": None if r["index"] is None else round(r["index"], 1),
+                "排名 / rank": r["rank"],
+                "排名区间（5%–95%）/ rank band": band,
+            }
+        )
     return rows
 
 

@@ -76,9 +76,35 @@ def test_cli_compute_year_prints_and_saves(two_zones):
     assert {r["unit"] for r in run.results["results"]} == {"lzgx", "bygx"}
     csv = runner.invoke(app, ["index", "compute", "--year", "2016", "--runs", "0", "--csv"])
     header, first, second = csv.stdout.strip().splitlines()
-    assert header.startswith("unit,name,year,index_2014=100,rank") and first.startswith(
-        "lzgx,兰州高新区,2016,193.75,1"
+    # the base is stated per zone (here every indicator's base is the first report, 2015), never "2014=100"
+    assert header.startswith("unit,name,year,index_base=100,base,flags,rank") and first.startswith(
+        "lzgx,兰州高新区,2016,193.75,2015×"
     )
+    assert "index_2014" not in header and "(首报年 first report)" in first
+
+
+@pytest.mark.django_db
+def test_a_missing_report_is_carried_forward_and_flagged_not_dropped(report):
+    # 白银高新区 skips its 2016 report: it stays in the 2016 ranking with its 2015 values, flagged.
+    report("lzgx", "2015Q4", zone_values(GDP, 1.0))
+    report("lzgx", "2016Q4", zone_values(GDP, 2.0))
+    report("bygx", "2015Q4", zone_values(GDP / 2, 1.0))
+    res = index_results(2016, runs=0)
+    by = {r["unit"]: r for r in res["results"]}
+    assert (
+        set(by) == {"lzgx", "bygx"}
+        and res["notes"]["missing_zones"] == []
+        or "兰州新区" in str(res["notes"]["missing_zones"])
+    )
+    assert by["bygx"]["index"] == pytest.approx(100.0) and by["bygx"]["carried"] > 0
+    assert by["lzgx"]["carried"] == 0
+    carried = res["notes"]["carried_forward"]
+    assert (
+        carried and {c["unit"] for c in carried} == {"bygx"} and {c["from_year"] for c in carried} == {2015}
+    )
+    csv = runner.invoke(app, ["index", "compute", "--year", "2016", "--runs", "0", "--csv"])
+    assert "白银高新区,2016,100," in csv.stdout and "carried forward" in csv.stdout
+    assert "bygx" in csv.stderr and "无已审核报表" in csv.stderr
 
 
 @pytest.mark.django_db

@@ -16,6 +16,8 @@ class ZoneIndexSerializer(serializers.Serializer):
     rank_p05 = serializers.FloatField(allow_null=True)
     rank_p95 = serializers.FloatField(allow_null=True)
     pillars = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    base = serializers.CharField()
+    carried = serializers.IntegerField()
 
 
 class BaseSourceSerializer(serializers.Serializer):
