@@ -40,9 +40,7 @@ app.add_typer(monitor_cli.app, name="monitor", help="Indicators, progress and ea
 app.add_typer(index_cli.app, name="index", help="The development index (composite indicator).")
 app.add_typer(registry_cli.app, name="registry", help="Registries and innovative-enterprise screening.")
 app.add_typer(measures_cli.app, name="measures", help="Measures of the plan: owners, half-year progress.")
-app.add_typer(
-    assess_cli.app, name="assess", help="Annual assessment (目标责任制考核) of the cities and zones."
-)
+app.add_typer(assess_cli.app, name="assess", help="Annual assessment (目标责任制考核) of the cities and zones.")
 app.add_typer(evaluation_cli.app, name="evaluation", help="Third-party evaluation (第三方评估) assignments.")
 app.add_typer(contracts_cli.app, name="contracts", help="技术合同认定登记: turnover, list, import, export.")
 app.add_typer(pools_cli.app, name="pools", help="储备项目库与人才库: projects, talents (masked).")
