@@ -190,14 +190,14 @@ def round_estimates(user: Any, year: int, *, directory: str | Path | None = None
     units = _units(r)
     sample = pd.DataFrame(
         {
-            "unit": [u.enterprise_id for u in units],
+            "unit": [str(u.enterprise_id) for u in units],
             "stratum": [u.stratum for u in units],
             "N_h": [u.population for u in units],
         },
         columns=["unit", "stratum", "N_h"],
     )
     answers = {
-        u.enterprise_id: u.response.answers
+        str(u.enterprise_id): u.response.answers
         for u in units
         if _has_response(u) and u.response.state == ResponseState.SUBMITTED
     }

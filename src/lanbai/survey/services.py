@@ -86,16 +86,16 @@ def survey_round_draw(user: Any, year: int, *, plan_dir: str | Path | None = Non
         [
             SampleUnit(
                 round=r,
-                enterprise_id=int(row.unit),
-                zone_id=int(row.zone_id),
-                stratum=str(row.stratum),
-                employees=int(row.employees),
-                population=int(row.N_h),
-                sample_size=int(row.n_h),
-                inclusion_probability=float(row.pi),
-                take_all=str(row.stratum).endswith("|census"),
+                enterprise_id=int(row["unit"]),
+                zone_id=int(row["zone_id"]),
+                stratum=str(row["stratum"]),
+                employees=int(row["employees"]),
+                population=int(row["N_h"]),
+                sample_size=int(row["n_h"]),
+                inclusion_probability=float(row["pi"]),
+                take_all=str(row["stratum"]).endswith("|census"),
             )
-            for row in chosen.itertuples()
+            for row in chosen.to_dict("records")
         ]
     )
     audit(
