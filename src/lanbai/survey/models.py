@@ -20,6 +20,7 @@ class SurveyRound(TimeStampedModel):
     design = models.JSONField(_("抽样设计"))
     questionnaire_version = models.CharField(_("问卷版本"), max_length=80)
     seed = models.BigIntegerField(_("随机种子"))
+    is_simulated = models.BooleanField(_("模拟数据"), default=False)
     frame_size = models.PositiveIntegerField(_("抽样框企业数"), default=0)
     drawn_at = models.DateTimeField(_("抽样时间"))
     drawn_by = models.ForeignKey(

@@ -123,6 +123,11 @@ def response_for(user: Any, unit: SampleUnit) -> dict[str, Any] | None:
     }
 
 
+def round_units(year: int) -> list[SampleUnit]:
+    """The sampled units of ``year`` (not scoped: callers scope; the demo and the tests)."""
+    return _units(round_get(year))
+
+
 def _units(r: SurveyRound) -> list[SampleUnit]:
     return list(SampleUnit.objects.filter(round=r).select_related("enterprise", "zone", "response"))
 
@@ -165,6 +170,7 @@ def round_status(user: Any, year: int) -> dict[str, Any]:
         "questionnaire_version": r.questionnaire_version,
         "seed": r.seed,
         "frame_size": r.frame_size,
+        "is_simulated": r.is_simulated,
         "drawn_at": r.drawn_at.isoformat(),
         "design": r.design,
         "strata": rows,

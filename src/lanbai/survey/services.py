@@ -25,7 +25,9 @@ FIRST_YEAR, LAST_YEAR = 2015, 2030
 
 
 @transaction.atomic
-def survey_round_draw(user: Any, year: int, *, plan_dir: str | Path | None = None) -> SurveyRound:
+def survey_round_draw(
+    user: Any, year: int, *, plan_dir: str | Path | None = None, simulated: bool = False
+) -> SurveyRound:
     """Draw the sample of ``year`` from the frame (省创新办) with the plan's design and store its units.
 
     Drawing again replaces the sample (same seed and frame: the same sample); a round that already has
@@ -78,6 +80,7 @@ def survey_round_draw(user: Any, year: int, *, plan_dir: str | Path | None = Non
         design=document,
         questionnaire_version=qn.id,
         seed=design.seed,
+        is_simulated=simulated,
         frame_size=len(frame),
         drawn_at=timezone.now(),
         drawn_by=user if getattr(user, "is_authenticated", False) else None,

@@ -22,7 +22,7 @@ def test_cli_survey_design_status_estimate(survey_frame, make_user):
     empty = runner.invoke(app, ["survey", "estimate", "--year", "2019"])
     assert empty.exit_code == 0 and "尚无已提交答卷" in empty.output
     province = make_user("sheng_cli_survey", "province")
-    unit = next(u for u in selectors._units(selectors.round_get(2019)) if u.take_all)
+    unit = next(u for u in selectors.round_units(2019) if u.take_all)
     services.response_save(province, unit, {"prod_goods": True, "prod_novelty": "firm"})
     status = json.loads(runner.invoke(app, ["survey", "status", "--year", "2019", "--json"]).output)
     assert status["submitted"] == 0 and sum(s["drafts"] for s in status["strata"]) == 1

@@ -10,7 +10,7 @@ def test_survey_page_for_staff(survey_frame, make_user):
 
     province = make_user("sheng_page_survey", "province")
     services.survey_round_draw(province, 2019)
-    units = selectors._units(selectors.round_get(2019))
+    units = selectors.round_units(2019)
     base = {
         "prod_goods": False,
         "prod_services": False,
