@@ -62,6 +62,8 @@ class Action(StrEnum):
     MANAGE_EVALUATION = "manage_evaluation"  # 省创新办: evaluator organisations, assignments (第三方评估)
     MANAGE_INSTRUMENT = "manage_instrument"  # owner unit staff: register instruments, approve bookings, usage
     BOOK_INSTRUMENT = "book_instrument"  # a user of a unit books an instrument for that unit
+    MANAGE_SURVEY = "manage_survey"  # 省创新办: draws the innovation survey's sample (创新调查)
+    ANSWER_SURVEY = "answer_survey"  # the sampled enterprise itself, its zone's staff (and 省创新办) fill its answers
 
 
 class _UnitLike(Protocol):
@@ -151,7 +153,7 @@ def unit_ids(user: Any, action: Action) -> set[int] | None:
     r = roles_of(user)
     if r.province:
         return None
-    if action == Action.READ_CONFIDENTIAL:
+    if action in (Action.READ_CONFIDENTIAL, Action.ANSWER_SURVEY):
         return (covered_unit_ids(user, *_ZONE_STAFF) or set()) | r.roots(Role.ENTERPRISE_REPORTER)
     if action == Action.READ:
         insiders = (covered_unit_ids(user, *_ZONE_STAFF) or set()) | r.roots(Role.ENTERPRISE_REPORTER)
@@ -188,7 +190,7 @@ def can(user: Any, action: Action, unit: _UnitLike | None = None) -> bool:
     r = roles_of(user)
     if action in (
         Action.FINAL_APPROVE, Action.GRANT_LATE, Action.MANAGE_RELEASES, Action.GRANT_ROLES, Action.REVIEW_MEASURE,
-        Action.ASSESS, Action.MANAGE_VOUCHERS, Action.MANAGE_EVALUATION,
+        Action.ASSESS, Action.MANAGE_VOUCHERS, Action.MANAGE_EVALUATION, Action.MANAGE_SURVEY,
     ):
         return r.province
     if unit is None and action in (Action.PREVIEW, Action.OUTLIERS):

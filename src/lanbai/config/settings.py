@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "lanbai.vouchers",
     "lanbai.pools",
     "lanbai.instruments",
+    "lanbai.survey",
     "lanbai.reports",
     "lanbai.web",
 ]

@@ -31,5 +31,6 @@ urlpatterns = [
     path("reports/", include("lanbai.reports.urls")),
     path("measures/", include("lanbai.execution.urls")),
     path("assessment/", include("lanbai.assessment.urls")),
+    path("survey/", include("lanbai.survey.urls")),
     path("", include("lanbai.web.urls")),
 ]

@@ -247,6 +247,8 @@ def rules(fx: dict) -> dict[str, Rule]:
         "assessment:compute": _r("/assessment/compute/", ("action", Action.ASSESS), ("POST",)),
         "assessment:unit": Rule((("/assessment/2018/lzxq/", ("unit", Action.READ_ASSESSMENT, "lzxq")),
                                  ("/assessment/2018/bygx/", ("unit", Action.READ_ASSESSMENT, "bygx")))),
+        # the innovation survey (issue 17 items 6-8): staff read a year's strata and estimates (no enterprise)
+        "survey:year": _r("/survey/2019/", ("action", Action.READ_UNPUBLISHED)),
         "api:assessment-api-result": _r("/api/assessment/2018/", "login"),
         "api:assessment-api-compute": _r("/api/assessment/2018/compute/", ("action", Action.ASSESS), ("POST",)),
         "api:assessment-api-unit": Rule((("/api/assessment/2018/lzxq/", ("unit", Action.READ_ASSESSMENT, "lzxq")),

@@ -1,0 +1,163 @@
+"""Writes of the innovation survey: drawing a round's sample, saving and submitting an enterprise's answers.
+
+Every write: one transaction, the access check first, one audit event.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+from django.utils import timezone
+
+from lanbai.access.policy import Action, require
+from lanbai.common.audit import audit
+from lanbai.common.exceptions import ConflictError, ValidationFailed
+from lanbai.core.survey.design import design_from_data, select_sample
+from lanbai.core.survey.questionnaire import QuestionnaireError, validate_answers
+
+from . import selectors
+from .models import Response, ResponseState, SampleUnit, SurveyRound
+
+FIRST_YEAR, LAST_YEAR = 2015, 2030
+
+
+@transaction.atomic
+def survey_round_draw(
+    user: Any, year: int, *, plan_dir: str | Path | None = None, simulated: bool = False
+) -> SurveyRound:
+    """Draw the sample of ``year`` from the frame (省创新办) with the plan's design and store its units.
+
+    Drawing again replaces the sample (same seed and frame: the same sample); a round that already has
+    responses is refused, so no answer loses its sample unit.
+    """
+    require(user, Action.MANAGE_SURVEY, message="仅省创新办可抽取创新调查样本 / province only")
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        raise ValidationFailed(
+            f"调查年度应在 {FIRST_YEAR}–{LAST_YEAR} 之间，收到 {year} / bad year", field="year"
+        )
+    year = int(year)
+    old = selectors.round_find(year)
+    if old is not None and selectors.round_has_responses(old):
+        raise ConflictError(
+            f"{year} 年调查已有答卷，不能重新抽样 / the {year} round has responses: not redrawn",
+            extra={"field": "year"},
+        )
+    directory = selectors.plan_dir(plan_dir)
+    path = directory / selectors.SURVEY_DIR / "design.yaml"
+    try:
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.safe_load(fh) or {}
+        design = design_from_data(data, year=year, source=path.name)
+    except (OSError, ValueError) as exc:
+        raise ValidationFailed(
+            f"抽样设计有误 / invalid design: {exc}", field="design", extra={"file": path.name}
+        ) from exc
+    try:
+        qn = selectors.questionnaire(directory)
+    except (OSError, QuestionnaireError) as exc:
+        raise ValidationFailed(f"调查问卷有误 / invalid questionnaire: {exc}", field="questionnaire") from exc
+    frame = selectors.frame(year)
+    if frame.empty:
+        raise ValidationFailed(f"{year} 年没有可调查的企业 / no enterprise in the {year} frame", field="year")
+    drawn = select_sample(frame, design=design)
+    chosen = drawn[drawn["selected"]]
+    document = {
+        "census_min_employees": design.census_min_employees,
+        "sampling_fraction": design.sampling_fraction,
+        "min_per_stratum": design.min_per_stratum,
+        "size_bands": list(design.size_bands),
+        "seed": design.seed,
+        "source_file": path.name,
+        "no_employees": int((~frame["has_employees"]).sum()),
+    }
+    if old is not None:
+        old.delete()
+    r = SurveyRound.objects.create(
+        year=year,
+        design=document,
+        questionnaire_version=qn.id,
+        seed=design.seed,
+        is_simulated=simulated,
+        frame_size=len(frame),
+        drawn_at=timezone.now(),
+        drawn_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    SampleUnit.objects.bulk_create(
+        [
+            SampleUnit(
+                round=r,
+                enterprise_id=int(row["unit"]),
+                zone_id=int(row["zone_id"]),
+                stratum=str(row["stratum"]),
+                employees=int(row["employees"]),
+                population=int(row["N_h"]),
+                sample_size=int(row["n_h"]),
+                inclusion_probability=float(row["pi"]),
+                take_all=str(row["stratum"]).endswith("|census"),
+            )
+            for row in chosen.to_dict("records")
+        ]
+    )
+    audit(
+        user,
+        "survey_round_draw",
+        r,
+        field="sample",
+        old=old.pk if old is not None else None,
+        new={"frame": len(frame), "sample": len(chosen), "seed": design.seed},
+    )
+    return r
+
+
+@transaction.atomic
+def response_save(
+    user: Any,
+    unit: SampleUnit,
+    answers: dict[str, Any],
+    *,
+    submit: bool = False,
+    plan_dir: str | Path | None = None,
+) -> Response:
+    """Save a sampled enterprise's answers (the enterprise itself, its zone's staff or 省创新办).
+
+    The answers are validated by the questionnaire; ``submit`` needs every asked required question
+    answered (a draft may be partial).  Errors name the question ids."""
+    require(
+        user,
+        Action.ANSWER_SURVEY,
+        unit.enterprise,
+        message="仅该企业、所在园区工作人员或省创新办可填写 / the enterprise, its zone's staff or the province",
+    )
+    if not isinstance(answers, dict):
+        raise ValidationFailed("答卷应为 问题编号→答案 / answers: question id -> answer", field="answers")
+    try:
+        cleaned = validate_answers(selectors.questionnaire(plan_dir), answers, complete=submit)
+    except QuestionnaireError as exc:
+        raise ValidationFailed(
+            f"答卷有误 / invalid answers: {exc}", field="answers", extra={"problems": exc.problems}
+        ) from exc
+    resp = selectors.response_of(unit)
+    if resp is not None and resp.state == ResponseState.SUBMITTED and not submit:
+        raise ConflictError(
+            "答卷已提交，不能改回草稿 / a submitted response stays submitted", extra={"field": "state"}
+        )
+    old = dict(resp.answers) if resp is not None else None
+    if resp is None:
+        resp = Response(unit=unit)
+    resp.answers = cleaned
+    if submit:
+        resp.state = ResponseState.SUBMITTED
+        resp.submitted_at = timezone.now()
+    resp.save()
+    audit(
+        user,
+        "survey_response_submit" if submit else "survey_response_save",
+        resp,
+        field="answers",
+        old=sorted(old) if old is not None else None,
+        new=sorted(cleaned),
+    )
+    return resp
