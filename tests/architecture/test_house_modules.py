@@ -43,8 +43,8 @@ HOUSE: dict[str, set[str]] = {
     "contracts": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     # 创新券 (issue 18 item 2): schemes and issued vouchers; pages and API still to build
     "vouchers": OWNS_DATA | {TESTS},
-    # 大型科研仪器开放共享 (issue 18 item 3): register, bookings, usage; pages/API still to come
-    "instruments": OWNS_DATA | {TESTS},
+    # 大型科研仪器开放共享 (issue 18 item 3): register, bookings, usage, catalogue pages and API
+    "instruments": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     "reports": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     # 储备项目库 and 人才库 (issue 18 item 4): data and services first; pages and API to follow
     "pools": OWNS_DATA | {TESTS},

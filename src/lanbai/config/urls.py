@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/reports/", include("lanbai.reports.api.urls")),
     path("api/execution/", include("lanbai.execution.api.urls")),
     path("api/assessment/", include("lanbai.assessment.api.urls")),
+    path("api/instruments/", include("lanbai.instruments.api.urls")),
     path("collection/", include("lanbai.collection.urls")),
     path("workbench/", collection_views.workbench, name="workbench"),
     path("monitoring/", include("lanbai.monitoring.urls")),
@@ -32,5 +33,6 @@ urlpatterns = [
     path("measures/", include("lanbai.execution.urls")),
     path("assessment/", include("lanbai.assessment.urls")),
     path("survey/", include("lanbai.survey.urls")),
+    path("instruments/", include("lanbai.instruments.urls")),
     path("", include("lanbai.web.urls")),
 ]

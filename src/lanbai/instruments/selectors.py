@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from lanbai.access.policy import Action, scope_filter
+from lanbai.access.policy import Action, can, roles_of, scope_filter, unit_ids
+from lanbai.common.exceptions import NotFoundError
 from lanbai.core.instruments import (
     SharingFigures,
     sharing_by_instrument,
@@ -81,3 +82,52 @@ def sharing_table(*, user: Any, year: int) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def instrument_get(*, pk: int) -> Instrument:
+    """One instrument of the public catalogue (404 when unknown)."""
+    inst = instrument_list().filter(pk=pk).first()
+    if inst is None:
+        raise NotFoundError(f"仪器 #{pk} 不存在")
+    return inst
+
+
+def can_manage(*, user: Any, instrument: Instrument) -> bool:
+    """Owner unit staff or 省创新办: may see requesters, decide bookings, record usage."""
+    return can(user, Action.MANAGE_INSTRUMENT, instrument.owner_unit)
+
+
+def booking_list_for_instrument(*, instrument: Instrument) -> QuerySet[Booking]:
+    """The instrument's bookings (the page shows requesters to the owner's staff only)."""
+    return instrument.bookings.select_related("requester_unit", "requester", "usage").order_by("start", "id")
+
+
+def booking_get_for_owner(*, user: Any, pk: int) -> Booking:
+    """A booking on an instrument the user manages (404 otherwise: its existence is not disclosed)."""
+    b = (
+        booking_list_for_owner(user=user)
+        .select_related("instrument__owner_unit", "requester_unit")
+        .filter(pk=pk)
+    )
+    found = b.first()
+    if found is None:
+        raise NotFoundError(f"预约 #{pk} 不存在")
+    return found
+
+
+def bookable_units(*, user: Any) -> list[Any]:
+    """The units the user may book for: its own scope units (every zone for 省创新办)."""
+    from lanbai.plans.selectors import orgunit_list_by_ids, plan_in_force, zone_list
+
+    ids = unit_ids(user, Action.BOOK_INSTRUMENT)
+    if ids is None:
+        return list(zone_list(plan=plan_in_force()))
+    roots = {pk for _, pk in roles_of(user).pairs if pk is not None}
+    return orgunit_list_by_ids(roots & ids)
+
+
+def fee_text(inst: Instrument) -> str:
+    """参考收费标准 for people, e.g. “300 元/小时（最低 500 元）”."""
+    unit = "元/小时" if inst.fee_basis == "per_hour" else "元/样"
+    text = f"{inst.fee_rate.normalize():f} {unit}"
+    return text + (f"（最低 {inst.fee_minimum.normalize():f} 元）" if inst.fee_minimum else "")

@@ -253,6 +253,17 @@ def rules(fx: dict) -> dict[str, Rule]:
         "api:assessment-api-compute": _r("/api/assessment/2018/compute/", ("action", Action.ASSESS), ("POST",)),
         "api:assessment-api-unit": Rule((("/api/assessment/2018/lzxq/", ("unit", Action.READ_ASSESSMENT, "lzxq")),
                                          ("/api/assessment/2018/bygx/", ("unit", Action.READ_ASSESSMENT, "bygx")))),
+        # 大型科研仪器开放共享 (issue 18 item 3): the catalogue is public; bookings by the owner's staff
+        "instruments:list": _r("/instruments/", "public"),
+        "instruments:detail": _r("/instruments/999999/", "nobody"),
+        "instruments:book": _r("/instruments/999999/book/", "nobody", ("GET", "POST")),
+        "instruments:queue": _r("/instruments/queue/", "login"),
+        "instruments:sharing": _r("/instruments/sharing/?year=2019", "login"),
+        "instruments:usage": _r("/instruments/bookings/999999/usage/", "nobody", ("GET", "POST")),
+        "instruments:act": _r("/instruments/bookings/999999/approve/", "nobody", ("POST",)),
+        "api:instruments-list": _r("/api/instruments/", "public"),
+        "api:instruments-booking-create": _r("/api/instruments/bookings/", "login", ("POST",)),
+        "api:instruments-sharing": _r("/api/instruments/sharing/?year=2019", "login"),
     }
     return {
         (k if k.startswith("api:") or not r.paths[0][0].startswith("/api/") else f"api:{k}"): r

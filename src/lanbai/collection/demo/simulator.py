@@ -447,6 +447,7 @@ def demo_run(
         report=report.registry,
     )
     import_string("lanbai.contracts.demo.contracts_demo")(seed=seed)  # 技术合同认定登记 (模拟数据)
+    import_string("lanbai.instruments.demo.instruments_demo")(seed=seed)  # 大型科研仪器开放共享 (模拟数据)
     soft_and_late.demo_soft_and_late(zones=zones, users=users, last=LAST, report=report)  # issue 14 3–4
     demo_access_roles(report, zones, password=DEMO_PASSWORD, marker=SIMULATED)  # city, enterprise, evaluator
     report.pending = Submission.objects.filter(status=Status.SUBMITTED).count()
