@@ -33,11 +33,11 @@ def talent_list(*, user: Any) -> QuerySet[Talent]:
 def project_filtered(*, user: Any, stage: str = "", zone: str = "", cluster: str = "") -> QuerySet[Project]:
     """:func:`project_list` filtered by stage, zone (the proposing unit or one below it) and 附件4 cluster."""
     from lanbai.access.policy import descendant_ids
-    from lanbai.plans.models import OrgUnit
+    from lanbai.plans.selectors import zone_list_all
 
     qs = project_list(user=user, stage=stage)
     if zone:
-        roots = set(OrgUnit.objects.filter(code=zone, kind="zone").values_list("id", flat=True))
+        roots = set(zone_list_all().filter(code=zone).values_list("id", flat=True))
         qs = qs.filter(unit_id__in=descendant_ids(roots) | roots)
     if cluster:
         qs = qs.filter(cluster=cluster)
@@ -92,10 +92,9 @@ def talent_get(*, user: Any, pk: int) -> Talent:
 
 def writable_units(*, user: Any, action: Action) -> QuerySet[Any]:
     """The units of the plan in force the user may act for with ``action`` (province: all)."""
-    from lanbai.plans.models import OrgUnit
-    from lanbai.plans.selectors import plan_in_force
+    from lanbai.plans.selectors import orgunit_list, plan_in_force
 
-    qs = OrgUnit.objects.filter(plan=plan_in_force()).order_by("order", "code")
+    qs = orgunit_list(plan=plan_in_force())
     ids = unit_ids(user, action)
     return qs if ids is None else qs.filter(id__in=ids)
 
@@ -113,4 +112,4 @@ def talent_policy_matches(talent: Talent) -> list[dict[str, Any]]:
     if plan is None or talent.withdrawn_at is not None:
         return []
     rows = profile_policy_matches(plan, PersonProfile())
-    return [r for r in rows if r["status"] != "does_not_qualify"]
+    return [r for r in rows if r["status"] in ("qualifies", "needs_review", "not_decidable")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from lanbai.access.policy import Action
@@ -90,7 +91,7 @@ def project_new(request):
             if unit is None:
                 from lanbai.common.exceptions import ValidationFailed
 
-                raise ValidationFailed("unit：请选择您可以申报的单位", field="unit")
+                raise ValidationFailed(gettext("unit：请选择您可以申报的单位"), field="unit")
             project = services.project_propose(user=request.user, unit=unit, data=data)
         except ApplicationError as exc:
             if exc.status_code in (403, 404):
@@ -162,12 +163,14 @@ def talent_new(request):
         unit = units.filter(code=data["unit"]).first()
         consent = request.POST.get("consent") == "on"
         if unit is None:
-            errors["unit"] = "所在单位：请选择您可以登记的单位"
+            errors["unit"] = gettext("所在单位：请选择您可以登记的单位")
         if not consent:
-            errors["consent"] = "须经本人同意方可登记：请勾选“本人已书面同意”（《个人信息保护法》第十三条）"
+            errors["consent"] = gettext(
+                "须经本人同意方可登记：请勾选“本人已书面同意”（《个人信息保护法》第十三条）"
+            )
         birth = data["birth_year"].strip()
         if birth and not (birth.isdigit() and 1900 <= int(birth) <= 2100):
-            errors["birth_year"] = "出生年份：应为 1900–2100 之间的四位年份"
+            errors["birth_year"] = gettext("出生年份：应为 1900–2100 之间的四位年份")
         if not errors:
             payload = {k: v for k, v in data.items() if k != "unit"}
             payload["birth_year"] = int(birth) if birth else None

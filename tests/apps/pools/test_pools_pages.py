@@ -84,6 +84,7 @@ def test_pools_talent_register_needs_consent_and_shows_masked_only(people):
     assert dup.status_code == 409 and "已在人才库" in dup.content.decode()
     page = c.get(f"/pools/talents/{t.pk}/").content.decode()
     assert t.id_masked in page and ID not in page and t.id_fingerprint not in page
+    assert "政策匹配（附件8" in page and "is_introduced_talent" in page  # art. 6: the fact still missing
     assert _client(people["other"]).get(f"/pools/talents/{t.pk}/").status_code == 404
     assert c.post(f"/pools/talents/{t.pk}/withdraw/").status_code == 302
     t.refresh_from_db()

@@ -37,7 +37,7 @@ class TalentOutputSerializer(serializers.Serializer):
     unit_name = serializers.CharField(source="unit.name")
     gender = serializers.CharField()
     birth_year = serializers.IntegerField(allow_null=True)
-    fields = serializers.CharField()
+    research_fields = serializers.CharField(source="fields")
     title = serializers.CharField()
     id_masked = serializers.CharField()
     consent_version = serializers.CharField()
