@@ -23,16 +23,20 @@ CONSENT_VERSION = "2026-v1"
 def project_list(request):
     f = {k: request.GET.get(k, "") for k in ("stage", "zone", "cluster")}
     rows = selectors.project_filtered(user=request.user, **f)
+    labels = services.cluster_labels()
+    projects = list(rows[:500])
+    for p in projects:
+        p.cluster_label = labels.get(p.cluster, p.cluster)
     return render(
         request,
         "pools/project_list.html",
         {
-            "projects": rows[:500],
+            "projects": projects,
             "count": rows.count(),
             "filters": f,
             "stages": Stage.choices,
             "zones": zone_list(plan=plan_in_force()),
-            "clusters": sorted(services.cluster_codes()),
+            "clusters": labels.items(),
             "accepted": selectors.accepted_counts(user=request.user),
         },
     )
@@ -40,6 +44,7 @@ def project_list(request):
 
 def _project_page(request, project, error: str = "", status: int = 200):
     labels = dict(Stage.choices)
+    project.cluster_label = services.cluster_labels().get(project.cluster, project.cluster)
     return render(
         request,
         "pools/project_detail.html",
@@ -107,7 +112,7 @@ def project_new(request):
             "data": data,
             "error": error,
             "error_field": field,
-            "clusters": sorted(services.cluster_codes()),
+            "clusters": services.cluster_labels().items(),
         },
         status=400 if error else 200,
     )

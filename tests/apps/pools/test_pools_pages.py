@@ -39,12 +39,15 @@ def _propose(c, **over):
 @pytest.mark.django_db
 def test_pools_project_pages_propose_advance_and_count(people):
     from lanbai.pools.models import Project
+    from lanbai.pools.services import cluster_labels
 
+    code, label = next((k, v) for k, v in cluster_labels().items() if k.startswith("lzgx:"))
     c = _client(people["filler"])
-    r = _propose(c)
+    r = _propose(c, cluster=code)
     assert r.status_code == 302
     p = Project.objects.get(title="模拟储备项目")
     page = c.get(f"/pools/projects/{p.pk}/").content.decode()
+    assert f"<dd>{label}</dd>" in page and f"<dd>{code}</dd>" not in page  # no raw code for people
     assert "转为终止" in page and "转为立项" not in page  # 立项 is the province's decision
     prov = _client(people["province"])
     for to, who in (("approved", prov), ("implementing", c), ("accepted", prov)):
