@@ -46,10 +46,9 @@ HOUSE: dict[str, set[str]] = {
     # 大型科研仪器开放共享 (issue 18 item 3): register, bookings, usage, catalogue pages and API
     "instruments": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     "reports": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
-    # 储备项目库 and 人才库 (issue 18 item 4): data and services first; pages and API to follow
-    "pools": OWNS_DATA | {TESTS},
+    # 储备项目库 and 人才库 (issue 18 item 4): reserve projects with stages, talents held with consent
+    "pools": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     # 创新调查 (issue 17 items 6-8): rounds, drawn samples, responses, estimates; a staff page
-    # 创新调查 (issue 17 items 6-8): rounds, drawn samples, responses, estimates
     "survey": OWNS_DATA | SERVES_PAGES | {TESTS},
     # the home page and dashboard: pages only.  No selectors.py: web owns no data, and every read it
     # makes goes through the selectors of the apps that own the data (monitoring, plans, indices);

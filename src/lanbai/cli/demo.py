@@ -59,6 +59,9 @@ def demo(
     from lanbai.survey.demo import survey_demo_run  # the innovation survey on the demo enterprises
 
     out.print(survey_demo_run())
+    from lanbai.pools.demo import pools_demo_run  # a few reserve projects and talents (模拟数据)
+
+    out.print(pools_demo_run())
     if report.already:
         return
     table = Table("用户名 / username", "角色 / role", "范围 / scope", "密码 / password")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/execution/", include("lanbai.execution.api.urls")),
     path("api/assessment/", include("lanbai.assessment.api.urls")),
     path("api/instruments/", include("lanbai.instruments.api.urls")),
+    path("api/pools/", include("lanbai.pools.api.urls")),
     path("collection/", include("lanbai.collection.urls")),
     path("workbench/", collection_views.workbench, name="workbench"),
     path("monitoring/", include("lanbai.monitoring.urls")),
@@ -34,5 +35,6 @@ urlpatterns = [
     path("assessment/", include("lanbai.assessment.urls")),
     path("survey/", include("lanbai.survey.urls")),
     path("instruments/", include("lanbai.instruments.urls")),
+    path("pools/", include("lanbai.pools.urls")),
     path("", include("lanbai.web.urls")),
 ]

@@ -40,6 +40,21 @@ def cluster_codes() -> frozenset[str]:
     return _cluster_codes(str(getattr(settings, "LANBAI_PLAN_DIR", "") or default_plan_dir()))
 
 
+def cluster_labels() -> dict[str, str]:
+    """附件4 cluster code -> a label for people (``园区 · 产业（传统产业）``), in code order."""
+    from lanbai.plans.selectors import zone_list_all
+    from lanbai.registry.services import CATEGORY_ZH
+
+    names: dict[str, str] = {}
+    for z in zone_list_all():
+        names.setdefault(z.code, z.short_name or z.name)
+    out = {}
+    for code in sorted(cluster_codes()):
+        zone, category, industry = code.split(":", 2)
+        out[code] = f"{names.get(zone, zone)} · {industry}（{CATEGORY_ZH.get(category, category)}）"
+    return out
+
+
 def _id_key() -> bytes:
     return ("lanbai.pools.id:" + settings.SECRET_KEY).encode()
 

@@ -264,6 +264,18 @@ def rules(fx: dict) -> dict[str, Rule]:
         "api:instruments-list": _r("/api/instruments/", "public"),
         "api:instruments-booking-create": _r("/api/instruments/bookings/", "login", ("POST",)),
         "api:instruments-sharing": _r("/api/instruments/sharing/?year=2019", "login"),
+        # project reserve and talent pools (issue 18 item 4): lists scoped; objects per role and the
+        # absence of the full 身份证号 / fingerprint in every answer in tests/apps/pools/test_pools_leaks.py
+        "pools:project-list": _r("/pools/", "login"),
+        "pools:project-new": _r("/pools/projects/new/", "login", ("GET", "POST")),
+        "pools:project-detail": _r("/pools/projects/999999/", "nobody"),
+        "pools:project-advance": _r("/pools/projects/999999/advance/", "nobody", ("POST",)),
+        "pools:talent-list": _r("/pools/talents/", "login"),
+        "pools:talent-new": _r("/pools/talents/new/", "login", ("GET", "POST")),
+        "pools:talent-detail": _r("/pools/talents/999999/", "nobody"),
+        "pools:talent-withdraw": _r("/pools/talents/999999/withdraw/", "nobody", ("POST",)),
+        "api:pools-projects": _r("/api/pools/projects/", "login", ("GET", "POST")),
+        "api:pools-talents": _r("/api/pools/talents/", "login"),
     }
     return {
         (k if k.startswith("api:") or not r.paths[0][0].startswith("/api/") else f"api:{k}"): r
