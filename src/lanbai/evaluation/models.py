@@ -65,3 +65,26 @@ class ConflictDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.unit}"
+
+
+class EvaluationScheme(models.Model):
+    """One version of the evaluation scheme (``plans/<plan>/evaluation/scheme.yaml``), stored as validated.
+
+    A version number names one content: a changed file needs a new number, so reports scored with an
+    earlier version keep it.
+    """
+
+    version = models.PositiveIntegerField(_("版本"), unique=True)
+    name = models.CharField(_("名称"), max_length=200)
+    content_hash = models.CharField(_("内容哈希"), max_length=64)
+    document = models.JSONField(_("评估指标体系"))
+    source_file = models.CharField(_("文件"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["version"]
+        verbose_name = _("评估指标体系")
+        verbose_name_plural = _("评估指标体系")
+
+    def __str__(self) -> str:
+        return f"v{self.version} {self.name}"

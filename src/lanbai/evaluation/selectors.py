@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from lanbai.access.policy import is_province
 
-from .models import Assignment, ConflictDeclaration
+from .models import Assignment, ConflictDeclaration, EvaluationScheme
 
 
 def assignments_for(user: Any, *, year: int | None = None) -> QuerySet[Assignment]:
@@ -39,3 +39,11 @@ def live_unit_ids(member: Any) -> set[int]:
             assignment__organisation__members=member, assignment__retired=False
         ).values_list("orgunit_id", flat=True)
     )
+
+
+def scheme_get(version: int) -> EvaluationScheme | None:
+    return EvaluationScheme.objects.filter(version=version).first()
+
+
+def scheme_latest() -> EvaluationScheme | None:
+    return EvaluationScheme.objects.order_by("-version").first()

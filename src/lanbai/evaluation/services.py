@@ -7,6 +7,7 @@ also by a member of the organisation), one audit event.  Assigning (and retiring
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -14,12 +15,20 @@ from django.db import transaction
 from lanbai.access import services as access_services
 from lanbai.access.policy import Action, is_operator, require
 from lanbai.common.audit import audit
-from lanbai.common.exceptions import PermissionDeniedError, ValidationFailed
-from lanbai.core.evaluation import credit_code_valid
+from lanbai.common.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
+from lanbai.core.evaluation import (
+    EvaluationSchemeFileError,
+    credit_code_valid,
+    load_scheme,
+    scheme_hash,
+)
+from lanbai.core.plan import default_plan_dir
 from lanbai.plans.selectors import orgunit_find, plan_in_force
 
 from . import selectors
-from .models import Assignment, ConflictDeclaration, EvaluatorOrganisation
+from .models import Assignment, ConflictDeclaration, EvaluationScheme, EvaluatorOrganisation
+
+SCHEME_FILE = Path("evaluation") / "scheme.yaml"
 
 _MSG = "仅省创新办可管理第三方评估 / province only"
 
@@ -121,3 +130,47 @@ def conflict_declare(
     )
     audit(user, "evaluation.conflict_declare", c, new=f"{unit.code}: {nature}")
     return c
+
+
+def scheme_path(plan_dir: str | Path | None = None) -> Path:
+    from django.conf import settings
+
+    directory = (
+        Path(plan_dir) if plan_dir else Path(getattr(settings, "LANBAI_PLAN_DIR", "") or default_plan_dir())
+    )
+    return directory / SCHEME_FILE
+
+
+@transaction.atomic
+def evaluation_scheme_register(user: Any, *, plan_dir: str | Path | None = None) -> EvaluationScheme:
+    """Store the plan's evaluation scheme file as a version (idempotent for an unchanged file).
+
+    A file whose ``version`` is stored with other content is refused: a changed scheme needs a new version.
+    """
+    require(user, Action.MANAGE_EVALUATION, message=_MSG)
+    path = scheme_path(plan_dir)
+    try:
+        scheme = load_scheme(path)
+    except EvaluationSchemeFileError as exc:
+        raise ValidationFailed(
+            f"评估指标体系有误 / invalid scheme: {exc}", field=exc.field, extra={"file": exc.file}
+        ) from exc
+    digest = scheme_hash(scheme)
+    stored = selectors.scheme_get(scheme.version)
+    if stored is not None:
+        if stored.content_hash != digest:
+            raise ConflictError(
+                f"{path.name}: 评估指标体系内容已改变但版本号仍为 {scheme.version}，请改为新版本号 / "
+                f"the scheme changed: give it a new version",
+                extra={"field": "version", "file": path.name},
+            )
+        return stored
+    row = EvaluationScheme.objects.create(
+        version=scheme.version,
+        name=scheme.name,
+        content_hash=digest,
+        document=scheme.document(),
+        source_file=str(path),
+    )
+    audit(user, "evaluation.scheme_register", row, field="version", new=scheme.version)
+    return row
