@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from lanbai.access.policy import is_province
 
-from .models import Assignment, ConflictDeclaration, EvaluationScheme
+from .models import Assignment, ConflictDeclaration, EvaluationReport, EvaluationScheme, EvaluatorOrganisation
 
 
 def assignments_for(user: Any, *, year: int | None = None) -> QuerySet[Assignment]:
@@ -47,3 +47,37 @@ def scheme_get(version: int) -> EvaluationScheme | None:
 
 def scheme_latest() -> EvaluationScheme | None:
     return EvaluationScheme.objects.order_by("-version").first()
+
+
+def organisations_for(user: Any) -> QuerySet[EvaluatorOrganisation]:
+    """省创新办: every organisation; anyone else: the ones they belong to."""
+    qs = EvaluatorOrganisation.objects.prefetch_related("members")
+    if is_province(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(members=user)
+
+
+def conflicts_for(user: Any) -> QuerySet[ConflictDeclaration]:
+    """省创新办: every declaration; a member: its organisations' declarations."""
+    qs = ConflictDeclaration.objects.select_related("organisation", "unit", "user")
+    if is_province(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(organisation__members=user)
+
+
+def reports_for(user: Any, *, year: int | None = None) -> QuerySet[EvaluationReport]:
+    """The reports of the assignments the user sees (:func:`assignments_for`), with their evaluations."""
+    qs = EvaluationReport.objects.select_related("assignment__organisation", "scheme").prefetch_related(
+        "evaluations__unit"
+    )
+    return qs.filter(assignment__in=assignments_for(user, year=year))
+
+
+def report_of(assignment: Assignment) -> EvaluationReport | None:
+    return (
+        EvaluationReport.objects.filter(assignment=assignment).prefetch_related("evaluations__unit").first()
+    )
