@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/reports/", include("lanbai.reports.api.urls")),
     path("api/execution/", include("lanbai.execution.api.urls")),
     path("api/assessment/", include("lanbai.assessment.api.urls")),
+    path("api/evaluation/", include("lanbai.evaluation.api.urls")),
     path("collection/", include("lanbai.collection.urls")),
     path("workbench/", collection_views.workbench, name="workbench"),
     path("monitoring/", include("lanbai.monitoring.urls")),
@@ -31,5 +32,6 @@ urlpatterns = [
     path("reports/", include("lanbai.reports.urls")),
     path("measures/", include("lanbai.execution.urls")),
     path("assessment/", include("lanbai.assessment.urls")),
+    path("evaluation/", include("lanbai.evaluation.urls")),
     path("", include("lanbai.web.urls")),
 ]

@@ -81,3 +81,28 @@ def report_of(assignment: Assignment) -> EvaluationReport | None:
     return (
         EvaluationReport.objects.filter(assignment=assignment).prefetch_related("evaluations__unit").first()
     )
+
+
+def is_member(user: Any, assignment: Assignment) -> bool:
+    pk = getattr(user, "pk", None)
+    return pk is not None and assignment.organisation.members.filter(pk=pk).exists()
+
+
+def assignment_for_unit(user: Any, year: int, code: str) -> Assignment | None:
+    """The live assignment of ``year`` covering unit ``code`` that the user sees (member first)."""
+    qs = assignments_for(user, year=year).filter(units__code=code, retired=False)
+    pk = getattr(user, "pk", None)
+    mine = qs.filter(organisation__members__pk=pk).first() if pk is not None else None
+    return mine or qs.first()
+
+
+def unit_figures(user: Any, year: int, code: str) -> list[dict[str, Any]]:
+    """The unit's approved figures for ``year`` (Q4, year to date), read only through the policy.
+
+    Reuses the monitoring selector scoped by :func:`figure_unit_codes` (READ_FIGURES): a unit outside
+    the user's scope answers no rows.
+    """
+    from lanbai.monitoring.selectors import figure_unit_codes, monitoring_table
+
+    rows = monitoring_table(period=f"{year}Q4", unit=code, unit_codes=figure_unit_codes(user))
+    return [r.as_dict() for r in rows]

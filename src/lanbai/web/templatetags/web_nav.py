@@ -24,6 +24,7 @@ NAV = [
     ("registry:index", _("登记管理"), False),
     ("contracts:list", _("技术合同"), False),
     ("assessment:list", _("目标责任制考核"), False),
+    ("evaluation:overview", _("第三方评估"), False),
     ("execution:public", _("举措进展公开"), True),
 ]
 
