@@ -70,3 +70,21 @@ def test_register_is_idempotent_and_a_changed_file_needs_a_new_version(tmp_path)
     with pytest.raises(PermissionDeniedError):
         services.evaluation_scheme_register(object(), plan_dir=SHIPPED)
     assert EvaluationScheme.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_cli_registers_the_scheme_and_names_a_bad_key(tmp_path):
+    from typer.testing import CliRunner
+
+    from lanbai.cli.main import app
+
+    res = CliRunner().invoke(app, ["evaluation", "scheme", "--plan-dir", str(SHIPPED)])
+    assert res.exit_code == 0 and "评估指标体系 v1" in res.output and "创新能力与成果" in res.output
+    data = _data()
+    data["criteria"][0]["scale"] = 0
+    (tmp_path / "evaluation").mkdir()
+    (tmp_path / "evaluation" / "scheme.yaml").write_text(
+        yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
+    )
+    res = CliRunner().invoke(app, ["evaluation", "scheme", "--plan-dir", str(tmp_path)])
+    assert res.exit_code == 2 and "criteria[0](targets).scale" in res.output
