@@ -38,8 +38,9 @@ HOUSE: dict[str, set[str]] = {
     "execution": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     # the annual assessment (issue 16 item 4): scheme versions, runs, scores with their evidence
     "assessment": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
-    # third-party evaluation (issue 16 item 5): organisations, assignments (driving evaluator scopes), conflicts
-    "evaluation": OWNS_DATA | {TESTS},
+    # third-party evaluation (issue 16 item 5): organisations, assignments (driving evaluator scopes),
+    # conflicts, the scheme, scores and reports; the overview / workspace pages and the API
+    "evaluation": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     "contracts": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     # 创新券 (issue 18 item 2): schemes and issued vouchers; pages and API still to build
     "vouchers": OWNS_DATA | {TESTS},

@@ -62,6 +62,9 @@ def demo(
     from lanbai.pools.demo import pools_demo_run  # a few reserve projects and talents (模拟数据)
 
     out.print(pools_demo_run())
+    from lanbai.evaluation.demo import evaluation_demo_run  # the demo evaluator's 2019 evaluation
+
+    out.print(evaluation_demo_run())
     if report.already:
         return
     table = Table("用户名 / username", "角色 / role", "范围 / scope", "密码 / password")

@@ -1,6 +1,7 @@
 """``lanbai evaluation``: third-party evaluation (第三方评估, 专栏26).
 
 * ``lanbai evaluation list --year 2019 [--json]`` the year's assignments: organisation, units, state.
+* ``lanbai evaluation scheme`` registers ``plans/<plan>/evaluation/scheme.yaml`` as a version.
 """
 
 from __future__ import annotations
@@ -50,3 +51,24 @@ def list_(
         out.print(f"{r['year']} 年度 · {r['organisation']} · {'、'.join(r['units'])} · {state}", markup=False)
     if not rows:
         out.print(f"{year} 年度无评估委托", markup=False)
+
+
+@app.command("scheme")
+def scheme(
+    plan_dir: str = typer.Option("", "--plan-dir", help="The plan directory (default: the shipped plan)."),
+):
+    """Register the evaluation scheme file as a version (unchanged file: nothing new)."""
+    from . import django_setup
+
+    django_setup.setup()
+    operator = django_setup.operator()
+    from lanbai.common.exceptions import ApplicationError
+    from lanbai.evaluation import services
+
+    try:
+        row = services.evaluation_scheme_register(operator, plan_dir=plan_dir or None)
+    except ApplicationError as exc:
+        out.print(f"✗ {exc.message}", markup=False)
+        raise typer.Exit(2) from exc
+    names = "、".join(c["name"] for c in row.document["criteria"])
+    out.print(f"评估指标体系 v{row.version} {row.name}：{names}", markup=False)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/assessment/", include("lanbai.assessment.api.urls")),
     path("api/instruments/", include("lanbai.instruments.api.urls")),
     path("api/pools/", include("lanbai.pools.api.urls")),
+    path("api/evaluation/", include("lanbai.evaluation.api.urls")),
     path("collection/", include("lanbai.collection.urls")),
     path("workbench/", collection_views.workbench, name="workbench"),
     path("monitoring/", include("lanbai.monitoring.urls")),
@@ -36,5 +37,6 @@ urlpatterns = [
     path("survey/", include("lanbai.survey.urls")),
     path("instruments/", include("lanbai.instruments.urls")),
     path("pools/", include("lanbai.pools.urls")),
+    path("evaluation/", include("lanbai.evaluation.urls")),
     path("", include("lanbai.web.urls")),
 ]

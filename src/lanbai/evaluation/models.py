@@ -65,3 +65,72 @@ class ConflictDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} · {self.unit}"
+
+
+class EvaluationScheme(models.Model):
+    """One version of the evaluation scheme (``plans/<plan>/evaluation/scheme.yaml``), stored as validated.
+
+    A version number names one content: a changed file needs a new number, so reports scored with an
+    earlier version keep it.
+    """
+
+    version = models.PositiveIntegerField(_("版本"), unique=True)
+    name = models.CharField(_("名称"), max_length=200)
+    content_hash = models.CharField(_("内容哈希"), max_length=64)
+    document = models.JSONField(_("评估指标体系"))
+    source_file = models.CharField(_("文件"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["version"]
+        verbose_name = _("评估指标体系")
+        verbose_name_plural = _("评估指标体系")
+
+    def __str__(self) -> str:
+        return f"v{self.version} {self.name}"
+
+
+class EvaluationReport(models.Model):
+    """The organisation's report on one assignment: 草稿 → 已提交 → 已接受, or 退回 (with reason) → resubmitted."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        ACCEPTED = "accepted", _("已接受")
+        RETURNED = "returned", _("已退回")
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="report")
+    scheme = models.ForeignKey(EvaluationScheme, on_delete=models.PROTECT, related_name="reports")
+    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.DRAFT)
+    return_reason = models.TextField(_("退回理由"), blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("审查时间"), null=True, blank=True)
+    submissions = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("评估报告")
+        verbose_name_plural = _("评估报告")
+
+    def __str__(self) -> str:
+        return f"{self.assignment} · {self.get_state_display()}"
+
+
+class Evaluation(models.Model):
+    """One unit's evaluation in a report: a score per criterion, the weighted total, comment, findings."""
+
+    report = models.ForeignKey(EvaluationReport, on_delete=models.CASCADE, related_name="evaluations")
+    unit = models.ForeignKey("plans.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    scores = models.JSONField(_("各指标得分"), default=dict)
+    total = models.DecimalField(_("加权总分"), max_digits=6, decimal_places=2)
+    comment = models.TextField(_("评语"), blank=True)
+    findings = models.TextField(_("评估发现"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["unit__code"]
+        constraints = [models.UniqueConstraint(fields=["report", "unit"], name="evaluation_one_per_unit")]
+        verbose_name = _("单位评估")
+        verbose_name_plural = _("单位评估")
+
+    def __str__(self) -> str:
+        return f"{self.report.assignment} · {self.unit}"

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from lanbai.access.policy import is_province
 
-from .models import Assignment, ConflictDeclaration
+from .models import Assignment, ConflictDeclaration, EvaluationReport, EvaluationScheme, EvaluatorOrganisation
 
 
 def assignments_for(user: Any, *, year: int | None = None) -> QuerySet[Assignment]:
@@ -39,3 +39,70 @@ def live_unit_ids(member: Any) -> set[int]:
             assignment__organisation__members=member, assignment__retired=False
         ).values_list("orgunit_id", flat=True)
     )
+
+
+def scheme_get(version: int) -> EvaluationScheme | None:
+    return EvaluationScheme.objects.filter(version=version).first()
+
+
+def scheme_latest() -> EvaluationScheme | None:
+    return EvaluationScheme.objects.order_by("-version").first()
+
+
+def organisations_for(user: Any) -> QuerySet[EvaluatorOrganisation]:
+    """省创新办: every organisation; anyone else: the ones they belong to."""
+    qs = EvaluatorOrganisation.objects.prefetch_related("members")
+    if is_province(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(members=user)
+
+
+def conflicts_for(user: Any) -> QuerySet[ConflictDeclaration]:
+    """省创新办: every declaration; a member: its organisations' declarations."""
+    qs = ConflictDeclaration.objects.select_related("organisation", "unit", "user")
+    if is_province(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(organisation__members=user)
+
+
+def reports_for(user: Any, *, year: int | None = None) -> QuerySet[EvaluationReport]:
+    """The reports of the assignments the user sees (:func:`assignments_for`), with their evaluations."""
+    qs = EvaluationReport.objects.select_related("assignment__organisation", "scheme").prefetch_related(
+        "evaluations__unit"
+    )
+    return qs.filter(assignment__in=assignments_for(user, year=year))
+
+
+def report_of(assignment: Assignment) -> EvaluationReport | None:
+    return (
+        EvaluationReport.objects.filter(assignment=assignment).prefetch_related("evaluations__unit").first()
+    )
+
+
+def is_member(user: Any, assignment: Assignment) -> bool:
+    pk = getattr(user, "pk", None)
+    return pk is not None and assignment.organisation.members.filter(pk=pk).exists()
+
+
+def assignment_for_unit(user: Any, year: int, code: str) -> Assignment | None:
+    """The live assignment of ``year`` covering unit ``code`` that the user sees (member first)."""
+    qs = assignments_for(user, year=year).filter(units__code=code, retired=False)
+    pk = getattr(user, "pk", None)
+    mine = qs.filter(organisation__members__pk=pk).first() if pk is not None else None
+    return mine or qs.first()
+
+
+def unit_figures(user: Any, year: int, code: str) -> list[dict[str, Any]]:
+    """The unit's approved figures for ``year`` (Q4, year to date), read only through the policy.
+
+    Reuses the monitoring selector scoped by :func:`figure_unit_codes` (READ_FIGURES): a unit outside
+    the user's scope answers no rows.
+    """
+    from lanbai.monitoring.selectors import figure_unit_codes, monitoring_table
+
+    rows = monitoring_table(period=f"{year}Q4", unit=code, unit_codes=figure_unit_codes(user))
+    return [r.as_dict() for r in rows]

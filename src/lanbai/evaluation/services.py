@@ -7,19 +7,39 @@ also by a member of the organisation), one audit event.  Assigning (and retiring
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from lanbai.access import services as access_services
 from lanbai.access.policy import Action, is_operator, require
 from lanbai.common.audit import audit
-from lanbai.common.exceptions import PermissionDeniedError, ValidationFailed
-from lanbai.core.evaluation import credit_code_valid
+from lanbai.common.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
+from lanbai.core.evaluation import (
+    EvaluationSchemeError,
+    EvaluationSchemeFileError,
+    credit_code_valid,
+    load_scheme,
+    scheme_criteria,
+    scheme_hash,
+    weighted_score,
+)
+from lanbai.core.plan import default_plan_dir
 from lanbai.plans.selectors import orgunit_find, plan_in_force
 
 from . import selectors
-from .models import Assignment, ConflictDeclaration, EvaluatorOrganisation
+from .models import (
+    Assignment,
+    ConflictDeclaration,
+    Evaluation,
+    EvaluationReport,
+    EvaluationScheme,
+    EvaluatorOrganisation,
+)
+
+SCHEME_FILE = Path("evaluation") / "scheme.yaml"
 
 _MSG = "仅省创新办可管理第三方评估 / province only"
 
@@ -121,3 +141,168 @@ def conflict_declare(
     )
     audit(user, "evaluation.conflict_declare", c, new=f"{unit.code}: {nature}")
     return c
+
+
+def scheme_path(plan_dir: str | Path | None = None) -> Path:
+    from django.conf import settings
+
+    directory = (
+        Path(plan_dir) if plan_dir else Path(getattr(settings, "LANBAI_PLAN_DIR", "") or default_plan_dir())
+    )
+    return directory / SCHEME_FILE
+
+
+@transaction.atomic
+def evaluation_scheme_register(user: Any, *, plan_dir: str | Path | None = None) -> EvaluationScheme:
+    """Store the plan's evaluation scheme file as a version (idempotent for an unchanged file).
+
+    A file whose ``version`` is stored with other content is refused: a changed scheme needs a new version.
+    """
+    require(user, Action.MANAGE_EVALUATION, message=_MSG)
+    path = scheme_path(plan_dir)
+    try:
+        scheme = load_scheme(path)
+    except EvaluationSchemeFileError as exc:
+        raise ValidationFailed(
+            f"评估指标体系有误 / invalid scheme: {exc}", field=exc.field, extra={"file": exc.file}
+        ) from exc
+    digest = scheme_hash(scheme)
+    stored = selectors.scheme_get(scheme.version)
+    if stored is not None:
+        if stored.content_hash != digest:
+            raise ConflictError(
+                f"{path.name}: 评估指标体系内容已改变但版本号仍为 {scheme.version}，请改为新版本号 / "
+                f"the scheme changed: give it a new version",
+                extra={"field": "version", "file": path.name},
+            )
+        return stored
+    row = EvaluationScheme.objects.create(
+        version=scheme.version,
+        name=scheme.name,
+        content_hash=digest,
+        document=scheme.document(),
+        source_file=str(path),
+    )
+    audit(user, "evaluation.scheme_register", row, field="version", new=scheme.version)
+    return row
+
+
+# --- scores and reports ---------------------------------------------------------------------------------
+
+_WRITABLE = (EvaluationReport.State.DRAFT, EvaluationReport.State.RETURNED)
+
+
+def _require_member(user: Any, a: Assignment) -> None:
+    """Only a member of the assigned organisation writes its evaluation, and only on a live assignment."""
+    pk = getattr(user, "pk", None)
+    if pk is None or not a.organisation.members.filter(pk=pk).exists():
+        raise PermissionDeniedError(
+            "仅受托评估机构的成员可填写评估 / members of the assigned organisation only"
+        )
+    if a.retired:
+        raise PermissionDeniedError("该评估委托已撤销 / the assignment is retired")
+
+
+def _report(a: Assignment) -> EvaluationReport:
+    existing = EvaluationReport.objects.filter(assignment=a).first()
+    if existing is not None:
+        return existing
+    scheme = selectors.scheme_latest()
+    if scheme is None:
+        raise ValidationFailed(
+            "省创新办尚未登记评估指标体系 / no evaluation scheme registered", field="scheme"
+        )
+    return EvaluationReport.objects.create(assignment=a, scheme=scheme)
+
+
+@transaction.atomic
+def evaluation_save(
+    user: Any,
+    a: Assignment,
+    *,
+    unit_code: str,
+    scores: dict[str, Any],
+    comment: str = "",
+    findings: str = "",
+) -> Evaluation:
+    """A member scores one assigned unit on every criterion of the report's scheme (while 草稿 / 已退回)."""
+    _require_member(user, a)
+    report = _report(a)
+    if report.state not in _WRITABLE:
+        raise ValidationFailed(
+            f"评估报告{report.get_state_display()}，不能修改 / the report is {report.state}", field="state"
+        )
+    unit = a.units.filter(code=unit_code).first()
+    if unit is None:
+        raise ValidationFailed(f"单位 {unit_code} 不在本次评估委托中 / unit not assigned", field="unit")
+    try:
+        values = {k: float(v) for k, v in scores.items() if v not in (None, "")}
+    except (TypeError, ValueError):
+        raise ValidationFailed("得分应为数字 / scores must be numbers", field="scores") from None
+    try:
+        total = weighted_score(scheme_criteria(report.scheme.document), values)
+    except EvaluationSchemeError as exc:
+        raise ValidationFailed(str(exc), field=f"scores.{exc.field}") from None
+    ev, _created = Evaluation.objects.update_or_create(
+        report=report,
+        unit=unit,
+        defaults={"scores": values, "total": total, "comment": comment, "findings": findings},
+    )
+    audit(user, "evaluation.score", ev, field="total", new=total)
+    return ev
+
+
+@transaction.atomic
+def report_submit(user: Any, a: Assignment) -> EvaluationReport:
+    """A member submits the report (草稿 or 已退回 → 已提交) once every assigned unit is scored."""
+    _require_member(user, a)
+    report = _report(a)
+    if report.state not in _WRITABLE:
+        raise ValidationFailed(
+            f"评估报告{report.get_state_display()}，不能提交 / the report is {report.state}", field="state"
+        )
+    done = set(report.evaluations.values_list("unit_id", flat=True))
+    missing = sorted(u.code for u in a.units.all() if u.id not in done)
+    if missing:
+        raise ValidationFailed(
+            f"以下单位尚未评分 / not yet scored: {', '.join(missing)}", field="evaluations"
+        )
+    old = report.state
+    report.state = EvaluationReport.State.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.submissions += 1
+    report.save(update_fields=["state", "submitted_at", "submissions"])
+    audit(user, "evaluation.report_submit", report, field="state", old=old, new=report.state)
+    return report
+
+
+def _review(user: Any, report: EvaluationReport, state: str, reason: str) -> EvaluationReport:
+    require(user, Action.MANAGE_EVALUATION, message="仅省创新办可审查评估报告 / province only")
+    if report.state != EvaluationReport.State.SUBMITTED:
+        raise ValidationFailed(
+            f"评估报告{report.get_state_display()}，只能审查已提交的报告 / only a submitted report",
+            field="state",
+        )
+    report.state = state
+    report.return_reason = reason
+    report.reviewed_at = timezone.now()
+    report.save(update_fields=["state", "return_reason", "reviewed_at"])
+    audit(
+        user, f"evaluation.report_{state}", report, field="state", old="submitted", new=state, reason=reason
+    )
+    return report
+
+
+@transaction.atomic
+def report_accept(user: Any, report: EvaluationReport) -> EvaluationReport:
+    """省创新办 accepts a submitted report (已提交 → 已接受)."""
+    return _review(user, report, EvaluationReport.State.ACCEPTED, "")
+
+
+@transaction.atomic
+def report_return(user: Any, report: EvaluationReport, *, reason: str) -> EvaluationReport:
+    """省创新办 returns a submitted report with a reason (已提交 → 已退回); the members revise and resubmit."""
+    require(user, Action.MANAGE_EVALUATION, message="仅省创新办可审查评估报告 / province only")
+    if not reason.strip():
+        raise ValidationFailed("请填写退回理由 / a reason is required", field="reason")
+    return _review(user, report, EvaluationReport.State.RETURNED, reason.strip())

@@ -276,6 +276,16 @@ def rules(fx: dict) -> dict[str, Rule]:
         "pools:talent-withdraw": _r("/pools/talents/999999/withdraw/", "nobody", ("POST",)),
         "api:pools-projects": _r("/api/pools/projects/", "login", ("GET", "POST")),
         "api:pools-talents": _r("/api/pools/talents/", "login"),
+        # third-party evaluation (issue 16 item 5): a unit's page follows READ_FIGURES; writes need
+        # membership of an assigned organisation (none in this fixture) or, for review, an existing report
+        "evaluation:overview": _r("/evaluation/", "login"),
+        "evaluation:unit": Rule((("/evaluation/2018/lzxq/", ("unit", Action.READ_FIGURES, "lzxq")),
+                                 ("/evaluation/2018/bygx/", ("unit", Action.READ_FIGURES, "bygx")))),
+        "evaluation:score": _r("/evaluation/2018/lzxq/score/", "nobody", ("POST",)),
+        "evaluation:submit": _r("/evaluation/assignments/999999/submit/", "nobody", ("POST",)),
+        "evaluation:review": _r("/evaluation/reports/999999/review/", "nobody", ("POST",)),
+        "api:evaluation-api-assignments": _r("/api/evaluation/assignments/", "login"),
+        "api:evaluation-api-submit": _r("/api/evaluation/assignments/999999/submit/", "nobody", ("POST",)),
     }
     return {
         (k if k.startswith("api:") or not r.paths[0][0].startswith("/api/") else f"api:{k}"): r

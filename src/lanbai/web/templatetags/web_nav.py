@@ -25,6 +25,7 @@ NAV = [
     ("contracts:list", _("技术合同"), False),
     ("assessment:list", _("目标责任制考核"), False),
     ("pools:project-list", _("储备项目与人才"), False),
+    ("evaluation:overview", _("第三方评估"), False),
     ("execution:public", _("举措进展公开"), True),
     ("instruments:list", _("大型科研仪器"), True),
 ]

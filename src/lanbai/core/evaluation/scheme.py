@@ -1,0 +1,111 @@
+"""The evaluation scheme as data (``plans/<plan>/evaluation/scheme.yaml``): criteria with weight and scale.
+
+Errors name the file and the key (:class:`EvaluationSchemeFileError`), e.g. ``criteria[2](innovation).weight``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .score import Criterion
+
+
+class EvaluationSchemeFileError(Exception):
+    """The scheme file is invalid: ``file`` and ``field`` say where."""
+
+    def __init__(self, file: str, field: str, message: str) -> None:
+        self.file, self.field, self.message = file, field, message
+        super().__init__(f"{file}: {field}: {message}")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SchemeCriterion(_Strict):
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(min_length=1)
+    weight: float = Field(gt=0)
+    scale: float = Field(gt=0)  # scores run 0..scale
+    guidance: str = Field(min_length=1)
+
+
+class EvaluationScheme(_Strict):
+    version: int = Field(ge=1)
+    name: str = Field(min_length=1)
+    criteria: list[SchemeCriterion] = Field(min_length=1)
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EvaluationScheme:
+        codes = [c.code for c in self.criteria]
+        dup = sorted({c for c in codes if codes.count(c) > 1})
+        if dup:
+            raise ValueError(f"criteria: duplicate codes {dup}")
+        total = sum(c.weight for c in self.criteria)
+        if abs(total - 100) > 1e-9:
+            raise ValueError(f"criteria: weights must add up to 100, got {total:g}")
+        return self
+
+    def core_criteria(self) -> list[Criterion]:
+        return [Criterion(key=c.code, weight=c.weight, scale_max=c.scale) for c in self.criteria]
+
+    def document(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+def scheme_criteria(document: dict[str, Any]) -> list[Criterion]:
+    """The core criteria of a stored scheme document."""
+    return EvaluationScheme.model_validate(document).core_criteria()
+
+
+def scheme_hash(scheme: EvaluationScheme) -> str:
+    """SHA-256 of the canonical JSON: equal content, equal hash."""
+    text = json.dumps(scheme.document(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _where(loc: tuple[int | str, ...], data: Any) -> str:
+    out, node = "", data
+    for part in loc:
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and part < len(node) else None
+            code = item.get("code") if isinstance(item, dict) else None
+            out += f"[{part}]" + (f"({code})" if code else "")
+        else:
+            out += ("." if out else "") + str(part)
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return out or "(top level)"
+
+
+def parse_scheme(data: Any, *, file: str = "scheme.yaml") -> EvaluationScheme:
+    """Validate ``data`` (parsed YAML); :class:`EvaluationSchemeFileError` naming the file and the key."""
+    if not isinstance(data, dict):
+        raise EvaluationSchemeFileError(file, "(top level)", "expected a mapping")
+    try:
+        return EvaluationScheme.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        msg = str(first["msg"]).removeprefix("Value error, ")
+        raise EvaluationSchemeFileError(file, _where(tuple(first["loc"]), data), msg) from None
+
+
+def load_scheme(path: str | Path) -> EvaluationScheme:
+    """Read and validate the scheme file ``path``."""
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise EvaluationSchemeFileError(p.name, "(file)", f"cannot read: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise EvaluationSchemeFileError(p.name, "(file)", f"not valid YAML: {exc}") from exc
+    return parse_scheme(data, file=p.name)

@@ -1,0 +1,118 @@
+"""Pages of third-party evaluation: the overview (省创新办 reviews; an evaluator's workspace), one unit's
+approved figures with the scoring form, and the POSTs (score, submit, accept / return)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from lanbai.access.policy import Action, can, require
+from lanbai.plans.selectors import orgunit_find, plan_in_force
+
+from . import selectors, services
+from .models import Assignment, EvaluationReport
+
+
+def _year(request) -> int | None:
+    try:
+        return int(request.GET["year"]) if request.GET.get("year") else None
+    except ValueError:
+        return None
+
+
+@login_required
+def evaluation_overview(request):
+    """省创新办: organisations, assignments, conflicts, reports to review; an evaluator: its assigned units."""
+    year = _year(request)
+    user = request.user
+    assignments = list(selectors.assignments_for(user, year=year))
+    reports = {r.assignment_id: r for r in selectors.reports_for(user, year=year)}
+    rows = [{"a": a, "report": reports.get(a.id), "units": list(a.units.all())} for a in assignments]
+    return render(
+        request,
+        "evaluation/overview.html",
+        {
+            "year": year,
+            "province": can(user, Action.MANAGE_EVALUATION),
+            "organisations": selectors.organisations_for(user),
+            "rows": rows,
+            "conflicts": selectors.conflicts_for(user),
+            "to_review": [r for r in reports.values() if r.state == EvaluationReport.State.SUBMITTED],
+        },
+    )
+
+
+@login_required
+def evaluation_unit(request, year: int, code: str):
+    """One unit's approved figures for the year (READ_FIGURES through the policy) and, for a member of
+    the assigned organisation, the scoring form."""
+    unit = orgunit_find(code, plan=plan_in_force())
+    if unit is None or unit.kind == "enterprise":
+        raise Http404
+    require(request.user, Action.READ_FIGURES, unit, message="无权查看该单位 / outside your scope")
+    a = selectors.assignment_for_unit(request.user, year, code)
+    report = selectors.report_of(a) if a else None
+    ev = next((e for e in report.evaluations.all() if e.unit_id == unit.id), None) if report else None
+    scheme = report.scheme if report else selectors.scheme_latest()
+    criteria = [
+        c | {"score": (ev.scores.get(c["code"]) if ev else None)}
+        for c in (scheme.document["criteria"] if scheme else [])
+    ]
+    member = a is not None and selectors.is_member(request.user, a)
+    writable = member and (report is None or report.state in ("draft", "returned"))
+    return render(
+        request,
+        "evaluation/unit.html",
+        {
+            "year": year,
+            "unit": unit,
+            "assignment": a,
+            "report": report,
+            "evaluation": ev,
+            "criteria": criteria,
+            "scheme": scheme,
+            "writable": writable,
+            "figures": selectors.unit_figures(request.user, year, code),
+        },
+    )
+
+
+@login_required
+@require_POST
+def evaluation_score(request, year: int, code: str):
+    a = selectors.assignment_for_unit(request.user, year, code)
+    if a is None or not selectors.is_member(request.user, a):
+        raise Http404
+    scores = {k.removeprefix("score_"): v for k, v in request.POST.items() if k.startswith("score_")}
+    services.evaluation_save(
+        request.user,
+        a,
+        unit_code=code,
+        scores=scores,
+        comment=request.POST.get("comment", ""),
+        findings=request.POST.get("findings", ""),
+    )
+    return redirect(reverse("evaluation:unit", args=[year, code]))
+
+
+@login_required
+@require_POST
+def evaluation_submit(request, pk: int):
+    a = get_object_or_404(Assignment, pk=pk)
+    services.report_submit(request.user, a)
+    return redirect(f"{reverse('evaluation:overview')}?year={a.year}")
+
+
+@login_required
+@require_POST
+def evaluation_review(request, pk: int):
+    require(request.user, Action.MANAGE_EVALUATION, message="仅省创新办可审查评估报告 / province only")
+    report = get_object_or_404(EvaluationReport, pk=pk)
+    if request.POST.get("decision") == "accept":
+        services.report_accept(request.user, report)
+    else:
+        services.report_return(request.user, report, reason=request.POST.get("reason", ""))
+    return redirect(reverse("evaluation:overview"))
