@@ -41,8 +41,8 @@ HOUSE: dict[str, set[str]] = {
     # third-party evaluation (issue 16 item 5): organisations, assignments (driving evaluator scopes), conflicts
     "evaluation": OWNS_DATA | {TESTS},
     "contracts": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
-    # 创新券 (issue 18 item 2): schemes and issued vouchers; pages and API still to build
-    "vouchers": OWNS_DATA | {TESTS},
+    # 创新券 (issue 18 item 2): schemes, applications, vouchers, uses, redemptions; pages and API
+    "vouchers": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     # 大型科研仪器开放共享 (issue 18 item 3): register, bookings, usage; pages/API still to come
     "instruments": OWNS_DATA | {TESTS},
     "reports": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},

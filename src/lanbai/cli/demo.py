@@ -56,6 +56,9 @@ def demo(
     from lanbai.assessment.demo import assessment_demo_run  # scores the demo years from the data above
 
     out.print(assessment_demo_run())
+    from lanbai.vouchers.demo import vouchers_demo_run  # 创新券 through the real services
+
+    out.print(vouchers_demo_run())
     if report.already:
         return
     table = Table("用户名 / username", "角色 / role", "范围 / scope", "密码 / password")

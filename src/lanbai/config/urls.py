@@ -31,5 +31,7 @@ urlpatterns = [
     path("reports/", include("lanbai.reports.urls")),
     path("measures/", include("lanbai.execution.urls")),
     path("assessment/", include("lanbai.assessment.urls")),
+    path("api/vouchers/", include("lanbai.vouchers.api.urls")),
+    path("vouchers/", include("lanbai.vouchers.urls")),
     path("", include("lanbai.web.urls")),
 ]

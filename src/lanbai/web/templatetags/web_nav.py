@@ -25,6 +25,8 @@ NAV = [
     ("contracts:list", _("技术合同"), False),
     ("assessment:list", _("目标责任制考核"), False),
     ("execution:public", _("举措进展公开"), True),
+    ("vouchers:queue", _("创新券"), False),
+    ("vouchers:notice", _("创新券公示"), True),
 ]
 
 
