@@ -25,12 +25,13 @@ def _scoped(user: Any, qs: QuerySet, field: str = "enterprise__org_unit") -> Que
     return qs.filter(policy.scope_filter(user, policy.Action.READ_VOUCHERS, unit_field=field))
 
 
-def own_enterprises(*, user: Any) -> QuerySet:
-    """The enterprises the user applies for (企业填报员 of their own unit)."""
+def own_enterprises(*, user: Any, credit_code: str | None = None) -> QuerySet:
+    """The enterprises the user applies for (企业填报员 of their own unit), optionally the one of ``credit_code``."""
     from lanbai.collection.selectors import enterprise_list
 
     ids = policy.roles_of(user).roots(policy.Role.ENTERPRISE_REPORTER)
-    return enterprise_list().filter(org_unit_id__in=ids)
+    qs = enterprise_list().filter(org_unit_id__in=ids)
+    return qs if credit_code is None else qs.filter(credit_code=credit_code.strip())
 
 
 def application_list(*, user: Any, state: str = "") -> QuerySet[Application]:
@@ -131,3 +132,12 @@ def report(*, user: Any, year: int | None = None) -> list[dict[str, Any]]:
         row["expired_n"] += v.state == Voucher.State.EXPIRED
         row["clawed_back_n"] += v.state == Voucher.State.CLAWED_BACK
     return [rows[k] for k in sorted(rows)]
+
+
+def scheme_choices() -> QuerySet[Scheme]:
+    """The schemes an enterprise may apply to (names only; no budget figures)."""
+    return Scheme.objects.all()
+
+
+def scheme_by_code(code: str) -> Scheme | None:
+    return Scheme.objects.filter(code=code).first()

@@ -10,11 +10,28 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from lanbai.common.exceptions import ApplicationError, ValidationFailed
 
 from . import selectors, services
+
+EVENTS = {
+    "voucher_apply": _("提交申请"),
+    "voucher_resubmit": _("重新提交"),
+    "voucher_zone_approve": _("区审核通过"),
+    "voucher_zone_return": _("区审核退回"),
+    "voucher_province_approve": _("批准并公示"),
+    "voucher_province_return": _("省创新办退回"),
+    "voucher_issue": _("发放"),
+    "voucher_use": _("登记使用"),
+    "voucher_claim": _("申请兑付"),
+    "voucher_claim_return": _("兑付退回"),
+    "voucher_pay": _("已兑付"),
+    "voucher_expire": _("已过期"),
+    "voucher_clawback": _("追回"),
+}
 
 
 def _back(url: str, exc: Exception):
@@ -29,7 +46,7 @@ def scheme_list(request):
 @login_required
 def application_new(request):
     enterprises = list(selectors.own_enterprises(user=request.user))
-    schemes = list(selectors.Scheme.objects.all())
+    schemes = list(selectors.scheme_choices())
     error, post = "", request.POST
     if request.method == "POST":
         try:
@@ -108,7 +125,7 @@ def voucher_detail(request, pk: int):
             "uses": v.uses.all(),
             "used": services.used_amount(v),
             "balance": v.amount - services.used_amount(v),
-            "history": selectors.voucher_history(v),
+            "history": [(e, EVENTS.get(e.action, e.action)) for e in selectors.voucher_history(v)],
             "error": request.GET.get("error", ""),
         },
     )

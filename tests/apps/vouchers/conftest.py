@@ -8,15 +8,9 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+from voucher_helpers import vcode
 
 SHIPPED = Path(__file__).resolve().parents[3] / "plans" / "lanbai-2015-2020" / "vouchers"
-
-
-def vcode(seed: int) -> str:
-    from lanbai.core.collection import check_character
-
-    body = f"9162010{seed:010d}"
-    return body + check_character(body)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
-from conftest import vcode
+from voucher_helpers import vcode
 
 from lanbai.common.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from lanbai.vouchers import services

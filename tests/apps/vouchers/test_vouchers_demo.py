@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from conftest import vcode
+from voucher_helpers import vcode
 
 from lanbai.vouchers.models import Application, Scheme, Voucher
 

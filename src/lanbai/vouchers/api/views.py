@@ -48,8 +48,8 @@ class ApplicationCreateApi(APIView):
         body = self.InputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         d = body.validated_data
-        ent = selectors.own_enterprises(user=request.user).filter(credit_code=d["credit_code"]).first()
-        scheme = selectors.Scheme.objects.filter(code=d["scheme"]).first()
+        ent = selectors.own_enterprises(user=request.user, credit_code=d["credit_code"]).first()
+        scheme = selectors.scheme_by_code(d["scheme"])
         if ent is None or scheme is None:
             raise NotFound("没有这个企业或券种，或您无权为其申领")
         app = services.application_submit(
