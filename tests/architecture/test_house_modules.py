@@ -42,8 +42,8 @@ HOUSE: dict[str, set[str]] = {
     # conflicts, the scheme, scores and reports; the overview / workspace pages and the API
     "evaluation": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     "contracts": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
-    # 创新券 (issue 18 item 2): schemes and issued vouchers; pages and API still to build
-    "vouchers": OWNS_DATA | {TESTS},
+    # 创新券 (issue 18 item 2): schemes, applications, vouchers, uses, redemptions; pages and API
+    "vouchers": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     # 大型科研仪器开放共享 (issue 18 item 3): register, bookings, usage, catalogue pages and API
     "instruments": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},
     "reports": OWNS_DATA | SERVES_ENDPOINTS | SERVES_PAGES | {TESTS},

@@ -64,6 +64,9 @@ class Action(StrEnum):
     BOOK_INSTRUMENT = "book_instrument"  # a user of a unit books an instrument for that unit
     MANAGE_SURVEY = "manage_survey"  # 省创新办: draws the innovation survey's sample (创新调查)
     ANSWER_SURVEY = "answer_survey"  # the sampled enterprise itself, its zone's staff (and 省创新办) fill its answers
+    APPLY_VOUCHER = "apply_voucher"  # an enterprise's own 企业填报员 applies for / uses its 创新券
+    REVIEW_VOUCHER = "review_voucher"  # 园区审核员: zone review of 创新券 applications
+    READ_VOUCHERS = "read_vouchers"  # an enterprise's vouchers: its zone's staff, the enterprise itself
 
 
 class _UnitLike(Protocol):
@@ -176,6 +179,12 @@ def unit_ids(user: Any, action: Action) -> set[int] | None:
     if action in (Action.MANAGE_INSTRUMENT, Action.BOOK_INSTRUMENT):
         # the owner's / requester's staff: 园区填报员 of its zone or the unit's own 企业填报员
         return (covered_unit_ids(user, Role.ZONE_REPORTER) or set()) | r.roots(Role.ENTERPRISE_REPORTER)
+    if action == Action.APPLY_VOUCHER:  # the enterprise itself only (never zone staff on its behalf)
+        return r.roots(Role.ENTERPRISE_REPORTER)
+    if action == Action.REVIEW_VOUCHER:
+        return covered_unit_ids(user, Role.ZONE_REVIEWER) or set()
+    if action == Action.READ_VOUCHERS:
+        return (covered_unit_ids(user, *_ZONE_STAFF) or set()) | r.roots(Role.ENTERPRISE_REPORTER)
     if action == Action.READ_ASSESSMENT:  # 市创新办: its city and zones; zone staff: their own zone
         return _without_enterprises(covered_unit_ids(user, *_ZONE_STAFF, Role.CITY) or set())
     return set()

@@ -65,6 +65,9 @@ def demo(
     from lanbai.evaluation.demo import evaluation_demo_run  # the demo evaluator's 2019 evaluation
 
     out.print(evaluation_demo_run())
+    from lanbai.vouchers.demo import vouchers_demo_run  # 创新券 through the real services
+
+    out.print(vouchers_demo_run())
     if report.already:
         return
     table = Table("用户名 / username", "角色 / role", "范围 / scope", "密码 / password")

@@ -26,6 +26,7 @@ from . import registry as registry_cli
 from . import report as report_cli
 from . import server as server_cli
 from . import survey as survey_cli
+from . import vouchers as vouchers_cli
 
 app = typer.Typer(
     name="lanbai",
@@ -46,6 +47,7 @@ app.add_typer(contracts_cli.app, name="contracts", help="技术合同认定登�
 app.add_typer(pools_cli.app, name="pools", help="储备项目库与人才库: projects, talents (masked).")
 app.add_typer(instruments_cli.app, name="instruments", help="大型科研仪器开放共享: sharing.")
 app.add_typer(survey_cli.app, name="survey", help="创新调查: sample design, response, estimates.")
+app.add_typer(vouchers_cli.app, name="vouchers", help="创新券: report by zone and scheme.")
 app.add_typer(policy_cli.app, name="policy", help="Policy matching (附件8).")
 app.add_typer(report_cli.app, name="report", help="Publications: bulletin, inspection notice, annual report.")
 demo_cli.register(app)

@@ -38,5 +38,7 @@ urlpatterns = [
     path("instruments/", include("lanbai.instruments.urls")),
     path("pools/", include("lanbai.pools.urls")),
     path("evaluation/", include("lanbai.evaluation.urls")),
+    path("api/vouchers/", include("lanbai.vouchers.api.urls")),
+    path("vouchers/", include("lanbai.vouchers.urls")),
     path("", include("lanbai.web.urls")),
 ]

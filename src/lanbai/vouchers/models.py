@@ -45,9 +45,90 @@ class Voucher(models.Model):
     amount = models.DecimalField(max_digits=14, decimal_places=4)  # 万元, committed at issue
     state = models.CharField(max_length=20, choices=State.choices, default=State.ISSUED)
     issued_at = models.DateTimeField(auto_now_add=True)
+    enterprise = models.ForeignKey(
+        "collection.Enterprise", on_delete=models.PROTECT, related_name="vouchers", null=True, blank=True
+    )
+    zone = models.ForeignKey(
+        "plans.OrgUnit", on_delete=models.PROTECT, related_name="zone_vouchers", null=True, blank=True
+    )
+    issued_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)  # expired or clawed back
+    reason = models.TextField(blank=True)  # clawback reason
 
     class Meta:
         ordering = ["scheme", "number"]
 
     def __str__(self) -> str:
         return self.number
+
+
+class Application(models.Model):
+    """An enterprise's application for a voucher: 已提交 → 区审核通过 → 公示中 → 已发放 (or 已退回)."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "已提交"
+        RETURNED = "returned", "已退回"
+        ZONE_APPROVED = "zone_approved", "区审核通过"
+        NOTICE = "notice", "公示中"
+        ISSUED = "issued", "已发放"
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="applications")
+    enterprise = models.ForeignKey("collection.Enterprise", on_delete=models.PROTECT, related_name="+")
+    zone = models.ForeignKey("plans.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    price = models.DecimalField(max_digits=14, decimal_places=4)  # 服务合同金额, 万元
+    requested = models.DecimalField(max_digits=14, decimal_places=4)  # 万元
+    service = models.TextField()
+    provider_code = models.CharField(max_length=18)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.SUBMITTED)
+    reason = models.TextField(blank=True)  # the last return reason
+    granted = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)  # 万元
+    limited_by = models.CharField(max_length=30, blank=True)
+    notice_start = models.DateField(null=True, blank=True)
+    notice_end = models.DateField(null=True, blank=True)
+    voucher = models.OneToOneField(
+        Voucher, on_delete=models.PROTECT, null=True, blank=True, related_name="application"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.scheme}"
+
+
+class Use(models.Model):
+    """A service ordered with the voucher: its amount is locked against the voucher's balance."""
+
+    voucher = models.ForeignKey(Voucher, on_delete=models.PROTECT, related_name="uses")
+    provider_code = models.CharField(max_length=18)
+    provider_name = models.CharField(max_length=200)
+    amount = models.DecimalField(max_digits=14, decimal_places=4)  # 万元
+    used_on = models.DateField()
+    published_price = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    findings = models.JSONField(default=list)  # [{"rule": ..., "message": ...}] from the core fraud checks
+
+    class Meta:
+        ordering = ["used_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.voucher_id} {self.provider_name} {self.amount}"
+
+
+class Redemption(models.Model):
+    """A redemption claim (兑付申请) for a use, reviewed by 省创新办."""
+
+    class State(models.TextChoices):
+        CLAIMED = "claimed", "待审核"
+        PAID = "paid", "已兑付"
+        RETURNED = "returned", "已退回"
+
+    use = models.OneToOneField(Use, on_delete=models.PROTECT, related_name="redemption")
+    amount = models.DecimalField(max_digits=14, decimal_places=4)  # 万元
+    state = models.CharField(max_length=20, choices=State.choices, default=State.CLAIMED)
+    reason = models.TextField(blank=True)
+    claimed_on = models.DateField()
+    paid_on = models.DateField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.use_id} {self.get_state_display()}"

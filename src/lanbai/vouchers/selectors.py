@@ -1,17 +1,143 @@
-"""Reads of voucher schemes (budget figures only; no enterprise data)."""
+"""Reads of 创新券: schemes (budget figures), applications and vouchers scoped through the policy, the public 公示."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 
 from lanbai.access import policy
+from lanbai.common.audit import audit_events_for
+from lanbai.common.exceptions import NotFoundError
 
-from .models import Scheme
+from .models import Application, Redemption, Scheme, Voucher
 
 
 def scheme_list(*, user: Any) -> QuerySet[Scheme]:
     """Schemes with budget, committed and remaining; staff only (READ_UNPUBLISHED)."""
     policy.require(user, policy.Action.READ_UNPUBLISHED, message="只有工作人员可以查看创新券方案")
     return Scheme.objects.all()
+
+
+def _scoped(user: Any, qs: QuerySet, field: str = "enterprise__org_unit") -> QuerySet:
+    """Rows of enterprises the user may read (their zone's staff, 省创新办, the enterprise itself)."""
+    return qs.filter(policy.scope_filter(user, policy.Action.READ_VOUCHERS, unit_field=field))
+
+
+def own_enterprises(*, user: Any, credit_code: str | None = None) -> QuerySet:
+    """The enterprises the user applies for (企业填报员 of their own unit), optionally the one of ``credit_code``."""
+    from lanbai.collection.selectors import enterprise_list
+
+    ids = policy.roles_of(user).roots(policy.Role.ENTERPRISE_REPORTER)
+    qs = enterprise_list().filter(org_unit_id__in=ids)
+    return qs if credit_code is None else qs.filter(credit_code=credit_code.strip())
+
+
+def application_list(*, user: Any, state: str = "") -> QuerySet[Application]:
+    qs = _scoped(user, Application.objects.select_related("scheme", "enterprise", "zone"))
+    return qs.filter(state=state) if state else qs
+
+
+def application_get(*, user: Any, pk: int) -> Application:
+    app = application_list(user=user).filter(pk=pk).first()
+    if app is None:
+        raise NotFoundError("没有这份申请，或您无权查看")
+    return app
+
+
+def zone_queue(*, user: Any) -> QuerySet[Application]:
+    """Submitted applications the user reviews as 园区审核员 (empty for others)."""
+    qs = Application.objects.select_related("scheme", "enterprise", "zone").filter(
+        state=Application.State.SUBMITTED
+    )
+    return qs.filter(
+        policy.scope_filter(user, policy.Action.REVIEW_VOUCHER, unit_field="enterprise__org_unit")
+    )
+
+
+def province_queue(*, user: Any) -> dict[str, Any]:
+    """省创新办's queue: zone-approved applications, applications in 公示, redemption claims."""
+    if not policy.can(user, policy.Action.MANAGE_VOUCHERS):
+        return {"approve": [], "notice": [], "claims": []}
+    apps = Application.objects.select_related("scheme", "enterprise", "zone")
+    return {
+        "approve": list(apps.filter(state=Application.State.ZONE_APPROVED)),
+        "notice": list(apps.filter(state=Application.State.NOTICE)),
+        "claims": list(
+            Redemption.objects.select_related("use__voucher").filter(state=Redemption.State.CLAIMED)
+        ),
+    }
+
+
+def voucher_list(*, user: Any) -> QuerySet[Voucher]:
+    return _scoped(user, Voucher.objects.select_related("scheme", "zone"))
+
+
+def voucher_get(*, user: Any, pk: int) -> Voucher:
+    v = voucher_list(user=user).filter(pk=pk).first()
+    if v is None:
+        raise NotFoundError("没有这张创新券，或您无权查看")
+    return v
+
+
+def voucher_history(voucher: Voucher) -> list[Any]:
+    """Audit events of the voucher, its application, its uses and their redemptions, oldest first."""
+    events = list(audit_events_for(voucher))
+    app = Application.objects.filter(voucher=voucher).first()
+    if app is not None:
+        events += list(audit_events_for(app))
+    for use in voucher.uses.all():
+        events += list(audit_events_for(use))
+        red = Redemption.objects.filter(use=use).first()
+        if red is not None:
+            events += list(audit_events_for(red))
+    return sorted(events, key=lambda e: (e.at, e.id))
+
+
+def notice_list() -> QuerySet[Application]:
+    """The public 公示: applications approved by 省创新办 and in notice (name, scheme, amount, dates only)."""
+    return Application.objects.select_related("scheme", "enterprise").filter(state=Application.State.NOTICE)
+
+
+def report(*, user: Any, year: int | None = None) -> list[dict[str, Any]]:
+    """Per zone and scheme: vouchers issued, used, redeemed, expired, clawed back (counts and 万元). Staff only."""
+    policy.require(user, policy.Action.READ_UNPUBLISHED, message="只有工作人员可以查看创新券统计")
+    vouchers = Voucher.objects.select_related("scheme", "zone")
+    if year is not None:
+        vouchers = vouchers.filter(scheme__year=year)
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    zero = Decimal(0)
+    for v in vouchers:
+        key = (v.zone.name if v.zone else "—", v.scheme.name)
+        row = rows.setdefault(
+            key,
+            {
+                "zone": key[0],
+                "scheme": key[1],
+                "issued_n": 0,
+                "issued": zero,
+                "used": zero,
+                "redeemed": zero,
+                "expired_n": 0,
+                "clawed_back_n": 0,
+            },
+        )
+        row["issued_n"] += 1
+        row["issued"] += v.amount
+        row["used"] += sum((u.amount for u in v.uses.all()), zero)
+        row["redeemed"] += sum(
+            (r.amount for r in Redemption.objects.filter(use__voucher=v, state=Redemption.State.PAID)), zero
+        )
+        row["expired_n"] += v.state == Voucher.State.EXPIRED
+        row["clawed_back_n"] += v.state == Voucher.State.CLAWED_BACK
+    return [rows[k] for k in sorted(rows)]
+
+
+def scheme_choices() -> QuerySet[Scheme]:
+    """The schemes an enterprise may apply to (names only; no budget figures)."""
+    return Scheme.objects.all()
+
+
+def scheme_by_code(code: str) -> Scheme | None:
+    return Scheme.objects.filter(code=code).first()

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from lanbai.access import policy
 from lanbai.common.audit import audit
-from lanbai.common.exceptions import ValidationFailed
+from lanbai.common.exceptions import ConflictError, ValidationFailed
+from lanbai.core.vouchers import (
+    Band,
+    EnterpriseProfile,
+    check_eligibility,
+    compute_grant,
+    price_above_published,
+    related_party,
+    split_contracts,
+)
+from lanbai.core.vouchers import Eligibility as EligibilityRules
 from lanbai.core.vouchers import Scheme as SchemeRules
 
-from .models import Scheme, Voucher
+from .models import Application, Redemption, Scheme, Use, Voucher
 
 
 def _rules_json(rules: SchemeRules) -> dict[str, Any]:
@@ -57,7 +69,14 @@ def scheme_load(*, user: Any, rules: SchemeRules) -> Scheme:
 
 
 def voucher_issue(
-    *, user: Any, scheme_id: int, enterprise_name: str, credit_code: str, amount: Decimal
+    *,
+    user: Any,
+    scheme_id: int,
+    enterprise_name: str,
+    credit_code: str,
+    amount: Decimal,
+    enterprise: Any = None,
+    issued_on: dt.date | None = None,
 ) -> Voucher:
     """Issue a voucher and commit ``amount`` 万元 of the scheme's budget at once.
 
@@ -82,6 +101,422 @@ def voucher_issue(
             enterprise_name=enterprise_name,
             credit_code=credit_code,
             amount=amount,
+            enterprise=enterprise,
+            zone_id=getattr(enterprise, "zone_id", None),
+            issued_on=issued_on or timezone.localdate(),
         )
         audit(user, "voucher_issue", voucher, field="amount", new=amount)
     return voucher
+
+
+# --- Applications: 已提交 → 区审核通过 → 公示中 → 已发放 ------------------------------------------------
+
+
+def scheme_rules(scheme: Scheme) -> SchemeRules:
+    """The scheme's rules back as the core dataclass (from the JSON stored at load)."""
+    r = scheme.rules
+    el = r.get("eligibility") or {}
+    return SchemeRules(
+        year=int(r["year"]),
+        code=r["code"],
+        name=r["name"],
+        budget=Decimal(r["budget"]),
+        bands=tuple(
+            Band(upper=None if b["upper"] is None else Decimal(b["upper"]), ratio=Decimal(b["ratio"]))
+            for b in r["bands"]
+        ),
+        per_application_cap=Decimal(r["per_application_cap"]),
+        per_enterprise_annual_cap=Decimal(r["per_enterprise_annual_cap"]),
+        per_cycle_cap=None if r.get("per_cycle_cap") is None else Decimal(r["per_cycle_cap"]),
+        use_deadline=dt.date.fromisoformat(r["use_deadline"]),
+        redemption_deadline=dt.date.fromisoformat(r["redemption_deadline"]),
+        redemption_model=r["redemption_model"],
+        eligibility=EligibilityRules(
+            sizes=tuple(el.get("sizes", ())),
+            recognitions_any=tuple(el.get("recognitions_any", ())),
+            no_bad_credit=bool(el.get("no_bad_credit", True)),
+        ),
+    )
+
+
+def size_from_staff(staff: int | None) -> str | None:
+    """Size class from 从业人员 alone (统计上大中小微型企业划分办法（2017）, 工业 thresholds: <20 micro,
+    <300 small, <1000 medium); the registry holds no revenue, so the staff count is the one test."""
+    if staff is None:
+        return None
+    if staff < 20:
+        return "micro"
+    if staff < 300:
+        return "small"
+    if staff < 1000:
+        return "medium"
+    return "large"
+
+
+def enterprise_profile(enterprise: Any, on: dt.date) -> EnterpriseProfile:
+    """The core profile from the registry: size from 从业人员, recognitions valid on ``on`` (code and
+    Chinese name), bad credit when a reviewer recorded 信用良好 = no."""
+    from lanbai.registry.selectors import enterprise_profile_find, enterprise_recognitions
+
+    reg = enterprise_profile_find(enterprise)
+    recs: set[str] = set()
+    for rec in enterprise_recognitions(enterprise).filter(valid_from__lte=on):
+        if rec.valid_to is None or rec.valid_to >= on:
+            recs |= {rec.kind, str(rec.get_kind_display())}
+    return EnterpriseProfile(
+        size=size_from_staff(reg.staff if reg else None),
+        recognitions=frozenset(recs),
+        bad_credit=bool(reg is not None and reg.credit_good is False),
+    )
+
+
+def _eligible(application_scheme: Scheme, enterprise: Any, on: dt.date) -> None:
+    reasons = check_eligibility(
+        enterprise_profile(enterprise, on), scheme_rules(application_scheme).eligibility
+    )
+    if reasons:
+        raise ValidationFailed("不符合申领条件：" + "；".join(reasons), field="enterprise")
+
+
+def _positive(value: Any, field: str, label: str) -> Decimal:
+    try:
+        amount = Decimal(str(value))
+    except Exception as exc:
+        raise ValidationFailed(f"{label}不是数字：{value!r}", field=field) from exc
+    if not amount.is_finite() or amount <= 0:
+        raise ValidationFailed(f"{label}必须大于 0 万元", field=field)
+    return amount
+
+
+def _state(application: Application, *states: str) -> None:
+    if application.state not in states:
+        raise ConflictError(f"申请当前状态为{application.get_state_display()}，不能进行此操作")
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    user: Any,
+    scheme_id: int,
+    enterprise: Any,
+    price: Any,
+    requested: Any,
+    service: str,
+    provider_code: str,
+    on: dt.date | None = None,
+) -> Application:
+    """The enterprise applies for itself; eligibility (core ``check_eligibility`` on registry data) first."""
+    policy.require(
+        user, policy.Action.APPLY_VOUCHER, enterprise.org_unit, message="只有企业本身可以申领创新券"
+    )
+    on = on or timezone.localdate()
+    scheme = Scheme.objects.get(pk=scheme_id)
+    price_d = _positive(price, "price", "服务合同金额")
+    requested_d = _positive(requested, "requested", "申请金额")
+    if not service.strip():
+        raise ValidationFailed("服务内容不能为空", field="service")
+    if not provider_code.strip():
+        raise ValidationFailed("服务机构统一社会信用代码不能为空", field="provider_code")
+    _eligible(scheme, enterprise, on)
+    app = Application.objects.create(
+        scheme=scheme,
+        enterprise=enterprise,
+        zone_id=enterprise.zone_id,
+        price=price_d,
+        requested=requested_d,
+        service=service.strip(),
+        provider_code=provider_code.strip().upper(),
+    )
+    audit(user, "voucher_apply", app, field="requested", new=requested_d)
+    return app
+
+
+@transaction.atomic
+def application_resubmit(*, user: Any, application: Application, **changes: Any) -> Application:
+    """A returned application, corrected and submitted again by the enterprise."""
+    policy.require(
+        user, policy.Action.APPLY_VOUCHER, application.enterprise.org_unit, message="只有企业本身可以重新提交"
+    )
+    _state(application, Application.State.RETURNED)
+    if "price" in changes:
+        application.price = _positive(changes["price"], "price", "服务合同金额")
+    if "requested" in changes:
+        application.requested = _positive(changes["requested"], "requested", "申请金额")
+    if changes.get("service"):
+        application.service = str(changes["service"]).strip()
+    if changes.get("provider_code"):
+        application.provider_code = str(changes["provider_code"]).strip().upper()
+    application.state = Application.State.SUBMITTED
+    application.save()
+    audit(user, "voucher_resubmit", application)
+    return application
+
+
+def _return(user: Any, application: Application, reason: str, action: str) -> Application:
+    if not reason.strip():
+        raise ValidationFailed("退回必须填写理由", field="reason")
+    application.state, application.reason = Application.State.RETURNED, reason.strip()
+    application.save(update_fields=["state", "reason"])
+    audit(user, action, application, field="reason", new=application.reason)
+    return application
+
+
+@transaction.atomic
+def application_zone_review(
+    *, user: Any, application: Application, approve: bool, reason: str = ""
+) -> Application:
+    """园区审核员 of the enterprise's zone approves, or returns with a reason."""
+    policy.require(
+        user, policy.Action.REVIEW_VOUCHER, application.enterprise.org_unit, message="只有本区审核员可以审核"
+    )
+    _state(application, Application.State.SUBMITTED)
+    if not approve:
+        return _return(user, application, reason, "voucher_zone_return")
+    application.state = Application.State.ZONE_APPROVED
+    application.save(update_fields=["state"])
+    audit(user, "voucher_zone_approve", application)
+    return application
+
+
+def _issued_sums(application: Application) -> tuple[Decimal, Decimal]:
+    """What the enterprise was issued this scheme year and in the whole cycle (万元)."""
+    from django.db.models import Sum
+
+    mine = Voucher.objects.filter(enterprise=application.enterprise).exclude(state=Voucher.State.CLAWED_BACK)
+    year = mine.filter(scheme__year=application.scheme.year).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    cycle = mine.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    return year, cycle
+
+
+@transaction.atomic
+def application_province_review(
+    *,
+    user: Any,
+    application: Application,
+    approve: bool,
+    reason: str = "",
+    notice_start: dt.date | None = None,
+    notice_end: dt.date | None = None,
+) -> Application:
+    """省创新办 approves (grant computed by the core, then 公示 until ``notice_end``) or returns."""
+    policy.require(user, policy.Action.MANAGE_VOUCHERS, message="只有省创新办可以终审")
+    _state(application, Application.State.ZONE_APPROVED)
+    if not approve:
+        return _return(user, application, reason, "voucher_province_return")
+    start = notice_start or timezone.localdate()
+    if notice_end is None or notice_end < start:
+        raise ValidationFailed("公示截止日期必须不早于公示开始日期", field="notice_end")
+    _eligible(application.scheme, application.enterprise, start)
+    year, cycle = _issued_sums(application)
+    grant = compute_grant(
+        scheme_rules(application.scheme),
+        application.price,
+        application.requested,
+        issued_this_year=year,
+        issued_this_cycle=cycle,
+    )
+    if grant.amount <= 0:
+        raise ValidationFailed(f"核定金额为 0 万元（受{grant.limited_by}限制）", field="requested")
+    application.granted, application.limited_by = grant.amount, grant.limited_by or ""
+    application.notice_start, application.notice_end = start, notice_end
+    application.state = Application.State.NOTICE
+    application.save()
+    audit(user, "voucher_province_approve", application, field="granted", new=grant.amount)
+    return application
+
+
+def application_issue(*, user: Any, application: Application, on: dt.date | None = None) -> Voucher:
+    """After the 公示 has ended, issue the voucher (``voucher_issue``: the budget is committed now)."""
+    policy.require(user, policy.Action.MANAGE_VOUCHERS, message="只有省创新办可以发放创新券")
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        app = Application.objects.select_for_update().get(pk=application.pk)
+        _state(app, Application.State.NOTICE)
+        if app.notice_end is not None and on <= app.notice_end:
+            raise ConflictError(f"公示期至 {app.notice_end}，公示结束后才能发放")
+        assert app.granted is not None
+        voucher = voucher_issue(
+            user=user,
+            scheme_id=app.scheme_id,
+            enterprise_name=app.enterprise.name,
+            credit_code=app.enterprise.credit_code,
+            amount=app.granted,
+            enterprise=app.enterprise,
+            issued_on=on,
+        )
+        app.voucher, app.state = voucher, Application.State.ISSUED
+        app.save(update_fields=["voucher", "state"])
+    return voucher
+
+
+# --- Use, redemption, expiry, clawback ---------------------------------------------------------------
+
+
+def used_amount(voucher: Voucher) -> Decimal:
+    """万元 locked by the voucher's recorded uses."""
+    from django.db.models import Sum
+
+    return voucher.uses.aggregate(s=Sum("amount"))["s"] or Decimal(0)
+
+
+_OPEN = (Voucher.State.ISSUED, Voucher.State.IN_USE, Voucher.State.CLAIMED)
+
+
+@transaction.atomic
+def voucher_use_record(
+    *,
+    user: Any,
+    voucher: Voucher,
+    provider_code: str,
+    provider_name: str,
+    amount: Any,
+    used_on: dt.date,
+    published_price: Any = None,
+) -> Use:
+    """Record a service bought with the voucher; ``amount`` is locked against the balance (refused above
+    it). The core fraud checks run and their findings are stored on the use (they flag, not refuse)."""
+    if voucher.enterprise is None:
+        raise ConflictError("该券未关联企业，不能登记使用")
+    policy.require(
+        user, policy.Action.APPLY_VOUCHER, voucher.enterprise.org_unit, message="只有持券企业可以登记使用"
+    )
+    v = Voucher.objects.select_for_update().get(pk=voucher.pk)
+    if v.state not in _OPEN:
+        raise ConflictError(f"创新券当前状态为{v.get_state_display()}，不能使用")
+    amount_d = _positive(amount, "amount", "使用金额")
+    rules = scheme_rules(v.scheme)
+    if used_on > rules.use_deadline:
+        raise ValidationFailed(f"使用日期 {used_on} 晚于使用截止日 {rules.use_deadline}", field="used_on")
+    balance = v.amount - used_amount(v)
+    if amount_d > balance:
+        raise ValidationFailed(f"使用金额 {amount_d} 万元超过余额 {balance} 万元", field="amount")
+    published = (
+        None if published_price in (None, "") else _positive(published_price, "published_price", "公开价格")
+    )
+    code = provider_code.strip().upper()
+    if not code or not provider_name.strip():
+        raise ValidationFailed("服务机构名称和统一社会信用代码不能为空", field="provider_code")
+    earlier = [
+        (u.provider_code, u.used_on, u.amount) for u in Use.objects.filter(voucher__enterprise=v.enterprise)
+    ]
+    findings = [
+        f
+        for f in (
+            related_party(v.credit_code, code, {}),
+            split_contracts(earlier, (code, used_on, amount_d), rules.per_application_cap),
+            price_above_published(amount_d, published),
+        )
+        if f is not None
+    ]
+    use = Use.objects.create(
+        voucher=v,
+        provider_code=code,
+        provider_name=provider_name.strip(),
+        amount=amount_d,
+        used_on=used_on,
+        published_price=published,
+        findings=[{"rule": f.rule, "message": f.message} for f in findings],
+    )
+    if v.state == Voucher.State.ISSUED:
+        v.state = Voucher.State.IN_USE
+        v.save(update_fields=["state"])
+    audit(user, "voucher_use", use, field="amount", new=amount_d)
+    return use
+
+
+@transaction.atomic
+def redemption_claim(*, user: Any, use: Use, on: dt.date) -> Redemption:
+    """The holder claims redemption (兑付申请) of a recorded use, by the scheme's redemption deadline."""
+    v = use.voucher
+    assert v.enterprise is not None
+    policy.require(
+        user, policy.Action.APPLY_VOUCHER, v.enterprise.org_unit, message="只有持券企业可以申请兑付"
+    )
+    if v.state not in _OPEN:
+        raise ConflictError(f"创新券当前状态为{v.get_state_display()}，不能申请兑付")
+    deadline = scheme_rules(v.scheme).redemption_deadline
+    if on > deadline:
+        raise ValidationFailed(f"兑付申请日期 {on} 晚于兑付截止日 {deadline}", field="claimed_on")
+    existing = Redemption.objects.filter(use=use).first()
+    if existing is not None and existing.state != Redemption.State.RETURNED:
+        raise ConflictError("该笔使用已申请兑付")
+    if existing is not None:
+        existing.state, existing.claimed_on, existing.reason = Redemption.State.CLAIMED, on, ""
+        existing.save()
+        red = existing
+    else:
+        red = Redemption.objects.create(use=use, amount=use.amount, claimed_on=on)
+    Voucher.objects.filter(pk=v.pk).update(state=Voucher.State.CLAIMED)
+    audit(user, "voucher_claim", red, field="amount", new=red.amount)
+    return red
+
+
+@transaction.atomic
+def redemption_review(
+    *, user: Any, redemption: Redemption, approve: bool, reason: str = "", on: dt.date | None = None
+) -> Redemption:
+    """省创新办 pays (已兑付) or returns the claim with a reason."""
+    policy.require(user, policy.Action.MANAGE_VOUCHERS, message="只有省创新办可以审核兑付")
+    if redemption.state != Redemption.State.CLAIMED:
+        raise ConflictError(f"兑付申请当前状态为{redemption.get_state_display()}，不能审核")
+    v = redemption.use.voucher
+    if not approve:
+        if not reason.strip():
+            raise ValidationFailed("退回必须填写理由", field="reason")
+        redemption.state, redemption.reason = Redemption.State.RETURNED, reason.strip()
+        redemption.save()
+        Voucher.objects.filter(pk=v.pk).update(state=Voucher.State.IN_USE)
+        audit(user, "voucher_claim_return", redemption, field="reason", new=redemption.reason)
+        return redemption
+    redemption.state, redemption.paid_on = Redemption.State.PAID, on or timezone.localdate()
+    redemption.save()
+    pending = Redemption.objects.filter(use__voucher=v, state=Redemption.State.CLAIMED).exists()
+    fully_used = used_amount(v) >= v.amount
+    state = Voucher.State.CLAIMED if pending else (Voucher.State.PAID if fully_used else Voucher.State.IN_USE)
+    Voucher.objects.filter(pk=v.pk).update(state=state)
+    audit(user, "voucher_pay", redemption, field="amount", new=redemption.amount)
+    return redemption
+
+
+def vouchers_expire(*, user: Any, today: dt.date) -> int:
+    """Expire the open vouchers whose scheme's use deadline has passed: the unused balance (amount less
+    recorded uses) goes back to the scheme's budget. Returns how many vouchers expired."""
+    policy.require(user, policy.Action.MANAGE_VOUCHERS, message="只有省创新办可以处理过期")
+    count = 0
+    with transaction.atomic():
+        for scheme in Scheme.objects.select_for_update().order_by("pk"):
+            if scheme_rules(scheme).use_deadline >= today:
+                continue
+            for v in scheme.vouchers.select_for_update().filter(
+                state__in=(Voucher.State.ISSUED, Voucher.State.IN_USE)
+            ):
+                release = v.amount - used_amount(v)
+                scheme.committed -= release
+                v.state, v.closed_on = Voucher.State.EXPIRED, today
+                v.save(update_fields=["state", "closed_on"])
+                audit(user, "voucher_expire", v, field="released", new=release)
+                count += 1
+            scheme.save(update_fields=["committed"])
+    return count
+
+
+def voucher_clawback(*, user: Any, voucher: Voucher, reason: str, on: dt.date | None = None) -> Voucher:
+    """Claw a voucher back (追回, e.g. 弄虚作假): the reason is required; its whole amount is released from
+    the scheme's commitment (money already paid is to be recovered) and pending claims are returned."""
+    policy.require(user, policy.Action.MANAGE_VOUCHERS, message="只有省创新办可以追回创新券")
+    if not reason.strip():
+        raise ValidationFailed("追回必须填写理由", field="reason")
+    with transaction.atomic():
+        scheme = Scheme.objects.select_for_update().get(pk=voucher.scheme_id)
+        v = Voucher.objects.select_for_update().get(pk=voucher.pk)
+        if v.state in (Voucher.State.EXPIRED, Voucher.State.CLAWED_BACK):
+            raise ConflictError(f"创新券当前状态为{v.get_state_display()}，不能追回")
+        scheme.committed -= v.amount
+        scheme.save(update_fields=["committed"])
+        Redemption.objects.filter(use__voucher=v, state=Redemption.State.CLAIMED).update(
+            state=Redemption.State.RETURNED, reason="创新券已追回"
+        )
+        v.state, v.reason, v.closed_on = Voucher.State.CLAWED_BACK, reason.strip(), on or timezone.localdate()
+        v.save(update_fields=["state", "reason", "closed_on"])
+        audit(user, "voucher_clawback", v, field="reason", new=v.reason)
+    return v

@@ -286,6 +286,19 @@ def rules(fx: dict) -> dict[str, Rule]:
         "evaluation:review": _r("/evaluation/reports/999999/review/", "nobody", ("POST",)),
         "api:evaluation-api-assignments": _r("/api/evaluation/assignments/", "login"),
         "api:evaluation-api-submit": _r("/api/evaluation/assignments/999999/submit/", "nobody", ("POST",)),
+        # 创新券 (issue 18 item 2): staff see scheme budgets and the report; lists scoped to the user's
+        # enterprises / zone; the 公示 is public; objects of other users are tested in tests/apps/vouchers
+        "vouchers:schemes": _r("/vouchers/", ("action", Action.READ_UNPUBLISHED)),
+        "vouchers:apply": _r("/vouchers/apply/", "login", ("GET", "POST")),
+        "vouchers:queue": _r("/vouchers/queue/", "login"),
+        "vouchers:notice": _r("/vouchers/notice/", "public"),
+        "vouchers:report": _r("/vouchers/report/?year=2019", ("action", Action.READ_UNPUBLISHED)),
+        "vouchers:application_act": _r("/vouchers/applications/999999/issue/", "nobody", ("POST",)),
+        "vouchers:detail": _r("/vouchers/999999/", "nobody"),
+        "vouchers:act": _r("/vouchers/999999/use/", "nobody", ("POST",)),
+        "api:vouchers-schemes": _r("/api/vouchers/schemes/", ("action", Action.READ_UNPUBLISHED)),
+        "api:vouchers-apply": _r("/api/vouchers/applications/", "login", ("POST",)),
+        "api:vouchers-report": _r("/api/vouchers/report/?year=2019", ("action", Action.READ_UNPUBLISHED)),
     }
     return {
         (k if k.startswith("api:") or not r.paths[0][0].startswith("/api/") else f"api:{k}"): r

@@ -28,6 +28,8 @@ NAV = [
     ("evaluation:overview", _("第三方评估"), False),
     ("execution:public", _("举措进展公开"), True),
     ("instruments:list", _("大型科研仪器"), True),
+    ("vouchers:queue", _("创新券"), False),
+    ("vouchers:notice", _("创新券公示"), True),
 ]
 
 
