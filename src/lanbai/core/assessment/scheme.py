@@ -120,7 +120,7 @@ def scheme_hash(scheme: Scheme) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _where(loc: tuple[int | str, ...], data: Any) -> str:
+def error_location(loc: tuple[int | str, ...], data: Any) -> str:
     """A pydantic error location as ``components[2].weight``, naming the component by its code."""
     out = ""
     node = data
@@ -147,7 +147,7 @@ def parse_scheme(data: Any, *, file: str = "scheme.yaml") -> Scheme:
     except ValidationError as exc:
         first = exc.errors()[0]
         msg = str(first["msg"]).removeprefix("Value error, ")
-        return _raise(file, _where(tuple(first["loc"]), data), msg)
+        return _raise(file, error_location(tuple(first["loc"]), data), msg)
 
 
 def _raise(file: str, field: str, message: str) -> Scheme:

@@ -13,6 +13,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from lanbai.core.assessment.scheme import error_location  # one way to name a pydantic error location
+
 from .score import Criterion
 
 
@@ -71,22 +73,6 @@ def scheme_hash(scheme: EvaluationScheme) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _where(loc: tuple[int | str, ...], data: Any) -> str:
-    out, node = "", data
-    for part in loc:
-        if isinstance(part, int):
-            item = node[part] if isinstance(node, list) and part < len(node) else None
-            code = item.get("code") if isinstance(item, dict) else None
-            out += f"[{part}]" + (f"({code})" if code else "")
-        else:
-            out += ("." if out else "") + str(part)
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            node = None
-    return out or "(top level)"
-
-
 def parse_scheme(data: Any, *, file: str = "scheme.yaml") -> EvaluationScheme:
     """Validate ``data`` (parsed YAML); :class:`EvaluationSchemeFileError` naming the file and the key."""
     if not isinstance(data, dict):
@@ -96,7 +82,7 @@ def parse_scheme(data: Any, *, file: str = "scheme.yaml") -> EvaluationScheme:
     except ValidationError as exc:
         first = exc.errors()[0]
         msg = str(first["msg"]).removeprefix("Value error, ")
-        raise EvaluationSchemeFileError(file, _where(tuple(first["loc"]), data), msg) from None
+        raise EvaluationSchemeFileError(file, error_location(tuple(first["loc"]), data), msg) from None
 
 
 def load_scheme(path: str | Path) -> EvaluationScheme:
