@@ -106,3 +106,21 @@ def unit_figures(user: Any, year: int, code: str) -> list[dict[str, Any]]:
 
     rows = monitoring_table(period=f"{year}Q4", unit=code, unit_codes=figure_unit_codes(user))
     return [r.as_dict() for r in rows]
+
+
+def organisation_get(user: Any, pk: int) -> EvaluatorOrganisation | None:
+    """The organisation if the user sees it (省创新办: any; a member: its own), else None."""
+    return organisations_for(user).filter(pk=pk).first()
+
+
+ASSIGNABLE_KINDS = ("zone", "core_area", "park")
+
+
+def assignable_units() -> list[tuple[str, str]]:
+    """(code, name) of the zones and parks of the plan in force: what an evaluator may be assigned."""
+    from lanbai.plans.selectors import orgunit_list, plan_in_force
+
+    return [
+        (u.code, u.name)
+        for u in orgunit_list(plan=plan_in_force()).filter(kind__in=ASSIGNABLE_KINDS).order_by("order", "code")
+    ]

@@ -48,16 +48,27 @@ _MSG = "仅省创新办可管理第三方评估 / province only"
 def organisation_create(
     user: Any, *, name: str, credit_code: str, contact: str = ""
 ) -> EvaluatorOrganisation:
+    """Create an evaluator organisation; every field's problem is reported at once (``extra["fields"]``)."""
     require(user, Action.MANAGE_EVALUATION, message=_MSG)
+    name = name.strip()
     code = credit_code.strip().upper()
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["name"] = ["评估机构名称不能为空 / name required"]
+    elif EvaluatorOrganisation.objects.filter(name=name).exists():
+        errors["name"] = [f"评估机构 {name} 已登记 / already registered"]
     if not credit_code_valid(code):
-        raise ValidationFailed(
-            f"统一社会信用代码 {credit_code!r} 无效（18 位，校验码不符）/ invalid credit code",
-            field="credit_code",
-        )
-    if not name.strip():
-        raise ValidationFailed("评估机构名称不能为空 / name required", field="name")
-    org = EvaluatorOrganisation.objects.create(name=name.strip(), credit_code=code, contact=contact)
+        errors["credit_code"] = [
+            f"统一社会信用代码 {credit_code!r} 无效（18 位，校验码不符）/ invalid credit code"
+        ]
+    elif EvaluatorOrganisation.objects.filter(credit_code=code).exists():
+        errors["credit_code"] = [f"统一社会信用代码 {code} 已登记 / already registered"]
+    if len(contact) > 200:
+        errors["contact"] = ["联系方式不能超过 200 个字符 / at most 200 characters"]
+    if errors:
+        first = next(iter(errors))
+        raise ValidationFailed(errors[first][0], field=first, extra={"fields": errors})
+    org = EvaluatorOrganisation.objects.create(name=name, credit_code=code, contact=contact.strip())
     audit(user, "evaluation.organisation_create", org, new=org.name)
     return org
 
@@ -82,10 +93,63 @@ def member_add(user: Any, org: EvaluatorOrganisation, member: Any) -> None:
 
 
 @transaction.atomic
+def member_add_account(
+    user: Any, org: EvaluatorOrganisation, *, username: str, full_name: str = "", password: str = ""
+) -> Any:
+    """Add the account ``username`` to ``org``; a new account is created when none exists and a password
+    is given (Django's password validators apply).  An account holding another role is refused."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from lanbai.access.policy import roles_of
+
+    require(user, Action.MANAGE_EVALUATION, message=_MSG)
+    username = username.strip()
+    if not username:
+        raise ValidationFailed("请填写用户名 / username required", field="username")
+    model = get_user_model()
+    member = model.objects.filter(username=username).first()
+    if member is None:
+        if not password:
+            raise ValidationFailed(
+                f"用户 {username} 不存在；新建账号须设置初始密码 / no such user: give a password to create it",
+                field="password",
+            )
+        try:
+            validate_password(password, model(username=username, first_name=full_name))
+        except ValidationError as exc:
+            raise ValidationFailed("；".join(exc.messages), field="password") from None
+        member = model.objects.create_user(username=username, password=password, first_name=full_name.strip())
+        audit(user, "evaluation.account_create", org, new=username)
+    else:
+        if org.members.filter(pk=member.pk).exists():
+            raise ValidationFailed(
+                f"用户 {username} 已是 {org.name} 的成员 / already a member", field="username"
+            )
+        other = sorted({r for r, _ in roles_of(member).pairs if r != "evaluator"})
+        if other or member.is_superuser:
+            raise ValidationFailed(
+                f"用户 {username} 已有其他角色（{'、'.join(other) or 'superuser'}），不能兼任第三方评估 / "
+                f"the account holds another role",
+                field="username",
+            )
+    member_add(user, org, member)
+    return member
+
+
+@transaction.atomic
 def assign(user: Any, org: EvaluatorOrganisation, *, year: int, unit_codes: list[str]) -> Assignment:
     """Assign ``org`` to the units for ``year``; a unit the organisation declared a conflict for is refused."""
     require(user, Action.MANAGE_EVALUATION, message=_MSG)
     plan = plan_in_force()
+    if not plan.start_year <= year <= plan.end_year:
+        raise ValidationFailed(
+            f"年度 {year} 不在规划期 {plan.start_year}–{plan.end_year} 内 / year outside the plan period",
+            field="year",
+        )
+    if not unit_codes:
+        raise ValidationFailed("请至少选择一个评估单位 / choose at least one unit", field="units")
     found = {code: orgunit_find(code, plan=plan) for code in unit_codes}
     units = [u for u in found.values() if u is not None]
     missing = sorted(code for code, u in found.items() if u is None)

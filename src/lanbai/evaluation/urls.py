@@ -10,4 +10,9 @@ urlpatterns = [
     path("<int:year>/<str:code>/score/", views.evaluation_score, name="score"),
     path("assignments/<int:pk>/submit/", views.evaluation_submit, name="submit"),
     path("reports/<int:pk>/review/", views.evaluation_review, name="review"),
+    path("organisations/new/", views.organisation_new, name="organisation-new"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),
+    path("organisations/<int:pk>/members/", views.organisation_member_add, name="organisation-member"),
+    path("organisations/<int:pk>/assign/", views.organisation_assign, name="organisation-assign"),
+    path("organisations/<int:pk>/conflicts/", views.organisation_conflict, name="organisation-conflict"),
 ]

@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from lanbai.access.policy import Action, can, require
+from lanbai.common.exceptions import ApplicationError, ValidationFailed
 from lanbai.plans.selectors import orgunit_find, plan_in_force
 
 from . import selectors, services
+from .forms import AssignForm, ConflictForm, MemberForm, OrganisationForm
 from .models import Assignment, EvaluationReport
 
 
@@ -116,3 +118,125 @@ def evaluation_review(request, pk: int):
     else:
         services.report_return(request.user, report, reason=request.POST.get("reason", ""))
     return redirect(reverse("evaluation:overview"))
+
+
+# --- management: organisations, members, assignments, conflicts ------------------------------------
+
+
+def _form_errors(form, exc: ApplicationError) -> None:
+    """Put a service's refusal on the form: each named field's messages, else the whole form."""
+    fields = exc.extra.get("fields") if isinstance(exc, ValidationFailed) else None
+    if not fields:
+        form.add_error(None, exc.message)
+        return
+    for name, messages in fields.items():
+        target = name if name in form.fields else None
+        for m in messages:
+            form.add_error(target, m)
+
+
+@login_required
+def organisation_new(request):
+    """省创新办 registers an evaluator organisation (统一社会信用代码 validated; errors per field)."""
+    require(request.user, Action.MANAGE_EVALUATION, message="仅省创新办可管理第三方评估 / province only")
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.organisation_create(request.user, **form.cleaned_data)
+            return redirect("evaluation:organisation", pk=org.pk)
+        except ApplicationError as exc:
+            _form_errors(form, exc)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "evaluation/organisation_new.html", {"form": form}, status=status)
+
+
+def _organisation_page(request, pk: int, *, bound: dict | None = None, status: int = 200):
+    org = selectors.organisation_get(request.user, pk)
+    if org is None:
+        raise Http404
+    units = selectors.assignable_units()
+    province = can(request.user, Action.MANAGE_EVALUATION)
+    forms = {
+        "member_form": MemberForm(),
+        "assign_form": AssignForm(units=units, initial={"year": plan_in_force().end_year}),
+        "conflict_form": ConflictForm(units=units),
+    } | (bound or {})
+    assignments = selectors.assignments_for(request.user).filter(organisation=org)
+    return render(
+        request,
+        "evaluation/organisation.html",
+        {
+            "org": org,
+            "province": province,
+            "members": list(org.members.all()),
+            "assignments": [{"a": a, "units": list(a.units.all())} for a in assignments],
+            "conflicts": selectors.conflicts_for(request.user).filter(organisation=org),
+            **forms,
+        },
+        status=status,
+    )
+
+
+@login_required
+def organisation_detail(request, pk: int):
+    """One organisation: members, assignments, conflicts; the 省创新办's forms and the conflict form."""
+    return _organisation_page(request, pk)
+
+
+@login_required
+@require_POST
+def organisation_member_add(request, pk: int):
+    org = selectors.organisation_get(request.user, pk)
+    if org is None:
+        raise Http404
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.member_add_account(request.user, org, **form.cleaned_data)
+            return redirect("evaluation:organisation", pk=org.pk)
+        except ApplicationError as exc:
+            if exc.status_code == 403:
+                raise
+            _form_errors(form, exc)
+    return _organisation_page(request, pk, bound={"member_form": form}, status=400)
+
+
+@login_required
+@require_POST
+def organisation_assign(request, pk: int):
+    org = selectors.organisation_get(request.user, pk)
+    if org is None:
+        raise Http404
+    form = AssignForm(request.POST, units=selectors.assignable_units())
+    if form.is_valid():
+        try:
+            services.assign(
+                request.user, org, year=form.cleaned_data["year"], unit_codes=form.cleaned_data["units"]
+            )
+            return redirect("evaluation:organisation", pk=org.pk)
+        except ApplicationError as exc:
+            if exc.status_code == 403:
+                raise
+            _form_errors(form, exc)
+    return _organisation_page(request, pk, bound={"assign_form": form}, status=400)
+
+
+@login_required
+@require_POST
+def organisation_conflict(request, pk: int):
+    """省创新办 or a member of the organisation declares a conflict of interest with a unit."""
+    org = selectors.organisation_get(request.user, pk)
+    if org is None:
+        raise Http404
+    form = ConflictForm(request.POST, units=selectors.assignable_units())
+    if form.is_valid():
+        try:
+            services.conflict_declare(
+                request.user, org, unit_code=form.cleaned_data["unit"], nature=form.cleaned_data["nature"]
+            )
+            return redirect("evaluation:organisation", pk=org.pk)
+        except ApplicationError as exc:
+            if exc.status_code == 403:
+                raise
+            _form_errors(form, exc)
+    return _organisation_page(request, pk, bound={"conflict_form": form}, status=400)

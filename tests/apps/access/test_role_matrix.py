@@ -284,6 +284,15 @@ def rules(fx: dict) -> dict[str, Rule]:
         "evaluation:score": _r("/evaluation/2018/lzxq/score/", "nobody", ("POST",)),
         "evaluation:submit": _r("/evaluation/assignments/999999/submit/", "nobody", ("POST",)),
         "evaluation:review": _r("/evaluation/reports/999999/review/", "nobody", ("POST",)),
+        # evaluation management (省创新办; an organisation's page also for its members, tested in
+        # tests/apps/evaluation/test_evaluation_manage.py): no organisation 999999 exists
+        "evaluation:organisation-new": _r("/evaluation/organisations/new/", ("action", Action.MANAGE_EVALUATION),
+                                          ("GET", "POST")),
+        "evaluation:organisation": _r("/evaluation/organisations/999999/", "nobody"),
+        "evaluation:organisation-member": _r("/evaluation/organisations/999999/members/", "nobody", ("POST",)),
+        "evaluation:organisation-assign": _r("/evaluation/organisations/999999/assign/", "nobody", ("POST",)),
+        "evaluation:organisation-conflict": _r("/evaluation/organisations/999999/conflicts/", "nobody",
+                                               ("POST",)),
         "api:evaluation-api-assignments": _r("/api/evaluation/assignments/", "login"),
         "api:evaluation-api-submit": _r("/api/evaluation/assignments/999999/submit/", "nobody", ("POST",)),
         # 创新券 (issue 18 item 2): staff see scheme budgets and the report; lists scoped to the user's
