@@ -26,6 +26,7 @@ NAV = [
     ("assessment:list", _("目标责任制考核"), False),
     ("pools:project-list", _("储备项目与人才"), False),
     ("evaluation:overview", _("第三方评估"), False),
+    ("execution:list", _("规划举措"), False),
     ("execution:public", _("举措进展公开"), True),
     ("instruments:list", _("大型科研仪器"), True),
     ("vouchers:queue", _("创新券"), False),
