@@ -359,3 +359,25 @@ def orgunit_list_by_ids(ids, *, kinds: dict[str, set[int] | None] | None = None,
             q |= Q(kind=kind, id__in=ids if allowed is None else ids & allowed)
         qs = OrgUnit.objects.filter(q)
     return list(qs.order_by(*order))
+
+
+def plan_target_rows(version: PlanVersion) -> list[Any]:
+    """Every numeric figure of the plan (baselines, targets, milestones) with kind, comparator, approx
+    and source: :func:`lanbai.core.plan.views.targets_table` of the stored plan (``lanbai plan targets``)."""
+    from lanbai.core.plan.views import targets_table
+
+    return targets_table(plan_validated(version))
+
+
+def plan_check_findings(version: PlanVersion, check: str) -> list[Any]:
+    """The findings of one consistency check of the stored plan (``lanbai plan check``), e.g. alliances."""
+    from lanbai.core.plan.checks import check_plan
+
+    return check_plan(plan_validated(version), checks=[check])
+
+
+def plan_alliance_totals(version: PlanVersion) -> tuple[float, int]:
+    """The alliances of 四（一） (per industry plan) and of 附件5 (per group, as stated), each summed."""
+    plan = plan_validated(version)
+    section = sum(float(ip.alliances) for ip in plan.industry_plans if ip.alliances is not None)
+    return section, sum(int(g.stated_count) for g in plan.alliance_groups)

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from lanbai.common.exceptions import NotFoundError
 from lanbai.contracts import selectors as contract_selectors
@@ -170,6 +171,48 @@ def development_index(request):
         return ctx
 
     return _page(request, snap, "index", ("index", year), context, extra={"plan": plan})
+
+
+_KIND_LABELS = {"baseline": _("基期值"), "target": _("目标值"), "milestone": _("阶段目标")}
+
+
+def plan_data(request):
+    """The plan as data (public): every baseline, target and milestone with its kind, comparator,
+    approx flag and 专栏/附件 source (filterable), and the 四（一） / 附件5 alliance disagreements."""
+    from lanbai.core.plan.views import comparator_sign
+
+    plan = plan_selectors.plan_current()
+    if plan is None:
+        raise Http404
+    rows = plan_selectors.plan_target_rows(plan)
+    kind = request.GET.get("kind", "")
+    source = request.GET.get("source", "")
+    unit = request.GET.get("unit", "")
+    sources = sorted({r.source for r in rows})
+    units = list(dict.fromkeys(r.org_unit for r in rows))
+    shown = [
+        r for r in rows
+        if (not kind or r.kind == kind) and (not source or r.source == source) and (not unit or r.org_unit == unit)
+    ]
+    findings = plan_selectors.plan_check_findings(plan, "alliances")
+    section_total, annex_total = plan_selectors.plan_alliance_totals(plan)
+    return render(request, "web/plan_data.html", {
+        "plan": plan,
+        "rows": [
+            {"r": r, "kind_label": _KIND_LABELS.get(r.kind, r.kind),
+             "comparator": comparator_sign(r.comparator, r.approx)}
+            for r in shown
+        ],
+        "total": len(rows),
+        "kinds": list(_KIND_LABELS.items()),
+        "sources": sources,
+        "units": units,
+        "selected": {"kind": kind, "source": source, "unit": unit},
+        "section_total": section_total,
+        "annex_total": annex_total,
+        "versus_section": [f for f in findings if "四（一）" in f.where],
+        "within_annex": [f for f in findings if "四（一）" not in f.where],
+    })
 
 
 def healthz(request):

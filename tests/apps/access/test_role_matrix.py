@@ -98,6 +98,7 @@ def rules(fx: dict) -> dict[str, Rule]:
         "login": _r("/accounts/login/", "public"),
         "logout": _r("/accounts/logout/", "public", ("POST",)),
         "healthz": _r("/healthz", "public"),
+        "plan-data": _r("/plan/?kind=baseline", "public"),
         "schema": _r("/api/schema/", "public"),
         "api-docs": _r("/api/docs/", "public"),
         # plans API (public; enterprises are never listed, an enterprise's code answers 404)

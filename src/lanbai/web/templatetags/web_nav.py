@@ -16,6 +16,7 @@ register = template.Library()
 # Anonymous visitors are shown only the public pages (the others would send them to the login page).
 NAV = [
     ("development-index", _("发展指数"), True),
+    ("plan-data", _("规划数据"), True),
     ("collection:upload", _("上传报表"), False),
     ("collection:queue", _("审核队列"), False),
     ("collection:completeness", _("报送情况"), False),
