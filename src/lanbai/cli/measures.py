@@ -81,7 +81,9 @@ def list_(
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    table = Table("代码", "举措", "牵头单位", "配合单位", "进展", "完成%", "报告期")
+    table = Table()
+    for col in ("代码", "举措", "牵头单位", "配合单位", "进展", "完成%", "报告期"):
+        table.add_column(col, overflow="fold")  # codes and titles wrap rather than end in "…"
     for r in rows:
         table.add_row(r["code"], r["title"], r["lead_name"], "、".join(r["co_unit_names"]), r["status_zh"] or "—",
                       "—" if r["pct"] is None else f"{r['pct']:g}", r["period"] or "—")

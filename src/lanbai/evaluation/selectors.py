@@ -124,3 +124,29 @@ def assignable_units() -> list[tuple[str, str]]:
         (u.code, u.name)
         for u in orgunit_list(plan=plan_in_force()).filter(kind__in=ASSIGNABLE_KINDS).order_by("order", "code")
     ]
+
+
+def unit_measure_reports(user: Any, year: int, unit: Any) -> list[Any]:
+    """The approved half-year measure reports (with evidence) of the 管委会 / 创新办 standing for
+    ``unit``, for 省创新办 or a member of a live assignment of ``year`` covering it; else none."""
+    from lanbai.execution.selectors import approved_reports_of_org_unit
+
+    if not (is_province(user) or _member_assignment(user, year, unit.code)):
+        return []
+    return approved_reports_of_org_unit(unit.id, year)
+
+
+def unit_evidence(user: Any, year: int, unit: Any, pk: int) -> Any | None:
+    """Evidence ``pk`` of an approved report of ``unit``'s 管委会 in ``year``, under the same rule."""
+    from lanbai.execution.selectors import approved_evidence_of_org_unit
+
+    if not (is_province(user) or _member_assignment(user, year, unit.code)):
+        return None
+    return approved_evidence_of_org_unit(pk, unit.id, year)
+
+
+def _member_assignment(user: Any, year: int, code: str) -> bool:
+    pk = getattr(user, "pk", None)
+    return pk is not None and Assignment.objects.filter(
+        year=year, retired=False, units__code=code, organisation__members__pk=pk
+    ).exists()

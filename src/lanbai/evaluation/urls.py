@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.evaluation_overview, name="overview"),
     path("<int:year>/<str:code>/", views.evaluation_unit, name="unit"),
     path("<int:year>/<str:code>/score/", views.evaluation_score, name="score"),
+    path("<int:year>/<str:code>/evidence/<int:pk>/", views.evaluation_evidence, name="evidence"),
     path("assignments/<int:pk>/submit/", views.evaluation_submit, name="submit"),
     path("reports/<int:pk>/review/", views.evaluation_review, name="review"),
     path("organisations/new/", views.organisation_new, name="organisation-new"),

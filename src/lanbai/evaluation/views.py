@@ -4,7 +4,7 @@ approved figures with the scoring form, and the POSTs (score, submit, accept / r
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -78,8 +78,23 @@ def evaluation_unit(request, year: int, code: str):
             "scheme": scheme,
             "writable": writable,
             "figures": selectors.unit_figures(request.user, year, code),
+            "measure_reports": selectors.unit_measure_reports(request.user, year, unit),
         },
     )
+
+
+@login_required
+def evaluation_evidence(request, year: int, code: str, pk: int):
+    """Download an evidence file of an approved measure report of the assigned unit (raw, as uploaded)."""
+    unit = orgunit_find(code, plan=plan_in_force())
+    if unit is None or unit.kind == "enterprise":
+        raise Http404
+    ev = selectors.unit_evidence(request.user, year, unit, pk)
+    if ev is None:
+        raise Http404
+    resp = HttpResponse(bytes(ev.content), content_type="application/octet-stream")
+    resp["Content-Disposition"] = f'attachment; filename="{ev.filename}"'
+    return resp
 
 
 @login_required

@@ -563,3 +563,27 @@ def feedback_get(user: Any, pk: int) -> Feedback:
     if fb is None:
         raise NotFoundError("未知留言 / unknown message")
     return fb
+
+
+def approved_reports_of_org_unit(org_unit_id: int, year: int) -> list[ProgressReport]:
+    """The 已审核 half-year reports of ``year`` by the responsible unit standing for an organisation unit
+    (a zone's 管委会, a city's 创新办), with their evidence.  No access check: the caller decides
+    (third-party evaluation reads its assigned units' approved reports through it)."""
+    return list(
+        report_queryset()
+        .filter(unit__org_unit_id=org_unit_id, state=ReportState.APPROVED,
+                period__in=[f"{year}Q2", f"{year}Q4"])
+        .prefetch_related("evidence")
+        .order_by("measure__code", "period")
+    )
+
+
+def approved_evidence_of_org_unit(pk: int, org_unit_id: int, year: int) -> Evidence | None:
+    """Evidence ``pk`` if it belongs to an approved report of ``year`` by the unit standing for the
+    organisation unit, else None (the caller has checked the reader's access to that unit)."""
+    return (
+        Evidence.objects.select_related("report__unit")
+        .filter(pk=pk, report__unit__org_unit_id=org_unit_id, report__state=ReportState.APPROVED,
+                report__period__in=[f"{year}Q2", f"{year}Q4"])
+        .first()
+    )

@@ -283,6 +283,7 @@ def rules(fx: dict) -> dict[str, Rule]:
         "evaluation:unit": Rule((("/evaluation/2018/lzxq/", ("unit", Action.READ_FIGURES, "lzxq")),
                                  ("/evaluation/2018/bygx/", ("unit", Action.READ_FIGURES, "bygx")))),
         "evaluation:score": _r("/evaluation/2018/lzxq/score/", "nobody", ("POST",)),
+        "evaluation:evidence": _r("/evaluation/2018/lzxq/evidence/999999/", "nobody"),
         "evaluation:submit": _r("/evaluation/assignments/999999/submit/", "nobody", ("POST",)),
         "evaluation:review": _r("/evaluation/reports/999999/review/", "nobody", ("POST",)),
         # evaluation management (省创新办; an organisation's page also for its members, tested in
