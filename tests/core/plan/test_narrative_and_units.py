@@ -329,3 +329,12 @@ def test_a_blank_band_is_not_compared_but_a_stated_zero_is(base_plan, write_plan
     plan = load_plan(write_plan(base_plan))
     found = {(f.what, f.stated, f.computed) for f in check_plan(plan, checks=["clusters"])}
     assert found == {("兰州高新区 千亿级集群数 与各行之和不符", 0, 1)}
+
+
+def test_layout_item_quantities_are_rows_of_their_zone(plan):
+    """专栏5/6/8's quantities (兰州新区 8个园区 …) are the zone's in `plan targets`, as in `plan show`."""
+    rows = {(r.source, r.indicator): r.org_unit for r in targets_table(plan) if r.section == "measures"}
+    assert rows[("专栏5", "园区")] == "兰州新区"
+    assert rows[("专栏6", "产业链")] == "兰州高新区"
+    assert rows[("专栏8", "专业园")] == "白银高新区"
+    assert rows[("专栏11", "创新平台")] == "兰白试验区"  # a programme about no one zone stays the pilot zone's

@@ -155,10 +155,13 @@ def targets_table(plan: Plan) -> list[TargetRow]:
                     TargetRow(root, f"{ip.name}：{name}", plan.plan.end_year, v, INDUSTRY_FIELD_UNITS[fld], ip.source,
                               "industry_plans")
                 )  # fmt: skip
+    # a layout programme's item quantities (专栏5 园区 8个, 专栏6/8 …) belong to the zone the programme is about
+    unit_of = {p.code: units.get(p.org_unit, p.org_unit) for p in plan.programmes if p.org_unit}
     for m in plan.measures:
+        who = unit_of.get(m.programme or "", root)
         for q in m.targets:
             rows.append(
-                TargetRow(root, q.name, q.year, q.value, q.unit, m.source, "measures", "target", q.comparator, q.approx)
+                TargetRow(who, q.name, q.year, q.value, q.unit, m.source, "measures", "target", q.comparator, q.approx)
             )
     for f in plan.narrative_figures:
         if f.kind == "composition":  # how many parts a programme has: shown by plan show, not a target
