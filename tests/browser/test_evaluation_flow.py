@@ -59,9 +59,26 @@ def _nav(page, label):
     page.wait_for_load_state()
 
 
+def _approved_report(code, *, evidence=None, status="in_progress", pct="60", narrative="园区道路完成一期"):
+    """兰州新区管委会's 2019Q2 report on ``code``, approved by the 省创新办 (through the services)."""
+    from django.contrib.auth import get_user_model
+
+    from lanbai.execution import selectors, services
+
+    filler = get_user_model().objects.get(username="fill_lzxq")
+    report = services.report_form_save(
+        filler, measure=selectors.measure_get(filler, code), unit_code="lzxq_committee", period="2019Q2",
+        status=status, pct=pct, narrative=narrative, late_reason="", submit=True, evidence=evidence,
+    )
+    services.report_review(get_user_model().objects.get(username="sheng"), pk=report.pk, approve=True)
+
+
 def test_province_commissions_an_evaluation_and_reviews_the_report(browser, live_server, people, screenshots):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from lanbai.evaluation.models import EvaluationReport
 
+    _approved_report("c05_02", evidence=SimpleUploadedFile("装备园验收报告.pdf", b"%PDF-1.4 acceptance"))
     base = live_server.url
     page = _page(browser)
     _login(page, base, "sheng")
@@ -94,6 +111,9 @@ def test_province_commissions_an_evaluation_and_reviews_the_report(browser, live
     assert links == ["兰州新区"]  # only the assigned park
     page.click("main table a:has-text('兰州新区')")
     page.wait_for_selector("h1:has-text('兰州新区')")
+    with page.expect_download() as download:  # the approved report's evidence, as uploaded
+        page.click("main a:has-text('装备园验收报告.pdf')")
+    assert open(download.value.path(), "rb").read() == b"%PDF-1.4 acceptance"
     for label, score in (("目标指标完成情况", "8"), ("重点任务推进情况", "9"), ("创新能力与成果", "7"),
                          ("体制机制与服务保障", "8")):
         page.get_by_label(label).fill(score)
@@ -133,19 +153,7 @@ def test_province_commissions_an_evaluation_and_reviews_the_report(browser, live
 def test_public_sees_released_progress_and_its_message_reaches_the_lead_unit(
     browser, live_server, people, screenshots
 ):
-    from django.contrib.auth import get_user_model
-
-    from lanbai.execution import selectors, services
-
-    filler = get_user_model().objects.get(username="fill_lzxq")
-    sheng = get_user_model().objects.get(username="sheng")
-    m = selectors.measure_get(filler, "c05_01")
-    report = services.report_form_save(
-        filler, measure=m, unit_code="lzxq_committee", period="2019Q2", status="in_progress", pct="60",
-        narrative="园区道路完成一期", late_reason="", submit=True,
-    )
-    services.report_review(sheng, pk=report.pk, approve=True)
-
+    _approved_report("c05_01")
     base = live_server.url
     page = _page(browser)
     _login(page, base, "sheng")
