@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:year>/<str:code>/score/", views.evaluation_score, name="score"),
     path("<int:year>/<str:code>/evidence/<int:pk>/", views.evaluation_evidence, name="evidence"),
     path("assignments/<int:pk>/submit/", views.evaluation_submit, name="submit"),
+    path("assignments/<int:pk>/retire/", views.assignment_retire, name="retire"),
     path("reports/<int:pk>/review/", views.evaluation_review, name="review"),
     path("organisations/new/", views.organisation_new, name="organisation-new"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation"),

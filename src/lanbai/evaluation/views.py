@@ -255,3 +255,17 @@ def organisation_conflict(request, pk: int):
                 raise
             _form_errors(form, exc)
     return _organisation_page(request, pk, bound={"conflict_form": form}, status=400)
+
+
+@login_required
+@require_POST
+def assignment_retire(request, pk: int):
+    """省创新办 retires an assignment (with a reason): the members' scope over its units ends."""
+    require(request.user, Action.MANAGE_EVALUATION, message="仅省创新办可管理第三方评估 / province only")
+    a = get_object_or_404(Assignment, pk=pk)
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        raise ValidationFailed("请填写撤销理由 / a reason is required", field="reason")
+    if not a.retired:
+        services.assignment_retire(request.user, a, reason=reason)
+    return redirect("evaluation:organisation", pk=a.organisation_id)

@@ -286,6 +286,7 @@ def rules(fx: dict) -> dict[str, Rule]:
         "evaluation:evidence": _r("/evaluation/2018/lzxq/evidence/999999/", "nobody"),
         "evaluation:submit": _r("/evaluation/assignments/999999/submit/", "nobody", ("POST",)),
         "evaluation:review": _r("/evaluation/reports/999999/review/", "nobody", ("POST",)),
+        "evaluation:retire": _r("/evaluation/assignments/999999/retire/", "nobody", ("POST",)),
         # evaluation management (省创新办; an organisation's page also for its members, tested in
         # tests/apps/evaluation/test_evaluation_manage.py): no organisation 999999 exists
         "evaluation:organisation-new": _r("/evaluation/organisations/new/", ("action", Action.MANAGE_EVALUATION),

@@ -89,3 +89,27 @@ def test_organisation_page_is_for_the_province_and_its_members_only(province, ma
     assert other.get(f"/evaluation/organisations/{pk}/").status_code == 404
     assert other.post(f"/evaluation/organisations/{pk}/conflicts/", {"unit": "lzxq", "nature": "x"}).status_code == 404
     assert other.get("/evaluation/organisations/new/").status_code == 403
+
+
+def test_province_retires_an_assignment_with_a_reason(province, django_user_model):
+    from lanbai.access.policy import Action, can
+    from lanbai.evaluation import services
+    from lanbai.evaluation.models import Assignment, EvaluatorOrganisation
+    from lanbai.plans.models import OrgUnit
+
+    pk = _org(province)
+    org = EvaluatorOrganisation.objects.get(pk=pk)
+    member = django_user_model.objects.create_user(username="pg_r", password="pw")
+    services.member_add(None, org, member)
+    a = services.assign(None, org, year=2019, unit_codes=["lzxq"])
+    lzxq = OrgUnit.objects.get(code="lzxq")
+    assert can(member, Action.READ_FIGURES, lzxq)
+    ev = Client()
+    ev.force_login(member)
+    assert ev.post(f"/evaluation/assignments/{a.pk}/retire/", {"reason": "x"}).status_code == 403
+    assert province.post(f"/evaluation/assignments/{a.pk}/retire/", {"reason": ""}).status_code == 400
+    assert not Assignment.objects.get(pk=a.pk).retired
+    assert province.post(f"/evaluation/assignments/{a.pk}/retire/", {"reason": "合同终止"}).status_code == 302
+    assert Assignment.objects.get(pk=a.pk).retired
+    assert not can(member, Action.READ_FIGURES, lzxq)
+    assert "已撤销" in province.get(f"/evaluation/organisations/{pk}/").content.decode()
