@@ -11,6 +11,7 @@ from lanbai.access.policy import Action, can, roles_of, scope_filter, unit_ids
 from lanbai.common.exceptions import NotFoundError
 from lanbai.core.instruments import (
     SharingFigures,
+    sharing_between,
     sharing_by_instrument,
     sharing_by_unit,
 )
@@ -82,6 +83,47 @@ def sharing_table(*, user: Any, year: int) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def zone_sharing(*, user: Any, zone: Any, period: Any) -> dict[str, Any] | None:
+    """The zone's 大型仪器共享率, year to date of ``period`` (a quarter): 有效工作机时 and 对外服务机时 summed
+    over the usage records of the instruments owned by the zone or a unit below it, the ratio recomputed
+    from the sums.  None when the user may not read the zone (``READ``)."""
+    import datetime as dt
+
+    from lanbai.access.policy import descendant_ids
+    from lanbai.core.periods import Quarter
+
+    if not can(user, Action.READ, zone):
+        return None
+    q = Quarter.coerce(period)
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime(q.year, 1, 1, tzinfo=tz)
+    hi = dt.datetime.combine(q.end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    owners = descendant_ids({zone.id}) | {zone.id}
+    rows = UsageRecord.objects.select_related("booking__instrument").filter(
+        booking__instrument__owner_unit_id__in=owners, actual_start__lt=hi, actual_end__gt=lo
+    )
+    recs = [
+        CoreUsage(
+            instrument=u.booking.instrument_id,
+            owner_unit=u.booking.instrument.owner_unit_id,
+            user_unit=u.booking.requester_unit_id,
+            start=timezone.localtime(u.actual_start),
+            end=timezone.localtime(u.actual_end),
+            outcome=u.outcome,
+        )
+        for u in rows
+    ]
+    f = sharing_between(recs, lo, hi)
+    return {
+        "period": str(q),
+        "instruments": Instrument.objects.filter(owner_unit_id__in=owners).count(),
+        "effective_hours": round(f.effective_hours, 1),
+        "external_hours": round(f.external_hours, 1),
+        "sharing_rate": None if f.sharing_rate is None else round(f.sharing_rate, 4),
+        "sharing_rate_pct": None if f.sharing_rate is None else round(f.sharing_rate * 100, 1),
+    }
 
 
 def instrument_get(*, pk: int) -> Instrument:
