@@ -168,6 +168,37 @@ def bookable_units(*, user: Any) -> list[Any]:
     return orgunit_list_by_ids(roots & ids)
 
 
+PAYABLE_STATES = ("待审批", "已批准")
+
+
+def bookings_payable(*, user: Any, unit: Any) -> QuerySet[Booking]:
+    """The bookings of ``unit`` a 创新券 may still pay: pending or approved, not yet linked to a voucher;
+    empty unless the user may book for the unit (``BOOK_INSTRUMENT``)."""
+    if not can(user, Action.BOOK_INSTRUMENT, unit):
+        return Booking.objects.none()
+    return (
+        Booking.objects.select_related("instrument__owner_unit")
+        .filter(requester_unit=unit, state__in=PAYABLE_STATES, voucher_ref="")
+        .order_by("start", "id")
+    )
+
+
+def booking_price(booking: Booking) -> Any:
+    """The service's price in 元 by the owner's rule: the usage record's fee once recorded, else the fee of
+    the booked slot (hours) or of the samples sent (送样)."""
+    from decimal import Decimal
+
+    from lanbai.core.instruments import FeeRule, compute_fee
+
+    usage = UsageRecord.objects.filter(booking=booking).first()
+    if usage is not None:
+        return usage.fee
+    inst = booking.instrument
+    hours = Decimal(str((booking.end - booking.start).total_seconds() / 3600))
+    return compute_fee(FeeRule(inst.fee_basis, inst.fee_rate, inst.fee_minimum), hours=hours,
+                       samples=booking.samples)
+
+
 def fee_text(inst: Instrument) -> str:
     """参考收费标准 for people, e.g. “300 元/小时（最低 500 元）”."""
     unit = "元/小时" if inst.fee_basis == "per_hour" else "元/样"

@@ -202,3 +202,19 @@ def usage_record(
         )
         audit(user, "usage_record", u, field="fee", new=fee)
     return u
+
+
+def booking_voucher_link(*, user: Any, booking: Booking, voucher_number: str) -> Booking:
+    """Mark ``booking`` as paid (in part) by the 创新券 ``voucher_number`` (the vouchers app calls this when
+    it records the use); the requester unit's staff only, once per booking, never a refused booking."""
+    require(user, Action.BOOK_INSTRUMENT, booking.requester_unit, message="只能为本单位的预约使用创新券")
+    with transaction.atomic():
+        b = Booking.objects.select_for_update().get(pk=booking.pk)
+        if b.voucher_ref:
+            raise ConflictError(f"预约 #{b.pk} 已由创新券 {b.voucher_ref} 支付", extra={"field": "booking"})
+        if b.state not in ACTIVE_STATES:
+            raise ConflictError(f"预约 #{b.pk} 状态为{b.state}，不能使用创新券", extra={"field": "booking"})
+        b.voucher_ref = voucher_number
+        b.save(update_fields=["voucher_ref", "updated_at"])
+        audit(user, "booking_voucher", b, field="voucher_ref", new=voucher_number)
+    return b

@@ -160,6 +160,22 @@ def zone_redeemed(*, user: Any, zone: Any, period: Any) -> dict[str, Any] | None
     }
 
 
+def instrument_bookings_payable(*, user: Any, voucher: Voucher) -> list[tuple[Any, Decimal]]:
+    """The holder's instrument bookings the voucher may pay, each with its price (万元) by the owner's fee
+    rule; empty for anyone but the holder (``APPLY_VOUCHER``) and for a closed voucher."""
+    from lanbai.instruments import selectors as instrument_selectors
+
+    if voucher.enterprise is None or voucher.state in (Voucher.State.EXPIRED, Voucher.State.CLAWED_BACK):
+        return []
+    unit = voucher.enterprise.org_unit
+    if not policy.can(user, policy.Action.APPLY_VOUCHER, unit):
+        return []
+    return [
+        (b, (Decimal(instrument_selectors.booking_price(b)) / 10000).quantize(Decimal("0.0001")))
+        for b in instrument_selectors.bookings_payable(user=user, unit=unit)
+    ]
+
+
 def scheme_choices() -> QuerySet[Scheme]:
     """The schemes an enterprise may apply to (names only; no budget figures)."""
     return Scheme.objects.all()
