@@ -199,6 +199,18 @@ def booking_price(booking: Booking) -> Any:
                        samples=booking.samples)
 
 
+def managed_units(*, user: Any) -> list[Any]:
+    """The units the user may register instruments for (``MANAGE_INSTRUMENT``): its zone and the zone's parks
+    and enterprises for 园区填报员, its own enterprise for 企业填报员, every zone and enterprise for 省创新办."""
+    from lanbai.plans.selectors import orgunit_list, plan_in_force
+
+    ids = unit_ids(user, Action.MANAGE_INSTRUMENT)
+    qs = orgunit_list(plan=plan_in_force()).filter(kind__in=("zone", "park", "enterprise"))
+    if ids is not None:
+        qs = qs.filter(id__in=ids)
+    return list(qs.order_by("order", "code"))
+
+
 def fee_text(inst: Instrument) -> str:
     """参考收费标准 for people, e.g. “300 元/小时（最低 500 元）”."""
     unit = "元/小时" if inst.fee_basis == "per_hour" else "元/样"
