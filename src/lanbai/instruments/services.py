@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from lanbai.access.policy import Action, require
 from lanbai.common.audit import audit
@@ -133,7 +134,8 @@ def booking_create(
         if clashes:
             c = clashes[0]
             raise ConflictError(
-                f"与预约 #{c.key}（{c.start:%Y-%m-%d %H:%M} – {c.end:%Y-%m-%d %H:%M}）时间重叠",
+                f"与预约 #{c.key}（{timezone.localtime(c.start):%Y-%m-%d %H:%M} – "
+                f"{timezone.localtime(c.end):%Y-%m-%d %H:%M}）时间重叠",
                 extra={"booking": c.key},
             )
         b = Booking.objects.create(

@@ -42,9 +42,9 @@ from lanbai.plans.selectors import PlanNotLoaded, plan_current
 from lanbai.registry.selectors import counts_vs_targets
 
 from . import disclosure
+from .models import Release, ReleaseKind, ReleaseStatus
 from .reconciliation import COLUMNS as SERVICE_COLUMNS
 from .reconciliation import inspection_section
-from .models import Release, ReleaseKind, ReleaseStatus
 from .selectors import (
     approval_status,
     current_period_releases,

@@ -216,6 +216,7 @@ def rules(fx: dict) -> dict[str, Rule]:
         "contracts:turnover": _r("/contracts/turnover/", "login"),
         "contracts:turnover_period": _r("/contracts/turnover/2018Q4/", "login"),
         "contracts:detail": _r("/contracts/999999/", "nobody"),
+        "contracts:edit": _r("/contracts/999999/edit/", "nobody", ("GET", "POST")),
         "contracts:act": _r("/contracts/999999/submit/", "nobody", ("POST",)),
         "api:contracts-list": _r("/api/contracts/", "login", ("GET", "POST")),
         "api:contracts-turnover": _r("/api/contracts/turnover/?period=2018Q4", "login"),
