@@ -88,8 +88,8 @@ def zone_detail(request, code: str):
     period = dashboard.latest_period(unit=zone.code)
     contracts = contract_selectors.zone_turnover(zone, period)
     # the vouchers, instruments and pools figures as the user may read them (staff of the zone, 省创新办)
-    period = period or (contracts or {}).get("period") or _quarter_of(timezone.localdate())
-    services = zone_service_figures(user=request.user, zone=zone, period=period)
+    shown: Quarter | str = period or (contracts or {}).get("period") or _quarter_of(timezone.localdate())
+    services = zone_service_figures(user=request.user, zone=zone, period=shown)
     return _page(request, snap, "zone", ("zone", zone.code), context,
                  extra={"plan": plan, "zone": zone, "contracts": contracts, "services": services})
 
