@@ -79,7 +79,7 @@ def logout(page):
 
 
 def nav(page, label):
-    page.locator("header nav").get_by_role("link", name=label, exact=True).click()
+    page.locator("header nav").get_by_role("link", name=label, exact=True).first.click()
     page.wait_for_load_state()
 
 
@@ -92,7 +92,7 @@ def test_contract_returned_corrected_registered_and_counted(browser, live_server
     from django.utils import timezone
 
     base, ent = live_server.url, scene["enterprise"]
-    page = browser.new_page()
+    page = browser.new_context(locale="zh-CN").new_page()  # the Chinese UI
     login(page, base, "qiye")  # the enterprise (seller) files
     nav(page, "技术合同")
     click(page, "link", "填报技术合同")
@@ -154,7 +154,7 @@ def test_voucher_application_through_zone_and_province_review_to_issue(
     from lanbai.vouchers.models import Voucher
 
     base = live_server.url
-    page = browser.new_page()
+    page = browser.new_context(locale="zh-CN").new_page()  # the Chinese UI
     login(page, base, "qiye")
     nav(page, "创新券")
     click(page, "link", "申领创新券")
@@ -193,15 +193,15 @@ def test_voucher_application_through_zone_and_province_review_to_issue(
 
     login(page, base, "qiye")  # the enterprise holds it
     nav(page, "创新券")
-    row = page.get_by_role("row").filter(has_text=ENT_NAME).filter(has_text="已发放")
-    assert row.count() == 1
     v = Voucher.objects.get()
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=v.number)).filter(has_text="已发放")
+    assert row.count() == 1 and ENT_NAME in row.inner_text()  # its voucher, listed with its number
     assert v.amount > 0 and v.scheme.committed == v.amount
 
 
 def test_instrument_booking_and_conflict_refusal(browser, live_server, scene, screenshots):
     base = live_server.url
-    page = browser.new_page()
+    page = browser.new_context(locale="zh-CN").new_page()  # the Chinese UI
     login(page, base, "fill_lzjj")  # a user of another zone books the instrument
     nav(page, "大型科研仪器")
     click(page, "link", "场发射扫描电子显微镜")
