@@ -13,9 +13,9 @@ from .choices import ContractType, RefusalGround
 class ContractForm(forms.Form):
     title = forms.CharField(label=_("项目名称"), max_length=200)
     contract_type = forms.ChoiceField(label=_("合同类型"), choices=ContractType.choices)
-    signed_on = forms.DateField(label=_("签订日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(label=_("签订日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     valid_until = forms.DateField(label=_("合同有效期至"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     seller_name = forms.CharField(label=_("卖方名称"), max_length=200)
     seller_credit_code = forms.CharField(label=_("卖方统一社会信用代码"), max_length=18)
     seller_region = forms.CharField(label=_("卖方行政区划代码"), max_length=6)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("turnover/", views.turnover, name="turnover"),
     path("turnover/<quarter:period>/", views.turnover, name="turnover_period"),
     path("<int:pk>/", views.contract_detail, name="detail"),
+    path("<int:pk>/edit/", views.contract_edit, name="edit"),
     path("<int:pk>/<str:verb>/", views.contract_act, name="act"),
 ]

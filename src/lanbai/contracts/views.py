@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from lanbai.common.exceptions import ApplicationError, ValidationFailed
+from lanbai.common.exceptions import ApplicationError, PermissionDeniedError, ValidationFailed
 from lanbai.core.periods import Quarter
 from lanbai.plans.selectors import plan_in_force, zone_list
 
@@ -46,7 +46,39 @@ def contract_detail(request, pk: int):
         "can_update": "update" in actions,
         "grounds": RefusalGround.choices,
         "error": request.GET.get("error", ""),
+        "counted_in": _quarter_of(contract.registered_on),
     })
+
+
+def _quarter_of(day) -> Quarter | None:
+    """The quarter whose year-to-date 成交额 first counts a contract registered on ``day``."""
+    return None if day is None else Quarter(day.year, (day.month - 1) // 3 + 1)
+
+
+@login_required
+def contract_edit(request, pk: int):
+    """修改: the seller corrects a draft or a contract returned for correction (退回补正), then submits again."""
+    contract = selectors.contract_get(user=request.user, pk=pk)
+    if "update" not in selectors.contract_actions(user=request.user, contract=contract):
+        raise PermissionDeniedError("只有卖方可以修改草稿或退回补正的技术合同")
+    initial = {f: getattr(contract, f) for f in ContractForm.base_fields if f not in ("seller_zone", "buyer_zone",
+                                                                                       "supplement_of")}
+    initial |= {"seller_zone": contract.seller_zone.code, "buyer_zone": contract.buyer_zone.code
+                if contract.buyer_zone else ""}
+    form = ContractForm(request.POST or None, initial=initial)
+    for fixed in ("seller_credit_code", "seller_zone", "supplement_of"):  # who files and what it amends stay
+        form.fields[fixed].disabled = True
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        try:
+            services.contract_update(user=request.user, contract=contract, data=data)
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            return redirect("contracts:detail", pk=contract.pk)
+    return render(request, "contracts/form.html", {"form": form, "error": error, "contract": contract},
+                  status=400 if error else 200)
 
 
 @login_required

@@ -11,6 +11,7 @@ from lanbai.access.policy import Action, can, roles_of, scope_filter, unit_ids
 from lanbai.common.exceptions import NotFoundError
 from lanbai.core.instruments import (
     SharingFigures,
+    sharing_between,
     sharing_by_instrument,
     sharing_by_unit,
 )
@@ -84,6 +85,47 @@ def sharing_table(*, user: Any, year: int) -> list[dict[str, Any]]:
     return rows
 
 
+def zone_sharing(*, user: Any, zone: Any, period: Any) -> dict[str, Any] | None:
+    """The zone's 大型仪器共享率, year to date of ``period`` (a quarter): 有效工作机时 and 对外服务机时 summed
+    over the usage records of the instruments owned by the zone or a unit below it, the ratio recomputed
+    from the sums.  None when the user may not read the zone (``READ``)."""
+    import datetime as dt
+
+    from lanbai.access.policy import descendant_ids
+    from lanbai.core.periods import Quarter
+
+    if not can(user, Action.READ, zone):
+        return None
+    q = Quarter.coerce(period)
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime(q.year, 1, 1, tzinfo=tz)
+    hi = dt.datetime.combine(q.end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+    owners = descendant_ids({zone.id}) | {zone.id}
+    rows = UsageRecord.objects.select_related("booking__instrument").filter(
+        booking__instrument__owner_unit_id__in=owners, actual_start__lt=hi, actual_end__gt=lo
+    )
+    recs = [
+        CoreUsage(
+            instrument=u.booking.instrument_id,
+            owner_unit=u.booking.instrument.owner_unit_id,
+            user_unit=u.booking.requester_unit_id,
+            start=timezone.localtime(u.actual_start),
+            end=timezone.localtime(u.actual_end),
+            outcome=u.outcome,
+        )
+        for u in rows
+    ]
+    f = sharing_between(recs, lo, hi)
+    return {
+        "period": str(q),
+        "instruments": Instrument.objects.filter(owner_unit_id__in=owners).count(),
+        "effective_hours": round(f.effective_hours, 1),
+        "external_hours": round(f.external_hours, 1),
+        "sharing_rate": None if f.sharing_rate is None else round(f.sharing_rate, 4),
+        "sharing_rate_pct": None if f.sharing_rate is None else round(f.sharing_rate * 100, 1),
+    }
+
+
 def instrument_get(*, pk: int) -> Instrument:
     """One instrument of the public catalogue (404 when unknown)."""
     inst = instrument_list().filter(pk=pk).first()
@@ -124,6 +166,49 @@ def bookable_units(*, user: Any) -> list[Any]:
         return list(zone_list(plan=plan_in_force()))
     roots = {pk for _, pk in roles_of(user).pairs if pk is not None}
     return orgunit_list_by_ids(roots & ids)
+
+
+PAYABLE_STATES = ("待审批", "已批准")
+
+
+def bookings_payable(*, user: Any, unit: Any) -> QuerySet[Booking]:
+    """The bookings of ``unit`` a 创新券 may still pay: pending or approved, not yet linked to a voucher;
+    empty unless the user may book for the unit (``BOOK_INSTRUMENT``)."""
+    if not can(user, Action.BOOK_INSTRUMENT, unit):
+        return Booking.objects.none()
+    return (
+        Booking.objects.select_related("instrument__owner_unit")
+        .filter(requester_unit=unit, state__in=PAYABLE_STATES, voucher_ref="")
+        .order_by("start", "id")
+    )
+
+
+def booking_price(booking: Booking) -> Any:
+    """The service's price in 元 by the owner's rule: the usage record's fee once recorded, else the fee of
+    the booked slot (hours) or of the samples sent (送样)."""
+    from decimal import Decimal
+
+    from lanbai.core.instruments import FeeRule, compute_fee
+
+    usage = UsageRecord.objects.filter(booking=booking).first()
+    if usage is not None:
+        return usage.fee
+    inst = booking.instrument
+    hours = Decimal(str((booking.end - booking.start).total_seconds() / 3600))
+    return compute_fee(FeeRule(inst.fee_basis, inst.fee_rate, inst.fee_minimum), hours=hours,
+                       samples=booking.samples)
+
+
+def managed_units(*, user: Any) -> list[Any]:
+    """The units the user may register instruments for (``MANAGE_INSTRUMENT``): its zone and the zone's parks
+    and enterprises for 园区填报员, its own enterprise for 企业填报员, every zone and enterprise for 省创新办."""
+    from lanbai.plans.selectors import orgunit_list, plan_in_force
+
+    ids = unit_ids(user, Action.MANAGE_INSTRUMENT)
+    qs = orgunit_list(plan=plan_in_force()).filter(kind__in=("zone", "park", "enterprise"))
+    if ids is not None:
+        qs = qs.filter(id__in=ids)
+    return list(qs.order_by("order", "code"))
 
 
 def fee_text(inst: Instrument) -> str:

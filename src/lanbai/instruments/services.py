@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from lanbai.access.policy import Action, require
 from lanbai.common.audit import audit
@@ -24,50 +25,63 @@ OUTCOMES = ("正常", "超时", "爽约", "提前结束")
 ACTIVE_STATES = ("待审批", "已批准")
 
 
-def _decimal(value: Any, field: str) -> Decimal:
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        raise ValidationFailed(f"{field}：不是数字（{value!r}）", field=field) from None
-
-
 def instrument_register(
     *, user: Any, owner_unit: Any, data: dict[str, Any], simulated: bool = False
 ) -> Instrument:
-    """Register one instrument of ``owner_unit`` (its staff or 省创新办); 原值 must be ≥ 50 万元."""
+    """Register one instrument of ``owner_unit`` (its staff or 省创新办); 原值 must be ≥ 50 万元.
+
+    Every broken rule is reported at once: ``extra["fields"]`` maps each field to its messages
+    (``extra["field"]`` names the first), and nothing is written."""
     require(user, Action.MANAGE_INSTRUMENT, owner_unit, message="只有所属单位或省创新办可以登记仪器")
-    value = _decimal(data.get("original_value"), "original_value")
-    if value < MIN_VALUE_WAN:
-        raise ValidationFailed(
-            f"原值（original_value）{value} 万元低于 50 万元：不属于大型科研仪器开放共享范围",
-            field="original_value",
-        )
-    code = str(data.get("classification_code", ""))
+    errors: dict[str, list[str]] = {}
+
+    def fail(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    for f, label in (("name", "仪器名称"), ("model_number", "规格型号"), ("manufacturer", "生产厂商")):
+        if not str(data.get(f, "")).strip():
+            fail(f, f"{label}（{f}）：必填")
+    value = Decimal(0)
+    try:
+        value = Decimal(str(data.get("original_value")).strip())
+        if not value.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        fail("original_value", f"原值（original_value）：不是数字（{data.get('original_value')!r}）")
+    else:
+        if value < MIN_VALUE_WAN:
+            fail(
+                "original_value",
+                f"原值（original_value）{value} 万元低于 50 万元：不属于大型科研仪器开放共享范围",
+            )
+    code = str(data.get("classification_code", "")).strip()
     if not re.fullmatch(r"\d{6}", code):
-        raise ValidationFailed(
-            f"分类编码（classification_code）必须是 6 位数字，收到 {code!r}", field="classification_code"
-        )
+        fail("classification_code", f"分类编码（classification_code）必须是 6 位数字，收到 {code!r}")
     mode = data.get("sharing_mode", "开放共享")
     if mode not in SHARING_MODES:
-        raise ValidationFailed(
-            f"共享模式（sharing_mode）必须是 {'/'.join(SHARING_MODES)} 之一", field="sharing_mode"
-        )
+        fail("sharing_mode", f"共享模式（sharing_mode）必须是 {'/'.join(SHARING_MODES)} 之一")
     status = data.get("status", "正常")
     if status not in INSTRUMENT_STATUSES:
-        raise ValidationFailed(f"状态（status）必须是 {'/'.join(INSTRUMENT_STATUSES)} 之一", field="status")
-    try:
-        rule = FeeRule(
-            data.get("fee_basis", "per_hour"),
-            _decimal(data.get("fee_rate", 0), "fee_rate"),
-            _decimal(data.get("fee_minimum", 0), "fee_minimum"),
-        )
-    except FeeRuleError as e:
+        fail("status", f"状态（status）必须是 {'/'.join(INSTRUMENT_STATUSES)} 之一")
+    rule = None
+    amounts = {}
+    for f, label in (("fee_rate", "收费单价"), ("fee_minimum", "最低收费")):
+        try:
+            amounts[f] = Decimal(str(data.get(f, 0) if data.get(f) not in (None, "") else 0).strip())
+            if not amounts[f].is_finite():
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            fail(f, f"{label}（{f}）：不是数字（{data.get(f)!r}）")
+    if len(amounts) == 2:
+        try:
+            rule = FeeRule(data.get("fee_basis", "per_hour"), amounts["fee_rate"], amounts["fee_minimum"])
+        except FeeRuleError as e:
+            fail(f"fee_{e.field}" if e.field != "basis" else "fee_basis", str(e))
+    if errors or rule is None:
+        first = next(iter(errors))
         raise ValidationFailed(
-            str(e), field=f"fee_{e.field}" if e.field != "basis" else "fee_basis"
-        ) from None
-    for f in ("name", "model_number", "manufacturer"):
-        if not str(data.get(f, "")).strip():
-            raise ValidationFailed(f"{f}：必填", field=f)
+            "；".join(m for ms in errors.values() for m in ms), field=first, extra={"fields": errors}
+        )
     with transaction.atomic():
         inst = Instrument.objects.create(
             name=data["name"],
@@ -120,7 +134,8 @@ def booking_create(
         if clashes:
             c = clashes[0]
             raise ConflictError(
-                f"与预约 #{c.key}（{c.start:%Y-%m-%d %H:%M} – {c.end:%Y-%m-%d %H:%M}）时间重叠",
+                f"与预约 #{c.key}（{timezone.localtime(c.start):%Y-%m-%d %H:%M} – "
+                f"{timezone.localtime(c.end):%Y-%m-%d %H:%M}）时间重叠",
                 extra={"booking": c.key},
             )
         b = Booking.objects.create(
@@ -202,3 +217,19 @@ def usage_record(
         )
         audit(user, "usage_record", u, field="fee", new=fee)
     return u
+
+
+def booking_voucher_link(*, user: Any, booking: Booking, voucher_number: str) -> Booking:
+    """Mark ``booking`` as paid (in part) by the 创新券 ``voucher_number`` (the vouchers app calls this when
+    it records the use); the requester unit's staff only, once per booking, never a refused booking."""
+    require(user, Action.BOOK_INSTRUMENT, booking.requester_unit, message="只能为本单位的预约使用创新券")
+    with transaction.atomic():
+        b = Booking.objects.select_for_update().get(pk=booking.pk)
+        if b.voucher_ref:
+            raise ConflictError(f"预约 #{b.pk} 已由创新券 {b.voucher_ref} 支付", extra={"field": "booking"})
+        if b.state not in ACTIVE_STATES:
+            raise ConflictError(f"预约 #{b.pk} 状态为{b.state}，不能使用创新券", extra={"field": "booking"})
+        b.voucher_ref = voucher_number
+        b.save(update_fields=["voucher_ref", "updated_at"])
+        audit(user, "booking_voucher", b, field="voucher_ref", new=voucher_number)
+    return b

@@ -6,6 +6,7 @@ app_name = "instruments"
 urlpatterns = [
     path("", views.instrument_list, name="list"),
     path("queue/", views.booking_queue, name="queue"),
+    path("new/", views.instrument_new, name="new"),
     path("sharing/", views.sharing, name="sharing"),
     path("<int:pk>/", views.instrument_detail, name="detail"),
     path("<int:pk>/book/", views.booking_new, name="book"),

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lanbai.common.exceptions import ApplicationError, ValidationFailed
+from lanbai.common.exceptions import ApplicationError, PermissionDeniedError, ValidationFailed
 from lanbai.core.instruments import format_ratio
 
 from . import selectors, services
@@ -30,7 +30,49 @@ def _when(value: str, field: str) -> dt.datetime:
 
 def instrument_list(request):
     """The public catalogue (catalogue fields only)."""
-    return render(request, "instruments/list.html", {"instruments": selectors.instrument_list()})
+    return render(
+        request,
+        "instruments/list.html",
+        {"instruments": selectors.instrument_list(), "can_register": bool(selectors.managed_units(user=request.user))},
+    )
+
+
+REGISTER_FIELDS = (
+    "owner_unit", "name", "model_number", "manufacturer", "original_value", "classification_code",
+    "sharing_mode", "status", "fee_basis", "fee_rate", "fee_minimum", "location",
+)
+
+
+@login_required
+def instrument_new(request):
+    """Register an instrument with the national platform's fields (owner unit staff, 省创新办); every broken
+    rule is shown next to its field, the input kept."""
+    units = selectors.managed_units(user=request.user)
+    if not units:
+        raise PermissionDeniedError("只有仪器所属单位的工作人员或省创新办可以登记仪器")
+    values = {k: request.POST.get(k, "") for k in REGISTER_FIELDS}
+    values["requires_approval"] = request.POST.get("requires_approval", "" if request.method == "POST" else "on")
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        unit = next((u for u in units if str(u.pk) == values["owner_unit"]), None)
+        try:
+            if unit is None:
+                raise ValidationFailed("所属单位（owner_unit）：请选择您负责的单位", field="owner_unit")
+            inst = services.instrument_register(
+                user=request.user,
+                owner_unit=unit,
+                data={k: v for k, v in values.items() if k != "owner_unit"}
+                | {"requires_approval": bool(values["requires_approval"])},
+            )
+        except ValidationFailed as exc:
+            errors = exc.extra.get("fields") or {"owner_unit": [exc.message]}
+        else:
+            return redirect("instruments:detail", pk=inst.pk)
+    ctx = {
+        "units": units, "values": values, "errors": {k: "；".join(v) for k, v in errors.items()},
+        "modes": services.SHARING_MODES, "statuses": services.INSTRUMENT_STATUSES,
+    }
+    return render(request, "instruments/new.html", ctx, status=400 if errors else 200)
 
 
 def instrument_detail(request, pk: int):

@@ -6,6 +6,8 @@ date, the GB 11643 check digit computed), so they pass validation and are stored
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 
 from lanbai.core.pools.identity import check_digit
@@ -21,6 +23,15 @@ PATHS = {
     Stage.IMPLEMENTING: (Stage.APPROVED, Stage.IMPLEMENTING),
     Stage.ACCEPTED: (Stage.APPROVED, Stage.IMPLEMENTING, Stage.ACCEPTED),
     Stage.TERMINATED: (Stage.TERMINATED,),
+}
+# the day each move takes effect (proposal first): the accepted project of every zone is accepted in
+# 2019Q2, so the half-year inspection notice of 2019Q2 counts it
+DATES = {
+    None: dt.date(2017, 2, 1),
+    Stage.APPROVED: dt.date(2017, 3, 1),
+    Stage.IMPLEMENTING: dt.date(2017, 6, 1),
+    Stage.ACCEPTED: dt.date(2019, 5, 15),
+    Stage.TERMINATED: dt.date(2018, 4, 1),
 }
 FIELDS = ["新材料", "生物医药", "先进装备制造", "信息技术", "节能环保"]
 
@@ -54,10 +65,10 @@ def pools_demo_run() -> str:
                 "expected_outputs": "模拟数据：专利、样机与示范应用",
                 "cluster": zone_clusters[si % len(zone_clusters)] if zone_clusters else "",
             }
-            p = services.project_propose(user=filler, unit=zone, data=data)
+            p = services.project_propose(user=filler, unit=zone, data=data, on=DATES[None])
             for to in path:
                 who = province if to in services.PROVINCE_STAGES else filler
-                p = services.project_advance(user=who, project=p, to=to, note="模拟数据")
+                p = services.project_advance(user=who, project=p, to=to, note="模拟数据", on=DATES[to])
             n_projects += 1
         for k in range(2):
             i = zi * 2 + k

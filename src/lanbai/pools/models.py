@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lanbai.common.models import TimeStampedModel
@@ -52,7 +53,9 @@ class ProjectStageChange(models.Model):
     from_stage = models.CharField(max_length=20, blank=True)
     to_stage = models.CharField(max_length=20)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
+    at = models.DateTimeField(auto_now_add=True)  # when the change was recorded
+    # the day the stage took effect (a 验收 decided on 15 May and entered later counts on 15 May)
+    effective_on = models.DateField(_("生效日期"), default=timezone.localdate)
     note = models.CharField(max_length=200, blank=True)
 
     class Meta:

@@ -51,8 +51,33 @@ def accepted_counts(*, user: Any) -> list[dict[str, Any]]:
     rows = ProjectStageChange.objects.filter(
         to_stage=Stage.ACCEPTED, project__in=project_list(user=user)
     ).select_related("project__unit")
-    counts = Counter((h.project.unit.name, h.at.year) for h in rows)
+    counts = Counter((h.project.unit.name, h.effective_on.year) for h in rows)
     return [{"unit": u, "year": y, "count": n} for (u, y), n in sorted(counts.items())]
+
+
+def zone_accepted(*, user: Any, zone: Any, period: Any) -> dict[str, Any] | None:
+    """Projects accepted (验收) of the zone and the units below it, year to date of ``period`` (a quarter)
+    by the day the acceptance took effect.  None when the user may not read the zone (``READ``)."""
+    import datetime as dt
+
+    from lanbai.access.policy import descendant_ids
+    from lanbai.core.periods import Quarter
+
+    if not can(user, Action.READ, zone):
+        return None
+    q = Quarter.coerce(period)
+    n = (
+        ProjectStageChange.objects.filter(
+            to_stage=Stage.ACCEPTED,
+            project__unit_id__in=descendant_ids({zone.id}) | {zone.id},
+            effective_on__gte=dt.date(q.year, 1, 1),
+            effective_on__lte=q.end,
+        )
+        .values("project")
+        .distinct()
+        .count()
+    )
+    return {"period": str(q), "accepted": n}
 
 
 def project_get(*, user: Any, pk: int) -> Project:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -60,9 +61,10 @@ def _id_key() -> bytes:
 
 
 def project_propose(
-    *, user: Any, unit: Any, data: dict[str, Any], measures: list[Any] | None = None
+    *, user: Any, unit: Any, data: dict[str, Any], measures: list[Any] | None = None,
+    on: dt.date | None = None,
 ) -> Project:
-    """A unit's staff put a project into the reserve pool (阶段 储备)."""
+    """A unit's staff put a project into the reserve pool (阶段 储备), with effect on ``on`` (default today)."""
     require(user, Action.REPORT, unit, message="只有申报单位的填报人员可以申报储备项目")
     for name in ("title", "field", "responsible_person"):
         if not str(data.get(name, "")).strip():
@@ -76,6 +78,9 @@ def project_propose(
     cluster = str(data.get("cluster", "")).strip()
     if cluster and cluster not in cluster_codes():
         raise ValidationFailed(f"cluster：{cluster} 不是附件4 中的产业集群", field="cluster")
+    effective = on or timezone.localdate()
+    if effective > timezone.localdate():
+        raise ValidationFailed(f"on：生效日期 {effective} 晚于今天", field="on")
     with transaction.atomic():
         p = Project.objects.create(
             unit=unit,
@@ -88,13 +93,18 @@ def project_propose(
         )
         if measures:
             p.measures.set(measures)
-        ProjectStageChange.objects.create(project=p, from_stage="", to_stage=Stage.RESERVE, user=user)
+        ProjectStageChange.objects.create(
+            project=p, from_stage="", to_stage=Stage.RESERVE, user=user, effective_on=effective
+        )
         audit(user, "pools.project_propose", p, new=p.title)
     return p
 
 
-def project_advance(*, user: Any, project: Project, to: str, note: str = "") -> Project:
-    """Move a project to stage ``to``; 立项 and 验收 are the 省创新办's decisions."""
+def project_advance(
+    *, user: Any, project: Project, to: str, note: str = "", on: dt.date | None = None
+) -> Project:
+    """Move a project to stage ``to`` with effect on ``on`` (default today); 立项 and 验收 are the
+    省创新办's decisions.  ``on`` may not precede the project's previous stage change nor lie ahead."""
     try:
         check_transition(project.stage, to)
     except StageError as exc:
@@ -107,11 +117,18 @@ def project_advance(*, user: Any, project: Project, to: str, note: str = "") -> 
         locked = Project.objects.select_for_update().get(pk=project.pk)
         if locked.stage != project.stage:
             raise ConflictError("项目阶段已被他人变更，请刷新后重试")
+        effective = on or timezone.localdate()
+        last = locked.history.order_by("-id").values_list("effective_on", flat=True).first()
+        if effective > timezone.localdate() or (last is not None and effective < last):
+            raise ValidationFailed(
+                f"on：生效日期 {effective} 应在上一阶段生效日期 {last} 与今天之间", field="on"
+            )
         old = locked.stage
         locked.stage = to
         locked.save(update_fields=["stage", "updated_at"])
         ProjectStageChange.objects.create(
-            project=locked, from_stage=old, to_stage=to, user=user, note=note[:200]
+            project=locked, from_stage=old, to_stage=to, user=user, note=note[:200],
+            effective_on=effective,
         )
         audit(user, "pools.project_advance", locked, field="stage", old=old, new=to, reason=note)
     return locked

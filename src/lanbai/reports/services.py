@@ -29,7 +29,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from lanbai.access.policy import Action, require
+from lanbai.access.policy import OPERATOR, Action, require
 from lanbai.assessment.selectors import assessment_release_section
 from lanbai.common.audit import audit
 from lanbai.common.exceptions import ApplicationError, ConflictError
@@ -43,6 +43,8 @@ from lanbai.registry.selectors import counts_vs_targets
 
 from . import disclosure
 from .models import Release, ReleaseKind, ReleaseStatus
+from .reconciliation import COLUMNS as SERVICE_COLUMNS
+from .reconciliation import inspection_section
 from .selectors import (
     approval_status,
     current_period_releases,
@@ -236,9 +238,17 @@ def _json_clean(v: Any) -> Any:
 
 
 def build_content(
-    kind: str, period: Quarter | str, *, now: dt.datetime | None = None, progress: Progress | None = None
+    kind: str,
+    period: Quarter | str,
+    *,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
+    user: Any = OPERATOR,
 ) -> dict:
-    """The JSON snapshot of a release: meta, rows, lagging rows, diagnoses (and the index for annual)."""
+    """The JSON snapshot of a release: meta, rows, lagging rows, diagnoses (and the index for annual).
+
+    ``user`` (who builds it: 省创新办 or the command line) reads the services' figures of the inspection
+    notice through the apps' scoped selectors."""
     step = progress or (lambda _msg: None)
     canon, periods, label = _periods_of(kind, period)
     mp = _monitor_period(kind, canon)
@@ -281,6 +291,8 @@ def build_content(
     if kind == "inspection":
         step("举措半年检查 / half-year check of measures by unit")
         content["measure_check"] = half_year_inspection(q, today=(now or timezone.now()).date())
+        step("科聚网服务 / services figures by zone")
+        content["services"] = inspection_section(user=user, period=q)
     if kind == "annual":
         step("发展指数 / development index")
         content["index"] = _index_section(q.year)
@@ -408,9 +420,27 @@ def render_xlsx(release_meta: dict, content: dict) -> bytes:
         sheet.append(["责任单位", "举措", "名称", "年度目标", "进展", "完成%", "滞后原因", "逾期"])
         for r in content["measure_check"]["measures"]:
             sheet.append([neutralise("、".join(r[k]) if k == "overdue" else r.get(k)) for k in keys])
+    if (content.get("services") or {}).get("rows"):
+        _services_sheet(wb.create_sheet("科聚网服务"), content["services"])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _services_sheet(sheet: Any, services: dict) -> None:
+    """The services' figures by zone (numbers as numbers, “—” where undefined), then each column's source."""
+    from openpyxl.styles import Font
+
+    sheet.append([f"科聚网服务数据（{services['span']}累计）"])
+    sheet.append(["园区代码", "园区"] + [label for _, label, _ in SERVICE_COLUMNS])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for r in services["rows"]:
+        sheet.append([r["zone"], r["zone_name"]] + [("—" if r[k] is None else r[k]) for k, _, _ in SERVICE_COLUMNS])
+    sheet.append([])
+    sheet.append(["指标", "来源与口径"])
+    for _, label, src in SERVICE_COLUMNS:
+        sheet.append([label, src])
 
 
 def _legend_text(content: dict) -> str:
@@ -523,7 +553,7 @@ def release_create(
     require(user, Action.MANAGE_RELEASES, message=MANAGE_MESSAGE)
     step = progress or (lambda _msg: None)
     now = now or timezone.now()
-    content = build_content(kind, period, now=now, progress=step)
+    content = build_content(kind, period, now=now, progress=step, user=user)
     if publish:
         _check_complete(content, confirm_incomplete)
     canon = content["period"]

@@ -107,6 +107,10 @@ class Use(models.Model):
     used_on = models.DateField()
     published_price = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     findings = models.JSONField(default=list)  # [{"rule": ..., "message": ...}] from the core fraud checks
+    # an instrument service (大型科研仪器共享) ordered with the voucher: the booking it pays, once
+    booking = models.OneToOneField(
+        "instruments.Booking", on_delete=models.PROTECT, null=True, blank=True, related_name="voucher_use"
+    )
 
     class Meta:
         ordering = ["used_on", "id"]

@@ -134,6 +134,48 @@ def report(*, user: Any, year: int | None = None) -> list[dict[str, Any]]:
     return [rows[k] for k in sorted(rows)]
 
 
+def zone_redeemed(*, user: Any, zone: Any, period: Any) -> dict[str, Any] | None:
+    """创新券 redeemed for the zone's enterprises, year to date of ``period`` (a quarter) by 兑付日期: the
+    vouchers with a paid claim (张) and the amount paid (万元).  None when the user may not read the zone's
+    vouchers (``READ_VOUCHERS``: its staff, 省创新办)."""
+    import datetime as dt
+
+    from django.db.models import Count, Sum
+
+    from lanbai.core.periods import Quarter
+
+    if not policy.can(user, policy.Action.READ_VOUCHERS, zone):
+        return None
+    q = Quarter.coerce(period)
+    paid = Redemption.objects.filter(
+        state=Redemption.State.PAID,
+        use__voucher__zone=zone,
+        paid_on__gte=dt.date(q.year, 1, 1),
+        paid_on__lte=q.end,
+    ).aggregate(n=Count("use__voucher", distinct=True), amount=Sum("amount"))
+    return {
+        "period": str(q),
+        "vouchers": paid["n"] or 0,
+        "amount": (paid["amount"] or Decimal(0)).quantize(Decimal("0.01")),
+    }
+
+
+def instrument_bookings_payable(*, user: Any, voucher: Voucher) -> list[tuple[Any, Decimal]]:
+    """The holder's instrument bookings the voucher may pay, each with its price (万元) by the owner's fee
+    rule; empty for anyone but the holder (``APPLY_VOUCHER``) and for a closed voucher."""
+    from lanbai.instruments import selectors as instrument_selectors
+
+    if voucher.enterprise is None or voucher.state in (Voucher.State.EXPIRED, Voucher.State.CLAWED_BACK):
+        return []
+    unit = voucher.enterprise.org_unit
+    if not policy.can(user, policy.Action.APPLY_VOUCHER, unit):
+        return []
+    return [
+        (b, (Decimal(instrument_selectors.booking_price(b)) / 10000).quantize(Decimal("0.0001")))
+        for b in instrument_selectors.bookings_payable(user=user, unit=unit)
+    ]
+
+
 def scheme_choices() -> QuerySet[Scheme]:
     """The schemes an enterprise may apply to (names only; no budget figures)."""
     return Scheme.objects.all()

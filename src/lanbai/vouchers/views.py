@@ -126,6 +126,7 @@ def voucher_detail(request, pk: int):
             "used": services.used_amount(v),
             "balance": v.amount - services.used_amount(v),
             "history": [(e, EVENTS.get(e.action, e.action)) for e in selectors.voucher_history(v)],
+            "bookings": selectors.instrument_bookings_payable(user=request.user, voucher=v),
             "error": request.GET.get("error", ""),
         },
     )
@@ -146,6 +147,15 @@ def voucher_act(request, pk: int, verb: str):
                 amount=p.get("amount", ""),
                 used_on=dt.date.fromisoformat(p.get("used_on", "")),
                 published_price=p.get("published_price") or None,
+            )
+        elif verb == "use_instrument":
+            booking = next(
+                (b for b, _ in selectors.instrument_bookings_payable(user=request.user, voucher=v)
+                 if str(b.pk) == p.get("booking")),
+                None,
+            )
+            services.voucher_use_instrument(
+                user=request.user, voucher=v, booking=booking, amount=p.get("amount") or None
             )
         elif verb == "clawback":
             services.voucher_clawback(user=request.user, voucher=v, reason=p.get("reason", ""))

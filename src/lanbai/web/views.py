@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from lanbai.core.periods import Quarter
 from lanbai.indices.selectors import IndexUnavailable, index_results
 from lanbai.plans import selectors as plan_selectors
 from lanbai.plans.selectors import PlanNotLoaded
+from lanbai.reports.reconciliation import zone_service_figures
 
 from . import charts, dashboard
 
@@ -84,9 +86,17 @@ def zone_detail(request, code: str):
         }
 
     # the register changes without the monitoring snapshot: outside the cached fragment
-    contracts = contract_selectors.zone_turnover(zone, dashboard.latest_period(unit=zone.code))
+    period = dashboard.latest_period(unit=zone.code)
+    contracts = contract_selectors.zone_turnover(zone, period)
+    # the vouchers, instruments and pools figures as the user may read them (staff of the zone, 省创新办)
+    shown: Quarter | str = period or (contracts or {}).get("period") or _quarter_of(timezone.localdate())
+    services = zone_service_figures(user=request.user, zone=zone, period=shown)
     return _page(request, snap, "zone", ("zone", zone.code), context,
-                 extra={"plan": plan, "zone": zone, "contracts": contracts})
+                 extra={"plan": plan, "zone": zone, "contracts": contracts, "services": services})
+
+
+def _quarter_of(day) -> Quarter:
+    return Quarter(day.year, (day.month - 1) // 3 + 1)
 
 
 def indicator_detail(request, code: str):

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from lanbai.access.policy import Action, can
+from lanbai.access.policy import Action, can, unit_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def _patterns(resolver=None, prefix: str = "") -> list[tuple[str, str]]:
 
 # ------------------------------------------------------------------------------------------------
 # the rule table: URL name -> (paths with their object state, methods, the decision for a user)
-# decisions: "public", "login", ("unit", Action, unit key), ("action", Action), "nobody"
+# decisions: "public", "login", ("unit", Action, unit key), ("action", Action), ("some", Action), "nobody"
 
 
 @dataclass(frozen=True)
@@ -217,6 +217,7 @@ def rules(fx: dict) -> dict[str, Rule]:
         "contracts:turnover": _r("/contracts/turnover/", "login"),
         "contracts:turnover_period": _r("/contracts/turnover/2018Q4/", "login"),
         "contracts:detail": _r("/contracts/999999/", "nobody"),
+        "contracts:edit": _r("/contracts/999999/edit/", "nobody", ("GET", "POST")),
         "contracts:act": _r("/contracts/999999/submit/", "nobody", ("POST",)),
         "api:contracts-list": _r("/api/contracts/", "login", ("GET", "POST")),
         "api:contracts-turnover": _r("/api/contracts/turnover/?period=2018Q4", "login"),
@@ -259,6 +260,8 @@ def rules(fx: dict) -> dict[str, Rule]:
         "instruments:detail": _r("/instruments/999999/", "nobody"),
         "instruments:book": _r("/instruments/999999/book/", "nobody", ("GET", "POST")),
         "instruments:queue": _r("/instruments/queue/", "login"),
+        # registration: whoever manages some unit's instruments (its staff, 省创新办)
+        "instruments:new": _r("/instruments/new/", ("some", Action.MANAGE_INSTRUMENT), ("GET", "POST")),
         "instruments:sharing": _r("/instruments/sharing/?year=2019", "login"),
         "instruments:usage": _r("/instruments/bookings/999999/usage/", "nobody", ("GET", "POST")),
         "instruments:act": _r("/instruments/bookings/999999/approve/", "nobody", ("POST",)),
@@ -413,6 +416,9 @@ def _expected(decision: Any, user: Any, fx: dict) -> bool:
     kind = decision[0]
     if kind == "action":
         return can(user, decision[1])
+    if kind == "some":  # the action on at least one unit
+        ids = unit_ids(user, decision[1])
+        return ids is None or bool(ids)
     unit = fx["units"][decision[2]]
     if kind == "unit":
         return can(user, decision[1], unit)

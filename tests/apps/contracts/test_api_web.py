@@ -117,3 +117,31 @@ def test_zone_page_shows_register_beside_reported(people, registered, web):
     registered()
     page = web(people["registrar"]).get("/zones/lzgx/").content.decode()
     assert "技术合同成交额：登记与上报" in page and "500.00" in page
+
+
+def test_edit_page_corrects_a_returned_contract(people, filed, web):
+    from lanbai.contracts import services
+    from lanbai.contracts.models import TechContract
+
+    c = filed()
+    seller = web(people["seller"])
+    assert seller.get(f"/contracts/{c.pk}/edit/").status_code == 403  # submitted: not editable now
+    services.contract_return(user=people["registrar"], contract=c, reason="请补正买方名称")
+    detail = seller.get(f"/contracts/{c.pk}/").content.decode()
+    assert f'href="/contracts/{c.pk}/edit/"' in detail and "请补正买方名称" in detail
+    form = seller.get(f"/contracts/{c.pk}/edit/").content.decode()
+    assert 'value="白银某公司"' in form and "保存修改" in form
+    body = _body(buyer_name="白银某某有限公司", seller_credit_code="91620100MA74XXXXXX")  # a fixed field: ignored
+    res = seller.post(f"/contracts/{c.pk}/edit/", body)
+    assert res.status_code == 302 and res["Location"] == f"/contracts/{c.pk}/"
+    c = TechContract.objects.get(pk=c.pk)
+    assert c.buyer_name == "白银某某有限公司" and c.status == "returned" and c.seller_credit_code != body[
+        "seller_credit_code"]
+    assert web(people["other"]).get(f"/contracts/{c.pk}/edit/").status_code == 404  # another zone's filer
+    assert web(people["registrar"]).get(f"/contracts/{c.pk}/edit/").status_code == 403
+
+
+def test_registered_contract_links_to_its_turnover_quarter(people, registered, web):
+    c = registered(on=dt.date(2019, 5, 10))
+    detail = web(people["registrar"]).get(f"/contracts/{c.pk}/").content.decode()
+    assert 'href="/contracts/turnover/2019Q2/"' in detail

@@ -12,7 +12,9 @@ from .sharing import (
     SharingFigures,
     UsageRecord,
     format_ratio,
+    hours_between,
     hours_within_year,
+    sharing_between,
     sharing_by_instrument,
     sharing_by_unit,
 )
@@ -29,8 +31,10 @@ __all__ = [
     "compute_fee",
     "find_conflicts",
     "format_ratio",
+    "hours_between",
     "hours_within_year",
     "overlaps",
+    "sharing_between",
     "sharing_by_instrument",
     "sharing_by_unit",
 ]

@@ -73,6 +73,26 @@ def sharing_by_unit(records: Iterable[UsageRecord], year: int) -> dict[Hashable,
     return _figures(records, year, "owner_unit")
 
 
+def hours_between(start: datetime, end: datetime, lo: datetime, hi: datetime) -> float:
+    """Hours of [start, end) that fall within [lo, hi)."""
+    a, b = max(start, lo), min(end, hi)
+    return max((b - a).total_seconds(), 0.0) / 3600.0
+
+
+def sharing_between(records: Iterable[UsageRecord], lo: datetime, hi: datetime) -> SharingFigures:
+    """Figures of all ``records`` together over [lo, hi) (e.g. a zone's instruments, year to date):
+    hours summed over the records, the ratio recomputed from the sums (never an average of ratios)."""
+    effective = external = 0.0
+    for r in records:
+        if r.outcome not in COUNTED_OUTCOMES:
+            continue
+        h = hours_between(r.start, r.end, lo, hi)
+        effective += h
+        if r.user_unit != r.owner_unit:
+            external += h
+    return SharingFigures(round(effective, 6), round(external, 6))
+
+
 def format_ratio(rate: float | None) -> str:
     """A sharing rate for people: percent with one decimal, “—” when undefined."""
     return "—" if rate is None else f"{rate * 100:.1f}%"
