@@ -31,6 +31,7 @@ import yaml
 
 from lanbai.common.exceptions import ApplicationError, ValidationFailed
 from lanbai.core.composite import Framework, FrameworkError, IndexDataError, compute_index, load_framework
+from lanbai.core.composite.audit import audit, contributions
 from lanbai.core.composite.checks import DataIssue, indicator_data_issues
 from lanbai.core.composite.framework import FrameworkIssue, framework_from_dict
 from lanbai.core.composite.levels import level_index
@@ -245,8 +246,12 @@ def index_results(
     runs: int = DEFAULT_RUNS,
     seed: int = 0,
     preview: bool = False,
+    with_audit: bool = False,
 ) -> dict:
     """Each zone's index for ``year`` (base year = 100), rank and Monte Carlo rank band, plus the series.
+
+    ``with_audit``: add ``audit`` (:func:`_audit`: correlations, Cronbach's alpha, importance against
+    nominal weight, sensitivity indices and a paragraph per zone on what drives its score).
 
     ``framework``: a framework file (default: the plan's); ``runs``: Monte Carlo evaluations (0 for
     none).  Raises :class:`IndexUnavailable` when the platform has no figures for ``year`` or the
@@ -340,7 +345,8 @@ def index_results(
     # the base row of a zone with declared base years is a construction, not a year of data
     rows = [r for r in rows if not (r["year"] == base_year and r["unit"] in declared_units)]
     report = res.report
-    return {
+    audit_section = _audit(fw, res, sens, year=year, base_year=base_year, rows=rows, names=names) if with_audit else None
+    out = {
         "framework": fw.code,
         "framework_name": fw.name,
         "framework_hash": fw_hash,
@@ -365,6 +371,70 @@ def index_results(
             ],
             "uncertainty": band_error,
         },
+    }
+    if audit_section is not None:
+        out["audit"] = audit_section
+    return out
+
+
+def _audit(fw: Framework, res, sens, *, year: int, base_year: int, rows: list[dict], names: dict[str, str]) -> dict:
+    """The statistical audit of the growth index (all zone-years after the base year up to ``year``)."""
+    label = {c: (n.name or c) for c, n in fw.nodes.items()}
+    years = res.rows["year"].to_numpy()
+    tabs = audit(res, rows=years > base_year)
+
+    def recs(df: pd.DataFrame) -> list[dict]:
+        return [{k: _clean(v) for k, v in r.items()} for r in df.to_dict("records")]
+
+    corr = tabs["correlations"].assign(
+        name=lambda d: d["indicator"].map(label),
+        pillar_name=lambda d: d["pillar"].map(label),
+        other_name=lambda d: d["closest_other_pillar"].map(lambda c: label.get(c, "")),
+    )
+    pill = tabs["pillars"].assign(name=lambda d: d["node"].map(label))
+    imp = tabs["importance"].assign(name=lambda d: d["indicator"].map(label))
+    sens_rows = []
+    if sens is not None:
+        for r in sens.indices.to_dict("records"):
+            sens_rows.append({k: _clean(v) for k, v in r.items()})
+    by_key = {(r["unit"], r["year"]): r for r in rows}
+    paragraphs = []
+    for i in np.flatnonzero(years == year).tolist():
+        unit = str(res.rows.at[i, "unit"])
+        r = by_key.get((unit, year))
+        if r is None:
+            continue
+        pc, ic = contributions(res, i)
+        total = sum(pc.values()) or 1.0
+        top_p = max(pc, key=lambda k: pc[k])
+        low_p = min(pc, key=lambda k: pc[k])
+        top_i = max(ic, key=lambda k: ic[k])
+        band = (
+            f"，蒙特卡洛排名区间 {r['rank_p05']:.0f}–{r['rank_p95']:.0f}"
+            if r["rank_p05"] is not None and r["rank_p95"] is not None
+            else ""
+        )
+        level = f"，水平指数 {r['level']:.1f}（第 {r['level_rank']} 位）" if r["level"] is not None else ""
+        zh = (
+            f"{r['unit_name']}：增长指数 {r['index']:.1f}（第 {r['rank']} 位{band}）{level}。"
+            f"得分主要来自{label[top_p]}（贡献 {pc[top_p]:.1f} 点，占 {pc[top_p] / total:.0%}），"
+            f"贡献最大的指标是{label[top_i]}（{ic[top_i]:.1f} 点）；贡献最小的维度是{label[low_p]}"
+            f"（{pc[low_p]:.1f} 点）。基期：{r['base']}。"
+        )
+        en = (
+            f"{unit}: growth index {r['index']:.1f} (rank {r['rank']}), driven mostly by {top_p} "
+            f"({pc[top_p]:.1f} points, {pc[top_p] / total:.0%}); largest indicator {top_i}; weakest pillar {low_p}."
+        )
+        paragraphs.append({"unit": unit, "unit_name": r["unit_name"], "text_zh": zh, "text_en": en})
+    return {
+        "years": f"{int(years[years > base_year].min()) if (years > base_year).any() else year}–{year}",
+        "observations": int((years > base_year).sum()),
+        "correlations": recs(corr),
+        "pillars": recs(pill),
+        "importance": recs(imp),
+        "sensitivity": sens_rows,
+        "runs": int(sens.runs) if sens is not None else 0,
+        "paragraphs": paragraphs,
     }
 
 
@@ -405,13 +475,7 @@ def _levels(fw: Framework, wide: pd.DataFrame, *, years: list[int]) -> dict[tupl
     return out
 
 
-def index_table(*, year: int, runs: int = 200, seed: int = 0) -> list[dict]:
-    """The development index of ``year`` as rows for publications (annual report).
-
-    One row per zone: the index (base year = 100), its rank and the 5–95 % rank interval of the
-    Monte Carlo uncertainty analysis, with Chinese column names as the report prints them.
-    """
-    result = index_results(year, runs=runs, seed=seed)
+def _table_rows(result: dict, year: int) -> list[dict]:
     rows = []
     for r in sorted((r for r in result["results"] if r["year"] == year), key=lambda r: r["rank"]):
         band = (
@@ -422,12 +486,31 @@ def index_table(*, year: int, runs: int = 200, seed: int = 0) -> list[dict]:
         rows.append(
             {
                 "园区 / zone": r["unit_name"],
-                "发展指数（基期=100）/ index": None if r["index"] is None else round(r["index"], 1),
+                "增长指数（基期=100）/ growth index": None if r["index"] is None else round(r["index"], 1),
                 "排名 / rank": r["rank"],
                 "排名区间（5%–95%）/ rank band": band,
+                "水平指数（0–100）/ level index": None if r["level"] is None else round(r["level"], 1),
+                "水平排名 / level rank": r["level_rank"],
+                "基期 / base": r["base"],
             }
         )
     return rows
+
+
+def index_table(*, year: int, runs: int = 200, seed: int = 0) -> list[dict]:
+    """The development index of ``year`` as rows for publications (annual report).
+
+    One row per zone: the growth index (each zone's base = 100), its rank and the 5–95 % rank
+    interval of the Monte Carlo uncertainty analysis, the level index (min–max across the zones
+    within the year) and its rank, and the base years, with the column names the report prints.
+    """
+    return _table_rows(index_results(year, runs=runs, seed=seed), year)
+
+
+def index_report_section(*, year: int, runs: int = 200, seed: int = 0) -> dict:
+    """The annual report's index section: the table (:func:`index_table`) and the statistical audit."""
+    result = index_results(year, runs=runs, seed=seed, with_audit=True)
+    return {"rows": _table_rows(result, year), "audit": result["audit"], "runs": result["runs"], "seed": seed}
 
 
 def index_run_list(*, year: str | int | None = None, limit: int = 50) -> list[IndexRun]:
