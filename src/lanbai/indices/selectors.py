@@ -399,31 +399,38 @@ def _audit(fw: Framework, res, sens, *, year: int, base_year: int, rows: list[di
             sens_rows.append({k: _clean(v) for k, v in r.items()})
     by_key = {(r["unit"], r["year"]): r for r in rows}
     paragraphs = []
-    for i in np.flatnonzero(years == year).tolist():
+    order = sorted(np.flatnonzero(years == year).tolist(), key=lambda i: by_key.get((res.rows.at[i, "unit"], year), {}).get("rank", 99))
+    for i in order:
         unit = str(res.rows.at[i, "unit"])
         r = by_key.get((unit, year))
-        if r is None:
+        if r is None or r["index"] is None:
             continue
-        pc, ic = contributions(res, i)
-        total = sum(pc.values()) or 1.0
-        top_p = max(pc, key=lambda k: pc[k])
-        low_p = min(pc, key=lambda k: pc[k])
-        top_i = max(ic, key=lambda k: ic[k])
+        pc, ic = contributions(res, i, reference=100.0)
+        top_p, low_p = max(pc, key=lambda k: pc[k]), min(pc, key=lambda k: pc[k])
+        top_i, low_i = max(ic, key=lambda k: ic[k]), min(ic, key=lambda k: ic[k])
+        gain = r["index"] - 100.0
         band = (
-            f"，蒙特卡洛排名区间 {r['rank_p05']:.0f}–{r['rank_p95']:.0f}"
+            f"，蒙特卡洛排名区间第 {r['rank_p05']:.0f}–{r['rank_p95']:.0f} 位"
             if r["rank_p05"] is not None and r["rank_p95"] is not None
             else ""
         )
-        level = f"，水平指数 {r['level']:.1f}（第 {r['level_rank']} 位）" if r["level"] is not None else ""
+        level = (
+            f"；按当年各园区比较的水平指数为 {r['level']:.1f}（第 {r['level_rank']} 位）"
+            if r["level"] is not None
+            else ""
+        )
+        share = f"，占 {pc[top_p] / gain:.0%}" if gain > 0 and pc[top_p] > 0 else ""
         zh = (
-            f"{r['unit_name']}：增长指数 {r['index']:.1f}（第 {r['rank']} 位{band}）{level}。"
-            f"得分主要来自{label[top_p]}（贡献 {pc[top_p]:.1f} 点，占 {pc[top_p] / total:.0%}），"
-            f"贡献最大的指标是{label[top_i]}（{ic[top_i]:.1f} 点）；贡献最小的维度是{label[low_p]}"
-            f"（{pc[low_p]:.1f} 点）。基期：{r['base']}。"
+            f"{r['unit_name']}：增长指数 {r['index']:.1f}，第 {r['rank']} 位{band}{level}。"
+            f"较基期{'增加' if gain >= 0 else '减少'} {abs(gain):.1f} 点，其中{label[top_p]}贡献最多"
+            f"（{pc[top_p]:+.1f} 点{share}），{label[low_p]}最少（{pc[low_p]:+.1f} 点）；"
+            f"单项指标中{label[top_i]}拉动最大（{ic[top_i]:+.1f} 点），{label[low_i]}最弱（{ic[low_i]:+.1f} 点）。"
+            f"基期：{r['base']}。"
         )
         en = (
-            f"{unit}: growth index {r['index']:.1f} (rank {r['rank']}), driven mostly by {top_p} "
-            f"({pc[top_p]:.1f} points, {pc[top_p] / total:.0%}); largest indicator {top_i}; weakest pillar {low_p}."
+            f"{unit}: growth index {r['index']:.1f}, rank {r['rank']}; {gain:+.1f} points on the base, most from "
+            f"{top_p} ({pc[top_p]:+.1f}), least from {low_p} ({pc[low_p]:+.1f}); strongest indicator {top_i} "
+            f"({ic[top_i]:+.1f}), weakest {low_i} ({ic[low_i]:+.1f})."
         )
         paragraphs.append({"unit": unit, "unit_name": r["unit_name"], "text_zh": zh, "text_en": en})
     return {

@@ -10,7 +10,8 @@
   ``S_i = corr(x_i, index)²`` (Paruolo, Saisana & Saltelli 2013, "Ratings and rankings: voodoo or
   science?", JRSS A 176) and rescaled to sum to 1, beside the indicator's effective nominal weight
   (the product of the normalised weights on its path to the root);
-* what drives a unit's score: each pillar's and indicator's weighted contribution to it.
+* what drives a unit's score: each pillar's and indicator's weighted contribution to it (measured
+  from a reference, 100 for a base-year index).
 
 The Monte Carlo rank intervals come from :mod:`lanbai.core.composite.sensitivity`.
 """
@@ -24,7 +25,11 @@ from .coherence import coherence
 from .engine import IndexResult
 from .framework import Framework
 
-__all__ = ["audit", "contributions", "effective_weights"]
+__all__ = ["CLOSER_MARGIN", "audit", "contributions", "effective_weights"]
+
+#: an indicator is flagged as closer to another pillar when it correlates with it by more than this
+#: above its own pillar (differences in the second decimal are noise on a few dozen observations)
+CLOSER_MARGIN = 0.05
 
 
 def effective_weights(framework: Framework) -> dict[str, float]:
@@ -71,7 +76,7 @@ def audit(result: IndexResult, *, rows: np.ndarray | None = None) -> dict[str, p
         flag = ""
         if np.isfinite(r_idx) and r_idx < 0:
             flag = "negative-with-index"
-        elif best and np.isfinite(others[best]) and np.isfinite(r_own) and others[best] > r_own:
+        elif best and np.isfinite(others[best]) and np.isfinite(r_own) and others[best] > r_own + CLOSER_MARGIN:
             flag = "closer-to-other-pillar"
         corr_rows.append(
             {
@@ -96,17 +101,22 @@ def audit(result: IndexResult, *, rows: np.ndarray | None = None) -> dict[str, p
     return {"correlations": pd.DataFrame(corr_rows), "pillars": aggs.reset_index(drop=True), "importance": imp}
 
 
-def contributions(result: IndexResult, i: int) -> tuple[dict[str, float], dict[str, float]]:
-    """Row ``i``'s weighted contributions to its index: per pillar and per indicator (in index points).
+def contributions(
+    result: IndexResult, i: int, *, reference: float = 0.0
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Row ``i``'s weighted contributions to its index minus ``reference``, per pillar and indicator.
 
-    For an arithmetic tree the contributions add up to the index; for other aggregations they are the
-    linear shares (weight × score), a reading aid, not a decomposition.
+    ``weight × (score − reference)`` in index points: with ``reference`` 100 for a base-year index
+    they say where the distance from the base comes from.  For an arithmetic tree they add up to
+    ``index − reference``; for other aggregations they are linear shares, a reading aid.
     """
     fw = result.framework
     S = result.scores
     eff = effective_weights(fw)
-    pillars = {a: eff[a] * float(S.at[i, a]) for a in fw.aggregates if a != fw.root and a in S}
+    pillars = {a: eff[a] * (float(S.at[i, a]) - reference) for a in fw.aggregates if a != fw.root and a in S}
     inds = {
-        c: eff[c] * float(S.at[i, c]) for c in fw.indicators if c in S and np.isfinite(S.at[i, c])
+        c: eff[c] * (float(S.at[i, c]) - reference)
+        for c in fw.indicators
+        if c in S and np.isfinite(S.at[i, c])
     }
     return pillars, inds
