@@ -228,7 +228,7 @@ def _base_label(sources: pd.DataFrame, unit: str, base_year: int) -> str:
 def _base_by_indicator(sources: pd.DataFrame, unit: str) -> dict[str, int]:
     """Each indicator's base year for ``unit``."""
     s = sources[sources["unit"] == unit]
-    return {str(r.indicator): int(r.base_year) for r in s.itertuples()}
+    return {str(k): int(v) for k, v in zip(s["indicator"], s["base_year"], strict=True)}
 
 
 def _clean(v):

@@ -51,7 +51,9 @@ def test_annual_report_carries_the_index_audit(three_zones):
     html = rel.html
     assert "统计审计" in html and "Cronbach" in html and "各园区得分的主要来源" in html
     assert paras[0]["text_zh"] in html and "水平指数" in html
-    wb = load_workbook(io.BytesIO(services.render_xlsx({"number": rel.number, "title": rel.title}, rel.content)))
+    wb = load_workbook(
+        io.BytesIO(services.render_xlsx({"number": rel.number, "title": rel.title}, rel.content))
+    )
     assert {"发展指数", "指数审计"} <= set(wb.sheetnames)
     cells = [c for row in wb["指数审计"].iter_rows(values_only=True) for c in row if c is not None]
     assert "Cronbach's α" in cells and paras[-1]["text_zh"] in cells

@@ -19,7 +19,11 @@ def _fw(**method):
         {
             "code": "T",
             "name": "test",
-            "method": {"normalise": {"method": "ratio_to_base", "reference": "own"}, "base_year": 2014, **method},
+            "method": {
+                "normalise": {"method": "ratio_to_base", "reference": "own"},
+                "base_year": 2014,
+                **method,
+            },
             "nodes": [
                 {"code": "T", "weights_sum": 1.0},
                 {"code": "p", "parent": "T", "weight": 0.75},
@@ -53,14 +57,19 @@ BASE = {
 
 
 def test_clean_data_has_no_issue():
-    assert indicator_data_issues(_fw(), _long(BASE), units=["u1", "u2", "u3"], years=[2015], reference_year=2014) == []
+    assert (
+        indicator_data_issues(_fw(), _long(BASE), units=["u1", "u2", "u3"], years=[2015], reference_year=2014)
+        == []
+    )
 
 
 def test_an_indicator_the_same_for_every_unit_is_refused_naming_it_and_the_year():
     data = {k: dict(v) for k, v in BASE.items()}
     for u in ("u1", "u2", "u3"):
         data[(u, 2015)]["b"] = 7.0
-    issues = indicator_data_issues(_fw(), _long(data), units=["u1", "u2", "u3"], years=[2015], reference_year=2014)
+    issues = indicator_data_issues(
+        _fw(), _long(data), units=["u1", "u2", "u3"], years=[2015], reference_year=2014
+    )
     assert [(i.indicator, i.year, i.rule) for i in issues] == [("b", 2015, "no-variance")]
     assert "2015" in str(issues[0]) and "b" in str(issues[0])
 
@@ -69,13 +78,20 @@ def test_the_same_growth_for_every_unit_is_refused_except_in_a_declared_base_yea
     data = {k: dict(v) for k, v in BASE.items()}
     for u in ("u1", "u2", "u3"):
         data[(u, 2015)]["a"] = data[(u, 2014)]["a"] * 1.5  # every unit +50 %: index 150 for all
-    issues = indicator_data_issues(_fw(), _long(data), units=["u1", "u2", "u3"], years=[2015], reference_year=2014)
+    issues = indicator_data_issues(
+        _fw(), _long(data), units=["u1", "u2", "u3"], years=[2015], reference_year=2014
+    )
     assert [(i.indicator, i.year, i.rule) for i in issues] == [("a", 2015, "no-variance-growth")]
     assert "150.0" in issues[0].message
     # 2015 is the declared base of 'a' for the units (their index is 100 there by construction)
     assert (
         indicator_data_issues(
-            _fw(), _long(data), units=["u1", "u2", "u3"], years=[2015], reference_year=2014, base_years={"a": [2015]}
+            _fw(),
+            _long(data),
+            units=["u1", "u2", "u3"],
+            years=[2015],
+            reference_year=2014,
+            base_years={"a": [2015]},
         )
         == []
     )
@@ -107,7 +123,9 @@ def test_declared_base_year_is_an_integer_on_indicators_only():
     with pytest.raises(FrameworkError) as exc:
         framework_from_dict(spec)
     text = str(exc.value)
-    assert "nodes[0](T).base_year: [wrong-node-type]" in text and "nodes[1](a).base_year: [wrong-type]" in text
+    assert (
+        "nodes[0](T).base_year: [wrong-node-type]" in text and "nodes[1](a).base_year: [wrong-type]" in text
+    )
 
 
 def test_level_index_is_min_max_within_the_year_by_hand():
@@ -137,12 +155,21 @@ def test_audit_tables_by_hand():
         {
             "code": "T",
             "method": {"normalise": {"method": "minmax"}},
-            "nodes": [{"code": n.code, "parent": n.parent, "weight": n.weight, **({"direction": n.direction} if n.parent in ("p", "q") else {})}
-                      for n in fw.nodes.values()],
+            "nodes": [
+                {
+                    "code": n.code,
+                    "parent": n.parent,
+                    "weight": n.weight,
+                    **({"direction": n.direction} if n.parent in ("p", "q") else {}),
+                }
+                for n in fw.nodes.values()
+            ],
         }
     )
     res = compute_index(fw, _long(rows))
-    assert effective_weights(fw) == pytest.approx({"T": 1, "p": 0.75, "q": 0.25, "a": 0.1875, "b": 0.5625, "c": 0.25})
+    assert effective_weights(fw) == pytest.approx(
+        {"T": 1, "p": 0.75, "q": 0.25, "a": 0.1875, "b": 0.5625, "c": 0.25}
+    )
     tabs = audit(res)
     imp = tabs["importance"].set_index("indicator")
     S = res.scores

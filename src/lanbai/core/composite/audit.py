@@ -59,7 +59,11 @@ def audit(result: IndexResult, *, rows: np.ndarray | None = None) -> dict[str, p
     ``importance`` (indicator, nominal weight, S_i, importance share, ratio share/weight).
     """
     fw = result.framework
-    S = result.scores if rows is None else result.scores.loc[np.asarray(rows, dtype=bool)].reset_index(drop=True)
+    S = (
+        result.scores
+        if rows is None
+        else result.scores.loc[np.asarray(rows, dtype=bool)].reset_index(drop=True)
+    )
     root = fw.root
     pillars = [a for a in fw.aggregates if a != root]
     inds = [c for c in fw.indicators if c in S.columns]
@@ -76,7 +80,9 @@ def audit(result: IndexResult, *, rows: np.ndarray | None = None) -> dict[str, p
         flag = ""
         if np.isfinite(r_idx) and r_idx < 0:
             flag = "negative-with-index"
-        elif best and np.isfinite(others[best]) and np.isfinite(r_own) and others[best] > r_own + CLOSER_MARGIN:
+        elif (
+            best and np.isfinite(others[best]) and np.isfinite(r_own) and others[best] > r_own + CLOSER_MARGIN
+        ):
             flag = "closer-to-other-pillar"
         corr_rows.append(
             {
@@ -89,7 +95,9 @@ def audit(result: IndexResult, *, rows: np.ndarray | None = None) -> dict[str, p
                 "flag": flag,
             }
         )
-        imp_rows.append({"indicator": c, "pillar": own, "nominal_weight": eff.get(c, float("nan")), "S_i": r_idx**2})
+        imp_rows.append(
+            {"indicator": c, "pillar": own, "nominal_weight": eff.get(c, float("nan")), "S_i": r_idx**2}
+        )
     imp = pd.DataFrame(imp_rows)
     tot = float(np.nansum(imp["S_i"])) if len(imp) else 0.0
     imp["importance_share"] = imp["S_i"] / tot if tot > 0 else np.nan
@@ -98,7 +106,11 @@ def audit(result: IndexResult, *, rows: np.ndarray | None = None) -> dict[str, p
     aggs, _kids = coherence(sub)
     aggs = aggs[aggs["node"].isin(pillars + [root])].copy()
     aggs["effective_weight"] = aggs["node"].map(eff)
-    return {"correlations": pd.DataFrame(corr_rows), "pillars": aggs.reset_index(drop=True), "importance": imp}
+    return {
+        "correlations": pd.DataFrame(corr_rows),
+        "pillars": aggs.reset_index(drop=True),
+        "importance": imp,
+    }
 
 
 def contributions(
@@ -111,12 +123,8 @@ def contributions(
     ``index − reference``; for other aggregations they are linear shares, a reading aid.
     """
     fw = result.framework
-    S = result.scores
+    row = {str(k): float(v) for k, v in result.scores.iloc[i].items()}
     eff = effective_weights(fw)
-    pillars = {a: eff[a] * (float(S.at[i, a]) - reference) for a in fw.aggregates if a != fw.root and a in S}
-    inds = {
-        c: eff[c] * (float(S.at[i, c]) - reference)
-        for c in fw.indicators
-        if c in S and np.isfinite(S.at[i, c])
-    }
+    pillars = {a: eff[a] * (row[a] - reference) for a in fw.aggregates if a != fw.root and a in row}
+    inds = {c: eff[c] * (row[c] - reference) for c in fw.indicators if c in row and np.isfinite(row[c])}
     return pillars, inds

@@ -67,21 +67,24 @@ def indicator_data_issues(
     names = dict(names or {})
     label = {c: (n.name or c) for c, n in framework.nodes.items()}
     d = long[long["unit"].isin(units) & long["indicator"].isin(framework.indicators)].dropna(subset=["value"])
-    cube = d.pivot_table(index=["indicator", "year"], columns="unit", values="value", aggfunc="first")
+    cube: dict[tuple[str, int], dict[str, float]] = {}
+    for u, y, i, v in zip(d["unit"], d["year"], d["indicator"], d["value"], strict=True):
+        cube.setdefault((str(i), int(y)), {}).setdefault(str(u), float(v))
     out: list[DataIssue] = []
     for ind in framework.indicators:
         what = f"{label[ind]}（{ind}）"
-        base = (
-            cube.loc[(ind, reference_year)]
-            if reference_year is not None and (ind, reference_year) in cube.index
-            else None
-        )
+        base = cube.get((ind, reference_year)) if reference_year is not None else None
         for y in years:
-            row = cube.loc[(ind, y)] if (ind, y) in cube.index else pd.Series(dtype=float)
-            have = [u for u in units if u in row.index and np.isfinite(row[u])]
+            row = cube.get((ind, int(y)), {})
+            have = [u for u in units if u in row and np.isfinite(row[u])]
             if not have:
                 out.append(
-                    DataIssue(ind, int(y), "no-data", f"{what} 在 {y} 年没有任何单位的数据 / no unit has a value in {y}")
+                    DataIssue(
+                        ind,
+                        int(y),
+                        "no-data",
+                        f"{what} 在 {y} 年没有任何单位的数据 / no unit has a value in {y}",
+                    )
                 )
                 continue
             lack = [u for u in units if u not in have]
@@ -97,7 +100,7 @@ def indicator_data_issues(
                     )
                 )
                 continue
-            v = row[have].to_numpy(dtype=float)
+            v = np.array([row[u] for u in have], dtype=float)
             if len(v) >= 2 and _same(v):
                 out.append(
                     DataIssue(
@@ -110,7 +113,13 @@ def indicator_data_issues(
                 )
                 continue
             own_base = y in set((base_years or {}).get(ind, ()))
-            if base is not None and reference_year is not None and y > reference_year and len(v) >= 2 and not own_base:
+            if (
+                base is not None
+                and reference_year is not None
+                and y > reference_year
+                and len(v) >= 2
+                and not own_base
+            ):
                 b = np.array([base.get(u, np.nan) for u in have], dtype=float)
                 if np.isfinite(b).all() and (b > 0).all():
                     r = v / b * 100.0
