@@ -170,7 +170,10 @@ def _compute_from_platform(
                 "name": r["unit_name"],
                 "year": r["year"],
                 "index_base=100": r["index"],
+                "level_0-100": r["level"],
+                "level_rank": r["level_rank"],
                 "base": r["base"],
+                "base_by_indicator": ";".join(f"{k}={v}" for k, v in sorted(r["base_years"].items())),
                 "flags": f"上年值结转 carried forward ×{r['carried']}" if r["carried"] else "",
                 "rank": r["rank"],
                 "median_rank": r["median_rank"],
@@ -184,15 +187,19 @@ def _compute_from_platform(
     if as_csv:
         rows.to_csv(sys.stdout, index=False, float_format="%.6g")
     else:
-        shown = rows[["name", "year", "index_base=100", "rank", "median_rank", "rank_p05", "rank_p95"]]
+        shown = rows[
+            ["name", "year", "index_base=100", "rank", "level_0-100", "level_rank", "median_rank", "rank_p05", "rank_p95"]
+        ]
         shown = shown.rename(
             columns={
                 "name": "单位 zone",
                 "year": "年份",
-                "index_base=100": "指数（基期=100）",
+                "index_base=100": "增长指数（基期=100）",
+                "rank": "增长排名",
+                "level_0-100": "水平指数（0–100）",
+                "level_rank": "水平排名",
                 "base": "基期 base (年×指标数)",
                 "flags": "标记 flags",
-                "rank": "排名",
                 "median_rank": "中位排名",
                 "rank_p05": "排名5%",
                 "rank_p95": "排名95%",
@@ -221,13 +228,18 @@ def _compute_from_platform(
         err.print(f"未列入排名 / not ranked: {notes['missing_zones']}", highlight=False, markup=False)
     if notes["uncertainty"]:
         err.print(f"排名区间 / rank band: {notes['uncertainty']}", highlight=False, markup=False)
-    stand_ins = [s for s in res["base_sources"] if s["source"] != "platform"]
-    if stand_ins:
-        err.print(
-            f"基期值来源 / base-year values: {sum(s['source'] == 'plan_baseline' for s in stand_ins)} 个取自规划基期值, "
-            f"{sum(str(s['source']).startswith('first_year') for s in stand_ins)} 个以首个填报年代替",
-            highlight=False,
-        )
+    if not as_csv:
+        by_ind: dict[str, list[str]] = {}
+        for s in res["base_sources"]:
+            by_ind.setdefault(s["indicator"], []).append(f"{s['unit']} {s['base_year']}")
+        for ind, parts in sorted(by_ind.items()):
+            err.print(f"基期 / base year {ind}: {', '.join(parts)}", highlight=False, markup=False)
+    err.print(
+        "增长指数：各园区对本园区基期（=100）；水平指数：当年各园区间最小–最大标准化（0=最低，100=最高）/ growth: "
+        "each zone against its own base (=100); level: min–max across the zones within the year",
+        highlight=False,
+        markup=False,
+    )
     if save:
         run = index_run_save(result=res, user=operator())
         err.print(

@@ -35,7 +35,7 @@ from lanbai.common.audit import audit
 from lanbai.common.exceptions import ApplicationError, ConflictError
 from lanbai.core.periods import Quarter
 from lanbai.execution.selectors import half_year_inspection
-from lanbai.indices.selectors import IndexUnavailable, index_results, index_table
+from lanbai.indices.selectors import IndexUnavailable, index_report_section, index_results
 from lanbai.monitoring.diagnosis import diagnosis
 from lanbai.monitoring.selectors import monitoring_table, plan_core
 from lanbai.plans.selectors import PlanNotLoaded, plan_current
@@ -201,16 +201,18 @@ def _diagnoses(period: str, rows: list[dict], root: str) -> list[dict]:
 
 
 def _index_section(year: int) -> dict:
-    """The development index of ``year`` (:func:`lanbai.indices.selectors.index_table`: one row per zone).
+    """The development index of ``year`` with its statistical audit
+    (:func:`lanbai.indices.selectors.index_report_section`: one row per zone, audit tables, a
+    paragraph per zone; Monte Carlo seeded, ``INDEX_RUNS`` runs).
 
     The report is published without the index rather than not at all: when the index cannot be
     computed the section states why (the template prints 发展指数未能计算：…).
     """
     try:
-        rows = index_table(year=year)
+        section = index_report_section(year=year, runs=INDEX_RUNS, seed=0)
     except (ApplicationError, LookupError, ValueError) as exc:  # IndexUnavailable, PlanNotLoaded …: state why, publish the rest
         return {"error": str(exc), "rows": []}
-    return {"rows": rows}
+    return _json_clean(section)
 
 
 INDEX_RUNS = 200  # as the dashboard's index page
@@ -422,6 +424,7 @@ def render_xlsx(release_meta: dict, content: dict) -> bytes:
             sheet.append([neutralise("、".join(r[k]) if k == "overdue" else r.get(k)) for k in keys])
     if (content.get("services") or {}).get("rows"):
         _services_sheet(wb.create_sheet("科聚网服务"), content["services"])
+    _index_sheets(wb, content.get("index") or {})
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -441,6 +444,45 @@ def _services_sheet(sheet: Any, services: dict) -> None:
     sheet.append(["指标", "来源与口径"])
     for _, label, src in SERVICE_COLUMNS:
         sheet.append([label, src])
+def _index_sheets(wb: Any, index: dict) -> None:
+    """The annual report's development index and its statistical audit as sheets (发展指数, 指数审计)."""
+    from openpyxl.styles import Font
+
+    from lanbai.core.collection.excel import neutralise
+
+    rows = index.get("rows") or []
+    if not rows:
+        return
+    ws = wb.create_sheet("发展指数")
+    ws.append(list(rows[0].keys()))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        ws.append([neutralise(v) for v in r.values()])
+    a = index.get("audit")
+    if not a:
+        return
+    au = wb.create_sheet("指数审计")
+    imp = {m["indicator"]: m for m in a.get("importance", [])}
+    au.append(["维度", "名义权重", "指标数", "Cronbach's α", "第一主成分方差占比"])
+    for p in a.get("pillars", []):
+        au.append([neutralise(p["name"]), p["effective_weight"], p["children"], p["cronbach_alpha"], p["pc1_share"]])
+    au.append([])
+    au.append(["指标", "所属维度", "与本维度相关", "相关最高的其他维度", "与其相关", "与总指数相关", "名义权重",
+               "重要性占比", "重要性/权重", "提示"])
+    for x in a.get("correlations", []):
+        m = imp.get(x["indicator"], {})
+        au.append([neutralise(x["name"]), neutralise(x["pillar_name"]), x["r_own_pillar"], neutralise(x["other_name"]),
+                   x["r_other_pillar"], x["r_index"], m.get("nominal_weight"), m.get("importance_share"),
+                   m.get("share_to_weight"), x["flag"]])
+    au.append([])
+    au.append(["不确定因素", "一阶敏感性指数 S", "总效应指数 ST"])
+    for f in a.get("sensitivity", []):
+        au.append([neutralise(f["factor"]), f["S_i"], f["ST_i"]])
+    au.append([])
+    au.append(["各园区得分的主要来源"])
+    for p in a.get("paragraphs", []):
+        au.append([neutralise(p["text_zh"])])
 
 
 def _legend_text(content: dict) -> str:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 
-def zone_values(gdp_wan, growth=1.0, **extra):
-    """A complete zone report: every field of the Lanbai index, scaled by ``growth``."""
-    g = growth
+def zone_values(gdp_wan, growth=1.0, level=1.0, **extra):
+    """A complete zone report: every field of the Lanbai index, scaled by ``growth``.
+
+    ``level`` scales every intensity in every year (a zone at another level that grows alike), so
+    two zones differ in level without differing in growth.
+    """
+    g = growth * level
     values = {
         "gdp": gdp_wan,
         "resident_population": 30.0,

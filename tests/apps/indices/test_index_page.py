@@ -11,12 +11,14 @@ def test_index_page_ranks_zones_and_draws_the_series(report, client, make_user):
     client.force_login(make_user("index_office", "province"))  # staff: approved, unpublished figures (issue 13)
     report("lzgx", "2015Q4", zone_values(1_000_000.0, 1.0))
     report("lzgx", "2016Q4", zone_values(1_000_000.0, 2.0))
-    report("bygx", "2015Q4", zone_values(500_000.0, 1.0))
-    report("bygx", "2016Q4", zone_values(500_000.0, 1.0))
+    report("bygx", "2015Q4", zone_values(500_000.0, 1.0, level=0.8))
+    report("bygx", "2016Q4", zone_values(550_000.0, 1.0, level=0.8))
     html = client.get("/index/").content.decode()
     assert "发展指数" in html and "（2016）" in html
     assert html.index("兰州高新区") < html.index("白银高新区")  # rank 1 first
     assert "193.8" in html and "<svg" in html
+    # the level reading beside the growth index, and each zone's base
+    assert "水平指数（0–100）" in html and "水平排名" in html and "2015×12 (框架声明基期 declared)" in html
     assert client.get("/index/?year=2030").status_code == 200
     assert "2030" in client.get("/index/?year=2030").content.decode()
 

@@ -19,16 +19,19 @@ GDP = 1_000_000.0
 
 @pytest.fixture
 def two_zones(report):
-    # 兰州高新区 doubles every indicator of the index but GDP; 白银高新区 stands still.  Neither has
-    # 2014 figures on the platform or in the plan, so 2015 stands in for the base year.
+    # 兰州高新区 doubles every indicator of the index but GDP; 白银高新区 (at 80 % of its levels) grows
+    # only its GDP, by 10 %.  Neither has 2014 figures on the platform or in the plan, so every indicator
+    # takes its declared base year, 2015 (framework.yaml).
     report("lzgx", "2015Q4", zone_values(GDP, 1.0))
     report("lzgx", "2016Q4", zone_values(GDP, 2.0))
-    report("bygx", "2015Q4", zone_values(GDP / 2, 1.0))
-    report("bygx", "2016Q4", zone_values(GDP / 2, 1.0))
+    report("bygx", "2015Q4", zone_values(GDP / 2, 1.0, level=0.8))
+    report("bygx", "2016Q4", zone_values(GDP / 2 * 1.1, 1.0, level=0.8))
 
 
 # pillars 0.25 / 0.25 / 0.25 / 0.125 / 0.125; every normalised indicator is 200 except 地区生产总值 (100)
 DOUBLED = 0.25 * 200 + 0.25 * 200 + 0.25 * (100 + 3 * 200) / 4 + 0.125 * 200 + 0.125 * 200  # 193.75
+# 白银高新区: 地区生产总值 and 高技术产业劳动生产率 (value added per employee) +10 %, the rest 100
+STILL = 0.25 * 100 + 0.25 * 100 + 0.25 * (110 + 100 + 100 + 110) / 4 + 0.125 * 100 + 0.125 * 100  # 101.25
 
 
 @pytest.mark.django_db
@@ -37,24 +40,32 @@ def test_index_by_hand_with_rank_and_band(two_zones):
     by = {r["unit"]: r for r in res["results"]}
     assert set(by) == {"lzgx", "bygx"} and res["year"] == 2016 and res["base_year"] == 2014
     assert by["lzgx"]["index"] == pytest.approx(DOUBLED)
-    assert by["bygx"]["index"] == pytest.approx(100.0)
+    assert by["bygx"]["index"] == pytest.approx(STILL)
     assert by["lzgx"]["pillars"]["industry"] == pytest.approx(175.0)
+    assert by["bygx"]["pillars"]["industry"] == pytest.approx(105.0)
     assert (by["lzgx"]["rank"], by["bygx"]["rank"]) == (1, 2)
     assert by["lzgx"]["rank_p05"] == by["lzgx"]["rank_p95"] == 1.0  # far ahead under every assumption
     assert res["runs"] > 0 and len(res["framework_hash"]) == 64
-    assert {s["source"] for s in res["base_sources"]} == {"first_year:2015"}
-    base = [r for r in res["series"] if r["year"] == 2014]
-    assert base and all(r["index"] == pytest.approx(100.0) for r in base)
+    assert {(s["source"], s["base_year"]) for s in res["base_sources"]} == {("declared:2015", 2015)}
+    assert set(by["lzgx"]["base_years"].values()) == {2015} and len(by["lzgx"]["base_years"]) == 12
+    # the base row of a zone on declared base years is a construction, not a year: not in the series
+    assert {r["year"] for r in res["series"]} == {2015, 2016}
+    assert all(r["index"] == pytest.approx(100.0) for r in res["series"] if r["year"] == 2015)
 
 
 @pytest.mark.django_db
 def test_plan_baselines_stand_in_for_2014(report):
     report("lzxq", "2015Q4", zone_values(GDP, 1.0))
-    report("bygx", "2015Q4", zone_values(GDP, 1.0))
+    report("bygx", "2015Q4", zone_values(GDP * 0.9, 1.0, level=0.8))
     res = index_results(2015, runs=0)
     src = {(s["unit"], s["indicator"]): s for s in res["base_sources"]}
     assert src[("lzxq", "grp")]["source"] == "plan_baseline" and src[("lzxq", "grp")]["value"] == 96.4
-    assert src[("bygx", "grp")]["source"] == "first_year:2015"
+    assert src[("lzxq", "grp")]["base_year"] == 2014
+    assert src[("lzxq", "rd_platforms")]["source"] == "declared:2015"  # the plan has no 2014 baseline for it
+    assert src[("bygx", "grp")]["source"] == "declared:2015" and src[("bygx", "grp")]["base_year"] == 2015
+    by = {r["unit"]: r for r in res["results"]}
+    assert by["lzxq"]["base_years"]["grp"] == 2014 and by["lzxq"]["base_years"]["rd_platforms"] == 2015
+    assert by["lzxq"]["base"] == "2014×10 (规划基期值 plan baseline); 2015×2 (框架声明基期 declared)"
     assert res["notes"]["uncertainty"] and all(r["rank_p05"] is None for r in res["results"])
 
 
@@ -76,19 +87,24 @@ def test_cli_compute_year_prints_and_saves(two_zones):
     assert {r["unit"] for r in run.results["results"]} == {"lzgx", "bygx"}
     csv = runner.invoke(app, ["index", "compute", "--year", "2016", "--runs", "0", "--csv"])
     header, first, second = csv.stdout.strip().splitlines()
-    # the base is stated per zone (here every indicator's base is the first report, 2015), never "2014=100"
-    assert header.startswith("unit,name,year,index_base=100,base,flags,rank") and first.startswith(
-        "lzgx,兰州高新区,2016,193.75,2015×"
-    )
-    assert "index_2014" not in header and "(首报年 first report)" in first
+    # the base is stated per zone and per indicator (here every indicator's declared base, 2015), never
+    # "2014=100"; the level index (min–max across the zones of the year) beside the growth index
+    assert header.startswith(
+        "unit,name,year,index_base=100,level_0-100,level_rank,base,base_by_indicator,flags,rank"
+    ) and first.startswith("lzgx,兰州高新区,2016,193.75,100,1,2015×12 (框架声明基期 declared),alliances=2015;")
+    assert second.startswith("bygx,白银高新区,2016,101.25,0,2,")
+    assert "index_2014" not in header and "首报年" not in csv.stdout
+    assert "基期 / base year grp: bygx 2015, lzgx 2015" in runner.invoke(
+        app, ["index", "compute", "--year", "2016", "--runs", "0"]
+    ).stderr
 
 
 @pytest.mark.django_db
 def test_a_missing_report_is_carried_forward_and_flagged_not_dropped(report):
     # 白银高新区 skips its 2016 report: it stays in the 2016 ranking with its 2015 values, flagged.
     report("lzgx", "2015Q4", zone_values(GDP, 1.0))
-    report("lzgx", "2016Q4", zone_values(GDP, 2.0))
-    report("bygx", "2015Q4", zone_values(GDP / 2, 1.0))
+    report("lzgx", "2016Q4", zone_values(GDP * 1.2, 2.0))
+    report("bygx", "2015Q4", zone_values(GDP / 2, 1.0, level=0.8))
     res = index_results(2016, runs=0)
     by = {r["unit"]: r for r in res["results"]}
     assert (
@@ -123,6 +139,9 @@ def test_api_results_and_runs(two_zones, make_user):
     body = got.json()
     direct = index_results(2016, runs=60, seed=3)
     assert body["results"] == json.loads(json.dumps(direct["results"]))
+    first = body["results"][0]
+    assert first["level"] is not None and first["level_rank"] in (1, 2) and first["base_years"]["grp"] == 2015
+    assert {s["base_year"] for s in body["base_sources"]} == {2015}
     assert client.get("/api/indices/results", {"year": 2019, "runs": 0}).status_code == 400
     runner.invoke(app, ["index", "compute", "--year", "2016", "--runs", "0", "--save"])
     runs = client.get("/api/indices/runs", {"year": 2016}).json()
@@ -133,3 +152,56 @@ def test_api_results_and_runs(two_zones, make_user):
 def test_cli_compute_year_without_a_plan_says_so():
     res = runner.invoke(app, ["index", "compute", "--year", "2019"])
     assert res.exit_code == 2 and "lanbai init" in res.output
+
+
+@pytest.mark.django_db
+def test_an_indicator_without_variance_is_refused_naming_it_and_the_year(report):
+    # both zones report the same 研发投入强度 (2 %) and 财政科技投入占比 (3 %) in 2015: no information to rank
+    report("lzgx", "2015Q4", zone_values(GDP, 1.0))
+    report("lzgx", "2016Q4", zone_values(GDP, 2.0))
+    report("bygx", "2015Q4", zone_values(GDP / 2, 1.0))
+    report("bygx", "2016Q4", zone_values(GDP / 2 * 1.1, 1.5))
+    with pytest.raises(IndexUnavailable) as exc:
+        index_results(2016, runs=0)
+    msg = exc.value.message
+    assert "rd_intensity 2015: [no-variance]" in msg and "fiscal_st_share 2015: [no-variance]" in msg
+    assert "不作静默重新加权" in msg and "2016" not in msg.split("rd_intensity")[0]
+    res = runner.invoke(app, ["index", "compute", "--year", "2016", "--runs", "0", "--csv"])
+    assert res.exit_code == 2 and "rd_intensity 2015" in res.output
+
+
+@pytest.mark.django_db
+def test_the_same_growth_everywhere_is_refused(report):
+    report("lzgx", "2015Q4", zone_values(GDP, 1.0))
+    report("lzgx", "2016Q4", zone_values(GDP * 1.2, 2.0))
+    report("bygx", "2015Q4", zone_values(GDP / 2, 1.0, level=0.8))
+    report("bygx", "2016Q4", zone_values(GDP / 2 * 1.2, 1.5, level=0.8))  # 地区生产总值 +20 % in both zones
+    with pytest.raises(IndexUnavailable, match=r"grp 2016: \[no-variance-growth\]"):
+        index_results(2016, runs=0)
+
+
+@pytest.mark.django_db
+def test_a_zone_without_a_value_in_the_declared_base_year_is_refused(report):
+    report("lzgx", "2015Q4", zone_values(GDP, 1.0))
+    report("lzgx", "2016Q4", zone_values(GDP, 2.0))
+    report("bygx", "2016Q4", zone_values(GDP / 2, 1.0, level=0.8))  # first report 2016: no 2015 base
+    with pytest.raises(IndexUnavailable) as exc:
+        index_results(2016, runs=0)
+    assert "grp bygx: 声明基期 2015 年没有已审核数据" in exc.value.message
+
+
+@pytest.mark.django_db
+def test_level_index_by_hand_with_three_zones(report):
+    # 2016 levels: 兰州经济区 halfway between the other two in every indicator (by construction of
+    # zone_values: each intensity is linear in ``level``), so its level index is 50
+    report("lzgx", "2015Q4", zone_values(GDP, 1.0))
+    report("lzgx", "2016Q4", zone_values(GDP, 2.0))
+    report("bygx", "2015Q4", zone_values(GDP / 2, 1.0, level=0.8))
+    report("bygx", "2016Q4", zone_values(GDP / 2 * 1.1, 1.0, level=0.8))
+    report("lzjj", "2015Q4", zone_values(GDP * 0.75, 1.0, level=0.9))
+    report("lzjj", "2016Q4", zone_values(GDP * 0.8, 1.5, level=0.9))
+    res = index_results(2016, runs=0)
+    by = {r["unit"]: r for r in res["results"]}
+    assert by["lzgx"]["level"] == pytest.approx(100.0) and by["bygx"]["level"] == pytest.approx(0.0)
+    assert (by["lzgx"]["level_rank"], by["lzjj"]["level_rank"], by["bygx"]["level_rank"]) == (1, 2, 3)
+    assert 0 < by["lzjj"]["level"] < 100

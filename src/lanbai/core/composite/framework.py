@@ -75,6 +75,7 @@ class Node:
     aggregate: Mapping[str, Any] | None = None
     target: float | None = None
     unit: str = ""
+    base_year: int | None = None  # declared base year where a unit has no value in method.base_year
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,8 @@ def _node_from_record(
     for k in ("target", "weights_sum"):
         if kw.get(k) is not None:
             kw[k] = float(kw[k])
+    if kw.get("base_year") is not None:
+        kw["base_year"] = int(kw["base_year"])
     for k in ("normalise", "treat", "aggregate"):
         if k in kw:
             kw[k] = blocks[k]  # a mapping (a bare method name becomes {method: name})

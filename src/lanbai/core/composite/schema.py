@@ -142,6 +142,8 @@ NODE_FIELDS: dict[str, tuple[Param, str | None]] = {
     "normalise": (Param("block"), "indicator"),
     "treat": (Param("block"), "indicator"),
     "target": (Param("number", nullable=True), "indicator"),
+    # the declared base year of a unit without a value in method.base_year (platform index)
+    "base_year": (Param("integer", "declared base year", nullable=True), "indicator"),
     "weights_sum": (Param("number", nullable=True), "aggregate"),
     "aggregate": (Param("block"), "aggregate"),
 }

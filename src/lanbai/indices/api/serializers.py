@@ -16,7 +16,11 @@ class ZoneIndexSerializer(serializers.Serializer):
     rank_p05 = serializers.FloatField(allow_null=True)
     rank_p95 = serializers.FloatField(allow_null=True)
     pillars = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    level = serializers.FloatField(allow_null=True)
+    level_rank = serializers.IntegerField(allow_null=True)
+    level_pillars = serializers.DictField(child=serializers.FloatField(allow_null=True))
     base = serializers.CharField()
+    base_years = serializers.DictField(child=serializers.IntegerField())
     carried = serializers.IntegerField()
 
 
@@ -26,6 +30,7 @@ class BaseSourceSerializer(serializers.Serializer):
     value = serializers.FloatField(allow_null=True)
     # a field named "source": drf-stubs take it for Field.source (the attribute path of every field)
     source = serializers.CharField()  # type: ignore[assignment]
+    base_year = serializers.IntegerField()
 
 
 class IndexResultsSerializer(serializers.Serializer):

@@ -1,0 +1,45 @@
+"""The level index: units compared within one year (min–max across the units of that year).
+
+A growth index (each unit against its own base year) says how far each unit has come, not where it
+stands: a zone that started small can show a large index.  The level reading normalises every
+indicator across the units *of one year* to 0–100 (0 = the lowest unit, 100 = the highest; direction
+−1 reversed), then aggregates with the framework's own tree, weights and aggregation — the OECD/JRC
+Handbook's min–max normalisation, computed per year (COINr ``Normalise`` on a one-year slice).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from .engine import IndexResult, compute
+from .framework import Framework
+
+__all__ = ["LEVEL_METHOD", "level_index"]
+
+LEVEL_METHOD = {
+    "normalise": {"method": "minmax", "lower": 0, "upper": 100},
+    "impute": {"method": "none"},
+    "treat": {"method": "none"},
+    "screen": {"min_coverage": 0.0, "stage": "before_impute"},
+    "base_year": None,
+    "on_constant": "error",
+}
+
+
+def level_index(framework: Framework, wide: pd.DataFrame, year: int) -> IndexResult:
+    """The level index of ``year``: ``wide`` rows ``unit, year, <indicators>`` (other years ignored).
+
+    Node-level normalisation blocks are replaced by the within-year min–max; an indicator constant
+    across the units of the year is an error (:class:`IndexDataError`), never silently dropped —
+    :func:`lanbai.core.composite.checks.indicator_data_issues` reports it before.
+    """
+    nodes = {c: dataclasses.replace(n, normalise=None) for c, n in framework.nodes.items()}
+    fw = dataclasses.replace(framework, nodes=nodes)
+    one = wide[wide["year"] == year].drop(columns=["year"]).reset_index(drop=True)
+    for c in fw.indicators:
+        if c not in one.columns:
+            one[c] = np.nan
+    return compute(fw, one, method=LEVEL_METHOD)
