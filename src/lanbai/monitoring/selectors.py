@@ -13,6 +13,7 @@ which target applies) are the core's, :mod:`lanbai.core.progress.annualise` and
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import threading
 from dataclasses import asdict, dataclass, field
@@ -128,6 +129,7 @@ class _Computed:
     generation: int = 0
     log: list = field(default_factory=list)
     by_period: dict | None = None  # period -> _PeriodTotals, made on first use (:func:`_period_totals`)
+    valued: set | None = None  # the periods with any indicator value, made on first use
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,9 @@ def _period_totals(state: _Computed) -> dict[str, _PeriodTotals]:
 
 
 _computed: dict[tuple, _Computed] = {}
+# generations are unique in the process (not per state), so a generation of a state that was dropped
+# and rebuilt never passes for one of the new state's
+_generations = itertools.count(1)
 _computed_lock = threading.RLock()
 
 
@@ -251,9 +256,11 @@ def _incremental(state: _Computed, fresh: tuple, version: PlanVersion, fset: For
     if state.by_period is not None and part is not None:  # only the recomputed periods are split again
         fresh_totals = _totals_of(part.indicators[part.indicators["period"].isin(targets)])
         state.by_period = {**{p: t for p, t in state.by_period.items() if p not in targets}, **fresh_totals}
+    if state.valued is not None and part is not None:
+        state.valued = (state.valued - targets) | _valued(part.indicators[part.indicators["period"].isin(targets)])
     state.periods, state.result, state.fresh = known, result, fresh
     state.change = _change_mark(last)
-    state.generation += 1
+    state.generation = next(_generations)
     state.log.append((state.generation, frozenset(targets)))
     del state.log[:-64]
     return state
@@ -291,8 +298,7 @@ def _state(content_hash: str, preview: bool | frozenset[str], fresh: tuple) -> _
             if updated is not None:
                 return updated
         new = _full(key, fresh, version, fset, preview)
-        if state is not None:
-            new.generation = state.generation + 1
+        new.generation = next(_generations)
         new.log = [(new.generation, None)]
         if len(_computed) >= 4:
             _computed.clear()
@@ -307,15 +313,29 @@ def indicator_changes(*, since: int | None, preview: bool = False) -> tuple[int,
     state = _state(version.content_hash, preview, _freshness())
     if since is None or since == state.generation:
         return state.generation, (None if since is None else set())
-    changed: set[str] = set()
-    entries = [(g, p) for g, p in state.log if g > since]
-    if not entries or entries[0][0] != since + 1:
+    known = [g for g, _ in state.log]
+    if since not in known:  # another state's, or older than the log
         return state.generation, None
-    for _, periods in entries:
+    changed: set[str] = set()
+    for _, periods in state.log[known.index(since) + 1:]:
         if periods is None:
             return state.generation, None
         changed |= periods
     return state.generation, changed
+
+
+def _valued(indicators: pd.DataFrame) -> set[str]:
+    return {str(p) for p in indicators.loc[indicators["value"].notna(), "period"].unique()}
+
+
+def periods_with_values(*, preview: bool = False) -> list[str]:
+    """The periods (in order) in which any unit has an indicator value (the dashboard's periods)."""
+    version, _, _ = plan_core()
+    state = _state(version.content_hash, preview, _freshness())
+    with _computed_lock:
+        if state.valued is None:
+            state.valued = set() if state.result is None else _valued(state.result.indicators)
+        return sorted(state.valued, key=Quarter.parse)
 
 
 def table_periods_affected(periods: set[str]) -> set[str]:
