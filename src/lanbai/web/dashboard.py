@@ -248,7 +248,8 @@ def _snapshot_update(old: Snapshot | None, key: tuple, public: bool) -> Snapshot
         periods = monitoring.periods_with_values()
         for p in periods:
             rel = current_releases.get(p)
-            if stale is not None and p in old.rows and p not in stale and old.marks.get(p) == marks.get(p):
+            if old is not None and stale is not None and p in old.rows and p not in stale \
+                    and old.marks.get(p) == marks.get(p):
                 rows[p] = old.rows[p]
                 continue
             pub = {(r["org_unit"], r["indicator"]): r for r in rel.content.get("rows", [])} if rel else {}
