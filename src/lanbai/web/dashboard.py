@@ -247,13 +247,13 @@ def _snapshot_update(old: Snapshot | None, key: tuple, public: bool) -> Snapshot
         stale = None if old is None or changed is None else monitoring.table_periods_affected(changed)
         periods = monitoring.periods_with_values()
         for p in periods:
-            rel = current_releases.get(p)
+            period_rel = current_releases.get(p)
             if old is not None and stale is not None and p in old.rows and p not in stale \
                     and old.marks.get(p) == marks.get(p):
                 rows[p] = old.rows[p]
                 continue
-            pub = {(r["org_unit"], r["indicator"]): r for r in rel.content.get("rows", [])} if rel else {}
-            rows[p] = [_staff_row(r, pub.get((r.org_unit, r.indicator)), rel)
+            pub = {(r["org_unit"], r["indicator"]): r for r in period_rel.content.get("rows", [])} if period_rel else {}
+            rows[p] = [_staff_row(r, pub.get((r.org_unit, r.indicator)), period_rel)
                        for r in monitoring.monitoring_table(period=p) if r.org_unit in units]
         with_data = [p for p in periods if any(r.value is not None for r in rows[p])]
         headline = releases.latest_complete_period(with_data) or (
