@@ -13,6 +13,7 @@ which target applies) are the core's, :mod:`lanbai.core.progress.annualise` and
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import threading
 from dataclasses import asdict, dataclass, field
@@ -127,9 +128,41 @@ class _Computed:
     result: AggregateResult | None  # None without figures
     generation: int = 0
     log: list = field(default_factory=list)
+    by_period: dict | None = None  # period -> _PeriodTotals, made on first use (:func:`_period_totals`)
+    valued: set | None = None  # the periods with any indicator value, made on first use
+
+
+@dataclass(frozen=True)
+class _PeriodTotals:
+    """The indicator rows of one period (totals: category total or empty) and their values by key."""
+
+    frame: pd.DataFrame
+    values: dict  # (unit, indicator) -> value as a float (NaN: none)
+
+
+def _totals_of(indicators: pd.DataFrame) -> dict[str, _PeriodTotals]:
+    ind = indicators[indicators["category"].isin(["total", ""]) | indicators["category"].isna()]
+    out = {}
+    for p, frame in ind.groupby("period", sort=False):
+        frame = frame.reset_index(drop=True)
+        vals = _floats(frame["value"])
+        out[str(p)] = _PeriodTotals(frame=frame, values=dict(zip(
+            zip(frame["unit"].tolist(), frame["indicator"].tolist(), strict=True), vals.tolist(), strict=True)))
+    return out
+
+
+def _period_totals(state: _Computed) -> dict[str, _PeriodTotals]:
+    """The state's indicator totals split by period, made once per state and updated per changed period."""
+    with _computed_lock:
+        if state.by_period is None:
+            state.by_period = {} if state.result is None else _totals_of(state.result.indicators)
+        return state.by_period
 
 
 _computed: dict[tuple, _Computed] = {}
+# generations are unique in the process (not per state), so a generation of a state that was dropped
+# and rebuilt never passes for one of the new state's
+_generations = itertools.count(1)
 _computed_lock = threading.RLock()
 
 
@@ -220,9 +253,14 @@ def _incremental(state: _Computed, fresh: tuple, version: PlanVersion, fset: For
             indicators=_splice(result.indicators, part.indicators, targets),
             unattributed=_splice(result.unattributed, part.unattributed, targets),
         )
+    if state.by_period is not None and part is not None:  # only the recomputed periods are split again
+        fresh_totals = _totals_of(part.indicators[part.indicators["period"].isin(targets)])
+        state.by_period = {**{p: t for p, t in state.by_period.items() if p not in targets}, **fresh_totals}
+    if state.valued is not None and part is not None:
+        state.valued = (state.valued - targets) | _valued(part.indicators[part.indicators["period"].isin(targets)])
     state.periods, state.result, state.fresh = known, result, fresh
     state.change = _change_mark(last)
-    state.generation += 1
+    state.generation = next(_generations)
     state.log.append((state.generation, frozenset(targets)))
     del state.log[:-64]
     return state
@@ -260,8 +298,7 @@ def _state(content_hash: str, preview: bool | frozenset[str], fresh: tuple) -> _
             if updated is not None:
                 return updated
         new = _full(key, fresh, version, fset, preview)
-        if state is not None:
-            new.generation = state.generation + 1
+        new.generation = next(_generations)
         new.log = [(new.generation, None)]
         if len(_computed) >= 4:
             _computed.clear()
@@ -276,15 +313,29 @@ def indicator_changes(*, since: int | None, preview: bool = False) -> tuple[int,
     state = _state(version.content_hash, preview, _freshness())
     if since is None or since == state.generation:
         return state.generation, (None if since is None else set())
-    changed: set[str] = set()
-    entries = [(g, p) for g, p in state.log if g > since]
-    if not entries or entries[0][0] != since + 1:
+    known = [g for g, _ in state.log]
+    if since not in known:  # another state's, or older than the log
         return state.generation, None
-    for _, periods in entries:
+    changed: set[str] = set()
+    for _, periods in state.log[known.index(since) + 1:]:
         if periods is None:
             return state.generation, None
         changed |= periods
     return state.generation, changed
+
+
+def _valued(indicators: pd.DataFrame) -> set[str]:
+    return {str(p) for p in indicators.loc[indicators["value"].notna(), "period"].unique()}
+
+
+def periods_with_values(*, preview: bool = False) -> list[str]:
+    """The periods (in order) in which any unit has an indicator value (the dashboard's periods)."""
+    version, _, _ = plan_core()
+    state = _state(version.content_hash, preview, _freshness())
+    with _computed_lock:
+        if state.valued is None:
+            state.valued = set() if state.result is None else _valued(state.result.indicators)
+        return sorted(state.valued, key=Quarter.parse)
 
 
 def table_periods_affected(periods: set[str]) -> set[str]:
@@ -362,6 +413,71 @@ def quarter_of(period: Quarter | str) -> Quarter:
         raise ValidationFailed(str(exc), field="period") from None
 
 
+@dataclass(frozen=True)
+class _PlanTables:
+    """What :func:`monitoring_table` reads from the plan, built once per plan version (not per call).
+
+    ``applicable``: (unit, indicator) -> (base year, base value, target year, target value,
+    comparator, source) of the applicable target (:func:`applicable_targets`), numbers as Python
+    numbers or None; ``annual``: the annual targets (total) per year, filled on first use.
+    """
+
+    applicable: dict
+    annual: dict
+    targets: pd.DataFrame
+    names: dict
+    indicators: dict
+    unit_order: dict
+    indicator_order: dict
+
+
+_plan_tables: dict[tuple, _PlanTables] = {}
+
+
+def _tables(version: PlanVersion, plan: Plan) -> _PlanTables:
+    key = (version.pk, version.content_hash)
+    tables = _plan_tables.get(key)
+    if tables is None:
+        targets = targets_frame(version)
+        applicable = {
+            (u, i): (_year(by), _num(bv), _year(ty), _num(tv), c, s)
+            for u, i, by, bv, ty, tv, c, s in applicable_targets(targets).itertuples(index=False)
+        }
+        tables = _PlanTables(
+            applicable=applicable, annual={}, targets=targets,
+            names={u.code: u.name for u in plan.org_units},
+            indicators={i.code: i for i in plan.indicators},
+            unit_order={u.code: n for n, u in enumerate(plan.org_units)},
+            indicator_order={i.code: n for n, i in enumerate(plan.indicators)},
+        )
+        if len(_plan_tables) >= 2:
+            _plan_tables.clear()
+        _plan_tables[key] = tables
+    return tables
+
+
+def _annual_targets(tables: _PlanTables, year: int) -> dict:
+    annual = tables.annual.get(year)
+    if annual is None:
+        annual = tables.annual[year] = annual_target_of(tables.targets, year).to_dict()
+    return annual
+
+
+def _floats(values) -> np.ndarray:
+    """``values`` as floats, NaN for missing and non-finite values (what :func:`_num` calls None)."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if not pd.api.types.is_numeric_dtype(series.dtype):
+        series = pd.to_numeric(series.astype(object), errors="coerce")
+    out = series.to_numpy(dtype=float, na_value=np.nan, copy=True)
+    out[~np.isfinite(out)] = np.nan
+    return out
+
+
+def _nums(arr: np.ndarray) -> list:
+    """Floats as Python floats, None for NaN."""
+    return [None if f != f else f for f in arr.tolist()]
+
+
 def monitoring_table(*, period: Quarter | str, unit: str | None = None, method: str = "path",
                      preview: bool | frozenset[str] = False,
                      unit_codes: set[str] | None = None) -> list[MonitoringRow]:
@@ -371,105 +487,121 @@ def monitoring_table(*, period: Quarter | str, unit: str | None = None, method: 
 
     The pure core annualises the year-to-date figures (:func:`lanbai.core.progress.annualise`),
     chooses the applicable target (:func:`lanbai.core.progress.applicable_targets`) and assesses
-    progress; this function fetches the frames and shapes the rows.
+    progress; this function fetches the frames and shapes the rows.  It works on columns: the
+    figures of the three periods it reads are joined by (unit, indicator), the targets are looked
+    up per plan version once, and the rows are made in one pass over plain lists (docs/scale.md).
     """
     q = quarter_of(period)
     period = str(q)
-    version, plan, fset = plan_core()
-    ind = indicator_values(until_period=period, preview=preview)
-    ind = ind[ind["category"].isin(["total", ""]) | ind["category"].isna()]
-    names = {u.code: u.name for u in plan.org_units}
-    inds = {i.code: i for i in plan.indicators}
-    if unit:
-        ind = ind[ind["unit"] == _unit_code(unit, version)]
-    key = ["unit", "indicator"]
-    cur = ind[(ind["period"] == period) & ind["indicator"].isin(list(inds))].set_index(key)
+    version, plan, _ = plan_core()
+    tables = _tables(version, plan)
+    code = _unit_code(unit, version) if unit else None
+    by_period = _period_totals(_state(version.content_hash, preview, _freshness()))
+    now = by_period.get(period)
+    if now is None:
+        return []
+    cur = now.frame
+    cur = cur[cur["indicator"].isin(list(tables.indicators))]
+    if code is not None:
+        cur = cur[cur["unit"] == code]
+    if unit_codes is not None:
+        cur = cur[cur["unit"].isin(unit_codes)]
     if cur.empty:
         return []
-    last_same = ind[ind["period"] == str(q.same_quarter_last_year())].set_index(key)["value"]
-    last_full = ind[ind["period"] == str(q.last_quarter_of_previous_year())].set_index(key)["value"]
+    units, codes = cur["unit"].tolist(), cur["indicator"].tolist()
+    keys = list(zip(units, codes, strict=True))
 
-    def numbers(series: pd.Series) -> np.ndarray:
-        return np.array([np.nan if (v := _num(x)) is None else v for x in series], dtype=float)
+    def values_of(p: str) -> np.ndarray:
+        other = by_period.get(p)
+        if other is None:
+            return np.full(len(keys), np.nan)
+        return np.array([other.values.get(k, np.nan) for k in keys], dtype=float)
 
+    same, full = str(q.same_quarter_last_year()), str(q.last_quarter_of_previous_year())
+    value = _floats(cur["value"])
     projected = annualise(
-        pd.DataFrame({
-            "indicator": cur.index.get_level_values("indicator"),
-            "value": numbers(cur["value"]),
-            "last_same": numbers(last_same.reindex(cur.index)),
-            "last_full": numbers(last_full.reindex(cur.index)),
-        }),
+        pd.DataFrame({"indicator": codes, "value": value, "last_same": values_of(same),
+                      "last_full": values_of(full)}),
         quarter=q.q,
         scaled=_scaled_indicators(version.content_hash),
     )
-    targets = targets_frame(version)
-    applicable = {
-        (r.unit, r.indicator): r for r in applicable_targets(targets).itertuples(index=False)
-    }
-    annual_now = annual_target_of(targets, q.year).to_dict()
+    n = len(units)
+    indicators = [tables.indicators[i] for i in codes]
+    none6 = (None, None, None, None, "", "")
+    tgt = [tables.applicable.get(k, none6) for k in keys]
+    base_year, base_value, target_year, target_value, comparator, source = (
+        list(col) for col in zip(*tgt, strict=True))
+    comparator = [c or "=" for c in comparator]
+    assessed = _floats(projected["assessed"])
+    annual_now = _annual_targets(tables, q.year)
 
-    rows_in, meta = [], []
-    # plain dicts, not iterrows(): a Series per row was most of a period's table at province scale
-    for n, rec in enumerate(cur.reset_index().to_dict("records")):
-        u, i = rec["unit"], rec["indicator"]
-        indicator = inds[i]
-        value = _num(rec["value"])
-        reason = rec.get("reason") if value is None else None
-        p = projected.iloc[n]
-        tgt = applicable.get((u, i))
-        if tgt is not None:
-            base_year, base_value = _year(tgt.base_year), _num(tgt.base_value)
-            target_year, target_value = _year(tgt.target_year), _num(tgt.target_value)
-            comparator, source = tgt.comparator, tgt.source
-        else:
-            base_year = base_value = target_year = target_value = None
-            comparator, source = "", ""
-        assessed = _num(p["assessed"])
-        meta.append(dict(period=period, org_unit=u, org_unit_name=names.get(u, u), indicator=i,
-                         indicator_name=indicator.name, unit=str(indicator.unit or rec.get("unit_label") or ""),
-                         value=value, not_computable_reason=reason, yoy_pct=_num(p["yoy_pct"]),
-                         assessed_value=assessed, baseline_year=base_year, baseline_value=base_value,
-                         target_year=target_year, target_value=target_value, comparator=comparator or "=",
-                         target_source=source, how=p["how"]))
-        rows_in.append(dict(indicator=i, base_year=base_year, base_value=base_value, current_year=q.year,
-                            current_value=assessed, target=target_value, target_year=target_year,
-                            direction=indicator.direction, comparator=comparator or "=", kind=indicator.kind,
-                            annual_target=annual_now.get((u, i), np.nan), unit=indicator.unit))
-    frame = pd.DataFrame(rows_in)
-    has_target = frame["target"].notna() & frame["base_year"].notna()
-    result = pd.DataFrame(index=frame.index)
+    def col(xs: list) -> np.ndarray:
+        return np.array([np.nan if x is None else x for x in xs], dtype=float)
+
+    has_target = np.array([tv is not None and by is not None for by, tv in zip(base_year, target_value, strict=True)],
+                          dtype=bool)
+    status: list = [NO_TARGET] * n
+    expected: list = [None] * n
+    ratio: list = [None] * n
+    category: list = [""] * n
+    rule_head: list = [None] * n
     if has_target.any():
-        sub = frame[has_target].astype({"base_year": float, "target_year": float})
-        assessed_frame = assess(sub.fillna({"annual_target": np.nan}), method=method)
-        assessed_frame.index = sub.index
-        result = assessed_frame
+        pick = np.flatnonzero(has_target)
+        sub = pd.DataFrame({
+            "indicator": [codes[k] for k in pick],
+            "base_year": col(base_year)[pick],
+            "base_value": col(base_value)[pick],
+            "current_year": np.full(len(pick), q.year, dtype=np.int64),
+            "current_value": assessed[pick],
+            "target": col(target_value)[pick],
+            "target_year": col(target_year)[pick],
+            "direction": [indicators[k].direction for k in pick],
+            "comparator": [comparator[k] for k in pick],
+            "kind": [indicators[k].kind for k in pick],
+            "annual_target": np.array([annual_now.get(keys[k], np.nan) for k in pick], dtype=float),
+            "unit": [indicators[k].unit for k in pick],
+        })
+        res = assess(sub, method=method)
+        r_status = res["status"].astype(str).tolist()
+        r_expected = _nums(_floats(res["expected"]))
+        r_ratio = _nums(_floats(res["ratio"]))
+        r_category = [str(c or "") for c in res["category"].tolist()] if "category" in res else [""] * len(pick)
+        r_rule = res["status_rule"].tolist()
+        r_method_rule = res["rule"].tolist() if method != "path" else None
+        for j, k in enumerate(pick.tolist()):
+            status[k], expected[k], ratio[k], category[k] = r_status[j], r_expected[j], r_ratio[j], r_category[j]
+            rule_head[k] = (f"{r_rule[j]}" if r_method_rule is None else f"{r_rule[j]}；{method}: {r_method_rule[j]}")
+    how = projected["how"].tolist()
+    values = _nums(value)
+    reasons = cur["reason"].tolist() if "reason" in cur else [None] * n
+    labels = cur["unit_label"].tolist() if "unit_label" in cur else [None] * n
+    yoy = _nums(_floats(projected["yoy_pct"]))
+    assessed_values = _nums(assessed)
+    names, shown_preview = tables.names, bool(preview)
     out = []
-    assessed_rows = result.to_dict("index")
-    for idx, m in enumerate(meta):
-        if idx in assessed_rows:
-            r = assessed_rows[idx]
-            status, expected = str(r["status"]), _num(r["expected"])
-            rule = f"{r['status_rule']}；{m['how']}"
-            if method != "path":
-                rule = f"{r['status_rule']}；{method}: {r['rule']}；{m['how']}"
-            ratio, category = _num(r["ratio"]), str(r.get("category") or "")
+    for k in range(n):
+        u, indicator, v = units[k], indicators[k], values[k]
+        reason = reasons[k] if v is None else None
+        if v is None:
+            st = "无法评估"
+            rule = f"无法计算 / not computable: {reason or '缺少数据'}"
+        elif rule_head[k] is not None:
+            st, rule = status[k], f"{rule_head[k]}；{how[k]}"
         else:
-            status, expected, ratio, category = NO_TARGET, None, None, ""
-            rule = f"规划未对该单位设定此指标的目标 / the plan sets no target for this unit；{m['how']}"
-        if m["value"] is None:
-            status = "无法评估"
-            rule = f"无法计算 / not computable: {m['not_computable_reason'] or '缺少数据'}"
-        m = dict(m)
-        m.pop("how")
-        out.append(MonitoringRow(**m, expected=expected, status=status, rule=rule, method=method, ratio=ratio,
-                                 category=category, preview=bool(preview)))
-    if unit_codes is not None:
-        out = [r for r in out if r.org_unit in unit_codes]
-    order = {u.code: n for n, u in enumerate(plan.org_units)}
-    iorder = {i.code: n for n, i in enumerate(plan.indicators)}
+            st = status[k]
+            rule = f"规划未对该单位设定此指标的目标 / the plan sets no target for this unit；{how[k]}"
+        out.append(MonitoringRow(
+            period=period, org_unit=u, org_unit_name=names.get(u, u), indicator=codes[k],
+            indicator_name=indicator.name, unit=str(indicator.unit or labels[k] or ""), value=v,
+            not_computable_reason=reason, yoy_pct=yoy[k], assessed_value=assessed_values[k],
+            baseline_year=base_year[k], baseline_value=base_value[k], target_year=target_year[k],
+            target_value=target_value[k], comparator=comparator[k], target_source=source[k],
+            expected=expected[k], status=st, rule=rule, method=method, ratio=ratio[k], category=category[k],
+            preview=shown_preview,
+        ))
+    order, iorder = tables.unit_order, tables.indicator_order
     out.sort(key=lambda r: (order.get(r.org_unit, 999), iorder.get(r.indicator, 999)))
     return out
-
 
 def indicator_series(*, indicator: str, unit: str | None = None, method: str = "path",
                      preview: bool | frozenset[str] = False,

@@ -137,6 +137,8 @@ class Snapshot:
     fragments: dict[tuple, str] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
     zones: dict[str, OrgUnit] = field(default_factory=dict)
+    generation: int | None = None  # staff: the generation of monitoring's results the rows are of
+    marks: dict[str, tuple] = field(default_factory=dict)  # period -> (pk, number) of its current release
 
 
 _lock = threading.Lock()
@@ -195,68 +197,88 @@ def _snapshot_for(key: tuple, public: bool) -> Snapshot | None:
         snap = _snapshots.get(public)
         if snap is not None and snap.key == key:
             return snap
-        units = public_units()
-        current_releases = releases.current_period_releases()
-        published: dict[str, dict[tuple[str, str], dict]] = {
-            p: {(r["org_unit"], r["indicator"]): r for r in rel.content.get("rows", [])}
-            for p, rel in current_releases.items()
-        }
-        rows: dict[str, list] = {}
-        if public:
+        try:
+            snap = _snapshot_update(snap, key, public)
+        except PlanNotLoaded:
+            return None
+        _snapshots[public] = snap
+        return snap
+
+
+def _staff_row(r: monitoring.MonitoringRow, stored: dict | None, release) -> Row:
+    same = stored is not None and stored.get("value") == _finite(r.value)
+    return Row.of(
+        {f: getattr(r, f) for f in ROW_FIELDS},
+        unpublished=r.value is not None and not same,
+        release=release.number if same and release else "",
+    )
+
+
+def _snapshot_update(old: Snapshot | None, key: tuple, public: bool) -> Snapshot:
+    """The snapshot for ``key``, reusing what ``old`` (the same audience's) still has right.
+
+    Public rows come from the releases alone: kept while no release was published.  Staff rows of a
+    period are rebuilt when the period's indicator results changed (monitoring says which) or its
+    published release did; the others are kept, so an approval in the latest quarter rebuilds one
+    period's rows, not every period's.  Everything is rebuilt for another plan, or when monitoring
+    cannot say what changed.  Charts and fragments span periods: they are redrawn on demand.
+    """
+    same_plan = old is not None and old.key[:2] == key[:2]
+    units = public_units()
+    current_releases = releases.current_period_releases()
+    marks = {p: (rel.pk, rel.number) for p, rel in current_releases.items()}
+    rows: dict[str, list] = {}
+    generation = None
+    if public:
+        if old is not None and same_plan and old.key[-1] == key[-1] and old.marks == marks:
+            rows = old.rows  # no release changed: the stored rows are the same
+        else:
             for p, rel in current_releases.items():
                 rows[p] = [
                     Row.of(public_row(r), suppressed=bool(r.get("suppressed")), release=rel.number)
                     for r in rel.content.get("rows", [])
                     if r["org_unit"] in units
                 ]
-            periods = sorted(rows, key=Quarter.parse)
-            headline = periods[-1] if periods else None
-        else:
-            try:
-                ind = monitoring.indicator_values()
-            except PlanNotLoaded:
-                return None
-            ind = ind[ind["value"].notna()]
-            periods = sorted(set(ind["period"]), key=Quarter.parse)
-            for p in periods:
-                pub = published.get(p, {})
-                rows[p] = []
-                for r in monitoring.monitoring_table(period=p):
-                    if r.org_unit not in units:
-                        continue
-                    stored = pub.get((r.org_unit, r.indicator))
-                    same = stored is not None and stored.get("value") == _finite(r.value)
-                    period_release = current_releases.get(p)
-                    rows[p].append(
-                        Row.of(
-                            {f: getattr(r, f) for f in ROW_FIELDS},
-                            unpublished=r.value is not None and not same,
-                            release=period_release.number if same and period_release else "",
-                        )
-                    )
-            with_data = [p for p in periods if any(r.value is not None for r in rows[p])]
-            headline = releases.latest_complete_period(with_data) or (
-                max(current_releases, key=Quarter.parse) if current_releases else None
-            )
-        shown = set(rows)
-        legends = [rel.content["disclosure"]["legend"] for rel in current_releases.values()
-                   if (rel.content.get("disclosure") or {}).get("legend")]
-        snap = Snapshot(
-            key=key,
-            periods=periods,
-            rows=rows,
-            public=public,
-            headline_period=headline,
-            releases={p: _release_info(rel) for p, rel in current_releases.items()},
-            simulated=any(rel.content.get("simulated") for p, rel in current_releases.items() if p in shown)
-            or (not public and _any_simulated(periods)),
-            indicators=plans.indicators_by_code(plan_id=key[0]),
-            zones=plans.zones_by_code(plan_id=key[0]),
+        periods = sorted(rows, key=Quarter.parse)
+        headline = periods[-1] if periods else None
+    else:
+        since = old.generation if old is not None and same_plan else None
+        generation, changed = monitoring.indicator_changes(since=since)
+        stale = None if old is None or changed is None else monitoring.table_periods_affected(changed)
+        periods = monitoring.periods_with_values()
+        for p in periods:
+            period_rel = current_releases.get(p)
+            if old is not None and stale is not None and p in old.rows and p not in stale \
+                    and old.marks.get(p) == marks.get(p):
+                rows[p] = old.rows[p]
+                continue
+            pub = {(r["org_unit"], r["indicator"]): r for r in period_rel.content.get("rows", [])} if period_rel else {}
+            rows[p] = [_staff_row(r, pub.get((r.org_unit, r.indicator)), period_rel)
+                       for r in monitoring.monitoring_table(period=p) if r.org_unit in units]
+        with_data = [p for p in periods if any(r.value is not None for r in rows[p])]
+        headline = releases.latest_complete_period(with_data) or (
+            max(current_releases, key=Quarter.parse) if current_releases else None
         )
-        if legends:  # the legend with the plan's thresholds, as the latest release states it
-            snap.legend = legends[-1]
-        _snapshots[public] = snap
-        return snap
+    shown = set(rows)
+    legends = [rel.content["disclosure"]["legend"] for rel in current_releases.values()
+               if (rel.content.get("disclosure") or {}).get("legend")]
+    snap = Snapshot(
+        key=key,
+        periods=periods,
+        rows=rows,
+        public=public,
+        headline_period=headline,
+        releases={p: _release_info(rel) for p, rel in current_releases.items()},
+        simulated=any(rel.content.get("simulated") for p, rel in current_releases.items() if p in shown)
+        or (not public and _any_simulated(periods)),
+        indicators=old.indicators if old is not None and same_plan else plans.indicators_by_code(plan_id=key[0]),
+        zones=old.zones if old is not None and same_plan else plans.zones_by_code(plan_id=key[0]),
+        generation=generation,
+        marks=marks,
+    )
+    if legends:  # the legend with the plan's thresholds, as the latest release states it
+        snap.legend = legends[-1]
+    return snap
 
 
 def _any_simulated(periods: list[str]) -> bool:

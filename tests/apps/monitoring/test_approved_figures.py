@@ -125,7 +125,7 @@ def test_incremental_recompute_equals_a_full_recompute(report, make_user):
         before = state.generation
         incremental = _ind()
         (state,) = monitoring._computed.values()
-        assert state.generation == before + 1 and state.log[-1][1] is not None  # it was incremental
+        assert state.generation > before and state.log[-1][1] is not None  # it was incremental
         pd.testing.assert_frame_equal(incremental, full_recompute())
 
 
