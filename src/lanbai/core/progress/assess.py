@@ -159,7 +159,10 @@ def _columns(data: object) -> dict[str, np.ndarray]:
         ("kind", KINDS, "level"),
     ):
         vals = np.asarray(cols[c], dtype=object) if c in cols else np.full(n, default, dtype=object)
-        ok = np.isin(vals.astype(str), list(allowed))
+        # each distinct value is converted and checked once; missing values (code −1) are invalid
+        codes, uniques = pd.factorize(vals)
+        texts = np.array([str(u) for u in uniques] + [""], dtype=object)
+        ok = np.isin(texts, list(allowed))[codes]  # code −1 picks the invalid "" at the end
         if not ok.all():
             i = int(np.flatnonzero(~ok)[0])
             raise ProgressInputError(
@@ -169,7 +172,7 @@ def _columns(data: object) -> dict[str, np.ndarray]:
                 column=c,
                 rule=f"one of {list(allowed)}",
             )
-        out[c] = vals.astype(str).astype(object)
+        out[c] = texts[codes]
     # A "≥"/">" target only makes sense where higher is better, "≤"/"<" where lower is better.
     clash = (np.isin(out["comparator"], [">=", ">"]) & (out["direction"] == "decrease")) | (
         np.isin(out["comparator"], ["<=", "<"]) & (out["direction"] == "increase")
