@@ -45,6 +45,7 @@ from lanbai.core.progress.path import KINDS, expected_path
 
 # ============================ reference (the per-row implementation) ============================
 
+
 def _columns(data: object) -> dict[str, np.ndarray]:
     if isinstance(data, pd.DataFrame):
         cols = {c: data[c].to_numpy() for c in data.columns}
@@ -506,7 +507,6 @@ def _status_rule(
     )
 
 
-
 # ================================================================================================
 
 # ============================ inputs ============================================================
@@ -515,9 +515,36 @@ def _status_rule(
 # rounding ties, tiny and huge magnitudes (scientific notation), zero, negative zero, negatives,
 # missing values, and values equal to the baseline or the target.
 SPECIAL_VALUES = [
-    0.0, -0.0, 1.0, -1.0, 2.0, 50.0, 100.0, 100.5, 0.5, 0.125, 0.00125, 1e-5, 1.5e-7, 123456.5, 1234565.0,
-    999999.5, 9999995.0, 1e15, 1e15 - 1, 1.5e15, 1e16, 2.5e22, -3.25, -1e-9, 1 / 3, 2 / 3, 0.1 + 0.2,
-    math.nan, math.inf, -math.inf,
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    2.0,
+    50.0,
+    100.0,
+    100.5,
+    0.5,
+    0.125,
+    0.00125,
+    1e-5,
+    1.5e-7,
+    123456.5,
+    1234565.0,
+    999999.5,
+    9999995.0,
+    1e15,
+    1e15 - 1,
+    1.5e15,
+    1e16,
+    2.5e22,
+    -3.25,
+    -1e-9,
+    1 / 3,
+    2 / 3,
+    0.1 + 0.2,
+    math.nan,
+    math.inf,
+    -math.inf,
 ]
 
 
@@ -548,7 +575,11 @@ def varied_frame(rng: np.random.Generator, n: int) -> pd.DataFrame:
     target = values(200.0)
     target[rng.random(n) < 0.1] = math.nan
     # current equal to the target, to the baseline; target equal to the baseline
-    for col, src, p in ((current_value, target, 0.05), (current_value, base_value, 0.05), (target, base_value, 0.05)):
+    for col, src, p in (
+        (current_value, target, 0.05),
+        (current_value, base_value, 0.05),
+        (target, base_value, 0.05),
+    ):
         sel = rng.random(n) < p
         col[sel] = src[sel]
     annual = np.where(rng.random(n) < 0.15, values(150.0), math.nan)
@@ -593,8 +624,16 @@ def test_seeded_varied_input_matches_the_per_row_implementation(method: str, non
     assert old["rule"].nunique() > 3000 and old["status_rule"].nunique() > 2000
     assert set(old["comparator"]) == set(COMPARATORS) and set(old["kind"]) == set(KINDS)
     expected_categories = {
-        "eurostat": {m.EU_SIGNIFICANT, m.EU_MODERATE, m.EU_INSUFFICIENT, m.EU_AWAY, m.EU_TREND_SIGNIFICANT,
-                     m.EU_TREND_MODERATE, m.EU_TREND_MODERATE_AWAY, m.EU_TREND_SIGNIFICANT_AWAY},
+        "eurostat": {
+            m.EU_SIGNIFICANT,
+            m.EU_MODERATE,
+            m.EU_INSUFFICIENT,
+            m.EU_AWAY,
+            m.EU_TREND_SIGNIFICANT,
+            m.EU_TREND_MODERATE,
+            m.EU_TREND_MODERATE_AWAY,
+            m.EU_TREND_SIGNIFICANT_AWAY,
+        },
         "escap": {m.ESCAP_ON_TRACK, m.ESCAP_ACCELERATE, m.ESCAP_REGRESSING, m.NA_NO_TARGET},
         "path": {m.PATH_ON_TRACK, m.PATH_WARNING, m.PATH_SEVERE},
     }[method] | {m.TARGET_MET, m.NA_MISSING, m.NA_NO_TIME}
@@ -627,15 +666,33 @@ def test_input_errors_are_the_same() -> None:
         assess(bad)
     with pytest.raises(ProgressInputError) as old:
         reference_assess(bad)
-    assert (str(new.value), new.value.row, new.value.column) == (str(old.value), old.value.row, old.value.column)
+    assert (str(new.value), new.value.row, new.value.column) == (
+        str(old.value),
+        old.value.row,
+        old.value.column,
+    )
+    for column, value in (
+        ("direction", None),
+        ("direction", math.nan),
+        ("kind", 3),
+        ("comparator", "≥"),
+        ("kind", ""),
+    ):
+        bad = frame.astype({column: object})
+        bad.loc[bad.index[7], column] = value
+        with pytest.raises(ProgressInputError) as new:
+            assess(bad)
+        with pytest.raises(ProgressInputError) as old:
+            reference_assess(bad)
+        assert (str(new.value), new.value.row, new.value.column) == (str(old.value), 7, column)
 
 
 finite_or_special = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True, width=64),
     st.floats(min_value=-1e7, max_value=1e7),
     st.sampled_from(SPECIAL_VALUES),
-    st.integers(-10**6, 10**6).map(float),
-    st.integers(-10**7, 10**7).map(lambda i: i / 1000),  # ties at 6 significant digits
+    st.integers(-(10**6), 10**6).map(float),
+    st.integers(-(10**7), 10**7).map(lambda i: i / 1000),  # ties at 6 significant digits
 )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -380,30 +381,30 @@ def assess(
 
     out = pd.DataFrame(
         {
-            "indicator": c["indicator"],
-            "unit": c["unit"],
+            "indicator": tx.column(c["indicator"]),
+            "unit": tx.column(c["unit"]),
             "base_year": t0,
             "base_value": b,
             "current_year": t,
             "current_value": v,
             "target": x,
             "target_year": tt,
-            "direction": c["direction"],
+            "direction": tx.column(c["direction"]),
             "expected": expected,
             "ratio": ratio,
-            "category": category,
-            "status": status,
-            "rule": _listed(rule),
-            "comparator": cmp_,
-            "kind": kind,
+            "category": tx.column(category),
+            "status": tx.column(status),
+            "rule": _listed(tx.column(rule)),
+            "comparator": tx.column(cmp_),
+            "kind": tx.column(kind),
             "method": method,
-            "path": path,
+            "path": tx.column(path),
             "actual_rate": actual,
             "required_rate": required,
             "anticipated": anticipated,
-            "category_zh": _listed(category_zh),
-            "status_en": _listed(_lookup(status, STATUS_EN)),
-            "status_rule": _listed(status_rule),
+            "category_zh": _listed(tx.column(category_zh)),
+            "status_en": _listed(tx.column(_lookup(status, STATUS_EN))),
+            "status_rule": _listed(tx.column(status_rule)),
         },
         columns=list(OUTPUT_COLUMNS),
     )
@@ -412,7 +413,7 @@ def assess(
     return out
 
 
-def _listed(texts: np.ndarray) -> np.ndarray | list[str]:
+def _listed(texts: Any) -> Any:
     """A text column as given to the frame; no rows: an empty list (the frame's dtype for those)."""
     return texts if len(texts) else []
 
@@ -459,8 +460,16 @@ def _rate_fmt(values: np.ndarray, linear: np.ndarray) -> np.ndarray:
 def _bands(r: np.ndarray, cuts: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
     """The ratio's band between ``cuts`` (descending) as text, Chinese and English."""
     pct = [f"{cut * 100:g}%" for cut in cuts]
-    zh = [f"≥ {pct[0]}"] + [f"介于 {pct[j]} 与 {pct[j - 1]} 之间" for j in range(1, len(cuts))] + [f"< {pct[-1]}"]
-    en = [f"≥ {pct[0]}"] + [f"between {pct[j]} and {pct[j - 1]}" for j in range(1, len(cuts))] + [f"< {pct[-1]}"]
+    zh = (
+        [f"≥ {pct[0]}"]
+        + [f"介于 {pct[j]} 与 {pct[j - 1]} 之间" for j in range(1, len(cuts))]
+        + [f"< {pct[-1]}"]
+    )
+    en = (
+        [f"≥ {pct[0]}"]
+        + [f"between {pct[j]} and {pct[j - 1]}" for j in range(1, len(cuts))]
+        + [f"< {pct[-1]}"]
+    )
     finite = np.isfinite(r)
     conds = [~finite] + [finite & (r >= cut) for cut in cuts]
     return (
@@ -491,7 +500,9 @@ def _category_rules(
     b, v, x = f.cols["b"], f.cols["v"], f.cols["x"]
     # case 0 (missing) and 3 (no target) are fixed texts
     out[case == 0] = "基期或报告期数据缺失，无法评估 / baseline or current value missing: not assessable"
-    out[case == 3] = f"无目标值，{src} 方法无法评估 / no target value: the {src} method cannot assess this row"
+    out[case == 3] = (
+        f"无目标值，{src} 方法无法评估 / no target value: the {src} method cannot assess this row"
+    )
     if (i := np.flatnonzero(case == 1)).size:
         ty, t0y = f.n("t", i), f.n("t0", i)
         out[i] = tx.cat("报告期 ", ty, " 不晚于基期 ", t0y, "，无经过时间，无法评估 / current period ", ty,
@@ -518,18 +529,18 @@ def _category_rules(
             out[i] = tx.cat("存在负值（实际 ", f.n("v", i), "，目标 ", f.n("x", i),
                             "），复合年均增长率无定义 / negative value: CAGR undefined, not assessable")  # fmt: skip
     if not rest.any():
-        return out.astype(object)
+        return out
     linear = np.zeros(n, dtype=bool)
     if nonpositive == "linear":
         linear = (b <= 0) | (v < 0) | (x < 0)
-    rate_zh = np.where(linear, "年均变化量（线性）", "年均增长率").astype(tx.S)
-    rate_en = np.where(linear, "average annual change (linear fallback)", "CAGR").astype(tx.S)
     if method == "path":
         i = np.flatnonzero(rest)
         rp = tx.fmt_pct(ratio[i])
         out[i] = tx.cat("实际进展占预期进展的 ", rp, "：", zh_s[i], " / actual progress is ", rp,
                         " of the expected progress: ", cat_s[i])  # fmt: skip
-        return out.astype(object)
+        return out
+    rate_zh = np.where(linear, "年均变化量（线性）", "年均增长率").astype(tx.S)
+    rate_en = np.where(linear, "average annual change (linear fallback)", "CAGR").astype(tx.S)
     if method == "escap":
         i = np.flatnonzero(rest)
         a = _rate_fmt(actual[i], linear[i])
@@ -541,7 +552,7 @@ def _category_rules(
             rp, "，", bz, "：", zh_s[i], " / actual ", rate_en[i], " ", a, " extrapolated to ", tts, " gives ", an,
             "; anticipated progress ", prog, " ÷ required ", need, " = ", rp, ", ", be, ": ", cat_s[i], " (UN ESCAP)",
         )  # fmt: skip
-        return out.astype(object)
+        return out
     # Eurostat
     if (i := np.flatnonzero(rest & ~has_target)).size:
         a, g = _rate_fmt(actual[i], linear[i]), _rate_fmt(actual[i] * f.cols["d"][i], linear[i])
@@ -568,7 +579,7 @@ def _category_rules(
             "实际", rate_zh[i], " ", a, " ÷ 所需", rate_zh[i], " ", q, " = ", rp, "，", bz, "：", zh_s[i], " / actual ",
             rate_en[i], " ", a, " ÷ required ", q, " = ", rp, ", ", be, ": ", cat_s[i], " (Eurostat)",
         )  # fmt: skip
-    return out.astype(object)
+    return out
 
 
 def _status_rules(
@@ -586,7 +597,9 @@ def _status_rules(
     out[case == 3] = "无目标值也无年度目标，无预期路径 / no target and no annual target: no expected path"
     if (i := np.flatnonzero(case == 1)).size:
         ty, t0y = f.n("t", i), f.n("t0", i)
-        out[i] = tx.cat("报告期 ", ty, " 不晚于基期 ", t0y, " / current period ", ty, " is not after the base year ", t0y)
+        out[i] = tx.cat(
+            "报告期 ", ty, " 不晚于基期 ", t0y, " / current period ", ty, " is not after the base year ", t0y
+        )
     if (i := np.flatnonzero(case == 2)).size:
         vs, xs = f.n("v", i), f.n("x", i)
         out[i] = tx.cat("实际值 ", vs, " 已达到目标 ", f.cmp_zh[i], xs, " / actual ", vs, " meets the target ", f.cmp_[i],
@@ -596,7 +609,7 @@ def _status_rules(
         out[i] = tx.cat("实际值 ", vs, " 较基期值 ", bs, "（", t0y, "年）反向变化，背离目标 / actual ", vs,
                         " moved away from the target relative to the baseline ", bs, " (", t0y, ")")  # fmt: skip
     if not (i := np.flatnonzero(case >= 5)).size:
-        return out.astype(object)
+        return out
     sub = case[i]
     vs, es, sp = f.n("v", i), tx.fmt_n(expected[i]), tx.fmt_pct(shortfall[i])
     p = path[i]
@@ -611,7 +624,11 @@ def _status_rules(
     lagging = [
         (sub == 5, f"，超过 {severe_s}（严重滞后阈值） / ", f", beyond the {severe_s} severe threshold"),
         (sub == 6, f"，超过 {warn_s}（预警阈值） / ", f", beyond the {warn_s} warning threshold"),
-        ((sub == 7) & ~(shortfall[i] <= 0), f"，在 {warn_s} 预警阈值以内 / ", f", within the {warn_s} warning threshold"),
+        (
+            (sub == 7) & ~(shortfall[i] <= 0),
+            f"，在 {warn_s} 预警阈值以内 / ",
+            f", within the {warn_s} warning threshold",
+        ),
     ]
     sel = np.empty(len(i), dtype=tx.S)
     for rows, zh, en in lagging:
@@ -624,7 +641,7 @@ def _status_rules(
         sel[on] = tx.cat("实际值 ", vs[on], " ", better_zh, "预期路径值 ", es[on], where[on], " / actual ", vs[on], " is ",
                          better_en, " the expected path value ", es[on], where_en[on])  # fmt: skip
     out[i] = sel
-    return out.astype(object)
+    return out
 
 
 # --- scalar wrapper ---------------------------------------------------------------------------

@@ -14,8 +14,11 @@ magnitude is extreme, is formatted by Python instead, so the result is always th
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 S = np.dtypes.StringDType()
 DASH = "—"
@@ -72,7 +75,7 @@ def _g6_unchecked(a: np.ndarray) -> np.ndarray:
     fixed = ~python & (x >= -4) & (x < 6)
     if fixed.any():
         dec = 5 - x[fixed]
-        p10 = 10 ** dec
+        p10 = 10**dec
         mf = m[fixed]
         f = _trimmed_fraction(mf % p10, dec)
         out[fixed] = cat(sign[fixed], _ints(mf // p10), np.where(f != "", cat(".", f), ""))
@@ -120,3 +123,27 @@ def fmt_pct(values: npt.ArrayLike) -> np.ndarray:
     if python.any():
         out[python] = strings([f"{v:.1f}%" for v in y[python].tolist()])
     return out
+
+
+def _str_dtype() -> Any:
+    return pd.Series([""]).dtype  # the dtype pandas gives a column of texts (str, pyarrow-backed by default)
+
+
+def column(values: np.ndarray) -> Any:
+    """``values`` (a StringDType array, or an object array of texts) as the frame column pandas
+    makes of the same texts, built from Arrow without a Python object per row where pandas keeps
+    its texts in Arrow; anything else (missing or non-text values) is left to pandas."""
+    dtype = _str_dtype()
+    if not len(values) or not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return values.astype(object) if values.dtype == S else values
+    import pyarrow as pa
+
+    if values.dtype == S:
+        return pd.array(pa.array(values, type=pa.large_string()), dtype=dtype)
+    codes, uniques = pd.factorize(values)
+    if (codes < 0).any() or not all(type(u) is str for u in uniques):
+        return values
+    dictionary = pa.DictionaryArray.from_arrays(
+        pa.array(codes), pa.array(list(uniques), type=pa.large_string())
+    )
+    return pd.array(dictionary.cast(pa.large_string()), dtype=dtype)
