@@ -31,12 +31,23 @@ def strings(values: npt.ArrayLike) -> np.ndarray:
 
 
 def cat(*parts: np.ndarray | str) -> np.ndarray:
-    """Element-wise concatenation of StringDType arrays and plain strings (at least one array)."""
-    out: np.ndarray | str = parts[0]
-    for p in parts[1:]:
-        out = np.strings.add(out, p)
+    """Element-wise concatenation of StringDType arrays and plain strings (at least one array).
+
+    Joined as a balanced tree, so that each character is copied about log2(len(parts)) times
+    rather than once per later part."""
+    out = _join(list(parts))
     assert isinstance(out, np.ndarray)
     return out
+
+
+def _join(parts: list[np.ndarray | str]) -> np.ndarray | str:
+    if len(parts) == 1:
+        return parts[0]
+    half = len(parts) // 2
+    left, right = _join(parts[:half]), _join(parts[half:])
+    if isinstance(left, str) and isinstance(right, str):
+        return left + right
+    return np.strings.add(left, right)
 
 
 def _ints(a: np.ndarray) -> np.ndarray:
