@@ -12,15 +12,21 @@ from .compile import FormulaSet, _lit, _q
 NOT_COMPUTABLE = "无法计算"
 
 
-def evaluation_sql(fset: FormulaSet, table: str, *, by: Sequence[str] = ()) -> str:
+def evaluation_sql(
+    fset: FormulaSet, table: str, *, by: Sequence[str] = (), carry: Sequence[str] = (), rank: str | None = None
+) -> str:
     """SQL computing every formula for every row of ``table``.
 
     ``table`` has one row per (unit, period[, by…]) with columns ``unit``, ``period``, ``pidx``
     (a quarter index: year × 4 + quarter − 1) and one column per input of ``fset``.  The result is
     long: unit, period, by…, indicator, category, value, unit_label, reason — ``reason`` is NULL
-    exactly when ``value`` is not.
+    exactly when ``value`` is not.  ``carry`` columns of ``table`` are passed through (after
+    ``by``); ``rank`` names an extra integer column, the formula's position in (indicator,
+    category) order, so that a large result can be sorted on integers.
     """
-    keys = ["unit", "period", *by]
+    keys = ["unit", "period", *by, *carry]
+    order = sorted(fset.formulas.values(), key=lambda f: (f.spec.code, f.spec.category))
+    ranks = {id(f): k for k, f in enumerate(order)}
     joins = []
     for s in sorted(fset.shifts):
         cond = " AND ".join(
@@ -40,7 +46,9 @@ def evaluation_sql(fset: FormulaSet, table: str, *, by: Sequence[str] = ()) -> s
             f"SELECT {', '.join(_q(k) for k in keys)}, {_lit(f.spec.code)} AS indicator, "  # noqa: S608
             f"{_lit(f.spec.category)} AS category, "
             f"v{i} AS value, {_lit(f.spec.unit)} AS unit_label, "
-            f"CASE WHEN v{i} IS NULL THEN coalesce(r{i}, {_lit(NOT_COMPUTABLE)}) END AS reason FROM wide"
+            f"CASE WHEN v{i} IS NULL THEN coalesce(r{i}, {_lit(NOT_COMPUTABLE)}) END AS reason"
+            + (f", {ranks[id(f)]} AS {_q(rank)}" if rank else "")
+            + " FROM wide"
         )
     wide = f"SELECT {', '.join(cols)} FROM {table} AS w0 {' '.join(joins)}"  # noqa: S608
     return f"WITH wide AS ({wide})\n" + "\nUNION ALL\n".join(parts)  # noqa: S608

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from . import methods as m
+from . import text as tx
 from .path import KINDS, expected_path, lookup_annual_target
 
 REQUIRED_COLUMNS = (
@@ -158,7 +160,10 @@ def _columns(data: object) -> dict[str, np.ndarray]:
         ("kind", KINDS, "level"),
     ):
         vals = np.asarray(cols[c], dtype=object) if c in cols else np.full(n, default, dtype=object)
-        ok = np.isin(vals.astype(str), list(allowed))
+        # each distinct value is converted and checked once; missing values (code −1) are invalid
+        codes, uniques = pd.factorize(vals)
+        texts = np.array([str(u) for u in uniques] + [""], dtype=object)
+        ok = np.isin(texts, list(allowed))[codes]  # code −1 picks the invalid "" at the end
         if not ok.all():
             i = int(np.flatnonzero(~ok)[0])
             raise ProgressInputError(
@@ -168,7 +173,7 @@ def _columns(data: object) -> dict[str, np.ndarray]:
                 column=c,
                 rule=f"one of {list(allowed)}",
             )
-        out[c] = vals.astype(str).astype(object)
+        out[c] = texts[codes]
     # A "≥"/">" target only makes sense where higher is better, "≤"/"<" where lower is better.
     clash = (np.isin(out["comparator"], [">=", ">"]) & (out["direction"] == "decrease")) | (
         np.isin(out["comparator"], ["<=", "<"]) & (out["direction"] == "increase")
@@ -365,46 +370,41 @@ def assess(
     special = cat_case >= 0
     ratio = np.where(special & (category != m.TARGET_MET), np.nan, ratio)
 
-    # --- rule texts (string formatting is per row by nature) ---
-    rows = range(n)
-    rule = [
-        _category_rule(
-            method, category[i], cat_case[i], ratio[i], actual[i], required[i], anticipated[i],
-            t0[i], b[i], t[i], v[i], tt[i], x[i], cmp_[i], d[i], nonpositive, has_target[i], open_sdg[i],
-        )
-        for i in rows
-    ]  # fmt: skip
-    status_rule = [
-        _status_rule(status_case[i], t0[i], b[i], t[i], v[i], x[i], cmp_[i], d[i], expected[i], shortfall[i], warn, severe, path[i])
-        for i in rows
-    ]  # fmt: skip
+    # --- rule texts: built per case, column-wise (lanbai.core.progress.text) ---
+    f = _Texts(v=v, x=x, b=b, t=t, t0=t0, tt=tt, cmp_=cmp_, d=d)
+    category_zh = _lookup(category, m.CATEGORY_ZH)
+    rule = _category_rules(
+        f, method, nonpositive, category, category_zh, cat_case, ratio, actual, required, anticipated, has_target,
+        open_sdg,
+    )  # fmt: skip
+    status_rule = _status_rules(f, status_case, expected, shortfall, warn, severe, path)
 
     out = pd.DataFrame(
         {
-            "indicator": c["indicator"],
-            "unit": c["unit"],
+            "indicator": tx.column(c["indicator"]),
+            "unit": tx.column(c["unit"]),
             "base_year": t0,
             "base_value": b,
             "current_year": t,
             "current_value": v,
             "target": x,
             "target_year": tt,
-            "direction": c["direction"],
+            "direction": tx.column(c["direction"]),
             "expected": expected,
             "ratio": ratio,
-            "category": category,
-            "status": status,
-            "rule": rule,
-            "comparator": cmp_,
-            "kind": kind,
+            "category": tx.column(category),
+            "status": tx.column(status),
+            "rule": _listed(tx.column(rule)),
+            "comparator": tx.column(cmp_),
+            "kind": tx.column(kind),
             "method": method,
-            "path": path,
+            "path": tx.column(path),
             "actual_rate": actual,
             "required_rate": required,
             "anticipated": anticipated,
-            "category_zh": [m.CATEGORY_ZH.get(k, k) for k in category],
-            "status_en": [STATUS_EN[s] for s in status],
-            "status_rule": status_rule,
+            "category_zh": _listed(tx.column(category_zh)),
+            "status_en": _listed(tx.column(_lookup(status, STATUS_EN))),
+            "status_rule": _listed(tx.column(status_rule)),
         },
         columns=list(OUTPUT_COLUMNS),
     )
@@ -413,160 +413,235 @@ def assess(
     return out
 
 
-def _category_rule(
-    method: str,
-    category: str,
-    case: int,
-    ratio: float,
-    actual: float,
-    required: float,
-    anticipated: float,
-    t0: float,
-    b: float,
-    t: float,
-    v: float,
-    tt: float,
-    x: float,
-    cmp_: str,
-    d: float,
-    nonpositive: str,
-    has_target: bool,
-    open_sdg: bool = False,
-) -> str:  # noqa: E501
-    zh_cat = m.CATEGORY_ZH.get(category, category)
-    src = {"eurostat": "Eurostat", "escap": "UN ESCAP", "path": "预期路径 / expected path"}[method]
-    if case == 0:
-        return "基期或报告期数据缺失，无法评估 / baseline or current value missing: not assessable"
-    if case == 1:
-        return (
-            f"报告期 {_y(t)} 不晚于基期 {_y(t0)}，无经过时间，无法评估 / current period {_y(t)} is not after the "
-            f"base year {_y(t0)}: no elapsed time, not assessable"
-        )
-    if case == 2:
-        return f"实际值 {_n(v)} 已达到目标 {_CMP_ZH[cmp_]}{_n(x)}：{zh_cat} / actual {_n(v)} meets the target {cmp_} {_n(x)}: {category}"
-    if case == 3:
-        return f"无目标值，{src} 方法无法评估 / no target value: the {src} method cannot assess this row"
-    if case == 4:
-        return (
-            f"基期值 {_n(b)} 已满足目标 {_CMP_ZH[cmp_]}{_n(x)}（所需变化为 0，比率无定义），现实际值 {_n(v)} 未达标：{zh_cat} / "
-            f"the baseline {_n(b)} already met the target {cmp_} {_n(x)} (required change 0, ratio undefined) and "
-            f"the actual {_n(v)} no longer does: {category}"
-        )
-    if case == 5 and method != "path":
-        return (
-            f"基期值 {_n(b)} ≤ 0，复合年均增长率无定义，无法评估 / baseline {_n(b)} ≤ 0: compound annual growth rate "
-            "undefined, not assessable"
-        )
-    if case == 6 and method != "path":
-        return f"存在负值（实际 {_n(v)}，目标 {_n(x)}），复合年均增长率无定义 / negative value: CAGR undefined, not assessable"
-    rate_zh = (
-        "年均增长率" if not (nonpositive == "linear" and (b <= 0 or v < 0 or x < 0)) else "年均变化量（线性）"
+def _listed(texts: Any) -> Any:
+    """A text column as given to the frame; no rows: an empty list (the frame's dtype for those)."""
+    return texts if len(texts) else []
+
+
+def _lookup(values: np.ndarray, mapping: Mapping[str, str]) -> np.ndarray:
+    """``mapping.get(v, v)`` of every element, looked up once per distinct value."""
+    codes, uniques = pd.factorize(values)
+    if not len(uniques):
+        return np.empty(len(values), dtype=object)
+    return np.array([mapping.get(u, u) for u in uniques], dtype=object)[codes]
+
+
+class _Texts:
+    """The row values the rule texts quote, formatted on demand for a subset of rows."""
+
+    def __init__(self, **cols: np.ndarray):
+        self.cols = cols
+        self._n: dict[str, np.ndarray] = {}
+        self.cmp_zh = tx.strings(_lookup(cols["cmp_"], _CMP_ZH))
+        self.cmp_ = tx.strings(cols["cmp_"])
+        self.up = cols["d"] > 0
+
+    def n(self, name: str, idx: np.ndarray) -> np.ndarray:
+        """:func:`_n` of column ``name`` at rows ``idx`` (the current value is formatted once, whole)."""
+        if name == "v":
+            if "v" not in self._n:
+                self._n["v"] = tx.fmt_n(self.cols["v"])
+            return self._n["v"][idx]
+        return tx.fmt_n(self.cols[name][idx])
+
+    def pick(self, idx: np.ndarray, up: str, down: str) -> np.ndarray:
+        """``up`` where the direction is increase, else ``down``, at rows ``idx``."""
+        return np.where(self.up[idx], up, down).astype(tx.S)
+
+
+def _rate_fmt(values: np.ndarray, linear: np.ndarray) -> np.ndarray:
+    """Rates as :func:`_pct` (CAGR) or, on the linear fallback, as :func:`_n`."""
+    out = tx.fmt_pct(values)
+    if linear.any():
+        out[linear] = tx.fmt_n(values[linear])
+    return out
+
+
+def _bands(r: np.ndarray, cuts: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The ratio's band between ``cuts`` (descending) as text, Chinese and English."""
+    pct = [f"{cut * 100:g}%" for cut in cuts]
+    zh = (
+        [f"≥ {pct[0]}"]
+        + [f"介于 {pct[j]} 与 {pct[j - 1]} 之间" for j in range(1, len(cuts))]
+        + [f"< {pct[-1]}"]
     )
-    rate_en = "CAGR" if rate_zh == "年均增长率" else "average annual change (linear fallback)"
-    fmt = _pct if rate_en == "CAGR" else _n
-    if method == "eurostat" and not has_target:
-        g = actual * d
-        return (
-            f"无目标值：实际{rate_zh} {fmt(actual)}（按期望方向 {fmt(g)}），对照 +1%/0/−1% 阈值：{zh_cat} / "
-            f"no target: actual {rate_en} {fmt(actual)} (direction-adjusted {fmt(g)}) against +1%/0/−1%: {category} (Eurostat)"
-        )
-    if method == "eurostat" and open_sdg:
-        band = _band(ratio, (0.95, 0.60, 0.0))
-        sign = "+1" if d > 0 else "−1"
-        return (
-            f"基期值 {_n(b)} 已满足目标 {_CMP_ZH[cmp_]}{_n(x)}，现实际值 {_n(v)} 未达标；按 Open SDG 方法，{sign} × 实际{rate_zh} "
-            f"{fmt(actual)} ÷ |所需{rate_zh} {fmt(required)}| = {_pct(ratio)}，{band[0]}：{zh_cat} / "
-            f"the baseline {_n(b)} already met the target {cmp_} {_n(x)} and the actual {_n(v)} no longer does; "
-            f"as Open SDG: {sign} × actual {rate_en} {fmt(actual)} ÷ |required {fmt(required)}| = {_pct(ratio)}, "
-            f"{band[1]}: {category} (Eurostat ratio, Open SDG sign convention)"
-        )
-    if method == "eurostat":
-        band = _band(ratio, (0.95, 0.60, 0.0))
-        return (
-            f"实际{rate_zh} {fmt(actual)} ÷ 所需{rate_zh} {fmt(required)} = {_pct(ratio)}，{band[0]}：{zh_cat} / "
-            f"actual {rate_en} {fmt(actual)} ÷ required {fmt(required)} = {_pct(ratio)}, {band[1]}: {category} (Eurostat)"
-        )
+    en = (
+        [f"≥ {pct[0]}"]
+        + [f"between {pct[j]} and {pct[j - 1]}" for j in range(1, len(cuts))]
+        + [f"< {pct[-1]}"]
+    )
+    finite = np.isfinite(r)
+    conds = [~finite] + [finite & (r >= cut) for cut in cuts]
+    return (
+        np.select(conds, ["比率无定义", *zh[:-1]], default=zh[-1]).astype(tx.S),
+        np.select(conds, ["ratio undefined", *en[:-1]], default=en[-1]).astype(tx.S),
+    )
+
+
+def _category_rules(
+    f: _Texts,
+    method: str,
+    nonpositive: str,
+    category: np.ndarray,
+    category_zh: np.ndarray,
+    case: np.ndarray,
+    ratio: np.ndarray,
+    actual: np.ndarray,
+    required: np.ndarray,
+    anticipated: np.ndarray,
+    has_target: np.ndarray,
+    open_sdg: np.ndarray,
+) -> np.ndarray:
+    """The rule text of each row's category (``case``: the category case of :func:`assess`)."""
+    n = len(case)
+    out = np.empty(n, dtype=tx.S)
+    cat_s, zh_s = tx.strings(category), tx.strings(category_zh)
+    src = {"eurostat": "Eurostat", "escap": "UN ESCAP", "path": "预期路径 / expected path"}[method]
+    b, v, x = f.cols["b"], f.cols["v"], f.cols["x"]
+    # case 0 (missing) and 3 (no target) are fixed texts
+    out[case == 0] = "基期或报告期数据缺失，无法评估 / baseline or current value missing: not assessable"
+    out[case == 3] = (
+        f"无目标值，{src} 方法无法评估 / no target value: the {src} method cannot assess this row"
+    )
+    if (i := np.flatnonzero(case == 1)).size:
+        ty, t0y = f.n("t", i), f.n("t0", i)
+        out[i] = tx.cat("报告期 ", ty, " 不晚于基期 ", t0y, "，无经过时间，无法评估 / current period ", ty,
+                        " is not after the base year ", t0y, ": no elapsed time, not assessable")  # fmt: skip
+    if (i := np.flatnonzero(case == 2)).size:
+        vs, xs = f.n("v", i), f.n("x", i)
+        out[i] = tx.cat("实际值 ", vs, " 已达到目标 ", f.cmp_zh[i], xs, "：", zh_s[i], " / actual ", vs,
+                        " meets the target ", f.cmp_[i], " ", xs, ": ", cat_s[i])  # fmt: skip
+    if (i := np.flatnonzero(case == 4)).size:
+        bs, vs, xs = f.n("b", i), f.n("v", i), f.n("x", i)
+        out[i] = tx.cat(
+            "基期值 ", bs, " 已满足目标 ", f.cmp_zh[i], xs, "（所需变化为 0，比率无定义），现实际值 ", vs, " 未达标：",
+            zh_s[i], " / the baseline ", bs, " already met the target ", f.cmp_[i], " ", xs,
+            " (required change 0, ratio undefined) and the actual ", vs, " no longer does: ", cat_s[i],
+        )  # fmt: skip
+    rest = (case < 0) | (case >= 5)
+    if method != "path":
+        rest = (case < 0) | (case >= 7)
+        if (i := np.flatnonzero(case == 5)).size:
+            bs = f.n("b", i)
+            out[i] = tx.cat("基期值 ", bs, " ≤ 0，复合年均增长率无定义，无法评估 / baseline ", bs,
+                            " ≤ 0: compound annual growth rate undefined, not assessable")  # fmt: skip
+        if (i := np.flatnonzero(case == 6)).size:
+            out[i] = tx.cat("存在负值（实际 ", f.n("v", i), "，目标 ", f.n("x", i),
+                            "），复合年均增长率无定义 / negative value: CAGR undefined, not assessable")  # fmt: skip
+    if not rest.any():
+        return out
+    linear = np.zeros(n, dtype=bool)
+    if nonpositive == "linear":
+        linear = (b <= 0) | (v < 0) | (x < 0)
+    if method == "path":
+        i = np.flatnonzero(rest)
+        rp = tx.fmt_pct(ratio[i])
+        out[i] = tx.cat("实际进展占预期进展的 ", rp, "：", zh_s[i], " / actual progress is ", rp,
+                        " of the expected progress: ", cat_s[i])  # fmt: skip
+        return out
+    rate_zh = np.where(linear, "年均变化量（线性）", "年均增长率").astype(tx.S)
+    rate_en = np.where(linear, "average annual change (linear fallback)", "CAGR").astype(tx.S)
     if method == "escap":
-        band = _band(ratio, (1.0, 0.0))
-        return (
-            f"按实际{rate_zh} {fmt(actual)} 外推至 {_y(tt)} 年预计 {_n(anticipated)}；预计进展 {_n(anticipated - b)} ÷ 所需进展 "
-            f"{_n(x - b)} = {_pct(ratio)}，{band[0]}：{zh_cat} / actual {rate_en} {fmt(actual)} extrapolated to {_y(tt)} "
-            f"gives {_n(anticipated)}; anticipated progress {_n(anticipated - b)} ÷ required {_n(x - b)} = "
-            f"{_pct(ratio)}, {band[1]}: {category} (UN ESCAP)"
-        )
-    return f"实际进展占预期进展的 {_pct(ratio)}：{zh_cat} / actual progress is {_pct(ratio)} of the expected progress: {category}"
+        i = np.flatnonzero(rest)
+        a = _rate_fmt(actual[i], linear[i])
+        tts, an = f.n("tt", i), tx.fmt_n(anticipated[i])
+        prog, need, rp = tx.fmt_n(anticipated[i] - b[i]), tx.fmt_n(x[i] - b[i]), tx.fmt_pct(ratio[i])
+        bz, be = _bands(ratio[i], (1.0, 0.0))
+        out[i] = tx.cat(
+            "按实际", rate_zh[i], " ", a, " 外推至 ", tts, " 年预计 ", an, "；预计进展 ", prog, " ÷ 所需进展 ", need, " = ",
+            rp, "，", bz, "：", zh_s[i], " / actual ", rate_en[i], " ", a, " extrapolated to ", tts, " gives ", an,
+            "; anticipated progress ", prog, " ÷ required ", need, " = ", rp, ", ", be, ": ", cat_s[i], " (UN ESCAP)",
+        )  # fmt: skip
+        return out
+    # Eurostat
+    if (i := np.flatnonzero(rest & ~has_target)).size:
+        a, g = _rate_fmt(actual[i], linear[i]), _rate_fmt(actual[i] * f.cols["d"][i], linear[i])
+        out[i] = tx.cat(
+            "无目标值：实际", rate_zh[i], " ", a, "（按期望方向 ", g, "），对照 +1%/0/−1% 阈值：", zh_s[i], " / no target: actual ",
+            rate_en[i], " ", a, " (direction-adjusted ", g, ") against +1%/0/−1%: ", cat_s[i], " (Eurostat)",
+        )  # fmt: skip
+    if (i := np.flatnonzero(rest & has_target & open_sdg)).size:
+        a, q, rp = _rate_fmt(actual[i], linear[i]), _rate_fmt(required[i], linear[i]), tx.fmt_pct(ratio[i])
+        bs, vs, xs = f.n("b", i), f.n("v", i), f.n("x", i)
+        bz, be = _bands(ratio[i], (0.95, 0.60, 0.0))
+        sign = f.pick(i, "+1", "−1")
+        out[i] = tx.cat(
+            "基期值 ", bs, " 已满足目标 ", f.cmp_zh[i], xs, "，现实际值 ", vs, " 未达标；按 Open SDG 方法，", sign, " × 实际",
+            rate_zh[i], " ", a, " ÷ |所需", rate_zh[i], " ", q, "| = ", rp, "，", bz, "：", zh_s[i], " / the baseline ", bs,
+            " already met the target ", f.cmp_[i], " ", xs, " and the actual ", vs, " no longer does; as Open SDG: ", sign,
+            " × actual ", rate_en[i], " ", a, " ÷ |required ", q, "| = ", rp, ", ", be, ": ", cat_s[i],
+            " (Eurostat ratio, Open SDG sign convention)",
+        )  # fmt: skip
+    if (i := np.flatnonzero(rest & has_target & ~open_sdg)).size:
+        a, q, rp = _rate_fmt(actual[i], linear[i]), _rate_fmt(required[i], linear[i]), tx.fmt_pct(ratio[i])
+        bz, be = _bands(ratio[i], (0.95, 0.60, 0.0))
+        out[i] = tx.cat(
+            "实际", rate_zh[i], " ", a, " ÷ 所需", rate_zh[i], " ", q, " = ", rp, "，", bz, "：", zh_s[i], " / actual ",
+            rate_en[i], " ", a, " ÷ required ", q, " = ", rp, ", ", be, ": ", cat_s[i], " (Eurostat)",
+        )  # fmt: skip
+    return out
 
 
-def _band(r: float, cuts: tuple[float, ...]) -> tuple[str, str]:
-    if not np.isfinite(r):
-        return ("比率无定义", "ratio undefined")
-    hi = None
-    for cut in cuts:
-        if r >= cut:
-            lo_txt = f"{cut * 100:g}%"
-            if hi is None:
-                return (f"≥ {lo_txt}", f"≥ {lo_txt}")
-            return (f"介于 {lo_txt} 与 {hi} 之间", f"between {lo_txt} and {hi}")
-        hi = f"{cut * 100:g}%"
-    return (f"< {hi}", f"< {hi}")
-
-
-def _status_rule(
-    case: int,
-    t0: float,
-    b: float,
-    t: float,
-    v: float,
-    x: float,
-    cmp_: str,
-    d: float,
-    expected: float,
-    shortfall: float,
+def _status_rules(
+    f: _Texts,
+    case: np.ndarray,
+    expected: np.ndarray,
+    shortfall: np.ndarray,
     warn: float,
     severe: float,
-    path: str,
-) -> str:
-    worse_zh, worse_en = ("低于", "below") if d > 0 else ("高于", "above")
-    if case == 0:
-        return "基期或报告期数据缺失 / baseline or current value missing"
-    if case == 1:
-        return (
-            f"报告期 {_y(t)} 不晚于基期 {_y(t0)} / current period {_y(t)} is not after the base year {_y(t0)}"
+    path: np.ndarray,
+) -> np.ndarray:
+    """The rule text of each row's status (``case``: the status case of :func:`assess`)."""
+    out = np.empty(len(case), dtype=tx.S)
+    out[case == 0] = "基期或报告期数据缺失 / baseline or current value missing"
+    out[case == 3] = "无目标值也无年度目标，无预期路径 / no target and no annual target: no expected path"
+    if (i := np.flatnonzero(case == 1)).size:
+        ty, t0y = f.n("t", i), f.n("t0", i)
+        out[i] = tx.cat(
+            "报告期 ", ty, " 不晚于基期 ", t0y, " / current period ", ty, " is not after the base year ", t0y
         )
-    if case == 2:
-        return f"实际值 {_n(v)} 已达到目标 {_CMP_ZH[cmp_]}{_n(x)} / actual {_n(v)} meets the target {cmp_} {_n(x)}"
-    if case == 3:
-        return "无目标值也无年度目标，无预期路径 / no target and no annual target: no expected path"
-    if case == 4:
-        return (
-            f"实际值 {_n(v)} 较基期值 {_n(b)}（{_y(t0)}年）反向变化，背离目标 / actual {_n(v)} moved away from the "
-            f"target relative to the baseline {_n(b)} ({_y(t0)})"
-        )
-    where = f"（{_PATH_ZH.get(path, path)}）" if path else ""
-    where_en = f" ({path})" if path else ""
-    if case == 5:
-        return (
-            f"实际值 {_n(v)} {worse_zh}预期路径值 {_n(expected)}{where} {_pct(shortfall)}，超过 {_pct(severe, 0)}（严重滞后阈值） / "
-            f"actual {_n(v)} is {_pct(shortfall)} {worse_en} the expected path value {_n(expected)}{where_en}, beyond the "
-            f"{_pct(severe, 0)} severe threshold"
-        )
-    if case == 6:
-        return (
-            f"实际值 {_n(v)} {worse_zh}预期路径值 {_n(expected)}{where} {_pct(shortfall)}，超过 {_pct(warn, 0)}（预警阈值） / "
-            f"actual {_n(v)} is {_pct(shortfall)} {worse_en} the expected path value {_n(expected)}{where_en}, beyond the "
-            f"{_pct(warn, 0)} warning threshold"
-        )
-    if shortfall <= 0:
-        better_zh, better_en = ("不低于", "on or above") if d > 0 else ("不高于", "on or below")
-        return (
-            f"实际值 {_n(v)} {better_zh}预期路径值 {_n(expected)}{where} / actual {_n(v)} is {better_en} the expected "
-            f"path value {_n(expected)}{where_en}"
-        )
-    return (
-        f"实际值 {_n(v)} {worse_zh}预期路径值 {_n(expected)}{where} {_pct(shortfall)}，在 {_pct(warn, 0)} 预警阈值以内 / "
-        f"actual {_n(v)} is {_pct(shortfall)} {worse_en} the expected path value {_n(expected)}{where_en}, within the "
-        f"{_pct(warn, 0)} warning threshold"
-    )
+    if (i := np.flatnonzero(case == 2)).size:
+        vs, xs = f.n("v", i), f.n("x", i)
+        out[i] = tx.cat("实际值 ", vs, " 已达到目标 ", f.cmp_zh[i], xs, " / actual ", vs, " meets the target ", f.cmp_[i],
+                        " ", xs)  # fmt: skip
+    if (i := np.flatnonzero(case == 4)).size:
+        vs, bs, t0y = f.n("v", i), f.n("b", i), f.n("t0", i)
+        out[i] = tx.cat("实际值 ", vs, " 较基期值 ", bs, "（", t0y, "年）反向变化，背离目标 / actual ", vs,
+                        " moved away from the target relative to the baseline ", bs, " (", t0y, ")")  # fmt: skip
+    if not (i := np.flatnonzero(case >= 5)).size:
+        return out
+    sub = case[i]
+    vs, es, sp = f.n("v", i), tx.fmt_n(expected[i]), tx.fmt_pct(shortfall[i])
+    p = path[i]
+    has_path = p != ""
+    where = tx.strings(np.where(has_path, _lookup(p, {k: f"（{z}）" for k, z in _PATH_ZH.items()}), ""))
+    unknown = has_path & ~np.isin(p, list(_PATH_ZH))
+    if unknown.any():  # a path name without a Chinese text is quoted as it is
+        where[unknown] = tx.strings([f"（{s}）" for s in p[unknown]])
+    where_en = tx.strings(np.where(has_path, tx.cat(" (", tx.strings(p), ")").astype(object), ""))
+    worse_zh, worse_en = f.pick(i, "低于", "高于"), f.pick(i, "below", "above")
+    warn_s, severe_s = _pct(warn, 0), _pct(severe, 0)
+    lagging = [
+        (sub == 5, f"，超过 {severe_s}（严重滞后阈值） / ", f", beyond the {severe_s} severe threshold"),
+        (sub == 6, f"，超过 {warn_s}（预警阈值） / ", f", beyond the {warn_s} warning threshold"),
+        (
+            (sub == 7) & ~(shortfall[i] <= 0),
+            f"，在 {warn_s} 预警阈值以内 / ",
+            f", within the {warn_s} warning threshold",
+        ),
+    ]
+    sel = np.empty(len(i), dtype=tx.S)
+    for rows, zh, en in lagging:
+        if rows.any():
+            sel[rows] = tx.cat("实际值 ", vs[rows], " ", worse_zh[rows], "预期路径值 ", es[rows], where[rows], " ", sp[rows], zh,
+                               "actual ", vs[rows], " is ", sp[rows], " ", worse_en[rows], " the expected path value ",
+                               es[rows], where_en[rows], en)  # fmt: skip
+    if (on := (sub == 7) & (shortfall[i] <= 0)).any():
+        better_zh, better_en = f.pick(i[on], "不低于", "不高于"), f.pick(i[on], "on or above", "on or below")
+        sel[on] = tx.cat("实际值 ", vs[on], " ", better_zh, "预期路径值 ", es[on], where[on], " / actual ", vs[on], " is ",
+                         better_en, " the expected path value ", es[on], where_en[on])  # fmt: skip
+    out[i] = sel
+    return out
 
 
 # --- scalar wrapper ---------------------------------------------------------------------------
