@@ -283,3 +283,8 @@ def responses_for_report(year: int) -> tuple[SurveyRound, list[SampleUnit], dict
         if _has_response(u) and u.response.state == ResponseState.SUBMITTED
     }
     return r, units, answers
+
+
+def has_response(u: SampleUnit) -> bool:
+    """Whether the unit has a response (draft or submitted)."""
+    return _has_response(u)

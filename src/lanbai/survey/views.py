@@ -37,6 +37,20 @@ def _shown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @login_required
+def survey_index(request):
+    """创新调查: the questionnaires this user fills and, for staff, the survey years."""
+    from lanbai.access.policy import can
+
+    staff = can(request.user, Action.READ_UNPUBLISHED)
+    return render(
+        request,
+        "survey/index.html",
+        {"units": selectors.units_to_answer(request.user), "years": selectors.round_years() if staff else [],
+         "staff": staff},
+    )
+
+
+@login_required
 def survey_year(request, year: int):
     require(request.user, Action.READ_UNPUBLISHED, message="仅工作人员可查看创新调查 / staff only")
     rnd = selectors.round_find(year)
