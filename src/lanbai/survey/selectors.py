@@ -95,9 +95,12 @@ def round_has_responses(r: SurveyRound) -> bool:
 
 
 def unit_get(year: int, enterprise_code: str) -> SampleUnit:
+    from django.db.models import Q
+
     u = (
         SampleUnit.objects.select_related("round", "enterprise", "zone")
-        .filter(round__year=year, enterprise__code=enterprise_code)
+        .filter(Q(enterprise__code=enterprise_code) | Q(enterprise__enterprise__credit_code=enterprise_code),
+                round__year=year)
         .first()
     )
     if u is None:
@@ -129,7 +132,7 @@ def round_units(year: int) -> list[SampleUnit]:
 
 
 def _units(r: SurveyRound) -> list[SampleUnit]:
-    return list(SampleUnit.objects.filter(round=r).select_related("enterprise", "zone", "response"))
+    return list(SampleUnit.objects.filter(round=r).select_related("enterprise", "enterprise__enterprise", "zone", "response"))
 
 
 def round_status(user: Any, year: int) -> dict[str, Any]:
@@ -238,7 +241,7 @@ def units_to_answer(user: Any) -> list[dict[str, Any]]:
         return []
     ids = unit_ids(user, Action.ANSWER_SURVEY) or set()
     own = roles_of(user).roots(Role.ENTERPRISE_REPORTER)
-    qs = SampleUnit.objects.select_related("round", "enterprise", "zone").order_by("-round__year", "enterprise__code")
+    qs = SampleUnit.objects.select_related("round", "enterprise", "enterprise__enterprise", "zone").order_by("-round__year", "enterprise__code")
     out = []
     for u in qs.filter(enterprise_id__in=own) if own else qs.filter(zone_id__in=ids):
         resp = u.response if _has_response(u) else None

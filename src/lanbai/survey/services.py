@@ -184,7 +184,7 @@ def response_import_xlsx(
     qn = selectors.questionnaire(plan_dir)
     try:
         raw, rows = read_questionnaire_workbook(
-            qn, content, year=unit.round.year, credit_code=unit.enterprise.code
+            qn, content, year=unit.round.year, credit_code=unit.credit_code
         )
     except SheetError as exc:
         raise ValidationFailed(
@@ -223,9 +223,7 @@ def survey_remind(user: Any, unit: SampleUnit, *, message: str = "") -> list:
     from lanbai.collection.services import survey_notice_send
 
     if not (can(user, Action.MANAGE_SURVEY) or can(user, Action.REVIEW, unit.zone)):
-        raise PermissionDeniedError(
-            f"无权催报 {unit.enterprise.name} / not allowed to remind {unit.enterprise.name}"
-        )
+        raise PermissionDeniedError("无权催报该样本企业 / not allowed to remind this sample unit")
     resp = selectors.response_of(unit)
     if resp is not None and resp.state == ResponseState.SUBMITTED:
         raise ConflictError("该企业已提交问卷，无需催报 / already submitted", extra={"field": "unit"})

@@ -219,12 +219,12 @@ def answer_xlsx(request, year: int, credit_code: str):
     body = questionnaire_workbook(
         selectors.questionnaire(),
         year=year,
-        credit_code=unit.enterprise.code,
+        credit_code=unit.credit_code,
         name=unit.enterprise.name,
         answers=resp.answers if resp else {},
     )
     out = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    out["Content-Disposition"] = f'attachment; filename="survey-{year}-{unit.enterprise.code}.xlsx"'
+    out["Content-Disposition"] = f'attachment; filename="survey-{year}-{unit.credit_code}.xlsx"'
     return out
 
 

@@ -30,7 +30,7 @@ class RoundListApi(APIView):
                 item["frame_size"] = r.frame_size
             rounds.append(item)
         mine = [
-            {"year": u["year"], "credit_code": u["unit"].enterprise.code, "name": u["unit"].enterprise.name,
+            {"year": u["year"], "credit_code": u["unit"].credit_code, "name": u["unit"].enterprise.name,
              "state": u["state"] or "not_started"}
             for u in selectors.units_to_answer(request.user)
         ]
