@@ -26,7 +26,13 @@ import pandas as pd
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from lanbai.core.disclosure import CONFIDENTIAL, DisclosureError, assess_cells, rules_from_plan, secondary_suppression
+from lanbai.core.disclosure import (
+    CONFIDENTIAL,
+    DisclosureError,
+    assess_cells,
+    rules_from_plan,
+    secondary_suppression,
+)
 from lanbai.core.survey.estimation import Estimate, estimate, estimate_by_domain
 from lanbai.core.survey.indicators import derived_variables
 from lanbai.monitoring.selectors import plan_core
