@@ -35,7 +35,7 @@ ConfirmOpt = typer.Option(
     "--confirm-incomplete",
     help="确认发布尚有未审核报表的（初步）数据 / confirm publishing although expected reports are not all approved",
 )
-STEPS = {"bulletin": 6, "inspection": 7, "annual": 8}
+STEPS = {"bulletin": 6, "inspection": 7, "annual": 9, "survey": 5}
 
 
 def _quarter(text: str) -> Quarter:
@@ -137,6 +137,18 @@ def annual(
 ) -> None:
     """年度评估报告 / annual evaluation report."""
     _build("annual", str(year), pdf, html, xlsx, publish, confirm_incomplete)
+
+
+@app.command()
+def survey(
+    year: int = typer.Option(..., "--year", help="调查年度，如 2019 / survey year"),
+    pdf: Path | None = PdfOpt,
+    html: Path | None = HtmlOpt,
+    xlsx: Path | None = XlsxOpt,
+    publish: bool = PublishOpt,
+) -> None:
+    """创新调查报告 / the innovation survey report (estimates with SE and 95 % CI, disclosure-controlled)."""
+    _build("survey", str(year), pdf, html, xlsx, publish)
 
 
 @app.command("list")

@@ -658,6 +658,15 @@ def fillers_of(unit: OrgUnit) -> list:
     return users_with_role(unit_ids=roots, roles=("zone_reporter", "enterprise_reporter"))
 
 
+def reminders_for_unit(unit: OrgUnit, *, form_code: str, period: str) -> dict:
+    """How many 催报 notices ``unit`` got for (form, period) and when the last was sent."""
+    from .models import Notification
+
+    qs = Notification.objects.filter(org_unit=unit, form_code=form_code, period=period)
+    last = qs.order_by("-created_at").values_list("created_at", flat=True).first()
+    return {"count": qs.values("created_at").distinct().count(), "last": last}
+
+
 def reminders_sent(*, user, limit: int = 50) -> list:
     """The reminders the user sent (the log of 催报)."""
     from .models import Notification

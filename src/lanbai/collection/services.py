@@ -766,6 +766,26 @@ def reminder_send(
     return notices
 
 
+def survey_notice_send(*, user, unit: OrgUnit, form_code: str, period: str, message: str) -> list:
+    """Notices (and e-mails) to the fillers of ``unit`` for another app's 催报 (the innovation survey);
+    the caller has checked the right to remind and records its own audit event."""
+    from django.core.mail import send_mail
+
+    from .models import Notification
+
+    notices = []
+    for filler in selectors.fillers_of(unit):
+        n = Notification.objects.create(
+            recipient=filler, sender=actor(user), org_unit=unit, form_code=form_code, period=period, message=message
+        )
+        if filler.email and send_mail(subject=f"催报：{form_code} {unit.name} {period}", message=message,
+                                      from_email=None, recipient_list=[filler.email], fail_silently=True):
+            n.emailed = True
+            n.save(update_fields=["emailed"])
+        notices.append(n)
+    return notices
+
+
 @transaction.atomic
 def notification_read(*, user, ids: list[int]) -> int:
     """Mark the user's own notices read; returns how many changed."""

@@ -35,6 +35,7 @@ urlpatterns = [
     path("measures/", include("lanbai.execution.urls")),
     path("assessment/", include("lanbai.assessment.urls")),
     path("survey/", include("lanbai.survey.urls")),
+    path("api/survey/", include("lanbai.survey.api.urls")),
     path("instruments/", include("lanbai.instruments.urls")),
     path("pools/", include("lanbai.pools.urls")),
     path("evaluation/", include("lanbai.evaluation.urls")),

@@ -13,6 +13,7 @@ class ReleaseKind(models.TextChoices):
     INSPECTION = "inspection", _("半年检查通报")
     ANNUAL = "annual", _("年度评估报告")
     OPEN_DATA = "open_data", _("开放数据")
+    SURVEY = "survey", _("创新调查报告")
 
 
 class ReleaseStatus(models.TextChoices):

@@ -277,3 +277,14 @@ def published_value_list(*, ordering: str | None = None, **filters: str | None) 
 def last_modified():
     rel = Release.objects.filter(status=ReleaseStatus.PUBLISHED).order_by("-issued_at").first()
     return rel.issued_at if rel else None
+
+
+def current_survey_release(year: int) -> Release | None:
+    """The current (latest issued, not superseded) published 创新调查报告 of ``year``, or None."""
+    return (
+        Release.objects.filter(
+            status=ReleaseStatus.PUBLISHED, kind="survey", period=str(year), superseded_by__isnull=True
+        )
+        .order_by("-issued_at", "-pk")
+        .first()
+    )

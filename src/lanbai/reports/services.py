@@ -41,7 +41,7 @@ from lanbai.monitoring.selectors import monitoring_table, plan_core
 from lanbai.plans.selectors import PlanNotLoaded, plan_current
 from lanbai.registry.selectors import counts_vs_targets
 
-from . import disclosure
+from . import disclosure, survey_report
 from .models import Release, ReleaseKind, ReleaseStatus
 from .reconciliation import COLUMNS as SERVICE_COLUMNS
 from .reconciliation import inspection_section
@@ -54,12 +54,14 @@ from .selectors import (
     release_next_seq,
 )
 
-PREFIX = {"bulletin": "兰白监测", "inspection": "兰白检查", "annual": "兰白评估", "open_data": "兰白数据"}
+PREFIX = {"bulletin": "兰白监测", "inspection": "兰白检查", "annual": "兰白评估", "open_data": "兰白数据",
+          "survey": "兰白调查"}
 TITLES = {
     "bulletin": "兰白试验区{label}季度监测数据",
     "inspection": "兰白试验区{label}检查通报",
     "annual": "兰白试验区{label}年度评估报告",
     "open_data": "兰白试验区{label}开放数据",
+    "survey": "兰白试验区{label}企业创新调查报告",
 }
 PUBLIC_KINDS = ("pilot_zone", "city", "zone", "aggregate")
 LAGGING = ("预警", "严重滞后")
@@ -300,7 +302,38 @@ def build_content(
         content["index"] = _index_section(q.year)
         step("目标责任制考核 / target-responsibility assessment")
         content["assessment"] = _json_clean(assessment_release_section(q.year))
+        step("企业创新调查 / innovation survey")
+        content["survey"] = _survey_section(q.year)
     return content
+
+
+def _survey_section(year: int) -> dict:
+    """The survey's headline results of ``year`` for the annual report: those of the current published survey
+    report when there is one, else built now with the same disclosure control (or why there are none)."""
+    from .selectors import current_survey_release
+
+    rel = current_survey_release(year)
+    try:
+        content = rel.content if rel is not None else survey_report.build_survey_content(year)
+    except survey_report.SurveyReportError as exc:
+        return {"error": str(exc).removeprefix("period: "), "headline": []}
+    return {
+        "year": year,
+        "number": rel.number if rel is not None else "",
+        "sample_size": content["design"]["sample_size"],
+        "respondents": content["design"]["respondents"],
+        "headline": survey_report.headline_section(content),
+    }
+
+
+def _survey_year(period: Any) -> int:
+    try:
+        year = int(str(period).strip())
+    except ValueError:
+        raise ReleaseError(f"period: 创新调查报告的报告期为年份（如 2019），收到 {period!r} / a year expected") from None
+    if not 2000 <= year <= 2100:
+        raise ReleaseError(f"period: 年份 {year} 超出范围 / year out of range")
+    return year
 
 
 MEASURE_WARN = 0.05  # a measure lags when its count is more than 5 % below the expected count
@@ -566,12 +599,13 @@ def _meta(release: Release) -> dict:
 
 def _render_files(release: Release, *, progress: Progress) -> None:
     meta = _meta(release)
+    survey = release.kind == "survey"
     progress("生成 HTML / rendering HTML")
-    release.html = render_html(meta, release.content)
+    release.html = (survey_report.render_survey_html if survey else render_html)(meta, release.content)
     progress("生成 PDF / rendering PDF")
     release.pdf = render_pdf(release.html)
     progress("生成 XLSX / rendering XLSX")
-    release.xlsx = render_xlsx(meta, release.content)
+    release.xlsx = (survey_report.render_survey_xlsx if survey else render_xlsx)(meta, release.content)
 
 
 @transaction.atomic
@@ -595,7 +629,14 @@ def release_create(
     require(user, Action.MANAGE_RELEASES, message=MANAGE_MESSAGE)
     step = progress or (lambda _msg: None)
     now = now or timezone.now()
-    content = build_content(kind, period, now=now, progress=step, user=user)
+    if kind == "survey":
+        step("创新调查估计与保密审查 / survey estimates and disclosure control")
+        try:
+            content = survey_report.build_survey_content(_survey_year(period), now=now)
+        except survey_report.SurveyReportError as exc:
+            raise ReleaseError(str(exc)) from exc
+    else:
+        content = build_content(kind, period, now=now, progress=step, user=user)
     if publish:
         _check_complete(content, confirm_incomplete)
     canon = content["period"]

@@ -7,6 +7,7 @@ Answers are confidential enterprise data: read only by the enterprise, its zone'
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,14 @@ class SampleUnit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round.year} {self.stratum} {self.enterprise_id}"
+
+    @property
+    def credit_code(self) -> str:
+        """The enterprise's 统一社会信用代码 (the URLs and sheets name it), else its unit code."""
+        try:
+            return str(self.enterprise.enterprise.credit_code)  # the registry's record of this unit
+        except ObjectDoesNotExist:  # a unit without a registry record
+            return str(self.enterprise.code)
 
 
 class ResponseState(models.TextChoices):

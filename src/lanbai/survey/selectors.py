@@ -95,9 +95,12 @@ def round_has_responses(r: SurveyRound) -> bool:
 
 
 def unit_get(year: int, enterprise_code: str) -> SampleUnit:
+    from django.db.models import Q
+
     u = (
         SampleUnit.objects.select_related("round", "enterprise", "zone")
-        .filter(round__year=year, enterprise__code=enterprise_code)
+        .filter(Q(enterprise__code=enterprise_code) | Q(enterprise__enterprise__credit_code=enterprise_code),
+                round__year=year)
         .first()
     )
     if u is None:
@@ -129,7 +132,7 @@ def round_units(year: int) -> list[SampleUnit]:
 
 
 def _units(r: SurveyRound) -> list[SampleUnit]:
-    return list(SampleUnit.objects.filter(round=r).select_related("enterprise", "zone", "response"))
+    return list(SampleUnit.objects.filter(round=r).select_related("enterprise", "enterprise__enterprise", "zone", "response"))
 
 
 def round_status(user: Any, year: int) -> dict[str, Any]:
@@ -226,3 +229,65 @@ def round_estimates(user: Any, year: int, *, directory: str | Path | None = None
                 }
             )
     return {"year": r.year, "respondents": len(answers), "sample_size": len(units), "indicators": rows}
+
+
+def units_to_answer(user: Any) -> list[dict[str, Any]]:
+    """The sampled units this user answers (an enterprise's own 企业填报员: its enterprise; zone staff: their
+    zone's units; 省创新办: none listed, it reaches them through the survey page), newest round first."""
+    from lanbai.access.choices import Role
+    from lanbai.access.policy import roles_of
+
+    if not getattr(user, "is_authenticated", False) or roles_of(user).province:
+        return []
+    ids = unit_ids(user, Action.ANSWER_SURVEY) or set()
+    own = roles_of(user).roots(Role.ENTERPRISE_REPORTER)
+    qs = SampleUnit.objects.select_related("round", "enterprise", "enterprise__enterprise", "zone").order_by("-round__year", "enterprise__code")
+    out = []
+    for u in qs.filter(enterprise_id__in=own) if own else qs.filter(zone_id__in=ids):
+        resp = u.response if _has_response(u) else None
+        out.append({"unit": u, "year": u.round.year, "state": resp.state if resp else "", "own": u.enterprise_id in own})
+    return out
+
+
+def non_respondents(user: Any, year: int) -> list[dict[str, Any]]:
+    """The sampled units of ``year`` without a submitted questionnaire whose names the user may read (their
+    zone's staff, 省创新办), with the 催报 sent for each (staff only)."""
+    require(user, Action.READ_UNPUBLISHED, message="仅工作人员可查看创新调查进度 / staff only")
+    from lanbai.collection.selectors import reminders_for_unit
+
+    r = round_get(year)
+    ids = unit_ids(user, Action.READ_CONFIDENTIAL)  # names are shown: the enterprise's zone staff and 省创新办
+    out = []
+    for u in _units(r):
+        if ids is not None and u.enterprise_id not in ids:
+            continue
+        resp = u.response if _has_response(u) else None
+        if resp is not None and resp.state == ResponseState.SUBMITTED:
+            continue
+        out.append(
+            {
+                "unit": u,
+                "state": resp.state if resp else "",
+                "may_remind": can(user, Action.MANAGE_SURVEY) or can(user, Action.REVIEW, u.zone),
+                "reminders": reminders_for_unit(u.enterprise, form_code="创新调查", period=str(year)),
+            }
+        )
+    return out
+
+
+def responses_for_report(year: int) -> tuple[SurveyRound, list[SampleUnit], dict[str, dict[str, Any]]]:
+    """The round, its units and the submitted answers by unit id (for the survey report, which only publishes
+    disclosure-controlled aggregates; the caller checks the right to build releases)."""
+    r = round_get(year)
+    units = _units(r)
+    answers = {
+        str(u.enterprise_id): u.response.answers
+        for u in units
+        if _has_response(u) and u.response.state == ResponseState.SUBMITTED
+    }
+    return r, units, answers
+
+
+def has_response(u: SampleUnit) -> bool:
+    """Whether the unit has a response (draft or submitted)."""
+    return _has_response(u)

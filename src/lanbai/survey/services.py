@@ -12,9 +12,9 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
-from lanbai.access.policy import Action, require
+from lanbai.access.policy import Action, can, require
 from lanbai.common.audit import audit
-from lanbai.common.exceptions import ConflictError, ValidationFailed
+from lanbai.common.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from lanbai.core.survey.design import design_from_data, select_sample
 from lanbai.core.survey.questionnaire import QuestionnaireError, validate_answers
 
@@ -137,7 +137,9 @@ def response_save(
         cleaned = validate_answers(selectors.questionnaire(plan_dir), answers, complete=submit)
     except QuestionnaireError as exc:
         raise ValidationFailed(
-            f"答卷有误 / invalid answers: {exc}", field="answers", extra={"problems": exc.problems}
+            f"答卷有误 / invalid answers: {exc}",
+            field="answers",
+            extra={"problems": exc.problems, "by_question": exc.by_question},
         ) from exc
     resp = selectors.response_of(unit)
     if resp is not None and resp.state == ResponseState.SUBMITTED and not submit:
@@ -161,3 +163,84 @@ def response_save(
         new=sorted(cleaned),
     )
     return resp
+
+
+def response_import_xlsx(
+    user: Any, unit: SampleUnit, content: bytes, *, submit: bool = False, plan_dir: str | Path | None = None
+) -> Response:
+    """Save the answers of a filled questionnaire workbook (downloaded for this unit) as draft or submission.
+
+    Every problem names the sheet, the row and the question; nothing is written unless all of it is valid
+    (one transaction, through :func:`response_save`)."""
+    from lanbai.core.survey.questionnaire import prune_skipped
+    from lanbai.core.survey.sheet import SHEET, SheetError, read_questionnaire_workbook
+
+    require(
+        user,
+        Action.ANSWER_SURVEY,
+        unit.enterprise,
+        message="仅该企业、所在园区工作人员或省创新办可填写 / the enterprise, its zone's staff or the province",
+    )
+    qn = selectors.questionnaire(plan_dir)
+    try:
+        raw, rows = read_questionnaire_workbook(
+            qn, content, year=unit.round.year, credit_code=unit.credit_code
+        )
+    except SheetError as exc:
+        raise ValidationFailed(
+            f"问卷文件有误 / invalid workbook: {exc}", field="file", extra={"problems": exc.problems}
+        ) from exc
+    try:
+        validate_answers(qn, raw, complete=submit)
+    except QuestionnaireError as exc:
+        problems = [
+            f"工作表“{SHEET}”第 {rows.get(qid, '?')} 行（题号 {qid}，{_text(qn, qid)}）：{msg}"
+            for qid, msgs in exc.by_question.items()
+            for msg in msgs
+        ]
+        raise ValidationFailed(
+            "问卷文件有误 / invalid workbook: " + "；".join(problems), field="file", extra={"problems": problems}
+        ) from exc
+    return response_save(user, unit, prune_skipped(qn, raw), submit=submit, plan_dir=plan_dir)
+
+
+def _text(qn: Any, qid: str) -> str:
+    try:
+        return str(qn.question(qid).text)
+    except KeyError:
+        return ""
+
+
+REMINDER_FORM = "创新调查"
+
+
+@transaction.atomic
+def survey_remind(user: Any, unit: SampleUnit, *, message: str = "") -> list:
+    """催报 for the survey: remind a sampled enterprise that has not submitted its questionnaire — a notice on
+    the 工作台 of its 企业填报员 and its zone's 填报员 (the collection's notices), one audit event.
+
+    省创新办 reminds any unit, a zone's 审核员 the units of their zone (as the report forms' 催报)."""
+    from lanbai.collection.services import survey_notice_send
+
+    if not (can(user, Action.MANAGE_SURVEY) or can(user, Action.REVIEW, unit.zone)):
+        raise PermissionDeniedError("无权催报该样本企业 / not allowed to remind this sample unit")
+    resp = selectors.response_of(unit)
+    if resp is not None and resp.state == ResponseState.SUBMITTED:
+        raise ConflictError("该企业已提交问卷，无需催报 / already submitted", extra={"field": "unit"})
+    year = unit.round.year
+    text = message.strip() or (
+        f"请尽快填写并提交 {year} 年企业创新调查问卷（{unit.enterprise.name}）。"
+        f" / Please fill in and submit the {year} innovation survey questionnaire."
+    )
+    notices = survey_notice_send(
+        user=user, unit=unit.enterprise, form_code=REMINDER_FORM, period=str(year), message=text
+    )
+    audit(
+        user,
+        "survey_remind",
+        unit,
+        field="reminder",
+        new=", ".join(n.recipient.username for n in notices) or "（无填报员）",
+        reason=text,
+    )
+    return notices

@@ -251,6 +251,24 @@ def rules(fx: dict) -> dict[str, Rule]:
                                  ("/assessment/2018/bygx/", ("unit", Action.READ_ASSESSMENT, "bygx")))),
         # the innovation survey (issue 17 items 6-8): staff read a year's strata and estimates (no enterprise)
         "survey:year": _r("/survey/2019/", ("action", Action.READ_UNPUBLISHED)),
+        # issue 17 items 6-7: the sampled enterprise answers (itself, its zone's staff, 省创新办); 催报 by the
+        # province and the zone's 审核员; the live estimates for 省创新办; the published report for everyone
+        "survey:index": _r("/survey/", "login"),
+        "survey:answer": Rule(((f"/survey/2018/{ea}/", ("unit", Action.ANSWER_SURVEY, "ent_a")),
+                               (f"/survey/2018/{eb}/", ("unit", Action.ANSWER_SURVEY, "ent_b"))), ("GET", "POST")),
+        "survey:answer_xlsx": Rule(((f"/survey/2018/{ea}/questionnaire.xlsx", ("unit", Action.ANSWER_SURVEY, "ent_a")),
+                                    (f"/survey/2018/{eb}/questionnaire.xlsx", ("unit", Action.ANSWER_SURVEY, "ent_b")))),
+        "survey:answer_upload": Rule(((f"/survey/2018/{ea}/upload/", ("unit", Action.ANSWER_SURVEY, "ent_a")),),
+                                     ("POST",)),
+        "survey:remind": Rule(((f"/survey/2018/{ea}/remind/", ("unit", Action.REVIEW, "lzxq")),
+                               (f"/survey/2018/{eb}/remind/", ("unit", Action.REVIEW, "bygx"))), ("POST",)),
+        "api:survey-api-rounds": _r("/api/survey/rounds/", "login"),
+        "api:survey-api-status": _r("/api/survey/2018/status/", ("action", Action.READ_UNPUBLISHED)),
+        "api:survey-api-estimates": _r("/api/survey/2018/estimates/", ("action", Action.MANAGE_SURVEY)),
+        "api:survey-api-response": Rule(
+            ((f"/api/survey/2018/responses/{ea}/", ("unit", Action.ANSWER_SURVEY, "ent_a")),
+             (f"/api/survey/2018/responses/{eb}/", ("unit", Action.ANSWER_SURVEY, "ent_b"))), ("GET", "POST")),
+        "reports-api-survey": _r("/api/reports/survey/2018/", "nobody"),  # not published: 404 for everyone
         "api:assessment-api-result": _r("/api/assessment/2018/", "login"),
         "api:assessment-api-compute": _r("/api/assessment/2018/compute/", ("action", Action.ASSESS), ("POST",)),
         "api:assessment-api-unit": Rule((("/api/assessment/2018/lzxq/", ("unit", Action.READ_ASSESSMENT, "lzxq")),
@@ -388,6 +406,9 @@ def _build(make_user, settings) -> dict:
     cs.submission_review(user=users["reviewer_lzxq"], submission=sub_c, approve=True)
     cs.submission_final_approve(user=province, submission=sub_c, now=NOW)
     published = rs.release_create(kind="bulletin", period="2018Q4", publish=True, confirm_incomplete=True)
+    from lanbai.survey import services as survey_services
+
+    survey_services.survey_round_draw(province, 2018)  # every enterprise of this small frame is sampled
     draft = rs.release_create(kind="bulletin", period="2018Q4")
     units = {"lzxq": lz, "bygx": by, "ent_a": ent_a.org_unit, "ent_b": ent_b.org_unit}
     units |= {key: s.org_unit for key, s in subs.items()}

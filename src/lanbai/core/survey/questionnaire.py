@@ -26,8 +26,10 @@ SCALE_VALUES = (1, 2, 3, 4)
 class QuestionnaireError(ValueError):
     """A questionnaire definition or a set of answers breaks a rule; ``problems`` lists every one."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], by_question: dict[str, list[str]] | None = None) -> None:
         self.problems = problems
+        # question id -> its messages, Chinese first ("应为数字 / a number is expected"), for forms and sheets
+        self.by_question = by_question or {}
         super().__init__("; ".join(problems))
 
 
@@ -135,8 +137,8 @@ def load_questionnaire(path: Path) -> Questionnaire:
         return parse_questionnaire(yaml.safe_load(fh) or {}, source=path.name)
 
 
-def _check(q: Question, value: Any) -> tuple[Any, str | None]:
-    """The cleaned value of one answer, or a message naming the rule broken."""
+def _check_zh(q: Question, value: Any) -> tuple[Any, tuple[str, str] | None]:
+    """The cleaned value of one answer, or the rule broken as (Chinese, English)."""
     if q.type == "yes_no":
         if isinstance(value, bool):
             return value, None
@@ -144,15 +146,21 @@ def _check(q: Question, value: Any) -> tuple[Any, str | None]:
             return True, None
         if value in ("否", "no", 0, "0"):
             return False, None
-        return None, "answer 是 or 否 (yes/no)"
+        return None, ("请回答“是”或“否”", "answer 是 or 否 (yes/no)")
     keys = [k for k, _ in q.options]
+    labels = "、".join(label for _, label in q.options)
     if q.type == "choice":
-        return (value, None) if value in keys else (None, f"choose one of {', '.join(keys)}")
+        if value in keys:
+            return value, None
+        return None, (f"请从选项中选择一项：{labels}", f"choose one of {', '.join(keys)}")
     if q.type == "multi_choice":
         vals = value if isinstance(value, list | tuple) else [value]
         bad = [str(v) for v in vals if v not in keys]
         if bad:
-            return None, f"{', '.join(bad)} not among the options {', '.join(keys)}"
+            return None, (
+                f"{'、'.join(bad)} 不在选项中（{labels}）",
+                f"{', '.join(bad)} not among the options {', '.join(keys)}",
+            )
         return sorted(set(vals), key=keys.index), None
     if q.type == "scale":
         try:
@@ -160,19 +168,22 @@ def _check(q: Question, value: Any) -> tuple[Any, str | None]:
         except (TypeError, ValueError):
             v = 0
         if v not in SCALE_VALUES or (isinstance(value, float) and value != v):
-            return None, "a scale answer is 1, 2, 3 or 4"
+            return None, ("请选择 1、2、3 或 4", "a scale answer is 1, 2, 3 or 4")
         return v, None
     # amount
     if isinstance(value, bool):
-        return None, "a number is expected"
+        return None, ("应为数字", "a number is expected")
     try:
         x = float(value)
     except (TypeError, ValueError):
-        return None, "a number is expected"
+        return None, ("应为数字", "a number is expected")
     if not math.isfinite(x) or x < 0:
-        return None, f"the amount ({q.unit or 'number'}) must be zero or more"
+        return None, (
+            f"数额（{q.unit or '数值'}）不能为负数",
+            f"the amount ({q.unit or 'number'}) must be zero or more",
+        )
     if q.integer and x != int(x):
-        return None, "a whole number is expected"
+        return None, ("应为整数", "a whole number is expected")
     return (int(x) if q.integer else x), None
 
 
@@ -184,29 +195,57 @@ def validate_answers(
     Unknown question ids are refused, an answer to a question skipped by its ``when`` is refused, and with
     ``complete`` (submission) every asked required question must be answered; a draft may be partial.
     """
-    problems = [f"question {k!r}: unknown question" for k in answers if k not in {q.id for q in qn.questions}]
+    problems: list[str] = []
+    by_question: dict[str, list[str]] = {}
+
+    def problem(qid: str, zh: str, en: str) -> None:
+        problems.append(f"question {qid!r}: {en}")
+        by_question.setdefault(qid, []).append(f"{zh} / {en.split(' (got ')[0]}")
+
+    known = {q.id for q in qn.questions}
+    for k in answers:
+        if k not in known:
+            problem(k, "问卷中没有该题", "unknown question")
     cleaned: dict[str, Any] = {}
     for q in qn.questions:
         value = answers.get(q.id)
         blank = value is None or value == "" or value == []
         if not qn.asked(q, cleaned):
             if not blank:
-                problems.append(
-                    f"question {q.id!r}: not asked (skip logic {q.when[0] if q.when else ''}), leave it blank"
-                )
+                dep = q.when[0] if q.when else ""
+                problem(q.id, f"根据第 {dep} 题的回答本题不适用，请留空",
+                        f"not asked (skip logic {dep}), leave it blank")
             continue
         if blank:
             if complete and q.required:
-                problems.append(f"question {q.id!r}: an answer is required")
+                problem(q.id, "此题必答", "an answer is required")
             continue
-        v, err = _check(q, value)
+        v, err = _check_zh(q, value)
         if err:
-            problems.append(f"question {q.id!r}: {err} (got {value!r})")
+            problem(q.id, err[0], f"{err[1]} (got {value!r})")
         else:
             cleaned[q.id] = v
     if problems:
-        raise QuestionnaireError(problems)
+        raise QuestionnaireError(problems, by_question)
     return cleaned
+
+
+def prune_skipped(qn: Questionnaire, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """``answers`` without the answers to questions that the skip logic does not ask (a web form or a sheet
+    may still carry them from an earlier choice); the skip decision reads the raw yes/no answers."""
+    out: dict[str, Any] = {}
+    for q in qn.questions:
+        if q.id not in answers:
+            continue
+        if q.when is not None:
+            dep, value = q.when
+            raw = out.get(dep)
+            got, err = _check_zh(qn.question(dep), raw) if raw not in (None, "", []) else (None, None)
+            if err is not None or got != value:
+                continue
+        out[q.id] = answers[q.id]
+    out.update({k: v for k, v in answers.items() if k not in {q.id for q in qn.questions}})
+    return out
 
 
 def is_innovative(answers: Mapping[str, Any]) -> bool:

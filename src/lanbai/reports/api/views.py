@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from .. import selectors
 from ..disclosure import public_row
+from ..survey_report import public_cell
 
 
 def _release_dict(rel, request) -> dict:
@@ -60,6 +61,8 @@ class ReleaseDetailApi(PublicApi):
         data["stage"] = rel.content.get("stage_label", "")
         data["missing"] = rel.content.get("missing_text", "")
         data["simulated"] = bool(rel.content.get("simulated"))
+        if rel.kind == "survey":  # the survey report's cells, suppressed ones emptied (obs_status C)
+            data["cells"] = [public_cell(c) for c in rel.content.get("cells", [])]
         return Response(data)
 
 
@@ -86,3 +89,21 @@ class DictionaryApi(PublicApi):
         return Response(
             [{"name": n, "type": t, "unit": u, "description": d} for n, t, u, d in selectors.COLUMNS]
         )
+
+
+class SurveyReportApi(PublicApi):
+    """The published 创新调查报告 of a year: design, response and every cell (estimate, SE, 95 % CI; suppressed
+    cells emptied with obs_status C).  404 until one is published."""
+
+    def get(self, request, year: int):
+        from rest_framework.exceptions import NotFound
+
+        rel = selectors.current_survey_release(year)
+        if rel is None:
+            raise NotFound(f"{year} 年创新调查报告尚未发布 / no published survey report for {year}")
+        data = _release_dict(rel, request)
+        data["design"] = rel.content.get("design", {})
+        data["simulated"] = bool(rel.content.get("simulated"))
+        data["legend"] = rel.content.get("disclosure", {}).get("legend")
+        data["cells"] = [public_cell(c) for c in rel.content.get("cells", [])]
+        return Response(data)

@@ -32,6 +32,7 @@ NAV = [
     ("instruments:list", _("大型科研仪器"), True),
     ("vouchers:queue", _("创新券"), False),
     ("vouchers:notice", _("创新券公示"), True),
+    ("survey:index", _("创新调查"), False),
 ]
 
 
