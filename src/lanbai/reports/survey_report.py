@@ -239,7 +239,7 @@ def _protect(cells: list[dict], micro: pd.DataFrame, spec) -> dict[str, Any]:
         for code, *_ in spec:
             for r in micro.itertuples(index=False):
                 contrib.append({"domain": getattr(r, dkind), "indicator": code, "enterprise": r.unit,
-                                "value": float(getattr(r, code) or 0.0) * float(r.w)})
+                                "value": float(getattr(r, code) or 0.0) * float(r.w)})  # type: ignore[arg-type]
         contributions = pd.DataFrame(contrib, columns=["domain", "indicator", "enterprise", "value"])
         hier = {"domain": {ALL: leaves}}
         try:

@@ -106,6 +106,7 @@ def _form_rows(qn, answers: dict[str, Any], errors: dict[str, list[str]]) -> lis
             asked = asked_on.get(dep) == want and asked_on.get(f"{dep}__asked", True)
         asked_on[q.id] = value
         asked_on[f"{q.id}__asked"] = asked
+        current: str | list[Any]
         if q.type == "yes_no":
             current = {True: "1", False: "0"}.get(value, "") if isinstance(value, bool) else str(value or "")
         elif q.type == "multi_choice":

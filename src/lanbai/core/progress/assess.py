@@ -441,7 +441,8 @@ class _Texts:
         if name == "v":
             if "v" not in self._n:
                 self._n["v"] = tx.fmt_n(self.cols["v"])
-            return self._n["v"][idx]
+            out: np.ndarray = self._n["v"][idx]
+            return out
         return tx.fmt_n(self.cols[name][idx])
 
     def pick(self, idx: np.ndarray, up: str, down: str) -> np.ndarray:
