@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final, Protocol
 
+from django.db import connection
 from django.db.models import Q
 
 from lanbai.common.exceptions import PermissionDeniedError
@@ -111,8 +112,18 @@ def roles_of(user: Any) -> Roles:
         return _OPERATOR
     if not getattr(user, "is_authenticated", False):
         return _NOBODY
-    pairs = tuple(user.scopes.values_list("role", "org_unit_id"))
+    pairs = _scope_pairs(user.pk)
     return Roles(pairs, bool(user.is_superuser) or any(r == Role.PROVINCE for r, _ in pairs))
+
+
+def _scope_pairs(user_id: int) -> tuple[tuple[str, int | None], ...]:
+    """(role, unit id) of the user's scopes: one plain query (asked on every check, often thousands of
+    times per bulk operation; the ORM's query building cost ten times the query)."""
+    from .models import UserScope
+
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT role, org_unit_id FROM {UserScope._meta.db_table} WHERE user_id = %s ORDER BY role", [user_id])  # noqa: S608
+        return tuple((role, unit) for role, unit in cur.fetchall())
 
 
 def descendant_ids(root_ids: set[int], *, on: dt.date | None = None) -> set[int]:

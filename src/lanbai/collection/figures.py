@@ -17,9 +17,13 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 from django.db import connection, transaction
 
+from lanbai.common.bulk import insert_plain
+
 from .models import ApprovedFigure, ApprovedFigureChange, Submission, SubmissionVersion
 
 BATCH = 5000
+_FIGURE_COLUMNS = ["submission_id", "version_id", "version_number", "org_unit_id", "period", "form_code",
+                   "field", "value", "value_text"]
 
 
 def _number(text) -> float | None:
@@ -64,16 +68,14 @@ def figures_replace(submission_ids: Iterable[int]) -> int:
         values = dict(
             SubmissionVersion.objects.filter(pk__in=[r[4] for r in reports]).values_list("pk", "values")
         )
-        rows = [
-            ApprovedFigure(submission_id=sid, version_id=vid, version_number=versions[vid], org_unit_id=unit,
-                           period=period, form_code=form, field=name, value=number, value_text=text)
+        rows = (
+            (sid, vid, versions[vid], unit, period, form, name, number, text)
             for sid, unit, period, form, vid in reports
             for name, raw in (values[vid] or {}).items()
             if (parts := split_value(raw)) != (None, None)
             for number, text in (parts,)
-        ]
-        ApprovedFigure.objects.bulk_create(rows, batch_size=BATCH)
-        written += len(rows)
+        )
+        written += insert_plain(ApprovedFigure, _FIGURE_COLUMNS, rows)
         changed = Submission.objects.filter(pk__in=chunk).values_list("org_unit_id", "period", "form_code")
         ApprovedFigureChange.objects.bulk_create(
             [ApprovedFigureChange(org_unit_id=u, period=p, form_code=f) for u, p, f in changed], batch_size=BATCH

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from lanbai.access.policy import Action, can, unit_ids
-from lanbai.common.audit import actor, audit, audit_event, audit_events_save
+from lanbai.common.audit import actor, audit, audit_event, audit_events_bulk, audit_events_save
 from lanbai.common.exceptions import ApplicationError, ConflictError, PermissionDeniedError, ValidationFailed
 from lanbai.core.collection.creditcode import classify as classify_credit_code
 from lanbai.core.collection.stored import store_value
 from lanbai.core.periods import Quarter
-from lanbai.plans.services import orgunit_create, orgunit_link
+from lanbai.plans.services import orgunit_links_create, orgunits_create
 
 from . import calendar, figures, selectors
 from .choices import STATUS_WORDS, LateRequestStatus, Status, UploadOutcome
@@ -508,20 +510,21 @@ def _bulk_transition(
     refusal: Callable[[Submission], str],
     wrong_status: str,
     require_data: bool = False,
-    apply: Callable[[Submission], None] | None = None,
-    fields: tuple[str, ...] = (),
+    set_values: dict[str, Any] | None = None,
     before_save: Callable[[], object] | None = None,
 ) -> int:
     """Move the reports ``ids`` from a status in ``allowed_from`` to ``to``, all or nothing.
 
-    The audit events are :func:`lanbai.common.audit.audit_event` rows written with one
-    ``bulk_create`` (an imported file submits thousands of reports at once).
+    The audit events (one per report) are written at once by :func:`lanbai.common.audit.audit_events_bulk`
+    (an imported file submits thousands of reports at once).
     Every report is checked before anything changes, in this order: in scope (else
     PermissionDeniedError with ``refusal(report)``), has data when ``require_data``, in a status of
     ``allowed_from`` (else ApplicationError ``"<report> <wrong_status>"``).  Then each report gets one
-    audit event (``action``, field "status", old -> new), the new status, a lock_version bump and what
-    ``apply`` sets; ``fields`` names the fields ``apply`` sets.  Returns how many reports moved.
-    The caller holds the transaction (select_for_update needs one).
+    audit event (``action``, field "status", old -> new), the new status, a lock_version bump and
+    ``set_values`` (the same for every report: constants or expressions such as ``F(...)``), written
+    with one UPDATE per 5,000 reports — ``bulk_update``'s per-row ``CASE`` took 0.4 s per 1,000
+    reports.  Returns how many reports moved.  The caller holds the transaction (select_for_update
+    needs one).
     """
     subs = list(
         Submission.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("org_unit")
@@ -535,15 +538,12 @@ def _bulk_transition(
             raise ApplicationError(f"{s} {wrong_status}", extra={"status": s.status})
     if before_save is not None:
         before_save()
-    events = []
-    for s in subs:
-        events.append(audit_event(user, action, s, field="status", old=s.status, new=to))
-        s.status = to
-        s.lock_version += 1
-        if apply is not None:
-            apply(s)
-    Submission.objects.bulk_update(subs, ["status", "lock_version", *fields], batch_size=1000)
-    audit_events_save(events, batch_size=2000)
+    pks = [s.pk for s in subs]
+    for start in range(0, len(pks), 5000):
+        Submission.objects.filter(pk__in=pks[start : start + 5000]).update(
+            status=to, lock_version=F("lock_version") + 1, **(set_values or {})
+        )
+    audit_events_bulk(user, action, Submission, ((s.pk, "status", s.status, to) for s in subs))
     return len(subs)
 
 
@@ -560,9 +560,6 @@ def submissions_submit_bulk(
     zone_ids = unit_ids(user, Action.REPORT)  # once, not per report
     when, by = now or timezone.now(), actor(user)
 
-    def record_submission(s: Submission) -> None:
-        s.submitted_at, s.submitted_by, s.return_reason = when, by, ""
-
     return _bulk_transition(
         user,
         ids,
@@ -575,8 +572,7 @@ def submissions_submit_bulk(
         refusal=lambda s: f"无权上报 {s.org_unit.name} 的报表 / not allowed to submit for {s.org_unit.name}",
         wrong_status="不能上报 / cannot be submitted",
         require_data=True,
-        apply=record_submission,
-        fields=("submitted_at", "submitted_by", "return_reason"),
+        set_values={"submitted_at": when, "submitted_by": by, "return_reason": ""},
         # after every report's scope and status are checked: explanations, or which rule lacks one
         before_save=lambda: audit_events_save(_explain_open_reports(user, ids, explanations or {}, when)),
     )
@@ -610,9 +606,6 @@ def submissions_approve_bulk(*, user, ids: list[int], final: bool, now: dt.datet
     zone_ids = None if final else unit_ids(user, Action.REVIEW)
     when = now or timezone.now()
 
-    def record_final_approval(s: Submission) -> None:
-        s.approved_at, s.approved_version_id = when, s.current_version_id
-
     moved = _bulk_transition(
         user,
         ids,
@@ -622,8 +615,7 @@ def submissions_approve_bulk(*, user, ids: list[int], final: bool, now: dt.datet
         may_act=lambda s: zone_ids is None or s.org_unit_id in zone_ids,
         refusal=lambda s: f"无权审核 {s.org_unit.name} 的报表 / not allowed to review {s.org_unit.name}",
         wrong_status="不能审核 / cannot be approved",
-        apply=record_final_approval if final else None,
-        fields=("approved_at", "approved_version") if final else (),
+        set_values={"approved_at": when, "approved_version_id": F("current_version_id")} if final else None,
     )
     if final:
         figures.figures_replace(ids)  # the analytical store, in this transaction
@@ -661,48 +653,75 @@ def enterprise_register(
     the URLs of enterprise pages, which use the credit code itself, rely on it), linked below ``park``
     when given, else below the zone, valid from ``registered_on`` (else the plan's first year).
     """
-    if not can(user, Action.WRITE_REGISTRY, zone):
-        raise PermissionDeniedError(
-            f"无权为 {zone.name} 登记企业（需省创新办或本园区填报员） / not allowed to register for {zone.code}"
-        )
-    code = (credit_code or "").strip()
-    problem = credit_code_error(code)
-    if problem:
-        raise ValidationFailed(problem, field="credit_code")
-    if Enterprise.objects.filter(credit_code=code).exists():
-        raise ConflictError(
-            f"统一社会信用代码 {code} 已登记 / already registered", extra={"field": "credit_code"}
-        )
-    start = registered_on or dt.date(zone.plan.start_year, 1, 1)
-    unit = orgunit_create(
-        plan=zone.plan,
-        code=f"ent-{code}",
-        name=name,
-        kind="enterprise",
-        valid_from=start,
-        source="企业登记",
-        order=100000,
+    entry = EnterpriseEntry(zone=zone, credit_code=credit_code, name=name, park=park, industry=industry,
+                            category=category, registered_on=registered_on, simulated=simulated)
+    return enterprises_register(user=user, entries=[entry])[0]
+
+
+@dataclass(frozen=True)
+class EnterpriseEntry:
+    """One enterprise to register (:func:`enterprise_register`'s arguments)."""
+
+    zone: OrgUnit
+    credit_code: str
+    name: str
+    park: OrgUnit | None = None
+    industry: str = ""
+    category: str = ""
+    registered_on: dt.date | None = None
+    simulated: bool = False
+
+
+@transaction.atomic
+def enterprises_register(*, user, entries: list[EnterpriseEntry]) -> list[Enterprise]:
+    """:func:`enterprise_register` for many enterprises at once, all or nothing: the same checks in
+    the same order (rights per zone, each credit code, none registered before or twice in
+    ``entries``), then the units, their links, the enterprises and one audit event each written in
+    bulk — seven queries per enterprise became seven per batch (the demo registers 10,000)."""
+    for zone in {e.zone.pk: e.zone for e in entries}.values():
+        if not can(user, Action.WRITE_REGISTRY, zone):
+            raise PermissionDeniedError(
+                f"无权为 {zone.name} 登记企业（需省创新办或本园区填报员） / not allowed to register for {zone.code}"
+            )
+    codes = [(e.credit_code or "").strip() for e in entries]
+    for code in codes:
+        problem = credit_code_error(code)
+        if problem:
+            raise ValidationFailed(problem, field="credit_code")
+    seen: set[str] = set()
+    taken = set(Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", flat=True))
+    for code in codes:
+        if code in taken or code in seen:
+            raise ConflictError(
+                f"统一社会信用代码 {code} 已登记 / already registered", extra={"field": "credit_code"}
+            )
+        seen.add(code)
+    starts = [e.registered_on or dt.date(e.zone.plan.start_year, 1, 1) for e in entries]
+    units = orgunits_create(
+        units=[
+            {"plan": e.zone.plan, "code": f"ent-{code}", "name": e.name, "kind": "enterprise", "valid_from": start,
+             "source": "企业登记", "order": 100000}
+            for e, code, start in zip(entries, codes, starts, strict=True)
+        ]
     )
-    orgunit_link(unit=unit, parent=park or zone, valid_from=start)
-    ent = Enterprise(
-        credit_code=code,
-        name=name,
-        org_unit=unit,
-        zone=zone,
-        industry=industry,
-        category=category,
-        registered_on=registered_on,
-        is_simulated=simulated,
+    orgunit_links_create(
+        links=[(unit, e.park or e.zone, start) for unit, e, start in zip(units, entries, starts, strict=True)]
     )
-    try:
-        ent.full_clean()
-    except DjangoValidationError as exc:
-        raise ValidationFailed(
-            "企业登记信息无效 / invalid enterprise", extra={"fields": exc.message_dict}
-        ) from exc
-    ent.save()
-    audit(user, "enterprise_register", None, field=code, new=name)  # the credit code names it
-    return ent
+    ents = []
+    for e, code, unit in zip(entries, codes, units, strict=True):
+        ent = Enterprise(credit_code=code, name=e.name, org_unit=unit, zone=e.zone, industry=e.industry,
+                         category=e.category, registered_on=e.registered_on, is_simulated=e.simulated)
+        try:  # the credit code's uniqueness was checked above, for the whole batch in one query
+            ent.full_clean(validate_unique=False)
+        except DjangoValidationError as exc:
+            raise ValidationFailed(
+                "企业登记信息无效 / invalid enterprise", extra={"fields": exc.message_dict}
+            ) from exc
+        ents.append(ent)
+    Enterprise.objects.bulk_create(ents, batch_size=2000)
+    audit_events_bulk(user, "enterprise_register", None,  # the credit code names it
+                      ((None, ent.credit_code, "", ent.name) for ent in ents))
+    return ents
 
 
 def credit_code_error(code: str) -> str | None:

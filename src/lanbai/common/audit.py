@@ -7,12 +7,15 @@ leaves one audit record).  Values are recorded as the texts the platform stores
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
 
 from lanbai.core.collection.stored import store_value
 
+from .bulk import insert_plain
 from .models import AuditEvent
 
 
@@ -73,6 +76,27 @@ def audit_event(
         new=audit_text(new),
         reason=reason,
     )
+
+
+def audit_events_bulk(
+    user: Any, action: str, model: type[models.Model] | None, changes: Iterable[tuple[int | None, str, Any, Any]], *,
+    reason: str = "",
+) -> int:
+    """Record one ``action`` event per ``(object id, field, old, new)`` on rows of ``model`` (None: no
+    single object, as :func:`audit` with no object) at once —
+    what :func:`audit` would write for each, at the same time, without an ``AuditEvent`` instance per
+    row (a bulk approval writes 10,000 events; the instances and ``bulk_create`` cost more than the
+    approval).  Returns how many were written."""
+    who = actor(user)
+    at = timezone.now()
+    stamp = at if connection.vendor == "postgresql" else connection.ops.adapt_datetimefield_value(at)
+    kind = object_type(model) if model is not None else ""
+    rows = ((stamp, who.pk if who is not None else None, action, kind, object_id, field[:60], audit_text(old),
+             audit_text(new), reason) for object_id, field, old, new in changes)
+    return insert_plain(AuditEvent, _AUDIT_COLUMNS, rows)
+
+
+_AUDIT_COLUMNS = ["at", "user_id", "action", "object_type", "object_id", "field", "old", "new", "reason"]
 
 
 def audit_events_save(events: list[AuditEvent], *, batch_size: int = 2000) -> None:

@@ -12,6 +12,7 @@ import json
 import threading
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from lanbai.common.exceptions import ApplicationError, NotFoundError
@@ -284,22 +285,27 @@ def orgunit_rows(*, plan: PlanVersion) -> list[tuple]:
 
 
 def orgunit_descendant_ids(root_ids: set[int], *, on: dt.date | None = None) -> set[int]:
-    """Ids of the given units and every unit below them (links valid on ``on``, or ever)."""
+    """Ids of the given units and every unit below them (links valid on ``on``, or ever).
+
+    One recursive query over the links' parent index: the cost follows the size of the subtree, not
+    of the whole tree (reading every link cost 10 ms per call with 10,000 enterprises, and the access
+    policy asks this several times per request of a zone's staff).
+    """
     if not root_ids:
         return set()
-    links = OrgUnitLink.objects.all()
+    table = OrgUnitLink._meta.db_table
+    valid, params = "", []
     if on is not None:
-        links = links.filter(valid_from__lte=on).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
-    children: dict[int, set[int]] = {}
-    for unit_id, parent_id in links.values_list("unit_id", "parent_id"):
-        children.setdefault(parent_id, set()).add(unit_id)
-    seen, stack = set(root_ids), list(root_ids)
-    while stack:
-        for child in children.get(stack.pop(), ()):
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
-    return seen
+        valid = " AND l.valid_from <= %s AND (l.valid_to IS NULL OR l.valid_to >= %s)"
+        params = [on, on]
+    roots = ", ".join(["%s"] * len(root_ids))
+    sql = (
+        f"WITH RECURSIVE down(id) AS (SELECT l.unit_id FROM {table} l WHERE l.parent_id IN ({roots}){valid} "  # noqa: S608
+        f"UNION SELECT l.unit_id FROM {table} l JOIN down ON l.parent_id = down.id{valid}) SELECT id FROM down"
+    )
+    with connection.cursor() as cur:
+        cur.execute(sql, [*root_ids, *params, *params])
+        return set(root_ids) | {row[0] for row in cur.fetchall()}
 
 
 def orgunit_find(code: str, *, plan: PlanVersion) -> OrgUnit | None:
@@ -348,7 +354,6 @@ def plan_records(plan: PlanVersion, section: str, *, order: tuple[str, ...] = ("
 
 def orgunit_list_by_ids(ids, *, kinds: dict[str, set[int] | None] | None = None, order: tuple[str, ...] = ("code",)) -> list[OrgUnit]:
     """The units with these ids (``kinds``: per kind, the ids allowed for it — None: all ``ids``), ordered."""
-    from django.db.models import Q
 
     ids = set(ids or ())
     if kinds is None:

@@ -303,6 +303,18 @@ def orgunit_create(
     )
 
 
+def orgunits_create(*, units: list[dict[str, Any]]) -> list[OrgUnit]:
+    """New units at once (each dict: :func:`orgunit_create`'s arguments), primary keys set."""
+    return OrgUnit.objects.bulk_create([OrgUnit(**u) for u in units], batch_size=2000)
+
+
+def orgunit_links_create(*, links: list[tuple[OrgUnit, OrgUnit, dt.date]]) -> list[OrgUnitLink]:
+    """:func:`orgunit_link` for many ``(unit, parent, valid_from)`` at once."""
+    return OrgUnitLink.objects.bulk_create(
+        [OrgUnitLink(unit=u, parent=p, valid_from=start) for u, p, start in links], batch_size=2000
+    )
+
+
 def orgunit_link(*, unit: OrgUnit, parent: OrgUnit, valid_from: dt.date) -> OrgUnitLink:
     """Link ``unit`` below ``parent`` from ``valid_from`` on."""
     return OrgUnitLink.objects.create(unit=unit, parent=parent, valid_from=valid_from)

@@ -9,6 +9,7 @@ The estimates are province-wide aggregates (staff: ``Action.READ_UNPUBLISHED``).
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,15 @@ def plan_dir(directory: str | Path | None = None) -> Path:
 
 
 def questionnaire(directory: str | Path | None = None) -> Questionnaire:
-    return load_questionnaire(plan_dir(directory) / SURVEY_DIR / "questionnaire.yaml")
+    path = plan_dir(directory) / SURVEY_DIR / "questionnaire.yaml"
+    return _questionnaire_cached(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _questionnaire_cached(path: Path, mtime_ns: int) -> Questionnaire:
+    """Parsed once per file version (the demo saves thousands of responses; YAML parsing took 20 ms each).
+    ``Questionnaire`` is frozen, so sharing it is safe; an edited file has a new mtime and is re-read."""
+    return load_questionnaire(path)
 
 
 def frame(year: int) -> pd.DataFrame:

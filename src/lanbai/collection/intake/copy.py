@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db import connection, connections
 
+from lanbai.common.bulk import insert_plain  # noqa: F401 - re-exported for the collection app
+
 _CHUNK = 5000  # SQLite's bound on host parameters is 32,766; stay well below
 
 

@@ -106,7 +106,8 @@ def meta_rows(form: FormSpec, *, period: str, unit_code: str, unit_name: str) ->
     ]
 
 
-def _cell_value(form: FormSpec, code: str, value: Any) -> Any:
+def cell_value(form: FormSpec, code: str, value: Any) -> Any:
+    """``value`` as the template writes it in a cell (category label, 是/否, neutralised text)."""
     f = form.field(code)
     if value is None:
         return None
@@ -176,7 +177,7 @@ def write_template(
     for i in range(n_data):
         rec = rows[i] if i < len(rows) else {}
         for j, f in enumerate(form.fields, start=1):
-            cell = ws.cell(first + i, j, _cell_value(form, f.code, rec.get(f.code)))
+            cell = ws.cell(first + i, j, cell_value(form, f.code, rec.get(f.code)))
             cell.protection = unlocked
             if f.type in ("text", "credit_code"):
                 cell.number_format = "@"

@@ -18,7 +18,16 @@ from xml.sax.saxutils import escape
 import numpy as np
 
 from .creditcode import ALPHABET, WEIGHTS
-from .excel import DATA_ROW, META_SHEET, column_letter, foot_cells, header_cells, meta_rows, neutralise
+from .excel import (
+    DATA_ROW,
+    META_SHEET,
+    cell_value,
+    column_letter,
+    foot_cells,
+    header_cells,
+    meta_rows,
+    neutralise,
+)
 from .forms import FormSpec
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -200,3 +209,15 @@ def enterprise_workbook(
     return fast_workbook(
         form, enterprise_columns(form, n, seed=seed), period=period, unit_code=unit_code, unit_name=unit_name
     )
+
+
+def records_workbook(
+    form: FormSpec, rows: list[dict[str, Any]], *, period: str, unit_code: str, unit_name: str
+) -> bytes:
+    """:func:`fast_workbook` of records (field code -> value), each value written as
+    :func:`~lanbai.core.collection.excel.write_template` writes it (category codes as their labels,
+    booleans as 是/否) — the same file content without the template's styles and drop-downs, ~20×
+    faster for the demo's 10,000-row files."""
+    columns = {f.code: [cell_value(form, f.code, r.get(f.code)) for r in rows] for f in form.fields}
+    return fast_workbook(form, columns, period=period, unit_code=unit_code, unit_name=unit_name)
+
