@@ -143,7 +143,7 @@ def _compute_from_platform(
     from django.db import Error as DatabaseError
 
     from lanbai.common.exceptions import ApplicationError
-    from lanbai.indices.selectors import index_results
+    from lanbai.indices.selectors import index_results, target_text
     from lanbai.indices.services import index_run_save
 
     try:
@@ -179,6 +179,9 @@ def _compute_from_platform(
                 "median_rank": r["median_rank"],
                 "rank_p05": r["rank_p05"],
                 "rank_p95": r["rank_p95"],
+                "target_2020_%": r["target"]["attainment"],
+                "target_coverage": f"{r['target']['covered']}/{r['target']['indicators']}",
+                "to_target": target_text(r["target"]),
                 **{p: v for p, v in r["pillars"].items()},
             }
             for r in sorted(res["results"], key=lambda r: r["rank"])
@@ -229,6 +232,18 @@ def _compute_from_platform(
     if notes["uncertainty"]:
         err.print(f"排名区间 / rank band: {notes['uncertainty']}", highlight=False, markup=False)
     if not as_csv:
+        for r in sorted(res["results"], key=lambda r: r["rank"]):  # beside the level index: one line a zone
+            parts = [
+                f"{t['indicator']} {t['attainment']:.1f}%（{t['value']:g}/{t['target']:g}，{t['source']}）"
+                if t["attainment"] is not None else f"{t['indicator']} {t['note']}"
+                for t in r["target"]["by_indicator"]
+            ] if r["target"]["covered"] else []
+            err.print(
+                f"距2020年目标 / to the 2020 targets {r['unit_name']}: {target_text(r['target'])}"
+                + (f"：{'; '.join(parts)}" if parts else ""),
+                highlight=False,
+                markup=False,
+            )
         by_ind: dict[str, list[str]] = {}
         for s in res["base_sources"]:
             by_ind.setdefault(s["indicator"], []).append(f"{s['unit']} {s['base_year']}")
@@ -236,7 +251,10 @@ def _compute_from_platform(
             err.print(f"基期 / base year {ind}: {', '.join(parts)}", highlight=False, markup=False)
     err.print(
         "增长指数：各园区对本园区基期（=100）；水平指数：当年各园区间最小–最大标准化（0=最低，100=最高）/ growth: "
-        "each zone against its own base (=100); level: min–max across the zones within the year",
+        "each zone against its own base (=100); level: min–max across the zones within the year；"
+        "距2020年目标：实际值/规划目标值（越低越好：目标值/实际值），上限100%，仅有目标值的指标 / to the 2020 "
+        "targets: value / plan target (lower is better: target / value), capped at 100 %, indicators with a "
+        "target only",
         highlight=False,
         markup=False,
     )
