@@ -35,8 +35,8 @@ from lanbai.core.composite.audit import audit, contributions
 from lanbai.core.composite.checks import DataIssue, indicator_data_issues
 from lanbai.core.composite.framework import FrameworkIssue, framework_from_dict
 from lanbai.core.composite.levels import level_index
-from lanbai.core.composite.targets import NO_TARGET, PlanTarget, target_attainment
 from lanbai.core.composite.sensitivity import sensitivity
+from lanbai.core.composite.targets import NO_TARGET, PlanTarget, target_attainment
 from lanbai.core.periods import Quarter
 from lanbai.monitoring.selectors import aggregated_inputs, indicator_values, plan_core
 from lanbai.plans.selectors import plan_index_framework, target_baseline_rows, target_frame_rows

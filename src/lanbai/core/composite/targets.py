@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .audit import effective_weights
 from .framework import Framework
@@ -48,7 +49,7 @@ def _one(value: float | None, target: PlanTarget, direction: int) -> tuple[float
 
 def target_attainment(
     framework: Framework, values: Mapping[str, float | None], targets: Mapping[str, PlanTarget]
-) -> dict:
+) -> dict[str, Any]:
     """One unit's attainment of its ``targets`` (indicator → :class:`PlanTarget`) with its ``values``.
 
     Returns ``attainment`` (0–100, weighted mean over the indicators with a reading, or None),
@@ -57,7 +58,7 @@ def target_attainment(
     ``target``, ``target_year``, ``source``, ``attainment`` (None without a target: ``note`` "无目标值").
     """
     weights = effective_weights(framework)
-    rows = []
+    rows: list[dict[str, Any]] = []
     total = weighted = 0.0
     for code in framework.indicators:
         node = framework.nodes[code]
