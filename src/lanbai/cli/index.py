@@ -268,7 +268,7 @@ def _compute_from_platform(
     if not as_csv:
         for r in sorted(res["results"], key=lambda r: r["rank"]):  # beside the level index: one line a zone
             parts = [
-                f"{t['indicator']} {t['attainment']:.1f}%（{t['value']:g}/{t['target']:g}，{t['source']}）"
+                f"{t['indicator']} {t['attainment']:.1f}%（{t['value']:.4g}/{t['target']:.4g}，{t['source']}）"
                 if t["attainment"] is not None else f"{t['indicator']} {t['note']}"
                 for t in r["target"]["by_indicator"]
             ] if r["target"]["covered"] else []
