@@ -59,6 +59,10 @@ def demo(
     from lanbai.survey.demo import survey_demo_run  # the innovation survey on the demo enterprises
 
     out.print(survey_demo_run())
+    from lanbai.reports.demo import demo_publish_survey  # its reports, numbered and public (issue 17)
+    from lanbai.survey.demo import DEMO_YEARS
+
+    out.print(demo_publish_survey(DEMO_YEARS))
     from lanbai.pools.demo import pools_demo_run  # a few reserve projects and talents (模拟数据)
 
     out.print(pools_demo_run())

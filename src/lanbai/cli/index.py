@@ -3,6 +3,7 @@ uncertainty/sensitivity analysis and statistical coherence (pure core, no databa
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -34,9 +35,38 @@ FrameworkOpt = typer.Option(
     help="Framework file (.yaml/.json, or COINr iMeta .csv). Default: the Lanbai index.",
 )
 DataOpt = typer.Option(None, "--data", "-d", help="Data file (CSV/Excel), wide or long; see docs/index.md.")
+AllowConstantOpt = typer.Option(
+    False,
+    "--allow-constant",
+    help="--data: drop an indicator that cannot be normalised (constant, zero range, missing base) and give "
+    "its weight to its siblings, listed on stderr; without it such an indicator is refused by name.",
+)
+CONSTANT_HINT = (
+    "无差异（或无法标准化）的指标不静默剔除；确需剔除并把权重分给同级指标，请加 --allow-constant / an indicator "
+    "that cannot be normalised is not dropped silently; pass --allow-constant to drop it (its siblings share its "
+    "weight)"
+)
 
 
-def _load(framework: Path | None, data: Path | None):
+def _on_constant(fw, allow_constant: bool):
+    """The command line decides what a constant indicator does in --data mode, not the file's ``on_constant``
+    default: refused (``error``) unless ``--allow-constant`` (``drop``, reported)."""
+    return dataclasses.replace(fw, method={**fw.method, "on_constant": "drop" if allow_constant else "error"})
+
+
+def _refused(what: str, exc: Exception) -> typer.Exit:
+    err.print(f"[red]✗[/red] {what}: {escape(str(exc))}", highlight=False)
+    if "cannot normalise" in str(exc):
+        err.print(CONSTANT_HINT, highlight=False, markup=False)
+    return typer.Exit(2)
+
+
+def _dropped_note(dropped: list[dict]) -> str:
+    return "剔除指标（--allow-constant，权重分给同级指标）/ dropped indicators (--allow-constant, weight to " \
+        "siblings): " + "; ".join(f"{d['indicator']} ({d['reason']})" for d in dropped)
+
+
+def _load(framework: Path | None, data: Path | None, *, allow_constant: bool = False):
     fpath = framework or DEFAULT_FRAMEWORK
     try:
         fw = load_framework(fpath)
@@ -55,7 +85,7 @@ def _load(framework: Path | None, data: Path | None):
     except IndexDataError as exc:
         err.print(f"[red]✗[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from exc
-    return fw, df
+    return _on_constant(fw, allow_constant), df
 
 
 def _fmt(v: object) -> str:
@@ -90,17 +120,21 @@ def compute_cmd(
     save: bool = typer.Option(
         False, "--save", help="Platform mode: store the run (IndexRun) for the annual report."
     ),
+    allow_constant: bool = AllowConstantOpt,
 ) -> None:
     """计算指数 / Compute the index: scores and ranks of every unit (and year)."""
+    if data is None and allow_constant:
+        err.print("--allow-constant 只用于 --data / --allow-constant applies to --data only: the platform's data "
+                  "refuses an indicator without variance (docs/index.md)", markup=False)
+        raise typer.Exit(2)
     if data is None and year is not None:
         _compute_from_platform(framework, year, runs=runs, seed=seed, save=save, as_csv=csv)
         return
-    fw, df = _load(framework, data)
+    fw, df = _load(framework, data, allow_constant=allow_constant)
     try:
         res = compute(fw, df)
     except (IndexDataError, FrameworkError, ValueError) as exc:
-        err.print(f"[red]✗[/red] 计算失败 / cannot compute: {escape(str(exc))}", highlight=False)
-        raise typer.Exit(2) from exc
+        raise _refused("计算失败 / cannot compute", exc) from exc
     tab = res.table()
     if year is not None:
         if "year" not in tab:
@@ -124,7 +158,7 @@ def compute_cmd(
     if rep.get("treatment"):
         notes.append(f"异常值处理 / treated indicators: {[r['indicator'] for r in rep['treatment']]}")
     if rep.get("dropped_indicators"):
-        notes.append(f"剔除指标 / dropped indicators: {rep['dropped_indicators']}")
+        notes.append(_dropped_note(rep["dropped_indicators"]))
     if rep.get("incomplete_units"):
         notes.append(f"数据不全未计算 / not computed: {rep['incomplete_units']}")
     if rep.get("partial_units"):
@@ -143,7 +177,7 @@ def _compute_from_platform(
     from django.db import Error as DatabaseError
 
     from lanbai.common.exceptions import ApplicationError
-    from lanbai.indices.selectors import index_results
+    from lanbai.indices.selectors import index_results, target_text
     from lanbai.indices.services import index_run_save
 
     try:
@@ -179,6 +213,9 @@ def _compute_from_platform(
                 "median_rank": r["median_rank"],
                 "rank_p05": r["rank_p05"],
                 "rank_p95": r["rank_p95"],
+                "target_2020_%": r["target"]["attainment"],
+                "target_coverage": f"{r['target']['covered']}/{r['target']['indicators']}",
+                "to_target": target_text(r["target"]),
                 **{p: v for p, v in r["pillars"].items()},
             }
             for r in sorted(res["results"], key=lambda r: r["rank"])
@@ -229,6 +266,18 @@ def _compute_from_platform(
     if notes["uncertainty"]:
         err.print(f"排名区间 / rank band: {notes['uncertainty']}", highlight=False, markup=False)
     if not as_csv:
+        for r in sorted(res["results"], key=lambda r: r["rank"]):  # beside the level index: one line a zone
+            parts = [
+                f"{t['indicator']} {t['attainment']:.1f}%（{t['value']:.4g}/{t['target']:.4g}，{t['source']}）"
+                if t["attainment"] is not None else f"{t['indicator']} {t['note']}"
+                for t in r["target"]["by_indicator"]
+            ] if r["target"]["covered"] else []
+            err.print(
+                f"距2020年目标 / to the 2020 targets {r['unit_name']}: {target_text(r['target'])}"
+                + (f"：{'; '.join(parts)}" if parts else ""),
+                highlight=False,
+                markup=False,
+            )
         by_ind: dict[str, list[str]] = {}
         for s in res["base_sources"]:
             by_ind.setdefault(s["indicator"], []).append(f"{s['unit']} {s['base_year']}")
@@ -236,7 +285,10 @@ def _compute_from_platform(
             err.print(f"基期 / base year {ind}: {', '.join(parts)}", highlight=False, markup=False)
     err.print(
         "增长指数：各园区对本园区基期（=100）；水平指数：当年各园区间最小–最大标准化（0=最低，100=最高）/ growth: "
-        "each zone against its own base (=100); level: min–max across the zones within the year",
+        "each zone against its own base (=100); level: min–max across the zones within the year；"
+        "距2020年目标：实际值/规划目标值（越低越好：目标值/实际值），上限100%，仅有目标值的指标 / to the 2020 "
+        "targets: value / plan target (lower is better: target / value), capped at 100 %, indicators with a "
+        "target only",
         highlight=False,
         markup=False,
     )
@@ -255,9 +307,10 @@ def sensitivity_cmd(
     runs: int = typer.Option(10000, "--runs", min=1, help="Total model evaluations."),
     seed: int = typer.Option(0, "--seed"),
     csv: bool = typer.Option(False, "--csv", help="Write the rank table as CSV to stdout."),
+    allow_constant: bool = AllowConstantOpt,
 ) -> None:
     """不确定性与敏感性分析 / Monte Carlo rank intervals and Saltelli/Jansen sensitivity indices."""
-    fw, df = _load(framework, data)
+    fw, df = _load(framework, data, allow_constant=allow_constant)
     assumptions = fw.method.get("sensitivity") if isinstance(fw.method, dict) else None
     with Progress(
         TextColumn("蒙特卡洛 / Monte Carlo"),
@@ -275,8 +328,7 @@ def sensitivity_cmd(
         try:
             res = sensitivity(fw, df, assumptions=assumptions, runs=runs, seed=seed, progress=_cb)
         except (IndexDataError, FrameworkError, ValueError) as exc:
-            err.print(f"[red]✗[/red] 分析失败 / cannot run: {escape(str(exc))}", highlight=False)
-            raise typer.Exit(2) from exc
+            raise _refused("分析失败 / cannot run", exc) from exc
     if csv:
         res.ranks.to_csv(sys.stdout, index=False, float_format="%.6g")
         return
@@ -290,14 +342,17 @@ def sensitivity_cmd(
 
 
 @app.command("coherence")
-def coherence_cmd(framework: Path | None = FrameworkOpt, data: Path | None = DataOpt) -> None:
+def coherence_cmd(
+    framework: Path | None = FrameworkOpt, data: Path | None = DataOpt, allow_constant: bool = AllowConstantOpt
+) -> None:
     """统计一致性 / Statistical coherence per pillar: correlations, Cronbach's alpha, PCA."""
-    fw, df = _load(framework, data)
+    fw, df = _load(framework, data, allow_constant=allow_constant)
     try:
         res = compute(fw, df)
     except (IndexDataError, FrameworkError, ValueError) as exc:
-        err.print(f"[red]✗[/red] 计算失败 / cannot compute: {escape(str(exc))}", highlight=False)
-        raise typer.Exit(2) from exc
+        raise _refused("计算失败 / cannot compute", exc) from exc
+    if res.report.get("dropped_indicators"):
+        err.print(_dropped_note(res.report["dropped_indicators"]), highlight=False, markup=False)
     aggs, kids = coherence(res)
     _print_table(aggs, "维度一致性 / per aggregate")
     _print_table(kids, "与上级的相关 / correlation with parent")

@@ -36,9 +36,10 @@ from lanbai.core.composite.checks import DataIssue, indicator_data_issues
 from lanbai.core.composite.framework import FrameworkIssue, framework_from_dict
 from lanbai.core.composite.levels import level_index
 from lanbai.core.composite.sensitivity import sensitivity
+from lanbai.core.composite.targets import NO_TARGET, PlanTarget, target_attainment
 from lanbai.core.periods import Quarter
 from lanbai.monitoring.selectors import aggregated_inputs, indicator_values, plan_core
-from lanbai.plans.selectors import plan_index_framework, target_baseline_rows
+from lanbai.plans.selectors import plan_index_framework, target_baseline_rows, target_frame_rows
 
 from .models import IndexRun
 
@@ -301,6 +302,8 @@ def index_results(
         if c not in wide.columns:
             wide[c] = np.nan
     levels = _levels(fw, wide, years=sorted({int(y) for y in tab["year"]}))
+    targets = _zone_targets(version, fw, zones)
+    values = wide.set_index(["unit", "year"])
     band = None
     sens = None
     if runs > 0:
@@ -334,6 +337,7 @@ def index_results(
                 "level": _clean(levels.get(key, {}).get("level")),
                 "level_rank": levels.get(key, {}).get("level_rank"),
                 "level_pillars": {p: _clean(levels.get(key, {}).get(p)) for p in pillars},
+                "target": _target_reading(fw, values, key, targets.get(rec["unit"], {})),
                 "base": _base_label(sources, rec["unit"], base_year),
                 "base_years": _base_by_indicator(sources, rec["unit"]),
                 "carried": sum(
@@ -482,6 +486,39 @@ def _levels(fw: Framework, wide: pd.DataFrame, *, years: list[int]) -> dict[tupl
     return out
 
 
+TARGET_YEAR = 2020  # the plan's end year: its 专栏/附件 targets are stated for 2020
+
+
+def _zone_targets(version, fw: Framework, zones: list[str]) -> dict[str, dict[str, PlanTarget]]:
+    """Each zone's plan targets for ``TARGET_YEAR`` on the framework's indicators (whole-indicator targets)."""
+    out: dict[str, dict[str, PlanTarget]] = {}
+    inds = set(fw.indicators)
+    for unit, ind, kind, category, year, value, _cmp, _by, _bv, source in target_frame_rows(plan=version):
+        if kind == "target" and year == TARGET_YEAR and category in ("total", "") and ind in inds and unit in zones:
+            out.setdefault(unit, {})[ind] = PlanTarget(value=float(value), year=int(year), source=source)
+    return out
+
+
+def _target_reading(fw: Framework, values: pd.DataFrame, key: tuple, targets: dict[str, PlanTarget]) -> dict:
+    """The zone's distance to its plan targets in that year (:func:`target_attainment`), JSON-clean."""
+    row = values.loc[key] if key in values.index else pd.Series(dtype=float)
+    got = target_attainment(fw, {c: _clean(row.get(c)) for c in fw.indicators}, targets)
+    got["attainment"] = _clean(got["attainment"])
+    got["by_indicator"] = [{k: _clean(v) for k, v in r.items()} for r in got["by_indicator"]]
+    got["target_year"] = TARGET_YEAR
+    return got
+
+
+def target_text(reading: dict) -> str:
+    """The reading as one cell: "84.3%（10/12 项，附件1）" or "无目标值"."""
+    if reading.get("attainment") is None:
+        return NO_TARGET
+    return (
+        f"{reading['attainment']:.1f}%（{reading['covered']}/{reading['indicators']} 项，"
+        f"{'、'.join(reading['sources'])}）"
+    )
+
+
 def _table_rows(result: dict, year: int) -> list[dict]:
     rows = []
     for r in sorted((r for r in result["results"] if r["year"] == year), key=lambda r: r["rank"]):
@@ -498,6 +535,7 @@ def _table_rows(result: dict, year: int) -> list[dict]:
                 "排名区间（5%–95%）/ rank band": band,
                 "水平指数（0–100）/ level index": None if r["level"] is None else round(r["level"], 1),
                 "水平排名 / level rank": r["level_rank"],
+                f"距{TARGET_YEAR}年目标 / to the {TARGET_YEAR} targets": target_text(r["target"]),
                 "基期 / base": r["base"],
             }
         )

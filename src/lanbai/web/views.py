@@ -163,6 +163,7 @@ def development_index(request):
             ctx["error"] = str(exc)
             return ctx
         ctx["rows"] = sorted((r for r in res["results"] if r["year"] == year), key=lambda r: r["rank"])
+        ctx["target_rows"] = [r for r in ctx["rows"] if r.get("target") and r["target"]["covered"]]
         xs = sorted({r["year"] for r in res["series"]})
         by_unit: dict[str, dict[int, float | None]] = {}
         names = {}

@@ -205,3 +205,53 @@ def test_level_index_by_hand_with_three_zones(report):
     assert by["lzgx"]["level"] == pytest.approx(100.0) and by["bygx"]["level"] == pytest.approx(0.0)
     assert (by["lzgx"]["level_rank"], by["lzjj"]["level_rank"], by["bygx"]["level_rank"]) == (1, 2, 3)
     assert 0 < by["lzjj"]["level"] < 100
+
+
+@pytest.mark.django_db
+def test_distance_to_the_plan_targets_beside_the_level_index(report, client, make_user):
+    # only 兰州新区 has zone targets for the index's indicators (附件1, 2020); 白银高新区 has none
+    from lanbai.indices.selectors import index_table
+
+    report("lzxq", "2015Q4", zone_values(GDP, 1.0))
+    report("lzxq", "2016Q4", zone_values(GDP, 1.2))
+    report("bygx", "2015Q4", zone_values(GDP / 2, 1.0, level=0.8))
+    report("bygx", "2016Q4", zone_values(GDP / 2 * 1.1, 1.0, level=0.8))
+    res = index_results(2016, runs=0)
+    by = {r["unit"]: r for r in res["results"]}
+    lzxq = by["lzxq"]["target"]
+    ind = {r["indicator"]: r for r in lzxq["by_indicator"]}
+    assert (lzxq["covered"], lzxq["indicators"], lzxq["sources"], lzxq["target_year"]) == (10, 12, ["附件1"], 2020)
+    # R&D intensity 2 % × 1.2 = 2.4 % against the 2020 target 2.5 %
+    assert ind["rd_intensity"]["value"] == pytest.approx(2.4) and ind["rd_intensity"]["target"] == 2.5
+    assert ind["rd_intensity"]["attainment"] == pytest.approx(96.0)
+    assert ind["energy_per_10k_gdp"]["attainment"] == pytest.approx(  # lower is better: target / value, ≤ 100
+        min(100.0, 100 * 1.39 / ind["energy_per_10k_gdp"]["value"]))
+    for code in ("rd_platforms", "alliances"):  # no target in the plan: no reading
+        assert ind[code]["attainment"] is None and ind[code]["note"] == "无目标值"
+    assert 0 < lzxq["attainment"] <= 100
+    assert by["bygx"]["target"]["attainment"] is None and by["bygx"]["target"]["covered"] == 0
+    rows = {r["园区 / zone"]: r for r in index_table(year=2016, runs=0)}
+    col = "距2020年目标 / to the 2020 targets"
+    assert rows["白银高新区"][col] == "无目标值"
+    assert rows["兰州新区"][col] == f"{lzxq['attainment']:.1f}%（10/12 项，附件1）"
+    # the CLI: one line per zone after the table (growth and level index), CSV columns
+    out = runner.invoke(app, ["index", "compute", "--year", "2016", "--runs", "0"])
+    assert out.exit_code == 0, out.output
+    flat = out.stderr.replace("\n", "")  # the console wraps at 80 columns
+    assert "距2020年目标 / to the 2020 targets 白银高新区: 无目标值" in flat
+    assert f"距2020年目标 / to the 2020 targets 兰州新区: {lzxq['attainment']:.1f}%（10/12 项，附件1）：" in flat
+    assert "rd_intensity 96.0%（2.4/2.5，附件1）" in flat and "rd_platforms 无目标值" in flat
+    csv = runner.invoke(app, ["index", "compute", "--year", "2016", "--runs", "0", "--csv"]).stdout
+    head, *lines = csv.strip().splitlines()
+    assert "target_2020_%,target_coverage,to_target" in head
+    assert any(line.startswith("bygx,") and ",0/12,无目标值" in line for line in lines)
+    # the API and the index page (staff)
+    user = make_user("index_target", "province")
+    api = APIClient()
+    api.force_authenticate(user)
+    zones = {r["unit"]: r for r in api.get("/api/indices/results", {"year": 2016, "runs": 0}).json()["results"]}
+    assert zones["lzxq"]["target"]["covered"] == 10 and zones["bygx"]["target"]["attainment"] is None
+    client.force_login(user)
+    html = client.get("/index/?year=2016").content.decode()
+    assert "距2020年目标" in html and "无目标值" in html and "（10/12 项，附件1）" in html
+    assert "兰州新区：逐项距2020年目标" in html and "白银高新区：逐项距2020年目标" not in html

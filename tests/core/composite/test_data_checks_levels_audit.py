@@ -186,3 +186,32 @@ def test_audit_tables_by_hand():
     pc, ic = contributions(res, 4, reference=50.0)
     assert sum(pc.values()) == pytest.approx(S.at[4, "T"] - 50.0)
     assert sum(ic.values()) == pytest.approx(S.at[4, "T"] - 50.0)
+
+
+# --- distance to the plan's targets (item 2: beside the level index) ------------------------------------
+
+
+def test_target_attainment_by_hand():
+    from lanbai.core.composite.targets import NO_TARGET, PlanTarget, target_attainment
+
+    fw = _fw()  # effective weights a 0.1875, b 0.5625, c 0.25
+    targets = {"a": PlanTarget(20.0, 2020, "附件1"), "c": PlanTarget(1.5, 2020, "专栏1")}
+    got = target_attainment(fw, {"a": 15.0, "b": 7.0, "c": 1.2}, targets)
+    by = {r["indicator"]: r for r in got["by_indicator"]}
+    assert by["a"]["attainment"] == pytest.approx(75.0)  # 15 / 20
+    assert by["c"]["attainment"] == pytest.approx(100.0)  # lower is better: 1.5 / 1.2 > 1, capped
+    assert by["b"]["attainment"] is None and by["b"]["note"] == NO_TARGET and by["b"]["target"] is None
+    assert by["a"]["source"] == "附件1" and by["c"]["target_year"] == 2020
+    # the summary covers a and c only: weights renormalised over them
+    assert got["attainment"] == pytest.approx((0.1875 * 75 + 0.25 * 100) / (0.1875 + 0.25))
+    assert (got["covered"], got["indicators"], got["sources"]) == (2, 3, ["专栏1", "附件1"])
+    # lower is better and short of its target: 1.5 / 3.0
+    assert target_attainment(fw, {"c": 3.0}, targets)["by_indicator"][2]["attainment"] == pytest.approx(50.0)
+    # no target anywhere: no reading, not 0
+    none = target_attainment(fw, {"a": 1.0, "b": 1.0, "c": 1.0}, {})
+    assert none["attainment"] is None and none["covered"] == 0
+    assert all(r["note"] == NO_TARGET for r in none["by_indicator"])
+    # a target without a value: no reading for it, said why
+    miss = target_attainment(fw, {"a": None, "c": 1.5}, targets)
+    assert miss["by_indicator"][0]["attainment"] is None and miss["by_indicator"][0]["note"]
+    assert miss["attainment"] == pytest.approx(100.0) and miss["covered"] == 1

@@ -158,3 +158,53 @@ def test_cli_coherence_and_missing_data_option():
     assert "innovation_input" in r.stdout
     # `compute --year` without --data reads the platform's data: covered by
     # tests/apps/indices/test_index_platform.py (it needs a database).
+
+
+# --- `lanbai index compute --data`: constant indicators are refused by name, or dropped on request ------
+
+ASEM = DATA / "coinr-asem"
+
+
+def test_cli_data_mode_reproduces_the_coinr_asem_example():
+    """COINr's example coin through the command line: nothing refused or dropped, published scores and ranks."""
+    r = CliRunner().invoke(app, ["compute", "-f", str(ASEM / "framework.yaml"), "-d", str(ASEM / "ASEM_iData.csv"),
+                                 "--csv"])
+    assert r.exit_code == 0, r.output
+    assert "dropped" not in r.stderr and "剔除" not in r.stderr
+    tab = pd.read_csv(StringIO(r.stdout)).set_index("unit")
+    pub = pd.read_csv(ASEM / "ASEM_published_results.csv", dtype={"published_value": str})
+    top = pub[pub["table"] == "Aggs_top6"]
+    assert len(top) >= 12
+    for row in top.itertuples():
+        if row.field == "Rank":
+            assert tab.at[row.uCode, "rank"] == int(row.published_value), row
+        else:
+            col = "score" if row.field == "Index" else row.field
+            assert f"{tab.at[row.uCode, col]:.2f}" == row.published_value, row
+
+
+def test_cli_data_mode_refuses_a_constant_indicator_unless_allowed(tmp_path):
+    data = pd.read_csv(ASEM / "ASEM_iData.csv")
+    data["LPI"] = 3.5  # constant across every unit (LPI has no denominator): min-max undefined
+    path = tmp_path / "asem_constant.csv"
+    data.to_csv(path, index=False)
+    args = ["compute", "-f", str(ASEM / "framework.yaml"), "-d", str(path), "--csv"]
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 2 and refused.stdout == ""
+    flat = refused.stderr.replace("\n", "")
+    assert "cannot normalise LPI" in flat and "--allow-constant" in flat
+    allowed = CliRunner().invoke(app, [*args, "--allow-constant"])
+    assert allowed.exit_code == 0, allowed.output
+    assert "dropped indicators (--allow-constant, weight to siblings): LPI (" in allowed.stderr.replace("\n", "")
+    # its siblings share its weight: the scores differ from the full data's
+    from lanbai.core.composite.io import read_data
+
+    full = compute(load_framework(ASEM / "framework.yaml"), read_data(ASEM / "ASEM_iData.csv")).table()
+    got = pd.read_csv(StringIO(allowed.stdout))
+    assert len(got) == len(full) and not np.allclose(got["score"], full["score"])
+    # the same rule in the other --data commands
+    coh = CliRunner().invoke(app, ["coherence", "-f", str(ASEM / "framework.yaml"), "-d", str(path)])
+    assert coh.exit_code == 2 and "--allow-constant" in coh.stderr.replace("\n", "")
+    # and it is a --data option: the platform's data refuses such an indicator anyway
+    plat = CliRunner().invoke(app, ["compute", "--year", "2019", "--allow-constant"])
+    assert plat.exit_code == 2 and "--data" in plat.stderr

@@ -5,6 +5,28 @@ from __future__ import annotations
 from rest_framework import serializers
 
 
+class TargetIndicatorSerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    name = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    target = serializers.FloatField(allow_null=True)
+    target_year = serializers.IntegerField(allow_null=True)
+    source = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
+    attainment = serializers.FloatField(allow_null=True)
+    note = serializers.CharField(allow_blank=True)
+
+
+class TargetReadingSerializer(serializers.Serializer):
+    """Distance to the plan's 2020 targets (0–100, capped; None where the zone has no target)."""
+
+    attainment = serializers.FloatField(allow_null=True)
+    covered = serializers.IntegerField()
+    indicators = serializers.IntegerField()
+    sources = serializers.ListField(child=serializers.CharField())
+    target_year = serializers.IntegerField()
+    by_indicator = TargetIndicatorSerializer(many=True)
+
+
 class ZoneIndexSerializer(serializers.Serializer):
     unit = serializers.CharField()
     unit_name = serializers.CharField()
@@ -19,6 +41,7 @@ class ZoneIndexSerializer(serializers.Serializer):
     level = serializers.FloatField(allow_null=True)
     level_rank = serializers.IntegerField(allow_null=True)
     level_pillars = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    target = TargetReadingSerializer(required=False)
     base = serializers.CharField()
     base_years = serializers.DictField(child=serializers.IntegerField())
     carried = serializers.IntegerField()
