@@ -199,3 +199,22 @@ def test_claim_of_an_unregistered_provider_is_open_to_the_reviewers(vx, tongyong
         client.force_login(vx[who])
         assert client.get(f"/vouchers/claims/{red.pk}/").status_code == status, who
         assert client.get(f"/vouchers/documents/{doc.pk}/").status_code == status, who
+
+
+def test_a_document_over_the_upload_limit_is_refused_and_nothing_stored(vx, issued, client, settings):
+    settings.LANBAI_MAX_UPLOAD_BYTES = 10_000
+    use = _use(vx, issued())
+    client.force_login(vx["prov_c"])
+    res = client.post(f"/vouchers/uses/{use.pk}/claim/", {
+        "claimed_on": "2019-06-01", "invoice": SimpleUploadedFile("big.pdf", b"x" * 20_000),
+        "delivery": SimpleUploadedFile("ok.txt", b"done"),
+    })
+    assert res.status_code == 413 and "big.pdf" in res.content.decode()
+    api = APIClient()
+    api.force_authenticate(vx["prov_c"])
+    res = api.post(f"/api/vouchers/uses/{use.pk}/claim/", {
+        "claimed_on": "2019-06-01", "invoice": SimpleUploadedFile("big.pdf", b"x" * 20_000),
+        "delivery": SimpleUploadedFile("ok.txt", b"done"),
+    }, format="multipart")
+    assert res.status_code == 413
+    assert not Redemption.objects.exists() and not ClaimDocument.objects.exists()
