@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -222,3 +223,52 @@ def test_instrument_booking_and_conflict_refusal(browser, live_server, scene, sc
     from lanbai.instruments.models import Booking
 
     assert Booking.objects.count() == 1
+
+
+def test_voucher_claim_with_documents_filed_and_paid(browser, live_server, scene, screenshots):
+    """通用 (2020): the holder files the claim with its contract, invoice and payment proof (a missing document
+    is named on the page); 省创新办 opens a document from the claim page and pays."""
+    from lanbai.access.policy import OPERATOR
+    from lanbai.vouchers import services as vouchers
+    from lanbai.vouchers.models import Redemption, Scheme
+
+    ent = scene["enterprise"]
+    v = vouchers.voucher_issue(user=OPERATOR, scheme_id=Scheme.objects.get(year=2020).pk, enterprise_name=ent.name,
+                               credit_code=ent.credit_code, amount=Decimal(6), enterprise=ent,
+                               issued_on=dt.date(2020, 3, 1))
+    vouchers.voucher_use_record(user=scene["users"]["qiye"], voucher=v, provider_code=_code(14),
+                                provider_name="兰州检测中心", amount="4", used_on=dt.date(2020, 5, 1))
+    base = live_server.url
+    page = browser.new_context(locale="zh-CN", accept_downloads=True).new_page()
+    login(page, base, "qiye")
+    nav(page, "创新券")
+    click(page, "link", v.number)
+    click(page, "link", "申请兑付")
+    page.get_by_label("服务合同（必交）").set_input_files(
+        {"name": "contract.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 contract"})
+    page.get_by_label("发票（必交）").set_input_files(
+        {"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 invoice"})
+    page.get_by_label("兑付申请日期").fill("2021-01-10")
+    click(page, "button", "提交兑付申请")
+    assert "缺少兑付材料：付款凭证" in page.get_by_role("alert").inner_text() and not Redemption.objects.exists()
+    page.get_by_label("服务合同（必交）").set_input_files(
+        {"name": "contract.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 contract"})
+    page.get_by_label("发票（必交）").set_input_files(
+        {"name": "invoice.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 invoice"})
+    page.get_by_label("付款凭证（必交）").set_input_files(
+        {"name": "payment.png", "mimeType": "image/png", "buffer": b"\x89PNG payment"})
+    page.get_by_label("兑付申请日期").fill("2021-01-10")
+    click(page, "button", "提交兑付申请")
+    assert "待审核" in page.content() and "payment.png" in page.content()
+    logout(page)
+
+    login(page, base, "sheng")  # the review page: the documents, then pay
+    nav(page, "创新券")
+    click(page, "link", f"兑付申请 {v.number}")
+    with page.expect_download() as dl:
+        page.get_by_role("link", name="invoice.pdf").click()
+    assert Path(dl.value.path()).read_bytes() == b"%PDF-1.4 invoice"
+    page.screenshot(path=str(screenshots / "services-voucher-claim.png"), full_page=True)
+    click(page, "button", "同意兑付")
+    assert "已兑付" in page.content()
+    assert Redemption.objects.get().state == "paid"

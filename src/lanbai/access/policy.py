@@ -68,6 +68,8 @@ class Action(StrEnum):
     APPLY_VOUCHER = "apply_voucher"  # an enterprise's own 企业填报员 applies for / uses its 创新券
     REVIEW_VOUCHER = "review_voucher"  # 园区审核员: zone review of 创新券 applications
     READ_VOUCHERS = "read_vouchers"  # an enterprise's vouchers: its zone's staff, the enterprise itself
+    REDEEM_VOUCHER = "redeem_voucher"  # a registered provider's own 企业填报员: uses ordered from it, 通兑 claims
+    DECLARE_RELATED_PARTY = "declare_related_party"  # an enterprise's 关联方 list: the enterprise, its zone's staff
 
 
 class _UnitLike(Protocol):
@@ -194,8 +196,10 @@ def unit_ids(user: Any, action: Action) -> set[int] | None:
         return r.roots(Role.ENTERPRISE_REPORTER)
     if action == Action.REVIEW_VOUCHER:
         return covered_unit_ids(user, Role.ZONE_REVIEWER) or set()
-    if action == Action.READ_VOUCHERS:
+    if action in (Action.READ_VOUCHERS, Action.DECLARE_RELATED_PARTY):
         return (covered_unit_ids(user, *_ZONE_STAFF) or set()) | r.roots(Role.ENTERPRISE_REPORTER)
+    if action == Action.REDEEM_VOUCHER:  # the provider's unit: the provider itself only
+        return r.roots(Role.ENTERPRISE_REPORTER)
     if action == Action.READ_ASSESSMENT:  # 市创新办: its city and zones; zone staff: their own zone
         return _without_enterprises(covered_unit_ids(user, *_ZONE_STAFF, Role.CITY) or set())
     return set()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +18,41 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class RawFile(models.Model):
+    """A file kept exactly as received: its bytes, SHA-256 and size, who uploaded it and when.
+
+    The one shape of an uploaded document outside the collection intake (whose ``Upload`` also records the
+    parse outcome): a measure report's evidence, a 创新券 redemption claim's documents.  Build the row's
+    values with :meth:`raw_values`; the bytes are served back unchanged, as an attachment.
+    """
+
+    filename = models.CharField(_("文件名"), max_length=255)
+    content = models.BinaryField(_("原始内容"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField(_("字节数"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @staticmethod
+    def raw_values(user: Any, filename: str, content: bytes, default_name: str = "file") -> dict[str, Any]:
+        """The stored fields of ``content`` as received (the caller checks emptiness and size first)."""
+        return {
+            "filename": (filename or default_name)[:255],
+            "content": content,
+            "sha256": hashlib.sha256(content).hexdigest(),
+            "size": len(content),
+            "uploaded_by": user if getattr(user, "is_authenticated", False) else None,
+        }
 
 
 class TextJSONField(models.JSONField):

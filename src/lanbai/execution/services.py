@@ -6,7 +6,6 @@ Every write: one transaction, the access check first (:mod:`lanbai.access.policy
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -278,11 +277,7 @@ def evidence_add(user: Any, report: ProgressReport, *, filename: str, content: b
         raise ValidationFailed("佐证材料为空 / empty file", field="file")
     if len(content) > MAX_EVIDENCE:
         raise ValidationFailed("佐证材料超过 20 MB / file too large", field="file")
-    ev = Evidence.objects.create(
-        report=report, filename=(filename or "evidence")[:255], content=content,
-        sha256=hashlib.sha256(content).hexdigest(), size=len(content),
-        uploaded_by=user if getattr(user, "is_authenticated", False) else None,
-    )
+    ev = Evidence.objects.create(report=report, **Evidence.raw_values(user, filename, content, "evidence"))
     audit(user, "evidence_add", ev, field="sha256", new=ev.sha256)
     return ev
 

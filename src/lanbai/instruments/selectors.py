@@ -183,6 +183,13 @@ def bookings_payable(*, user: Any, unit: Any) -> QuerySet[Booking]:
     )
 
 
+def booking_of_unit(*, user: Any, unit: Any, pk: Any) -> Booking | None:
+    """The booking ``pk`` made for ``unit`` (any state), or None; None unless the user may book for the unit."""
+    if not can(user, Action.BOOK_INSTRUMENT, unit) or not str(pk).isdigit():
+        return None
+    return Booking.objects.select_related("instrument__owner_unit").filter(requester_unit=unit, pk=int(pk)).first()
+
+
 def booking_price(booking: Booking) -> Any:
     """The service's price in 元 by the owner's rule: the usage record's fee once recorded, else the fee of
     the booked slot (hours) or of the samples sent (送样)."""

@@ -1,5 +1,7 @@
 """Demo data of 创新券 (模拟数据) through the real services: the shipped 2019 scheme, vouchers of simulated
-enterprises taken through issue → use → redeem, one expiry, one clawback and one application in 公示."""
+enterprises taken through issue → use → redeem (the claim carries small generated documents marked 模拟数据),
+one instrument service paid with a voucher (``voucher_use_instrument``), one expiry, one clawback and one
+application in 公示."""
 
 from __future__ import annotations
 
@@ -34,6 +36,65 @@ def _eligible_enterprises(scheme: Scheme, on: dt.date, n: int) -> list:
             if len(out) == n:
                 break
     return out
+
+
+def demo_pdf(title: str) -> bytes:
+    """A tiny valid one-page PDF saying SIMULATED DATA (the Chinese 模拟数据 in its metadata and a comment)."""
+    text = f"SIMULATED DATA - {title}".encode("ascii", "replace")
+    stream = b"BT /F1 14 Tf 72 720 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Title <FEFF6A21 62DF6570 636E> >>",  # 模拟数据 (UTF-16BE)
+    ]
+    out = bytearray("%PDF-1.4\n% 模拟数据\n".encode())
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info 6 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _instrument_use(voucher, holder, exclude: list) -> bool:
+    """A simulated enterprise other than the holders owns an instrument; the holder books it and pays the
+    booking with ``voucher`` (``voucher_use_instrument``). False when no such enterprise exists."""
+    from lanbai.collection.selectors import enterprise_list
+    from lanbai.instruments import services as instrument_services
+
+    owner = (
+        enterprise_list()
+        .filter(is_simulated=True)
+        .exclude(pk__in=[e.pk for e in exclude])
+        .order_by("credit_code")
+        .first()
+    )
+    if owner is None:
+        return False
+    inst = instrument_services.instrument_register(
+        user=OPERATOR,
+        owner_unit=owner.org_unit,
+        data={
+            "name": "高效液相色谱仪（模拟数据）", "model_number": "1260", "manufacturer": "安捷伦",
+            "original_value": "85", "classification_code": "030402", "fee_basis": "per_hour",
+            "fee_rate": "200", "fee_minimum": "0", "requires_approval": False,
+        },
+        simulated=True,
+    )
+    start = dt.datetime(2019, 6, 10, 9, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    booking = instrument_services.booking_create(
+        user=OPERATOR, instrument=inst, requester_unit=holder.org_unit, start=start,
+        end=start + dt.timedelta(hours=4), purpose="样品检测（模拟数据）", simulated=True,
+    )
+    services.voucher_use_instrument(user=OPERATOR, voucher=voucher, booking=booking)
+    return True
 
 
 def vouchers_demo_run() -> str:
@@ -80,7 +141,16 @@ def vouchers_demo_run() -> str:
         amount=redeemed.amount,
         used_on=dt.date(2019, 5, 10),
     )
-    claim = services.redemption_claim(user=OPERATOR, use=use, on=dt.date(2019, 6, 1))
+    claim = services.redemption_claim(  # 通兑 (2019): the provider's invoice and the service confirmation
+        user=OPERATOR,
+        use=use,
+        on=dt.date(2019, 6, 1),
+        documents=[
+            ("invoice", "invoice-simulated.pdf", demo_pdf(f"invoice {redeemed.number}")),
+            ("delivery", "服务确认单（模拟数据）.txt",
+             f"服务确认单（模拟数据）\n券号 {redeemed.number}\n服务已完成，持券企业确认。\n".encode()),
+        ],
+    )
     services.redemption_review(user=OPERATOR, redemption=claim, approve=True, on=dt.date(2019, 6, 20))
     services.voucher_use_record(
         user=OPERATOR,
@@ -90,8 +160,10 @@ def vouchers_demo_run() -> str:
         amount=Decimal(2),
         used_on=dt.date(2019, 7, 1),
     )
+    instrument = _instrument_use(expiring, ents[1], ents)
     services.voucher_clawback(
         user=OPERATOR, voucher=clawed, reason="服务合同虚假（模拟数据）", on=dt.date(2019, 9, 1)
     )
     expired = services.vouchers_expire(user=OPERATOR, today=dt.date(2020, 1, 1))
-    return f"创新券（模拟数据）：发放 3 张、兑付 1 张、过期 {expired} 张、追回 1 张、公示中 1 份"
+    paid_instrument = "、仪器共享服务 1 笔" if instrument else ""
+    return f"创新券（模拟数据）：发放 3 张、兑付 1 张{paid_instrument}、过期 {expired} 张、追回 1 张、公示中 1 份"

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
+
+from lanbai.common.models import RawFile
 
 
 class Scheme(models.Model):
@@ -107,6 +110,11 @@ class Use(models.Model):
     used_on = models.DateField()
     published_price = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     findings = models.JSONField(default=list)  # [{"rule": ..., "message": ...}] from the core fraud checks
+    # the registered enterprise with the provider's credit code (None: not registered): its 企业填报员 are the
+    # provider's users, who see the uses ordered from it and file the 通兑 redemption claims for them
+    provider = models.ForeignKey(
+        "collection.Enterprise", on_delete=models.PROTECT, null=True, blank=True, related_name="voucher_services"
+    )
     # an instrument service (大型科研仪器共享) ordered with the voucher: the booking it pays, once
     booking = models.OneToOneField(
         "instruments.Booking", on_delete=models.PROTECT, null=True, blank=True, related_name="voucher_use"
@@ -133,6 +141,49 @@ class Redemption(models.Model):
     reason = models.TextField(blank=True)
     claimed_on = models.DateField()
     paid_on = models.DateField(null=True, blank=True)
+    # who filed it: the provider (通兑) or the holder (通用), as the scheme's redemption model says
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     def __str__(self) -> str:
         return f"{self.use_id} {self.get_state_display()}"
+
+
+class ClaimDocument(RawFile):
+    """A document of a redemption claim (合同, 发票, 付款凭证, 服务确认单), kept exactly as uploaded."""
+
+    class Kind(models.TextChoices):
+        CONTRACT = "contract", "服务合同"
+        INVOICE = "invoice", "发票"
+        PAYMENT = "payment", "付款凭证"
+        DELIVERY = "delivery", "服务确认单"
+
+    redemption = models.ForeignKey(Redemption, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["redemption", "kind", "uploaded_at", "id"]
+
+
+class RelatedParty(models.Model):
+    """A related party an enterprise declared (关联方: shareholder, subsidiary, same controller …) by its
+    统一社会信用代码; a voucher use with a listed provider is flagged for the reviewer."""
+
+    enterprise = models.ForeignKey("collection.Enterprise", on_delete=models.PROTECT, related_name="related_parties")
+    credit_code = models.CharField(max_length=18)
+    name = models.CharField(max_length=200)
+    relation = models.CharField(max_length=200, blank=True)  # e.g. 控股股东, 同一实际控制人
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["enterprise", "credit_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "credit_code"], name="vouchers_related_party_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} ↔ {self.credit_code}"

@@ -5,13 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from lanbai.access import policy
 from lanbai.common.audit import audit_events_for
 from lanbai.common.exceptions import NotFoundError
 
-from .models import Application, Redemption, Scheme, Voucher
+from .models import Application, ClaimDocument, Redemption, RelatedParty, Scheme, Use, Voucher
 
 
 def scheme_list(*, user: Any) -> QuerySet[Scheme]:
@@ -65,7 +65,9 @@ def province_queue(*, user: Any) -> dict[str, Any]:
         "approve": list(apps.filter(state=Application.State.ZONE_APPROVED)),
         "notice": list(apps.filter(state=Application.State.NOTICE)),
         "claims": list(
-            Redemption.objects.select_related("use__voucher").filter(state=Redemption.State.CLAIMED)
+            Redemption.objects.select_related("use__voucher")
+            .prefetch_related("documents")
+            .filter(state=Redemption.State.CLAIMED)
         ),
     }
 
@@ -183,3 +185,122 @@ def scheme_choices() -> QuerySet[Scheme]:
 
 def scheme_by_code(code: str) -> Scheme | None:
     return Scheme.objects.filter(code=code).first()
+
+
+# --- Providers (通兑), redemption claims and their documents -----------------------------------------
+
+
+def _claim_scope(user: Any) -> Q:
+    """Uses the user may see with their claims: the holder's readers (READ_VOUCHERS: its zone's staff,
+    省创新办, the enterprise) and the provider's own users (REDEEM_VOUCHER on the provider's unit)."""
+    return _holder_or_provider(user, policy.Action.READ_VOUCHERS)
+
+
+def _holder_or_provider(user: Any, holder_action: Any) -> Q:
+    """Uses whose holder's unit the user may ``holder_action``, or whose provider's unit it may
+    REDEEM_VOUCHER. (An empty ``Q()`` — everything — would vanish in ``|``, so "all" is answered first.)"""
+    holder_ids = policy.unit_ids(user, holder_action)
+    provider_ids = policy.unit_ids(user, policy.Action.REDEEM_VOUCHER)
+    if holder_ids is None or provider_ids is None:
+        return Q()
+    return Q(voucher__enterprise__org_unit_id__in=holder_ids) | Q(provider__org_unit_id__in=provider_ids)
+
+
+def provider_uses(*, user: Any) -> QuerySet[Use]:
+    """The uses ordered from the registered providers whose 企业填报员 the user is (every provider's for
+    省创新办), newest first, with their claims; nobody else sees any."""
+    return (
+        Use.objects.select_related("voucher__scheme", "provider", "redemption")
+        .filter(provider__isnull=False)
+        .filter(policy.scope_filter(user, policy.Action.REDEEM_VOUCHER, unit_field="provider__org_unit"))
+        .order_by("-used_on", "-id")
+    )
+
+
+def use_for_claim(*, user: Any, pk: int) -> Use:
+    """A use the user may file a claim for: the holder's own users or the provider's (the service then
+    decides by the scheme's redemption model); 404 for anyone else."""
+    use = (
+        Use.objects.select_related("voucher__scheme", "voucher__enterprise", "provider")
+        .filter(_holder_or_provider(user, policy.Action.APPLY_VOUCHER))
+        .filter(pk=pk)
+        .first()
+    )
+    if use is None:
+        raise NotFoundError("没有这笔使用记录，或您无权为其申请兑付")
+    return use
+
+
+def redemption_get(*, user: Any, pk: int) -> Redemption:
+    """A claim with its use, for the holder's readers and the provider's users (404 otherwise)."""
+    red = (
+        Redemption.objects.select_related("use__voucher__scheme", "use__voucher__enterprise", "use__provider")
+        .filter(use__in=Use.objects.filter(_claim_scope(user)))
+        .filter(pk=pk)
+        .first()
+    )
+    if red is None:
+        raise NotFoundError("没有这份兑付申请，或您无权查看")
+    return red
+
+
+def claim_document_get(*, user: Any, pk: int) -> ClaimDocument:
+    """A claim's document, raw as uploaded, for whoever may see the claim (404 for anyone else)."""
+    doc = (
+        ClaimDocument.objects.select_related("redemption")
+        .filter(redemption__use__in=Use.objects.filter(_claim_scope(user)))
+        .filter(pk=pk)
+        .first()
+    )
+    if doc is None:
+        raise NotFoundError("没有这份兑付材料，或您无权查看")
+    return doc
+
+
+def claim_history(redemption: Redemption) -> list[Any]:
+    return sorted(audit_events_for(redemption), key=lambda e: (e.at, e.id))
+
+
+def may_see_findings(*, user: Any, use: Use) -> bool:
+    """The fraud findings are for the holder's readers (the reviewers among them), not for the provider."""
+    ent = use.voucher.enterprise
+    return ent is not None and policy.can(user, policy.Action.READ_VOUCHERS, ent.org_unit)
+
+
+# --- Related parties ------------------------------------------------------------------------------
+
+
+def related_parties(*, user: Any) -> QuerySet[RelatedParty]:
+    """The declared related parties of the enterprises the user may declare for (DECLARE_RELATED_PARTY)."""
+    return RelatedParty.objects.select_related("enterprise").filter(
+        policy.scope_filter(user, policy.Action.DECLARE_RELATED_PARTY, unit_field="enterprise__org_unit")
+    )
+
+
+def related_party_get(*, user: Any, pk: int) -> RelatedParty:
+    rp = related_parties(user=user).filter(pk=pk).first()
+    if rp is None:
+        raise NotFoundError("没有这条关联方记录，或您无权修改")
+    return rp
+
+
+def declarable_enterprise(*, user: Any, credit_code: str) -> Any:
+    """The registered enterprise of ``credit_code`` if the user may declare its related parties, else None."""
+    from lanbai.collection.selectors import enterprise_list
+
+    return (
+        enterprise_list()
+        .filter(credit_code=credit_code.strip().upper())
+        .filter(policy.scope_filter(user, policy.Action.DECLARE_RELATED_PARTY))
+        .first()
+    )
+
+
+def holder_booking(*, user: Any, voucher: Voucher, pk: Any) -> Any:
+    """A booking of the holder's own unit (any state: the service says why it cannot be paid), or None;
+    None for anyone who may not use the voucher."""
+    from lanbai.instruments.selectors import booking_of_unit
+
+    if voucher.enterprise is None or not policy.can(user, policy.Action.APPLY_VOUCHER, voucher.enterprise.org_unit):
+        return None
+    return booking_of_unit(user=user, unit=voucher.enterprise.org_unit, pk=pk)

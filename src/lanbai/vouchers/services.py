@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +26,7 @@ from lanbai.core.vouchers import (
 from lanbai.core.vouchers import Eligibility as EligibilityRules
 from lanbai.core.vouchers import Scheme as SchemeRules
 
-from .models import Application, Redemption, Scheme, Use, Voucher
+from .models import Application, ClaimDocument, Redemption, RelatedParty, Scheme, Use, Voucher
 
 
 def _rules_json(rules: SchemeRules) -> dict[str, Any]:
@@ -399,10 +400,12 @@ def voucher_use_record(
     earlier = [
         (u.provider_code, u.used_on, u.amount) for u in Use.objects.filter(voucher__enterprise=v.enterprise)
     ]
+    provider = _registered_provider(code)
     findings = [
-        f
+        {"rule": f.rule, "message": f.message + _related_reason(v, code, provider) if f.rule == "related_party"
+         else f.message}
         for f in (
-            related_party(v.credit_code, code, {}),
+            related_party(v.credit_code, code, _related_map(v, code, provider)),
             split_contracts(earlier, (code, used_on, amount_d), rules.per_application_cap),
             price_above_published(amount_d, published),
         )
@@ -412,16 +415,47 @@ def voucher_use_record(
         voucher=v,
         provider_code=code,
         provider_name=provider_name.strip(),
+        provider=provider,
         amount=amount_d,
         used_on=used_on,
         published_price=published,
-        findings=[{"rule": f.rule, "message": f.message} for f in findings],
+        findings=findings,
     )
     if v.state == Voucher.State.ISSUED:
         v.state = Voucher.State.IN_USE
         v.save(update_fields=["state"])
     audit(user, "voucher_use", use, field="amount", new=amount_d)
     return use
+
+
+def _registered_provider(code: str) -> Any:
+    """The registered enterprise whose 统一社会信用代码 is ``code`` (the provider with accounts), or None."""
+    from lanbai.collection.selectors import enterprise_list
+
+    return enterprise_list().filter(credit_code=code).first()
+
+
+def _related_map(v: Voucher, code: str, provider: Any) -> dict[str, list[str]]:
+    """The declared 关联方 lists of the holder and (when registered) of the provider, by credit code."""
+    out: dict[str, list[str]] = {v.credit_code: [], code: []}
+    for rp in RelatedParty.objects.filter(enterprise_id__in=[v.enterprise_id, getattr(provider, "pk", None)]):
+        key = v.credit_code if rp.enterprise_id == v.enterprise_id else code
+        out[key].append(rp.credit_code)
+    return out
+
+
+def _related_reason(v: Voucher, code: str, provider: Any) -> str:
+    """Why the provider is a related party: the same credit code, or whose declared list names whom."""
+    if code == v.credit_code.strip().upper():
+        return "（统一社会信用代码相同）"
+    listed = RelatedParty.objects.filter(enterprise=v.enterprise, credit_code=code).first()
+    if listed is not None:
+        relation = f"，{listed.relation}" if listed.relation else ""
+        return f"（{v.enterprise_name}申报的关联方：{listed.name}{relation}）"
+    listed = RelatedParty.objects.filter(enterprise=provider, credit_code=v.credit_code).first()
+    if listed is not None:
+        return f"（服务机构{provider.name}申报的关联方：{listed.name}）"
+    return ""
 
 
 WAN = Decimal(10000)  # 元 per 万元
@@ -482,28 +516,94 @@ def voucher_use_instrument(*, user: Any, voucher: Voucher, booking: Any, amount:
     return use
 
 
+# the documents each redemption model requires (reference notes §1: 通兑 — the provider's invoice and the
+# holder's confirmation of the service; 通用 [S4] — 合同 + 发票 + 到款凭证)
+REQUIRED_DOCUMENTS: dict[str, tuple[str, ...]] = {
+    "provider": (ClaimDocument.Kind.INVOICE, ClaimDocument.Kind.DELIVERY),
+    "enterprise": (ClaimDocument.Kind.CONTRACT, ClaimDocument.Kind.INVOICE, ClaimDocument.Kind.PAYMENT),
+}
+MODEL_LABELS = {"provider": "通兑方案", "enterprise": "通用方案"}
+MAX_DOCUMENT = 20 * 1024 * 1024  # bytes, as the measure report evidence
+
+
+def required_documents(use: Use) -> tuple[str, ...]:
+    """The document kinds a claim for ``use`` must carry under its scheme's redemption model."""
+    return REQUIRED_DOCUMENTS[scheme_rules(use.voucher.scheme).redemption_model]
+
+
+def _claim_documents(documents: Iterable[tuple[str, str, bytes]]) -> list[tuple[str, str, bytes]]:
+    labels = dict(ClaimDocument.Kind.choices)
+    out = []
+    for kind, filename, content in documents:
+        if kind not in labels:
+            raise ValidationFailed(
+                f"{kind}：材料类型必须是 {'/'.join(labels)} 之一（{'、'.join(labels.values())}）", field=kind
+            )
+        if not content:
+            raise ValidationFailed(f"{labels[kind]}（{kind}）：文件「{filename}」为空", field=kind)
+        if len(content) > MAX_DOCUMENT:
+            raise ValidationFailed(f"{labels[kind]}（{kind}）：文件「{filename}」超过 20 MB", field=kind)
+        out.append((kind, filename, content))
+    return out
+
+
 @transaction.atomic
-def redemption_claim(*, user: Any, use: Use, on: dt.date) -> Redemption:
-    """The holder claims redemption (兑付申请) of a recorded use, by the scheme's redemption deadline."""
+def redemption_claim(
+    *, user: Any, use: Use, on: dt.date, documents: Iterable[tuple[str, str, bytes]] = ()
+) -> Redemption:
+    """Claim redemption (兑付申请) of a recorded use by the scheme's redemption deadline, with its documents
+    (``(kind, filename, bytes)``, kept exactly as received). Who files and what is required follow the
+    scheme's redemption model: 通兑 (``provider``) — the provider's own users, its invoice and the service
+    confirmation; 通用 (``enterprise``) — the holder, the contract, the invoice and the payment proof. A
+    returned claim filed again keeps its earlier documents; new ones are added. All or nothing."""
     v = use.voucher
     assert v.enterprise is not None
-    policy.require(
-        user, policy.Action.APPLY_VOUCHER, v.enterprise.org_unit, message="只有持券企业可以申请兑付"
-    )
+    model = scheme_rules(v.scheme).redemption_model
+    if model == "provider":
+        policy.require(
+            user,
+            policy.Action.REDEEM_VOUCHER,
+            use.provider.org_unit if use.provider is not None else None,
+            message="通兑方案由提供服务的服务机构（已登记企业）申请兑付",
+        )
+    else:
+        policy.require(
+            user, policy.Action.APPLY_VOUCHER, v.enterprise.org_unit, message="通用方案由持券企业申请兑付"
+        )
     if v.state not in _OPEN:
         raise ConflictError(f"创新券当前状态为{v.get_state_display()}，不能申请兑付")
     deadline = scheme_rules(v.scheme).redemption_deadline
     if on > deadline:
         raise ValidationFailed(f"兑付申请日期 {on} 晚于兑付截止日 {deadline}", field="claimed_on")
-    existing = Redemption.objects.filter(use=use).first()
+    existing = Redemption.objects.select_for_update().filter(use=use).first()
     if existing is not None and existing.state != Redemption.State.RETURNED:
         raise ConflictError("该笔使用已申请兑付")
+    docs = _claim_documents(documents)
+    have = {k for k, _, _ in docs} | (
+        set(existing.documents.values_list("kind", flat=True)) if existing is not None else set()
+    )
+    labels = dict(ClaimDocument.Kind.choices)
+    required = REQUIRED_DOCUMENTS[model]
+    missing = [k for k in required if k not in have]
+    if missing:
+        raise ValidationFailed(
+            f"缺少兑付材料：{'、'.join(labels[k] for k in missing)}（{MODEL_LABELS[model]}须提交"
+            f"{'、'.join(labels[k] for k in required)}）",
+            field=missing[0],
+        )
+    filer = user if getattr(user, "is_authenticated", False) else None
     if existing is not None:
         existing.state, existing.claimed_on, existing.reason = Redemption.State.CLAIMED, on, ""
+        existing.claimed_by = filer
         existing.save()
         red = existing
     else:
-        red = Redemption.objects.create(use=use, amount=use.amount, claimed_on=on)
+        red = Redemption.objects.create(use=use, amount=use.amount, claimed_on=on, claimed_by=filer)
+    for kind, filename, content in docs:
+        doc = ClaimDocument.objects.create(
+            redemption=red, kind=kind, **ClaimDocument.raw_values(user, filename, content, kind)
+        )
+        audit(user, "voucher_claim_document", red, field=kind, new=f"{doc.filename} {doc.sha256}")
     Voucher.objects.filter(pk=v.pk).update(state=Voucher.State.CLAIMED)
     audit(user, "voucher_claim", red, field="amount", new=red.amount)
     return red
@@ -578,3 +678,55 @@ def voucher_clawback(*, user: Any, voucher: Voucher, reason: str, on: dt.date | 
         v.save(update_fields=["state", "reason", "closed_on"])
         audit(user, "voucher_clawback", v, field="reason", new=v.reason)
     return v
+
+
+# --- Related parties (关联方) declared by the enterprise or its zone's staff ------------------------------
+
+
+@transaction.atomic
+def related_party_add(
+    *, user: Any, enterprise: Any, credit_code: str, name: str, relation: str = ""
+) -> RelatedParty:
+    """Declare a related party of ``enterprise`` (its own 企业填报员 or its zone's staff); the fraud check of
+    every later use reads the list."""
+    from lanbai.core.collection.creditcode import classify
+
+    policy.require(
+        user,
+        policy.Action.DECLARE_RELATED_PARTY,
+        enterprise.org_unit,
+        message="只有企业本身或其园区工作人员可以申报关联方",
+    )
+    code = credit_code.strip().upper()
+    problem = classify(code)
+    if problem:
+        why = "须为 18 位（数字和大写字母，不含 I、O、S、V、Z）" if problem == "credit_code.format" else "校验位不符"
+        raise ValidationFailed(f"关联方统一社会信用代码（credit_code）{code}：{why}", field="credit_code")
+    if code == enterprise.credit_code:
+        raise ValidationFailed("关联方统一社会信用代码（credit_code）不能是企业自身的代码", field="credit_code")
+    if not name.strip():
+        raise ValidationFailed("关联方名称（name）不能为空", field="name")
+    if RelatedParty.objects.filter(enterprise=enterprise, credit_code=code).exists():
+        raise ConflictError(f"关联方 {code} 已在{enterprise.name}的名单中", extra={"field": "credit_code"})
+    rp = RelatedParty.objects.create(
+        enterprise=enterprise,
+        credit_code=code,
+        name=name.strip()[:200],
+        relation=relation.strip()[:200],
+        declared_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    audit(user, "voucher_related_add", rp, field="credit_code", new=code)
+    return rp
+
+
+@transaction.atomic
+def related_party_remove(*, user: Any, party: RelatedParty) -> None:
+    """Withdraw a declared related party (audited with the code it held); earlier findings stay as flagged."""
+    policy.require(
+        user,
+        policy.Action.DECLARE_RELATED_PARTY,
+        party.enterprise.org_unit,
+        message="只有企业本身或其园区工作人员可以修改关联方名单",
+    )
+    audit(user, "voucher_related_remove", party, field="credit_code", old=party.credit_code)
+    party.delete()

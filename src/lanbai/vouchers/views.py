@@ -6,14 +6,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils import timezone
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from lanbai.access import policy
 from lanbai.common.exceptions import ApplicationError, ValidationFailed
+from lanbai.common.uploads import upload_refusal
 
 from . import selectors, services
 
@@ -31,6 +34,16 @@ EVENTS = {
     "voucher_pay": _("已兑付"),
     "voucher_expire": _("已过期"),
     "voucher_clawback": _("追回"),
+    "voucher_claim_document": _("上传兑付材料"),
+    "voucher_related_add": _("申报关联方"),
+    "voucher_related_remove": _("撤回关联方"),
+}
+
+DOCUMENT_LABELS = {
+    "contract": _("服务合同"),
+    "invoice": _("发票"),
+    "payment": _("付款凭证"),
+    "delivery": _("服务确认单"),
 }
 
 
@@ -127,6 +140,9 @@ def voucher_detail(request, pk: int):
             "balance": v.amount - services.used_amount(v),
             "history": [(e, EVENTS.get(e.action, e.action)) for e in selectors.voucher_history(v)],
             "bookings": selectors.instrument_bookings_payable(user=request.user, voucher=v),
+            "model": services.scheme_rules(v.scheme).redemption_model,
+            "holder": v.enterprise is not None
+            and policy.can(request.user, policy.Action.APPLY_VOUCHER, v.enterprise.org_unit),
             "error": request.GET.get("error", ""),
         },
     )
@@ -176,3 +192,138 @@ def report(request):
     year = request.GET.get("year", "")
     rows = selectors.report(user=request.user, year=int(year) if year.isdigit() else None)
     return render(request, "vouchers/report.html", {"rows": rows, "year": year})
+
+
+# --- Redemption claims with their documents, providers, related parties ------------------------------
+
+
+def _documents_posted(request, kinds) -> list[tuple[str, str, bytes]]:
+    return [(k, f.name, f.read()) for k in kinds for f in request.FILES.getlist(k)]
+
+
+@login_required
+def claim_new(request, pk: int):
+    """File a redemption claim for a use, with its documents (file fields; the required ones marked)."""
+    use = selectors.use_for_claim(user=request.user, pk=pk)
+    required = services.required_documents(use)
+    error, status = "", 200
+    if request.method == "POST":
+        refused = upload_refusal(request)
+        if refused is not None:  # over the size limit: stopped while reading the body, nothing stored
+            error, status = refused.message, 413
+        else:
+            try:
+                day = request.POST.get("claimed_on", "")
+                red = services.redemption_claim(
+                    user=request.user,
+                    use=use,
+                    on=dt.date.fromisoformat(day) if day else timezone.localdate(),
+                    documents=_documents_posted(request, DOCUMENT_LABELS),
+                )
+            except ValueError:
+                error, status = str(_("兑付申请日期（claimed_on）不是有效日期")), 400
+            except ApplicationError as exc:
+                error, status = exc.message, exc.status_code
+            else:
+                return redirect("vouchers:claim", pk=red.pk)
+    kept = list(use.redemption.documents.all()) if hasattr(use, "redemption") else []
+    docs = [(k, label, k in required) for k, label in DOCUMENT_LABELS.items()]
+    ctx = {"use": use, "docs": docs, "kept": kept, "error": error, "model": services.scheme_rules(
+        use.voucher.scheme).redemption_model, "today": timezone.localdate().isoformat()}
+    return render(request, "vouchers/claim_form.html", ctx, status=status)
+
+
+@login_required
+def claim_detail(request, pk: int):
+    """The claim review page: the use, its findings (for the holder's readers), the documents, the review."""
+    red = selectors.redemption_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "vouchers/claim.html",
+        {
+            "r": red,
+            "use": red.use,
+            "documents": [(d, DOCUMENT_LABELS.get(d.kind, d.kind)) for d in red.documents.all()],
+            "findings": red.use.findings if selectors.may_see_findings(user=request.user, use=red.use) else None,
+            "reviewer": policy.can(request.user, policy.Action.MANAGE_VOUCHERS),
+            "history": [(e, EVENTS.get(e.action, e.action)) for e in selectors.claim_history(red)],
+            "error": request.GET.get("error", ""),
+        },
+    )
+
+
+@login_required
+@require_POST
+def claim_review(request, pk: int, verb: str):
+    red = selectors.redemption_get(user=request.user, pk=pk)
+    if verb not in ("pay", "return"):
+        raise Http404
+    try:
+        services.redemption_review(
+            user=request.user, redemption=red, approve=verb == "pay", reason=request.POST.get("reason", "")
+        )
+    except ApplicationError as exc:
+        return _back(reverse("vouchers:claim", args=[red.pk]), exc)
+    return redirect("vouchers:claim", pk=red.pk)
+
+
+@login_required
+def claim_document(request, pk: int):
+    """A claim's document, raw as uploaded (an attachment), for whoever may see the claim."""
+    doc = selectors.claim_document_get(user=request.user, pk=pk)
+    resp = HttpResponse(bytes(doc.content), content_type="application/octet-stream")
+    resp["Content-Disposition"] = content_disposition_header(True, doc.filename)
+    return resp
+
+
+@login_required
+def provider_uses(request):
+    """A provider's page (its 企业填报员): the uses ordered from it and their claims; nothing else."""
+    rows = [
+        (u, services.scheme_rules(u.voucher.scheme).redemption_model, getattr(u, "redemption", None))
+        for u in selectors.provider_uses(user=request.user)[:200]
+    ]
+    return render(request, "vouchers/provider.html", {"rows": rows})
+
+
+@login_required
+def related_list(request):
+    """The declared related parties of the user's enterprises (their own 企业填报员, their zone's staff)."""
+    error, status, post = "", 200, request.POST
+    if request.method == "POST":
+        try:
+            ent = selectors.declarable_enterprise(user=request.user, credit_code=post.get("enterprise", ""))
+            if ent is None:
+                raise ValidationFailed(
+                    "企业统一社会信用代码（enterprise）：不是已登记的、您可为其申报关联方的企业", field="enterprise"
+                )
+            services.related_party_add(
+                user=request.user,
+                enterprise=ent,
+                credit_code=post.get("credit_code", ""),
+                name=post.get("name", ""),
+                relation=post.get("relation", ""),
+            )
+        except ApplicationError as exc:
+            error, status = exc.message, 400
+        else:
+            return redirect("vouchers:related")
+    own = list(selectors.own_enterprises(user=request.user))
+    ctx = {
+        "rows": selectors.related_parties(user=request.user)[:500],
+        "own": own,
+        "error": error or request.GET.get("error", ""),
+        "data": post,
+    }
+    return render(request, "vouchers/related.html", ctx, status=status)
+
+
+@login_required
+@require_POST
+def related_remove(request, pk: int):
+    rp = selectors.related_party_get(user=request.user, pk=pk)
+    try:
+        services.related_party_remove(user=request.user, party=rp)
+    except ApplicationError as exc:
+        return _back(reverse("vouchers:related"), exc)
+    return redirect("vouchers:related")

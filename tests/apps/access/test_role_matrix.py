@@ -329,9 +329,18 @@ def rules(fx: dict) -> dict[str, Rule]:
         "vouchers:application_act": _r("/vouchers/applications/999999/issue/", "nobody", ("POST",)),
         "vouchers:detail": _r("/vouchers/999999/", "nobody"),
         "vouchers:act": _r("/vouchers/999999/use/", "nobody", ("POST",)),
+        "vouchers:claim_new": _r("/vouchers/uses/999999/claim/", "nobody", ("GET", "POST")),
+        "vouchers:claim": _r("/vouchers/claims/999999/", "nobody"),
+        "vouchers:claim_review": _r("/vouchers/claims/999999/pay/", "nobody", ("POST",)),
+        "vouchers:document": _r("/vouchers/documents/999999/", "nobody"),
+        "vouchers:provider": _r("/vouchers/provider/", "login"),
+        "vouchers:related": _r("/vouchers/related/", "login", ("GET", "POST")),
+        "vouchers:related_remove": _r("/vouchers/related/999999/remove/", "nobody", ("POST",)),
         "api:vouchers-schemes": _r("/api/vouchers/schemes/", ("action", Action.READ_UNPUBLISHED)),
         "api:vouchers-apply": _r("/api/vouchers/applications/", "login", ("POST",)),
         "api:vouchers-report": _r("/api/vouchers/report/?year=2019", ("action", Action.READ_UNPUBLISHED)),
+        "api:vouchers-claim": _r("/api/vouchers/uses/999999/claim/", "nobody", ("POST",)),
+        "api:vouchers-instrument-use": _r("/api/vouchers/NO-SUCH-VOUCHER/instrument-use/", "nobody", ("POST",)),
     }
     return {
         (k if k.startswith("api:") or not r.paths[0][0].startswith("/api/") else f"api:{k}"): r

@@ -60,7 +60,10 @@ def _vouchers(province, make_user):
         for k, day in enumerate(paid_days):
             use = services.voucher_use_record(user=holder, voucher=v, provider_code=_code(80 + k),
                                               provider_name="检测中心", amount=D("3.5") + k, used_on=dt.date(2019, 4, 1))
-            claim = services.redemption_claim(user=holder, use=use, on=dt.date(2019, 4, 2))
+            claim = services.redemption_claim(  # 通兑 (2019): filed here by 省创新办 with the provider's papers
+                user=province, use=use, on=dt.date(2019, 4, 2),
+                documents=[("invoice", "invoice.pdf", b"%PDF"), ("delivery", "confirm.txt", b"ok")],
+            )
             out.append(services.redemption_review(user=province, redemption=claim, approve=True,
                                                   on=dt.date.fromisoformat(day)))
     return out

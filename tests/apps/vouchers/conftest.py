@@ -15,7 +15,8 @@ SHIPPED = Path(__file__).resolve().parents[3] / "plans" / "lanbai-2015-2020" / "
 
 @pytest.fixture
 def vx(shipped_plan_in_db, make_user):
-    """The people, a 2019 scheme (budget 500 万元) and enterprises 甲 (lzgx, 50 staff) and 乙 (lzjj)."""
+    """The people, a 2019 scheme (通兑, budget 500 万元), enterprises 甲 (lzgx, 50 staff) and 乙 (lzjj), and the
+    registered provider 丙 (lzgx, vcode(9)) with its user ``prov_c``."""
     from lanbai.collection.services import enterprise_register
     from lanbai.core.vouchers import load_scheme_file
     from lanbai.plans.models import OrgUnit
@@ -30,6 +31,8 @@ def vx(shipped_plan_in_db, make_user):
     b = enterprise_register(user=None, zone=jj, credit_code=vcode(2), name="乙制造公司")
     EnterpriseProfile.objects.create(enterprise=a, staff=50)
     EnterpriseProfile.objects.create(enterprise=b, staff=5000)
+    # the registered provider 丙检测中心 (credit code vcode(9), 兰州高新区): its 企业填报员 files 通兑 claims
+    c = enterprise_register(user=None, zone=gx, credit_code=vcode(9), name="丙检测中心")
     return {
         "province": province,
         "scheme": scheme,
@@ -40,6 +43,8 @@ def vx(shipped_plan_in_db, make_user):
         "rev_gx": make_user("rev_gx", "zone_reviewer", "lzgx"),
         "rev_jj": make_user("rev_jj", "zone_reviewer", "lzjj"),
         "rep_gx": make_user("rep_gx", "zone_reporter", "lzgx"),
+        "c": c,
+        "prov_c": make_user("prov_c", "enterprise_reporter", c.org_unit.code),
     }
 
 

@@ -120,3 +120,31 @@ def test_voucher_page_offers_the_holders_bookings(vx, issued, lab, client):
     assert "仪器共享服务：液质联用仪" in page and "用于仪器共享服务" not in page
     client.force_login(vx["rev_gx"])  # zone staff read the voucher but do not use it
     assert "用于仪器共享服务" not in client.get(f"/vouchers/{v.pk}/").content.decode()
+
+
+def test_instrument_use_through_the_api(vx, issued, lab):
+    from rest_framework.test import APIClient
+
+    from lanbai.instruments.models import Booking
+
+    v = issued()
+    b = _book(vx["ent_a"], lab["inst"], vx["a"].org_unit)  # 0.12 万元
+    other = _book(vx["ent_b"], lab["inst"], vx["b"].org_unit, day=22)
+    api = APIClient()
+    api.force_authenticate(vx["ent_a"])
+    url = f"/api/vouchers/{v.number}/instrument-use/"
+    res = api.post(url, {"booking": other.pk}, format="json")  # not the holder's booking
+    assert res.status_code == 400 and res.json()["extra"]["field"] == "booking"
+    res = api.post(url, {"booking": b.pk, "amount": "0.2"}, format="json")  # above the fee rule's price
+    assert res.status_code == 400 and res.json()["extra"]["field"] == "amount"
+    assert Booking.objects.get(pk=b.pk).voucher_ref == ""
+    res = api.post(url, {"booking": b.pk}, format="json")
+    body = res.json()
+    assert res.status_code == 201 and body["amount_wan"] == "0.1200" and body["provider"] == "丙检测公司"
+    assert Booking.objects.get(pk=b.pk).voucher_ref == v.number
+    res = api.post(url, {"booking": b.pk}, format="json")  # paid once: the service's refusal
+    assert res.status_code == 409 and "已由创新券" in res.json()["message"]
+    api.force_authenticate(vx["rep_gx"])  # zone staff read the voucher but do not use it
+    assert api.post(url, {"booking": b.pk}, format="json").status_code in (400, 403)
+    api.force_authenticate(vx["ent_b"])
+    assert api.post(url, {"booking": other.pk}, format="json").status_code == 404

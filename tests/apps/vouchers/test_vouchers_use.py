@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
-from voucher_helpers import vcode
+from voucher_helpers import PROVIDER_DOCS, vcode
 
 from lanbai.common.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from lanbai.vouchers import services
@@ -62,22 +62,24 @@ def test_split_contract_flagged(vx, issued):
 def test_claim_then_paid_or_returned(vx, issued):
     v = issued()
     use = _use(vx, v, "18")
-    red = services.redemption_claim(user=vx["ent_a"], use=use, on=dt.date(2020, 1, 5))
+    red = services.redemption_claim(user=vx["prov_c"], use=use, on=dt.date(2020, 1, 5), documents=PROVIDER_DOCS)
     assert Voucher.objects.get(pk=v.pk).state == "claimed"
     with pytest.raises(ConflictError):
-        services.redemption_claim(user=vx["ent_a"], use=use, on=dt.date(2020, 1, 6))
+        services.redemption_claim(user=vx["prov_c"], use=use, on=dt.date(2020, 1, 6), documents=PROVIDER_DOCS)
     with pytest.raises(ValidationFailed, match="理由"):
         services.redemption_review(user=vx["province"], redemption=red, approve=False)
     services.redemption_review(user=vx["province"], redemption=red, approve=False, reason="发票不符")
     assert Voucher.objects.get(pk=v.pk).state == "in_use"
-    red = services.redemption_claim(user=vx["ent_a"], use=use, on=dt.date(2020, 1, 9))
+    red = services.redemption_claim(user=vx["prov_c"], use=use, on=dt.date(2020, 1, 9))  # documents kept
     with pytest.raises(PermissionDeniedError):
         services.redemption_review(user=vx["rev_gx"], redemption=red, approve=True)
     services.redemption_review(user=vx["province"], redemption=red, approve=True, on=dt.date(2020, 2, 1))
     assert Redemption.objects.get(pk=red.pk).state == "paid"
     assert Voucher.objects.get(pk=v.pk).state == "paid"
     with pytest.raises(ValidationFailed, match="兑付截止日"):
-        services.redemption_claim(user=vx["ent_a"], use=_use(vx, issued(), "1"), on=dt.date(2020, 4, 1))
+        services.redemption_claim(
+            user=vx["prov_c"], use=_use(vx, issued(), "1"), on=dt.date(2020, 4, 1), documents=PROVIDER_DOCS
+        )
 
 
 def test_expiry_releases_the_unused_balance(vx, issued):
@@ -95,7 +97,7 @@ def test_expiry_releases_the_unused_balance(vx, issued):
 def test_clawback_needs_a_reason_and_releases_the_amount(vx, issued):
     v = issued()
     use = _use(vx, v, "18")
-    red = services.redemption_claim(user=vx["ent_a"], use=use, on=dt.date(2020, 1, 5))
+    red = services.redemption_claim(user=vx["prov_c"], use=use, on=dt.date(2020, 1, 5), documents=PROVIDER_DOCS)
     with pytest.raises(ValidationFailed, match="追回必须填写理由"):
         services.voucher_clawback(user=vx["province"], voucher=v, reason="")
     services.voucher_clawback(user=vx["province"], voucher=v, reason="虚假合同")

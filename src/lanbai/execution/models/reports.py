@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lanbai.common.models import TimeStampedModel
+from lanbai.common.models import RawFile, TimeStampedModel
 
 from ..choices import Progress, ReportState
 
@@ -47,23 +47,12 @@ class ProgressReport(TimeStampedModel):
         return f"{self.measure.code} {self.unit} {self.period}"
 
 
-class Evidence(models.Model):
+class Evidence(RawFile):
     """An evidence file exactly as received (bytes, SHA-256, size), like collection uploads."""
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
-    filename = models.CharField(_("文件名"), max_length=255)
-    content = models.BinaryField(_("原始内容"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    size = models.PositiveBigIntegerField(_("字节数"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         ordering = ["report", "uploaded_at"]
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
-
-    def __str__(self) -> str:
-        return self.filename
