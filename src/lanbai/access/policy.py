@@ -60,6 +60,7 @@ class Action(StrEnum):
     READ_ASSESSMENT = "read_assessment"  # a city's / zone's assessment scores and their evidence
     MANAGE_VOUCHERS = "manage_vouchers"  # 省创新办: 创新券 schemes, final review, issue, redemption review
     MANAGE_EVALUATION = "manage_evaluation"  # 省创新办: evaluator organisations, assignments (第三方评估)
+    EVALUATE_MEASURE = "evaluate_measure"  # 第三方评估: an assigned measure's approved reports and evidence
     MANAGE_INSTRUMENT = "manage_instrument"  # owner unit staff: register instruments, approve bookings, usage
     BOOK_INSTRUMENT = "book_instrument"  # a user of a unit books an instrument for that unit
     MANAGE_SURVEY = "manage_survey"  # 省创新办: draws the innovation survey's sample (创新调查)
@@ -75,10 +76,12 @@ class _UnitLike(Protocol):
 
 @dataclass(frozen=True)
 class Roles:
-    """A user's roles: (role, unit id or None) pairs, and whether the user is 省创新办."""
+    """A user's roles: (role, unit id or None) pairs, whether the user is 省创新办, and the plan measures
+    assigned to the user as 第三方评估 (scopes on a measure, not on a subtree: never in ``pairs``)."""
 
     pairs: tuple[tuple[str, int | None], ...]
     province: bool
+    measures: frozenset[int] = frozenset()
 
     def has(self, role: str) -> bool:
         return any(r == role for r, _ in self.pairs)
@@ -111,8 +114,10 @@ def roles_of(user: Any) -> Roles:
         return _OPERATOR
     if not getattr(user, "is_authenticated", False):
         return _NOBODY
-    pairs = tuple(user.scopes.values_list("role", "org_unit_id"))
-    return Roles(pairs, bool(user.is_superuser) or any(r == Role.PROVINCE for r, _ in pairs))
+    rows = list(user.scopes.values_list("role", "org_unit_id", "measure_id"))
+    pairs = tuple((r, uid) for r, uid, mid in rows if mid is None)
+    measures = frozenset(mid for r, _, mid in rows if mid is not None and r == Role.EVALUATOR)
+    return Roles(pairs, bool(user.is_superuser) or any(r == Role.PROVINCE for r, _ in pairs), measures)
 
 
 def descendant_ids(root_ids: set[int], *, on: dt.date | None = None) -> set[int]:
@@ -224,6 +229,33 @@ def scope_filter(user: Any, action: Action, *, unit_field: str = "org_unit") -> 
     """A ``Q`` keeping the rows whose ``unit_field`` the user may ``action`` (everything for 省创新办)."""
     ids = unit_ids(user, action)
     return Q() if ids is None else Q(**{f"{unit_field}_id__in": ids})
+
+
+def measure_ids(user: Any, action: Action) -> set[int] | None:
+    """Ids of the plan measures on which the user may ``action``; None means every measure.
+
+    EVALUATE_MEASURE: 省创新办, and a 第三方评估 on the measures assigned to it (its measure scopes,
+    which the evaluation app derives from the live assignments).  Reading a measure as its responsible
+    unit is :func:`can_on_responsible` (READ_MEASURES), not this.
+    """
+    r = roles_of(user)
+    if r.province:
+        return None
+    if action == Action.EVALUATE_MEASURE:
+        return set(r.measures)
+    return set()
+
+
+def can_on_measure(user: Any, action: Action, measure: _UnitLike) -> bool:
+    """May ``user`` do ``action`` on plan measure ``measure`` (:func:`measure_ids`)?"""
+    ids = measure_ids(user, action)
+    return ids is None or measure.id in ids
+
+
+def require_on_measure(user: Any, action: Action, measure: _UnitLike, *, message: str) -> None:
+    """:func:`can_on_measure`, else :class:`PermissionDeniedError`."""
+    if not can_on_measure(user, action, measure):
+        raise PermissionDeniedError(message)
 
 
 # --- Measures (issue 16): the responsible units of 专栏31–33 ------------------------------------------

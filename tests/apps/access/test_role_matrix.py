@@ -305,6 +305,11 @@ def rules(fx: dict) -> dict[str, Rule]:
                                  ("/evaluation/2018/bygx/", ("unit", Action.READ_FIGURES, "bygx")))),
         "evaluation:score": _r("/evaluation/2018/lzxq/score/", "nobody", ("POST",)),
         "evaluation:evidence": _r("/evaluation/2018/lzxq/evidence/999999/", "nobody"),
+        # a measure's page follows EVALUATE_MEASURE (scopes and refusals per measure, draft and returned
+        # reports in tests/apps/evaluation/test_evaluation_measures.py); no measure "nope" exists
+        "evaluation:measure": _r("/evaluation/2018/measures/nope/", "nobody"),
+        "evaluation:measure-score": _r("/evaluation/2018/measures/nope/score/", "nobody", ("POST",)),
+        "evaluation:measure-evidence": _r("/evaluation/2018/measures/nope/evidence/999999/", "nobody"),
         "evaluation:submit": _r("/evaluation/assignments/999999/submit/", "nobody", ("POST",)),
         "evaluation:review": _r("/evaluation/reports/999999/review/", "nobody", ("POST",)),
         "evaluation:retire": _r("/evaluation/assignments/999999/retire/", "nobody", ("POST",)),
