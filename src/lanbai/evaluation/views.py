@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from lanbai.access.policy import Action, can, require, require_on_measure
+from lanbai.access.policy import Action, can, may_evaluate, page_rule, require, require_on_measure
 from lanbai.common.exceptions import ApplicationError, ValidationFailed
 from lanbai.plans.selectors import orgunit_find, plan_in_force
 
@@ -30,6 +30,7 @@ def _year(request) -> int | None:
 
 
 @login_required
+@page_rule(may_evaluate, message="仅省创新办和第三方评估机构成员 / evaluators only")
 def evaluation_overview(request):
     """省创新办: organisations, assignments, conflicts, reports to review; an evaluator: its assigned units."""
     year = _year(request)
