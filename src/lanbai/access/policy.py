@@ -22,6 +22,8 @@ read their units' other figures (:attr:`Action.READ`) but no enterprise unit.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Final, Protocol
@@ -61,6 +63,8 @@ class Action(StrEnum):
     READ_ASSESSMENT = "read_assessment"  # a city's / zone's assessment scores and their evidence
     MANAGE_VOUCHERS = "manage_vouchers"  # 省创新办: 创新券 schemes, final review, issue, redemption review
     MANAGE_EVALUATION = "manage_evaluation"  # 省创新办: evaluator organisations, assignments (第三方评估)
+    EVALUATE = "evaluate"  # 第三方评估's workspace: a member of an evaluator organisation (and 省创新办)
+    EVALUATE_MEASURE = "evaluate_measure"  # 第三方评估: an assigned measure's approved reports and evidence
     MANAGE_INSTRUMENT = "manage_instrument"  # owner unit staff: register instruments, approve bookings, usage
     BOOK_INSTRUMENT = "book_instrument"  # a user of a unit books an instrument for that unit
     MANAGE_SURVEY = "manage_survey"  # 省创新办: draws the innovation survey's sample (创新调查)
@@ -78,10 +82,12 @@ class _UnitLike(Protocol):
 
 @dataclass(frozen=True)
 class Roles:
-    """A user's roles: (role, unit id or None) pairs, and whether the user is 省创新办."""
+    """A user's roles: (role, unit id or None) pairs, whether the user is 省创新办, and the plan measures
+    assigned to the user as 第三方评估 (scopes on a measure, not on a subtree: never in ``pairs``)."""
 
     pairs: tuple[tuple[str, int | None], ...]
     province: bool
+    measures: frozenset[int] = frozenset()
 
     def has(self, role: str) -> bool:
         return any(r == role for r, _ in self.pairs)
@@ -114,18 +120,23 @@ def roles_of(user: Any) -> Roles:
         return _OPERATOR
     if not getattr(user, "is_authenticated", False):
         return _NOBODY
-    pairs = _scope_pairs(user.pk)
-    return Roles(pairs, bool(user.is_superuser) or any(r == Role.PROVINCE for r, _ in pairs))
+    rows = _scope_rows(user.pk)
+    pairs = tuple((r, uid) for r, uid, mid in rows if mid is None)
+    measures = frozenset(mid for r, _, mid in rows if mid is not None and r == Role.EVALUATOR)
+    return Roles(pairs, bool(user.is_superuser) or any(r == Role.PROVINCE for r, _ in pairs), measures)
 
 
-def _scope_pairs(user_id: int) -> tuple[tuple[str, int | None], ...]:
-    """(role, unit id) of the user's scopes: one plain query (asked on every check, often thousands of
-    times per bulk operation; the ORM's query building cost ten times the query)."""
+def _scope_rows(user_id: int) -> list[tuple[str, int | None, int | None]]:
+    """(role, unit id, measure id) of the user's scopes: one plain query (asked on every check, often
+    thousands of times per bulk operation; the ORM's query building cost ten times the query)."""
     from .models import UserScope
 
     with connection.cursor() as cur:
-        cur.execute(f"SELECT role, org_unit_id FROM {UserScope._meta.db_table} WHERE user_id = %s ORDER BY role", [user_id])  # noqa: S608
-        return tuple((role, unit) for role, unit in cur.fetchall())
+        cur.execute(
+            f"SELECT role, org_unit_id, measure_id FROM {UserScope._meta.db_table} WHERE user_id = %s ORDER BY role",  # noqa: S608
+            [user_id],
+        )
+        return list(cur.fetchall())
 
 
 def descendant_ids(root_ids: set[int], *, on: dt.date | None = None) -> set[int]:
@@ -223,10 +234,19 @@ def can(user: Any, action: Action, unit: _UnitLike | None = None) -> bool:
         return r.province or any(r.has(role) for role in _READ_ROLES)
     if unit is None and action in (Action.WRITE_REGISTRY, Action.REVIEW_REGISTRY):
         return r.province  # zone-less registry entries: 省创新办 only
+    if action == Action.EVALUATE:  # an evaluator scope, or membership of an organisation not yet assigned
+        return r.province or r.has(Role.EVALUATOR) or bool(r.measures) or _evaluator_member(user)
     ids = unit_ids(user, action)
     if ids is None:
         return True
     return unit is not None and unit.id in ids
+
+
+def _evaluator_member(user: Any) -> bool:
+    """Is the user a member of an evaluator organisation (``user.evaluator_organisations``, a relation the
+    evaluation app owns, read like ``responsible_units`` below)?"""
+    related = getattr(user, "evaluator_organisations", None)
+    return bool(getattr(user, "is_authenticated", False)) and related is not None and related.exists()
 
 
 def require(user: Any, action: Action, unit: _UnitLike | None = None, *, message: str) -> None:
@@ -239,6 +259,33 @@ def scope_filter(user: Any, action: Action, *, unit_field: str = "org_unit") -> 
     """A ``Q`` keeping the rows whose ``unit_field`` the user may ``action`` (everything for 省创新办)."""
     ids = unit_ids(user, action)
     return Q() if ids is None else Q(**{f"{unit_field}_id__in": ids})
+
+
+def measure_ids(user: Any, action: Action) -> set[int] | None:
+    """Ids of the plan measures on which the user may ``action``; None means every measure.
+
+    EVALUATE_MEASURE: 省创新办, and a 第三方评估 on the measures assigned to it (its measure scopes,
+    which the evaluation app derives from the live assignments).  Reading a measure as its responsible
+    unit is :func:`can_on_responsible` (READ_MEASURES), not this.
+    """
+    r = roles_of(user)
+    if r.province:
+        return None
+    if action == Action.EVALUATE_MEASURE:
+        return set(r.measures)
+    return set()
+
+
+def can_on_measure(user: Any, action: Action, measure: _UnitLike) -> bool:
+    """May ``user`` do ``action`` on plan measure ``measure`` (:func:`measure_ids`)?"""
+    ids = measure_ids(user, action)
+    return ids is None or measure.id in ids
+
+
+def require_on_measure(user: Any, action: Action, measure: _UnitLike, *, message: str) -> None:
+    """:func:`can_on_measure`, else :class:`PermissionDeniedError`."""
+    if not can_on_measure(user, action, measure):
+        raise PermissionDeniedError(message)
 
 
 # --- Measures (issue 16): the responsible units of 专栏31–33 ------------------------------------------
@@ -304,3 +351,62 @@ def responsible_filter(user: Any, action: Action, *, unit_field: str) -> Q:
     members, orgs = scope
     prefix = f"{unit_field}__" if unit_field else ""  # "": the rows are responsible units themselves
     return Q(**{f"{prefix}id__in": members}) | Q(**{f"{prefix}org_unit_id__in": orgs})
+
+
+# --- Pages: who may open one (and so who is shown the link to it) ---------------------------------
+# A page whose use depends on a role carries its rule on the view (:func:`page_rule`): the view refuses
+# everyone else (403) and the main navigation shows the link to exactly the users the rule lets in, by
+# asking the same function of the view it links to (:func:`page_allowed`): one rule, not a second list.
+
+PageRule = Callable[[Any], bool]
+
+
+def on_some_unit(action: Action) -> PageRule:
+    """The rule "may do ``action`` on at least one unit" (省创新办: every unit)."""
+
+    def allows(user: Any) -> bool:
+        ids = unit_ids(user, action)
+        return ids is None or bool(ids)
+
+    allows.__name__ = f"on_some_unit_{action.value}"
+    return allows
+
+
+def may_review_reports(user: Any) -> bool:
+    """The review queue: a 园区审核员 (审核) or the 省创新办 (终审)."""
+    return can(user, Action.FINAL_APPROVE) or on_some_unit(Action.REVIEW)(user)
+
+
+def may_read_measures(user: Any) -> bool:
+    """The plan's measures: a responsible unit's member, 市创新办, zone staff, 省创新办 (READ_MEASURES)."""
+    scope = responsible_scope(user, Action.READ_MEASURES)
+    return scope is None or any(scope)
+
+
+def may_evaluate(user: Any) -> bool:
+    """第三方评估's pages: 省创新办 and the evaluator organisations' members (Action.EVALUATE)."""
+    return can(user, Action.EVALUATE)
+
+
+def page_rule(allows: PageRule, *, message: str) -> Callable[[Callable], Callable]:
+    """Decorate a view: it answers 403 (``message``) unless ``allows(request.user)``; the rule stays on
+    the view (``view.page_rule``, also through ``login_required``, which copies the attribute) for
+    :func:`page_allowed`.  Put it under ``@login_required`` so the public is sent to the login page."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def guarded(request: Any, *args: Any, **kwargs: Any) -> Any:
+            if not allows(request.user):
+                raise PermissionDeniedError(message)
+            return view(request, *args, **kwargs)
+
+        guarded.page_rule = allows  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate
+
+
+def page_allowed(view: Callable, user: Any) -> bool:
+    """May ``user`` open the page ``view`` serves (its :func:`page_rule`; a view without one: yes)?"""
+    rule = getattr(view, "page_rule", None)
+    return rule is None or bool(rule(user))

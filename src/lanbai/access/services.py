@@ -26,24 +26,37 @@ def user_scope_grant(*, by: Any, user: Any, role: str, unit: OrgUnit | None = No
     policy.require(by, policy.Action.GRANT_ROLES, message="只有省创新办可以授予角色 / only the provincial office grants roles")
     if role not in Role.values:
         raise ApplicationError(f"未知角色 {role!r} / unknown role", extra={"field": "role", "known": list(Role.values)})
-    scope, created = UserScope.objects.get_or_create(user=user, role=role, org_unit=unit)
+    scope, created = UserScope.objects.get_or_create(user=user, role=role, org_unit=unit, measure=None)
     if created:
         audit(by, "scope_grant", scope, field="role", new=f"{role}:{unit.code if unit else '*'}")
     return scope
 
 
 @transaction.atomic
-def evaluator_scopes_set(*, by: Any, user: Any, unit_ids: set[int], reason: str = "") -> None:
-    """Make ``user``'s 第三方评估 scopes exactly ``unit_ids`` (the evaluation app's live assignments).
+def evaluator_scopes_set(
+    *, by: Any, user: Any, unit_ids: set[int], measure_ids: set[int] | None = None, reason: str = ""
+) -> None:
+    """Make ``user``'s 第三方评估 scopes exactly ``unit_ids`` (subtrees) and ``measure_ids`` (plan
+    measures): the evaluation app's live assignments.  ``measure_ids`` None: no measure scopes.
 
     Only 省创新办 (or the command line) changes them; one audit event per scope granted or retired.
     """
     policy.require(by, policy.Action.GRANT_ROLES, message="只有省创新办可以授予角色 / only the provincial office grants roles")
-    have = {s.org_unit_id: s for s in UserScope.objects.filter(user=user, role=Role.EVALUATOR)}
-    for uid, scope in have.items():
-        if uid not in unit_ids:
-            audit(by, "scope_retire", scope, field="role", old=f"{Role.EVALUATOR}:{uid}", reason=reason)
+    measures = measure_ids or set()
+    have = list(UserScope.objects.filter(user=user, role=Role.EVALUATOR))
+    units_had = {s.org_unit_id for s in have if s.measure_id is None}
+    measures_had = {s.measure_id for s in have if s.measure_id is not None}
+    for scope in have:
+        if scope.measure_id is not None:
+            keep, label = scope.measure_id in measures, f"{Role.EVALUATOR}:measure:{scope.measure_id}"
+        else:
+            keep, label = scope.org_unit_id in unit_ids, f"{Role.EVALUATOR}:{scope.org_unit_id}"
+        if not keep:
+            audit(by, "scope_retire", scope, field="role", old=label, reason=reason)
             scope.delete()
-    for uid in sorted(unit_ids - set(have)):
+    for uid in sorted(unit_ids - units_had):
         scope = UserScope.objects.create(user=user, role=Role.EVALUATOR, org_unit_id=uid)
         audit(by, "scope_grant", scope, field="role", new=f"{Role.EVALUATOR}:{uid}", reason=reason)
+    for mid in sorted(measures - measures_had):
+        scope = UserScope.objects.create(user=user, role=Role.EVALUATOR, measure_id=mid)
+        audit(by, "scope_grant", scope, field="role", new=f"{Role.EVALUATOR}:measure:{mid}", reason=reason)

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from lanbai.access.policy import Action, can, require
+from lanbai.access.policy import Action, can, on_some_unit, page_rule, require
 
 from . import selectors, services
 from .forms import ComputeForm
@@ -25,6 +25,7 @@ def _year(request, default: int | None = None) -> int:
 
 
 @login_required
+@page_rule(on_some_unit(Action.READ_ASSESSMENT), message="无权查看目标责任制考核 / outside your scope")
 def assessment_list(request):
     year = _year(request)
     return render(request, "assessment/list.html", {

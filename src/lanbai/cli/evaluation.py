@@ -1,6 +1,6 @@
 """``lanbai evaluation``: third-party evaluation (第三方评估, 专栏26).
 
-* ``lanbai evaluation list --year 2019 [--json]`` the year's assignments: organisation, units, state.
+* ``lanbai evaluation list --year 2019 [--json]`` the year's assignments: organisation, units and measures, state.
 * ``lanbai evaluation scheme`` registers ``plans/<plan>/evaluation/scheme.yaml`` as a version.
 """
 
@@ -39,6 +39,7 @@ def list_(
             "credit_code": a.organisation.credit_code,
             "year": a.year,
             "units": sorted(u.code for u in a.units.all()),
+            "measures": sorted(m.code for m in a.measures.all()),
             "retired": a.retired,
         }
         for a in selectors.assignments_for(operator, year=year)
@@ -48,7 +49,7 @@ def list_(
         return
     for r in rows:
         state = "已撤销" if r["retired"] else "有效"
-        out.print(f"{r['year']} 年度 · {r['organisation']} · {'、'.join(r['units'])} · {state}", markup=False)
+        out.print(f"{r['year']} 年度 · {r['organisation']} · {'、'.join(r['units'] + r['measures'])} · {state}", markup=False)
     if not rows:
         out.print(f"{year} 年度无评估委托", markup=False)
 
@@ -72,3 +73,6 @@ def scheme(
         raise typer.Exit(2) from exc
     names = "、".join(c["name"] for c in row.document["criteria"])
     out.print(f"评估指标体系 v{row.version} {row.name}：{names}", markup=False)
+    if row.document.get("measure_criteria"):
+        names = "、".join(c["name"] for c in row.document["measure_criteria"])
+        out.print(f"  举措评估指标：{names}", markup=False)

@@ -18,7 +18,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lanbai.access.policy import Action, can, unit_ids
+from lanbai.access.policy import Action, can, may_review_reports, on_some_unit, page_rule, unit_ids
 from lanbai.common.exceptions import ApplicationError, NotFoundError, PermissionDeniedError, ValidationFailed
 from lanbai.common.redirects import redirect_next
 from lanbai.common.uploads import upload_refusal
@@ -51,6 +51,7 @@ def index(request):
 
 
 @login_required
+@page_rule(on_some_unit(Action.REPORT), message="仅填报员可上传报表 / reporters only")
 def upload(request):
     """Upload filled templates; the full error report (file/sheet/row/column/rule/value/message) on refusal."""
     results, status = [], 200
@@ -272,6 +273,7 @@ def enterprise_entry(request, credit_code: str, period: Quarter):
 
 
 @login_required
+@page_rule(may_review_reports, message="仅审核员和省创新办可查看审核队列 / reviewers only")
 def queue(request):
     items = list(selectors.review_queue(user=request.user)[:500])
     flags = selectors.submission_flag_counts(items) if len(items) <= 100 else {}

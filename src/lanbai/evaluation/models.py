@@ -35,6 +35,8 @@ class Assignment(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     units = models.ManyToManyField("plans.OrgUnit", related_name="+", blank=True)
+    # plan measures (专栏 items) to evaluate: their approved half-year reports and evidence
+    measures = models.ManyToManyField("execution.Measure", related_name="+", blank=True)
     retired = models.BooleanField(_("已撤销"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -54,7 +56,12 @@ class ConflictDeclaration(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    unit = models.ForeignKey("plans.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    # with an organisation unit (a zone, a park, a city) or with a responsible unit (a working group,
+    # a 管委会 …: a measure's lead); exactly one of the two
+    unit = models.ForeignKey("plans.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    responsible_unit = models.ForeignKey(
+        "execution.ResponsibleUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     nature = models.TextField(_("利益冲突情况"))
     declared_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
 
@@ -62,9 +69,22 @@ class ConflictDeclaration(models.Model):
         ordering = ["-declared_at"]
         verbose_name = _("利益冲突申报")
         verbose_name_plural = _("利益冲突申报")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=False, responsible_unit__isnull=True)
+                | models.Q(unit__isnull=True, responsible_unit__isnull=False),
+                name="conflict_one_party",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} · {self.unit}"
+        return f"{self.organisation} · {self.party}"
+
+    @property
+    def party(self) -> str:
+        """The name of the unit or responsible unit the conflict is declared with."""
+        party = self.unit or self.responsible_unit
+        return party.name if party is not None else ""
 
 
 class EvaluationScheme(models.Model):
@@ -116,10 +136,14 @@ class EvaluationReport(models.Model):
 
 
 class Evaluation(models.Model):
-    """One unit's evaluation in a report: a score per criterion, the weighted total, comment, findings."""
+    """One unit's (or one measure's) evaluation in a report: a score per criterion of the scheme's part
+    (units: ``criteria``; measures: ``measure_criteria``), the weighted total, comment, findings."""
 
     report = models.ForeignKey(EvaluationReport, on_delete=models.CASCADE, related_name="evaluations")
-    unit = models.ForeignKey("plans.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("plans.OrgUnit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    measure = models.ForeignKey(
+        "execution.Measure", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     scores = models.JSONField(_("各指标得分"), default=dict)
     total = models.DecimalField(_("加权总分"), max_digits=6, decimal_places=2)
     comment = models.TextField(_("评语"), blank=True)
@@ -127,10 +151,18 @@ class Evaluation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["unit__code"]
-        constraints = [models.UniqueConstraint(fields=["report", "unit"], name="evaluation_one_per_unit")]
+        ordering = ["unit__code", "measure__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "unit"], name="evaluation_one_per_unit"),
+            models.UniqueConstraint(fields=["report", "measure"], name="evaluation_one_per_measure"),
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=False, measure__isnull=True)
+                | models.Q(unit__isnull=True, measure__isnull=False),
+                name="evaluation_unit_or_measure",
+            ),
+        ]
         verbose_name = _("单位评估")
         verbose_name_plural = _("单位评估")
 
     def __str__(self) -> str:
-        return f"{self.report.assignment} · {self.unit}"
+        return f"{self.report.assignment} · {self.unit or self.measure}"

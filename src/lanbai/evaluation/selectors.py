@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from lanbai.access.policy import is_province
+from lanbai.access.policy import Action, can_on_measure, is_province
 
 from .models import Assignment, ConflictDeclaration, EvaluationReport, EvaluationScheme, EvaluatorOrganisation
 
 
 def assignments_for(user: Any, *, year: int | None = None) -> QuerySet[Assignment]:
     """省创新办: every assignment; an evaluator: its organisations' live ones; anyone else: none."""
-    qs = Assignment.objects.select_related("organisation").prefetch_related("units")
+    qs = Assignment.objects.select_related("organisation").prefetch_related("units", "measures__lead")
     if year is not None:
         qs = qs.filter(year=year)
     if is_province(user):
@@ -23,11 +23,14 @@ def assignments_for(user: Any, *, year: int | None = None) -> QuerySet[Assignmen
     return qs.filter(organisation__members=user, retired=False)
 
 
-def conflict_exists(organisation_id: int, unit_ids: set[int]) -> list[ConflictDeclaration]:
+def conflict_exists(
+    organisation_id: int, unit_ids: set[int], responsible_ids: set[int] | None = None
+) -> list[ConflictDeclaration]:
+    """The organisation's declarations with one of the units or one of the responsible units."""
     return list(
-        ConflictDeclaration.objects.filter(
-            organisation_id=organisation_id, unit_id__in=unit_ids
-        ).select_related("unit")
+        ConflictDeclaration.objects.filter(organisation_id=organisation_id)
+        .filter(Q(unit_id__in=unit_ids) | Q(responsible_unit_id__in=responsible_ids or set()))
+        .select_related("unit", "responsible_unit")
     )
 
 
@@ -38,6 +41,16 @@ def live_unit_ids(member: Any) -> set[int]:
         through.objects.filter(
             assignment__organisation__members=member, assignment__retired=False
         ).values_list("orgunit_id", flat=True)
+    )
+
+
+def live_measure_ids(member: Any) -> set[int]:
+    """Ids of the plan measures of the live assignments of every organisation ``member`` belongs to."""
+    through = Assignment.measures.through
+    return set(
+        through.objects.filter(
+            assignment__organisation__members=member, assignment__retired=False
+        ).values_list("measure_id", flat=True)
     )
 
 
@@ -61,7 +74,7 @@ def organisations_for(user: Any) -> QuerySet[EvaluatorOrganisation]:
 
 def conflicts_for(user: Any) -> QuerySet[ConflictDeclaration]:
     """省创新办: every declaration; a member: its organisations' declarations."""
-    qs = ConflictDeclaration.objects.select_related("organisation", "unit", "user")
+    qs = ConflictDeclaration.objects.select_related("organisation", "unit", "responsible_unit", "user")
     if is_province(user):
         return qs
     if not getattr(user, "is_authenticated", False):
@@ -72,14 +85,16 @@ def conflicts_for(user: Any) -> QuerySet[ConflictDeclaration]:
 def reports_for(user: Any, *, year: int | None = None) -> QuerySet[EvaluationReport]:
     """The reports of the assignments the user sees (:func:`assignments_for`), with their evaluations."""
     qs = EvaluationReport.objects.select_related("assignment__organisation", "scheme").prefetch_related(
-        "evaluations__unit"
+        "evaluations__unit", "evaluations__measure"
     )
     return qs.filter(assignment__in=assignments_for(user, year=year))
 
 
 def report_of(assignment: Assignment) -> EvaluationReport | None:
     return (
-        EvaluationReport.objects.filter(assignment=assignment).prefetch_related("evaluations__unit").first()
+        EvaluationReport.objects.filter(assignment=assignment)
+        .prefetch_related("evaluations__unit", "evaluations__measure")
+        .first()
     )
 
 
@@ -150,3 +165,77 @@ def _member_assignment(user: Any, year: int, code: str) -> bool:
     return pk is not None and Assignment.objects.filter(
         year=year, retired=False, units__code=code, organisation__members__pk=pk
     ).exists()
+
+
+# --- plan measures assigned for evaluation (issue 16 item 5) --------------------------------------
+
+
+def assignable_measures() -> list[tuple[str, str]]:
+    """(code, "code title · lead") of the plan's 专栏 items: what an evaluator may be assigned."""
+    from lanbai.execution.selectors import measure_items
+
+    return [(m.code, f"{m.code} {m.title}（{m.lead.name}）") for m in measure_items()]
+
+
+def measures_by_code(codes: list[str]) -> dict[str, Any]:
+    """{code: measure} of the plan's 专栏 items among ``codes`` (unknown codes are left out)."""
+    from lanbai.execution.selectors import measure_items
+
+    return {m.code: m for m in measure_items(codes)}
+
+
+def measure_get(code: str) -> Any | None:
+    """The 专栏 item ``code`` (no access check: the view asks the policy, EVALUATE_MEASURE)."""
+    from lanbai.execution.selectors import measure_item_get
+
+    return measure_item_get(code)
+
+
+def assignment_for_measure(user: Any, year: int, code: str) -> Assignment | None:
+    """The live assignment of ``year`` covering measure ``code`` that the user sees (member first)."""
+    qs = assignments_for(user, year=year).filter(measures__code=code, retired=False)
+    pk = getattr(user, "pk", None)
+    mine = qs.filter(organisation__members__pk=pk).first() if pk is not None else None
+    return mine or qs.first()
+
+
+def _may_read_measure(user: Any, year: int, measure: Any) -> bool:
+    """The policy's EVALUATE_MEASURE on the measure, and (but for 省创新办) a live assignment of ``year``
+    of one of the user's organisations covering it: a scope of another year opens nothing."""
+    if not can_on_measure(user, Action.EVALUATE_MEASURE, measure):
+        return False
+    if is_province(user):
+        return True
+    pk = getattr(user, "pk", None)
+    return pk is not None and Assignment.objects.filter(
+        year=year, retired=False, measures=measure, organisation__members__pk=pk
+    ).exists()
+
+
+def measure_reports(user: Any, year: int, measure: Any) -> list[Any]:
+    """The measure's approved half-year reports of ``year`` with their evidence, for 省创新办 or a member
+    of a live assignment of ``year`` covering it; else none (drafts, submitted, returned: never)."""
+    from lanbai.execution.selectors import approved_reports_of_measure
+
+    if not _may_read_measure(user, year, measure):
+        return []
+    return approved_reports_of_measure(measure.id, year)
+
+
+def measure_evidence(user: Any, year: int, measure: Any, pk: int) -> Any | None:
+    """Evidence ``pk`` of an approved report of ``year`` on the measure, under the same rule."""
+    from lanbai.execution.selectors import approved_evidence_of_measure
+
+    if not _may_read_measure(user, year, measure):
+        return None
+    return approved_evidence_of_measure(pk, measure.id, year)
+
+
+def conflict_responsible_units() -> list[tuple[str, str]]:
+    """(code, name) of the responsible units leading a plan measure: a conflict may be declared with them."""
+    from lanbai.execution.selectors import measure_items
+
+    seen: dict[str, str] = {}
+    for m in measure_items():
+        seen.setdefault(m.lead.code, m.lead.name)
+    return list(seen.items())

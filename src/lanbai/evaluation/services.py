@@ -80,6 +80,7 @@ def _sync_scopes(user: Any, org: EvaluatorOrganisation) -> None:
             by=user,
             user=member,
             unit_ids=selectors.live_unit_ids(member),
+            measure_ids=selectors.live_measure_ids(member),
             reason=f"第三方评估委托 {org.name}",
         )
 
@@ -139,17 +140,32 @@ def member_add_account(
 
 
 @transaction.atomic
-def assign(user: Any, org: EvaluatorOrganisation, *, year: int, unit_codes: list[str]) -> Assignment:
-    """Assign ``org`` to the units for ``year``; a unit the organisation declared a conflict for is refused."""
+def assign(
+    user: Any,
+    org: EvaluatorOrganisation,
+    *,
+    year: int,
+    unit_codes: list[str] | None = None,
+    measure_codes: list[str] | None = None,
+) -> Assignment:
+    """Assign ``org`` to zones / parks and / or plan measures (专栏 items) for ``year``.
+
+    A unit the organisation declared a conflict with is refused, and so is a measure whose lead unit
+    (or the organisation unit that lead stands for) it declared a conflict with: the whole request,
+    nothing written.
+    """
     require(user, Action.MANAGE_EVALUATION, message=_MSG)
+    unit_codes, measure_codes = list(unit_codes or []), list(measure_codes or [])
     plan = plan_in_force()
     if not plan.start_year <= year <= plan.end_year:
         raise ValidationFailed(
             f"年度 {year} 不在规划期 {plan.start_year}–{plan.end_year} 内 / year outside the plan period",
             field="year",
         )
-    if not unit_codes:
-        raise ValidationFailed("请至少选择一个评估单位 / choose at least one unit", field="units")
+    if not unit_codes and not measure_codes:
+        raise ValidationFailed(
+            "请至少选择一个评估单位或举措 / choose at least one unit or measure", field="units"
+        )
     found = {code: orgunit_find(code, plan=plan) for code in unit_codes}
     units = [u for u in found.values() if u is not None]
     missing = sorted(code for code, u in found.items() if u is None)
@@ -160,23 +176,45 @@ def assign(user: Any, org: EvaluatorOrganisation, *, year: int, unit_codes: list
         raise ValidationFailed(
             f"不能委托评估企业 / enterprises cannot be assigned: {bad[0].code}", field="units"
         )
+    measures = selectors.measures_by_code(measure_codes)
+    unknown = sorted(set(measure_codes) - set(measures))
+    if unknown:
+        raise ValidationFailed(f"未知举措 / unknown measure: {', '.join(unknown)}", field="measures")
     conflicts = selectors.conflict_exists(org.id, {u.id for u in units})
     if conflicts:
         c = conflicts[0]
         raise ValidationFailed(
-            f"{org.name} 已申报与 {c.unit.name} 存在利益冲突（{c.nature}），不能委托评估 / declared conflict",
+            f"{org.name} 已申报与 {c.party} 存在利益冲突（{c.nature}），不能委托评估 / declared conflict",
             field="units",
+        )
+    leads = {m.lead_id: m for m in measures.values()}
+    stands_for = {m.lead.org_unit_id: m for m in measures.values() if m.lead.org_unit_id is not None}
+    conflicts = selectors.conflict_exists(org.id, set(stands_for), set(leads))
+    if conflicts:
+        c = conflicts[0]
+        m = leads.get(c.responsible_unit_id) or stands_for[c.unit_id]
+        raise ValidationFailed(
+            f"{org.name} 已申报与举措 {m.code} 的牵头单位 {c.party} 存在利益冲突（{c.nature}），"
+            f"不能委托评估 / declared conflict with the measure's lead unit",
+            field="measures",
         )
     a = Assignment.objects.create(organisation=org, year=year)
     a.units.set(units)
+    a.measures.set(list(measures.values()))
     _sync_scopes(user, org)
-    audit(user, "evaluation.assign", a, new=",".join(sorted(u.code for u in units)))
+    audit(user, "evaluation.assign", a, new=",".join(sorted(u.code for u in units) + sorted(measures)))
     return a
 
 
 @transaction.atomic
 def assignment_retire(user: Any, a: Assignment, *, reason: str) -> None:
+    """省创新办 retires a live assignment (reason required); its members' scope over it ends."""
     require(user, Action.MANAGE_EVALUATION, message=_MSG)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed("请填写撤销理由 / a reason is required", field="reason")
+    if a.retired:
+        return
     a.retired = True
     a.save(update_fields=["retired"])
     _sync_scopes(user, a.organisation)
@@ -185,9 +223,12 @@ def assignment_retire(user: Any, a: Assignment, *, reason: str) -> None:
 
 @transaction.atomic
 def conflict_declare(
-    user: Any, org: EvaluatorOrganisation, *, unit_code: str, nature: str
+    user: Any, org: EvaluatorOrganisation, *, unit_code: str = "", responsible_code: str = "", nature: str
 ) -> ConflictDeclaration:
-    """省创新办 or a member of ``org`` declares a conflict of interest with a unit."""
+    """省创新办 or a member of ``org`` declares a conflict of interest with an organisation unit
+    (``unit_code``: a zone, park, city) or a responsible unit (``responsible_code``: a measure's lead)."""
+    from lanbai.execution.selectors import responsible_unit_list
+
     pk = getattr(user, "pk", None)
     member = not is_operator(user) and pk is not None and org.members.filter(pk=pk).exists()
     if not member:
@@ -197,13 +238,20 @@ def conflict_declare(
             raise PermissionDeniedError("仅评估机构成员或省创新办可申报利益冲突 / members only") from None
     if not nature.strip():
         raise ValidationFailed("请说明利益冲突情况 / nature required", field="nature")
-    unit = orgunit_find(unit_code, plan=plan_in_force())
-    if unit is None:
-        raise ValidationFailed(f"未知单位 / unknown unit: {unit_code}", field="unit")
+    unit = responsible = None
+    if responsible_code:
+        responsible = responsible_unit_list().filter(code=responsible_code).first()
+        if responsible is None:
+            raise ValidationFailed(f"未知责任单位 / unknown responsible unit: {responsible_code}", field="unit")
+    else:
+        unit = orgunit_find(unit_code, plan=plan_in_force())
+        if unit is None:
+            raise ValidationFailed(f"未知单位 / unknown unit: {unit_code}", field="unit")
     c = ConflictDeclaration.objects.create(
-        organisation=org, user=user if member else None, unit=unit, nature=nature
+        organisation=org, user=user if member else None, unit=unit, responsible_unit=responsible, nature=nature
     )
-    audit(user, "evaluation.conflict_declare", c, new=f"{unit.code}: {nature}")
+    party = unit.code if unit is not None else responsible.code if responsible is not None else ""
+    audit(user, "evaluation.conflict_declare", c, new=f"{party}: {nature}")
     return c
 
 
@@ -279,37 +327,53 @@ def _report(a: Assignment) -> EvaluationReport:
     return EvaluationReport.objects.create(assignment=a, scheme=scheme)
 
 
+def _target(a: Assignment, unit_code: str, measure_code: str) -> tuple[str, Any]:
+    """("units", unit) or ("measures", measure): what of the assignment is scored."""
+    if measure_code:
+        measure = a.measures.filter(code=measure_code).first()
+        if measure is None:
+            raise ValidationFailed(
+                f"举措 {measure_code} 不在本次评估委托中 / measure not assigned", field="measure"
+            )
+        return "measures", measure
+    unit = a.units.filter(code=unit_code).first()
+    if unit is None:
+        raise ValidationFailed(f"单位 {unit_code} 不在本次评估委托中 / unit not assigned", field="unit")
+    return "units", unit
+
+
 @transaction.atomic
 def evaluation_save(
     user: Any,
     a: Assignment,
     *,
-    unit_code: str,
+    unit_code: str = "",
+    measure_code: str = "",
     scores: dict[str, Any],
     comment: str = "",
     findings: str = "",
 ) -> Evaluation:
-    """A member scores one assigned unit on every criterion of the report's scheme (while 草稿 / 已退回)."""
+    """A member scores one assigned unit (the scheme's ``criteria``) or one assigned measure (its
+    ``measure_criteria``) on every criterion of the report's scheme (while 草稿 / 已退回)."""
     _require_member(user, a)
     report = _report(a)
     if report.state not in _WRITABLE:
         raise ValidationFailed(
             f"评估报告{report.get_state_display()}，不能修改 / the report is {report.state}", field="state"
         )
-    unit = a.units.filter(code=unit_code).first()
-    if unit is None:
-        raise ValidationFailed(f"单位 {unit_code} 不在本次评估委托中 / unit not assigned", field="unit")
+    part, target = _target(a, unit_code, measure_code)
     try:
         values = {k: float(v) for k, v in scores.items() if v not in (None, "")}
     except (TypeError, ValueError):
         raise ValidationFailed("得分应为数字 / scores must be numbers", field="scores") from None
     try:
-        total = weighted_score(scheme_criteria(report.scheme.document), values)
+        total = weighted_score(scheme_criteria(report.scheme.document, part), values)
     except EvaluationSchemeError as exc:
         raise ValidationFailed(str(exc), field=f"scores.{exc.field}") from None
+    key = {"unit": target} if part == "units" else {"measure": target}
     ev, _created = Evaluation.objects.update_or_create(
         report=report,
-        unit=unit,
+        **key,
         defaults={"scores": values, "total": total, "comment": comment, "findings": findings},
     )
     audit(user, "evaluation.score", ev, field="total", new=total)
@@ -318,18 +382,19 @@ def evaluation_save(
 
 @transaction.atomic
 def report_submit(user: Any, a: Assignment) -> EvaluationReport:
-    """A member submits the report (草稿 or 已退回 → 已提交) once every assigned unit is scored."""
+    """A member submits the report (草稿 or 已退回 → 已提交) once every assigned unit and measure is scored."""
     _require_member(user, a)
     report = _report(a)
     if report.state not in _WRITABLE:
         raise ValidationFailed(
             f"评估报告{report.get_state_display()}，不能提交 / the report is {report.state}", field="state"
         )
-    done = set(report.evaluations.values_list("unit_id", flat=True))
-    missing = sorted(u.code for u in a.units.all() if u.id not in done)
+    done = set(report.evaluations.values_list("unit_id", "measure_id"))
+    missing = sorted(u.code for u in a.units.all() if (u.id, None) not in done)
+    missing += sorted(m.code for m in a.measures.all() if (None, m.id) not in done)
     if missing:
         raise ValidationFailed(
-            f"以下单位尚未评分 / not yet scored: {', '.join(missing)}", field="evaluations"
+            f"以下单位或举措尚未评分 / not yet scored: {', '.join(missing)}", field="evaluations"
         )
     old = report.state
     report.state = EvaluationReport.State.SUBMITTED

@@ -587,3 +587,39 @@ def approved_evidence_of_org_unit(pk: int, org_unit_id: int, year: int) -> Evide
                 report__period__in=[f"{year}Q2", f"{year}Q4"])
         .first()
     )
+
+
+# --- third-party evaluation of measures (issue 16 item 5): the caller has checked the reader ---------
+
+
+def measure_item_get(code: str) -> Measure | None:
+    """The 专栏 item ``code`` of the current plan, or None.  No access check: the evaluation app asks
+    the policy (``EVALUATE_MEASURE``) before it shows anything of it."""
+    return _public_items().filter(code=(code or "").strip()).first()
+
+
+def measure_items(codes: list[str] | None = None) -> QuerySet[Measure]:
+    """The 专栏 items of the current plan (those among ``codes``), in plan order, with their lead."""
+    qs = _public_items().order_by("order", "code")
+    return qs.filter(code__in=codes) if codes is not None else qs
+
+
+def approved_reports_of_measure(measure_id: int, year: int) -> list[ProgressReport]:
+    """The 已审核 half-year reports of ``year`` on one measure (every responsible unit's), with their
+    evidence.  No access check: third-party evaluation reads an assigned measure's reports through it."""
+    return list(
+        report_queryset()
+        .filter(measure_id=measure_id, state=ReportState.APPROVED, period__in=[f"{year}Q2", f"{year}Q4"])
+        .prefetch_related("evidence")
+        .order_by("period", "unit_id")
+    )
+
+
+def approved_evidence_of_measure(pk: int, measure_id: int, year: int) -> Evidence | None:
+    """Evidence ``pk`` if it belongs to an approved report of ``year`` on the measure, else None."""
+    return (
+        Evidence.objects.select_related("report__unit")
+        .filter(pk=pk, report__measure_id=measure_id, report__state=ReportState.APPROVED,
+                report__period__in=[f"{year}Q2", f"{year}Q4"])
+        .first()
+    )

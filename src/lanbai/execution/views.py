@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lanbai.access.policy import Action
+from lanbai.access.policy import Action, may_read_measures, page_rule
 from lanbai.common.exceptions import ApplicationError
 
 from . import selectors, services
@@ -18,6 +18,7 @@ from .forms import FeedbackForm, ReleaseForm, ReportForm, ReturnForm
 
 
 @login_required
+@page_rule(may_read_measures, message="无权查看规划举措 / outside your scope")
 def measure_list(request):
     unit = request.GET.get("unit") or None
     status = request.GET.get("status") or None

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from lanbai.access import policy
+from lanbai.access.policy import Action, on_some_unit, page_rule
 from lanbai.common.exceptions import ApplicationError, ValidationFailed
 from lanbai.common.uploads import upload_refusal
 
@@ -84,6 +85,7 @@ def application_new(request):
 
 
 @login_required
+@page_rule(on_some_unit(Action.READ_VOUCHERS), message="无权查看创新券 / outside your scope")
 def queue(request):
     return render(
         request,

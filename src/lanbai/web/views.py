@@ -187,6 +187,11 @@ def development_index(request):
 _KIND_LABELS = {"baseline": _("基期值"), "target": _("目标值"), "milestone": _("阶段目标")}
 
 
+def _approx_words(sign: str) -> str:
+    """A comparator sign for the page: 左右 (an approximate figure) is a word, in the page's language."""
+    return str(_("左右")) if sign == "左右" else sign
+
+
 def plan_data(request):
     """The plan as data (public): every baseline, target and milestone with its kind, comparator,
     approx flag and 专栏/附件 source (filterable), and the 四（一） / 附件5 alliance disagreements."""
@@ -211,7 +216,7 @@ def plan_data(request):
         "plan": plan,
         "rows": [
             {"r": r, "kind_label": _KIND_LABELS.get(r.kind, r.kind),
-             "comparator": comparator_sign(r.comparator, r.approx)}
+             "comparator": _approx_words(comparator_sign(r.comparator, r.approx))}
             for r in shown
         ],
         "total": len(rows),

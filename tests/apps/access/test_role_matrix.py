@@ -61,7 +61,8 @@ def _patterns(resolver=None, prefix: str = "") -> list[tuple[str, str]]:
 
 # ------------------------------------------------------------------------------------------------
 # the rule table: URL name -> (paths with their object state, methods, the decision for a user)
-# decisions: "public", "login", ("unit", Action, unit key), ("action", Action), ("some", Action), "nobody"
+# decisions: "public", "login", ("unit", Action, unit key), ("action", Action), ("some", Action), "nobody",
+# "page" (the rule the page's view carries, access.policy.page_rule: the one the navigation asks too)
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def rules(fx: dict) -> dict[str, Rule]:
         "target-detail": _r(f"/api/plans/targets/{fx['target']}/", "public"),
         # collection pages
         "collection:index": _r("/collection/", "login"),
-        "collection:upload": _r("/collection/upload/", "login", ("GET", "POST")),
+        "collection:upload": _r("/collection/upload/", "page", ("GET", "POST")),
         "collection:templates": _r("/collection/templates/", "login"),
         "collection:entry": Rule((("/collection/entry/lzxq/2018Q4/", ("unit", Action.READ, "lzxq")),
                                   ("/collection/entry/bygx/2018Q4/", ("unit", Action.READ, "bygx")))),
@@ -119,7 +120,7 @@ def rules(fx: dict) -> dict[str, Rule]:
             ((f"/collection/enterprise/{ea}/2018Q4/", ("unit", Action.READ, "ent_a")),
              (f"/collection/enterprise/{eb}/2018Q4/", ("unit", Action.READ, "ent_b")))
         ),
-        "collection:queue": _r("/collection/queue/", "login"),
+        "collection:queue": _r("/collection/queue/", "page"),
         "collection:submission": Rule(tuple((p.format("/collection/submissions/"), d) for p, d in sub_paths)),
         "collection:action": Rule(
             tuple((f"/collection/submissions/{pk}/{verb}/", ("write", action, key))
@@ -225,7 +226,7 @@ def rules(fx: dict) -> dict[str, Rule]:
         **{f"api:contracts-{verb}": _r(f"/api/contracts/999999/{verb}/", "nobody", ("POST",))
            for verb in ("submit", "accept", "return", "register", "refuse", "amend", "revoke")},
         # plan execution (issue 16): measures scoped by the user's responsible units
-        "execution:list": _r("/measures/", "login"),
+        "execution:list": _r("/measures/", "page"),
         "execution:review": _r("/measures/review/", ("action", Action.REVIEW_MEASURE)),
         "execution:detail": _r("/measures/nope/", "nobody"),
         "execution:report": _r("/measures/nope/report/", "nobody"),
@@ -245,7 +246,7 @@ def rules(fx: dict) -> dict[str, Rule]:
         "api:execution-api-report-review": _r("/api/execution/reports/999999/review/", "login", ("POST",)),
         "api:execution-api-inspection": _r("/api/execution/inspection/2018Q4/", "login"),
         # the annual assessment (issue 16 item 4): 省创新办 computes; city and zone staff read their scope
-        "assessment:list": _r("/assessment/?year=2018", "login"),
+        "assessment:list": _r("/assessment/?year=2018", "page"),
         "assessment:compute": _r("/assessment/compute/", ("action", Action.ASSESS), ("POST",)),
         "assessment:unit": Rule((("/assessment/2018/lzxq/", ("unit", Action.READ_ASSESSMENT, "lzxq")),
                                  ("/assessment/2018/bygx/", ("unit", Action.READ_ASSESSMENT, "bygx")))),
@@ -300,11 +301,16 @@ def rules(fx: dict) -> dict[str, Rule]:
         "api:pools-talents": _r("/api/pools/talents/", "login"),
         # third-party evaluation (issue 16 item 5): a unit's page follows READ_FIGURES; writes need
         # membership of an assigned organisation (none in this fixture) or, for review, an existing report
-        "evaluation:overview": _r("/evaluation/", "login"),
+        "evaluation:overview": _r("/evaluation/", "page"),
         "evaluation:unit": Rule((("/evaluation/2018/lzxq/", ("unit", Action.READ_FIGURES, "lzxq")),
                                  ("/evaluation/2018/bygx/", ("unit", Action.READ_FIGURES, "bygx")))),
         "evaluation:score": _r("/evaluation/2018/lzxq/score/", "nobody", ("POST",)),
         "evaluation:evidence": _r("/evaluation/2018/lzxq/evidence/999999/", "nobody"),
+        # a measure's page follows EVALUATE_MEASURE (scopes and refusals per measure, draft and returned
+        # reports in tests/apps/evaluation/test_evaluation_measures.py); no measure "nope" exists
+        "evaluation:measure": _r("/evaluation/2018/measures/nope/", "nobody"),
+        "evaluation:measure-score": _r("/evaluation/2018/measures/nope/score/", "nobody", ("POST",)),
+        "evaluation:measure-evidence": _r("/evaluation/2018/measures/nope/evidence/999999/", "nobody"),
         "evaluation:submit": _r("/evaluation/assignments/999999/submit/", "nobody", ("POST",)),
         "evaluation:review": _r("/evaluation/reports/999999/review/", "nobody", ("POST",)),
         "evaluation:retire": _r("/evaluation/assignments/999999/retire/", "nobody", ("POST",)),
@@ -323,7 +329,7 @@ def rules(fx: dict) -> dict[str, Rule]:
         # enterprises / zone; the 公示 is public; objects of other users are tested in tests/apps/vouchers
         "vouchers:schemes": _r("/vouchers/", ("action", Action.READ_UNPUBLISHED)),
         "vouchers:apply": _r("/vouchers/apply/", "login", ("GET", "POST")),
-        "vouchers:queue": _r("/vouchers/queue/", "login"),
+        "vouchers:queue": _r("/vouchers/queue/", "page"),
         "vouchers:notice": _r("/vouchers/notice/", "public"),
         "vouchers:report": _r("/vouchers/report/?year=2019", ("action", Action.READ_UNPUBLISHED)),
         "vouchers:application_act": _r("/vouchers/applications/999999/issue/", "nobody", ("POST",)),
@@ -434,7 +440,15 @@ def _build(make_user, settings) -> dict:
     }
 
 
-def _expected(decision: Any, user: Any, fx: dict) -> bool:
+def _expected(decision: Any, user: Any, fx: dict, path: str = "") -> bool:
+    if decision == "page":
+        from django.urls import resolve
+
+        from lanbai.access.policy import page_allowed
+
+        view = resolve(path.split("?")[0]).func
+        assert getattr(view, "page_rule", None), f"{path}: 'page' but its view has no page_rule"
+        return user is not None and page_allowed(view, user)
     if decision == "public":
         return True
     if decision == "nobody":
@@ -514,7 +528,7 @@ def test_role_matrix(shipped_plan_in_db, make_user, settings):
             for method in rule.methods:
                 d = rule.post if (method == "POST" and rule.post is not None) else decision
                 for role, user in fx["users"].items():
-                    expect = _expected(d, user, fx)
+                    expect = _expected(d, user, fx, path)
                     client = clients[role]
                     if name == "logout":  # a client of its own: the others stay signed in
                         client = Client(raise_request_exception=False)

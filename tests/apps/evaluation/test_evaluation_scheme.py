@@ -22,6 +22,27 @@ def test_shipped_scheme_is_valid_and_weights_add_to_100():
     assert sum(c.weight for c in scheme.criteria) == 100
     full = {c.code: c.scale for c in scheme.criteria}
     assert weighted_score(scheme.core_criteria(), full) == 100
+    assert sum(c.weight for c in scheme.measure_criteria) == 100  # v2: the part for plan measures
+    assert weighted_score(scheme.core_criteria("measures"), {c.code: c.scale for c in scheme.measure_criteria}) == 100
+
+
+def test_a_measure_part_is_checked_like_the_unit_part_and_v1_has_none():
+    from lanbai.core.evaluation import EvaluationSchemeError
+
+    data = _data()
+    data["measure_criteria"][1]["weight"] = 0
+    with pytest.raises(EvaluationSchemeFileError) as exc:
+        parse_scheme(data)
+    assert exc.value.field == "measure_criteria[1](evidence).weight"
+    data = _data()
+    data["measure_criteria"][0]["weight"] = 41
+    with pytest.raises(EvaluationSchemeFileError, match="measure_criteria: weights must add up to 100"):
+        parse_scheme(data)
+    data = _data()
+    del data["measure_criteria"]
+    data["version"] = 1
+    with pytest.raises(EvaluationSchemeError, match="举措"):
+        parse_scheme(data).core_criteria("measures")
 
 
 def test_bad_weight_names_the_criterion_key():
@@ -62,11 +83,11 @@ def test_register_is_idempotent_and_a_changed_file_needs_a_new_version(tmp_path)
     )
     with pytest.raises(ConflictError, match="新版本号"):
         services.evaluation_scheme_register(None, plan_dir=plan)
-    data["version"] = 2
+    data["version"] += 1  # the shipped file's next version
     (plan / "evaluation" / "scheme.yaml").write_text(
         yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
     )
-    assert services.evaluation_scheme_register(None, plan_dir=plan).version == 2
+    assert services.evaluation_scheme_register(None, plan_dir=plan).version == first.version + 1
     with pytest.raises(PermissionDeniedError):
         services.evaluation_scheme_register(object(), plan_dir=SHIPPED)
     assert EvaluationScheme.objects.count() == 2
@@ -79,7 +100,7 @@ def test_cli_registers_the_scheme_and_names_a_bad_key(tmp_path):
     from lanbai.cli.main import app
 
     res = CliRunner().invoke(app, ["evaluation", "scheme", "--plan-dir", str(SHIPPED)])
-    assert res.exit_code == 0 and "评估指标体系 v1" in res.output and "创新能力与成果" in res.output
+    assert res.exit_code == 0 and "评估指标体系 v2" in res.output and "创新能力与成果" in res.output
     data = _data()
     data["criteria"][0]["scale"] = 0
     (tmp_path / "evaluation").mkdir()

@@ -34,15 +34,22 @@ def test_home_without_figures_says_so(client, shipped_plan_in_db):
 
 @pytest.mark.django_db
 def test_nav_links_public_pages_to_everyone_and_staff_pages_once_signed_in(
-    client, shipped_plan_in_db, django_user_model
+    client, shipped_plan_in_db, django_user_model, make_user
 ):
     staff = ('href="/collection/upload/"', 'href="/collection/queue/"', 'href="/registry/"', 'href="/assessment/"')
     nav = client.get("/").content.decode().split("</nav>")[0]
     assert 'href="/reports/"' in nav and 'href="/reports/open-data/"' in nav and 'href="/measures/public/"' in nav
     assert not [link for link in staff if link in nav]  # they would only send a visitor to the login page
+    # signed in: the pages without a role rule, and those whose rule lets the user in (test_nav_rules.py)
     client.force_login(django_user_model.objects.create_user("nav_reader", password="x" * 12))
     nav = client.get("/").content.decode().split("</nav>")[0]
-    assert all(link in nav for link in staff) and 'href="/reports/"' in nav
+    assert 'href="/registry/"' in nav and 'href="/reports/"' in nav
+    assert 'href="/collection/upload/"' not in nav and 'href="/assessment/"' not in nav  # no role: no use
+    client.force_login(make_user("nav_filler", "zone_reporter", "lzxq"))
+    nav = client.get("/").content.decode().split("</nav>")[0]
+    assert all(link in nav for link in staff if link != 'href="/collection/queue/"')
+    client.force_login(make_user("nav_reviewer", "zone_reviewer", "lzxq"))
+    assert 'href="/collection/queue/"' in client.get("/").content.decode().split("</nav>")[0]
 
 
 @pytest.mark.django_db

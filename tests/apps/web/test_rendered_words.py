@@ -141,7 +141,35 @@ def scene(published_two_years, settings):
     draft = Submission.objects.get(period="2019Q4", org_unit__code="lzxq")
     submitted = Submission.objects.get(period="2019Q2", org_unit__code="lzxq")
     approved = Submission.objects.get(period="2018Q4", org_unit__code="lzxq")
+    users["pg_words"] = _evaluation_scene(users)
     return users, pages, draft, submitted, approved
+
+
+def _evaluation_scene(users):
+    """The plan's measures, 兰州新区管委会's approved report on c05_01 with evidence, and an evaluator
+    organisation assigned 兰州新区 and c05_01 for 2019 (its member is returned)."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lanbai.evaluation import services as evaluation
+    from lanbai.execution import selectors as measures
+    from lanbai.execution import services as execution
+
+    execution.execution_load()
+    evaluation.evaluation_scheme_register(None)
+    filler = users["fill_lzxq"]
+    r = execution.report_form_save(
+        filler, measure=measures.measure_get(filler, "c05_01"), unit_code="lzxq_committee", period="2019Q2",
+        status="in_progress", pct="60", narrative="（模拟数据）道路一期完成", late_reason="", submit=True,
+        evidence=SimpleUploadedFile("验收报告.pdf", b"%PDF-1.4 words"),
+    )
+    execution.report_review(users["sheng"], pk=r.pk, approve=True)
+    org = evaluation.organisation_create(None, name="词语评估中心（模拟数据）", credit_code="91620100MA73XY123R")
+    member = get_user_model().objects.create_user(username="pg_words", password="pw")
+    evaluation.member_add(None, org, member)
+    evaluation.conflict_declare(member, org, responsible_code="wg_talent", nature="（模拟数据）曾承担课题")
+    evaluation.assign(None, org, year=2019, unit_codes=["lzxq"], measure_codes=["c05_01"])
+    return member
 
 
 def rendered(scene, settings) -> dict[str, dict[str, str]]:
@@ -162,8 +190,21 @@ def rendered(scene, settings) -> dict[str, dict[str, str]]:
             "province workbench": "/workbench/",
             "approved report and audit trail": f"/collection/submissions/{approved.pk}/",
             "completeness matrix": "/collection/completeness/matrix/",
+            "evaluation management": "/evaluation/",
+            "new evaluator organisation": "/evaluation/organisations/new/",
+            "evaluator organisation": f"/evaluation/organisations/{users['pg_words'].evaluator_organisations.get().pk}/",
+            "measures": "/measures/",
+            "a measure": "/measures/c05_01/",
+            "measure review queue": "/measures/review/",
+            "measure releases": "/measures/releases/",
+        },
+        "pg_words": {
+            "evaluator workspace": "/evaluation/?year=2019",
+            "evaluated measure": "/evaluation/2019/measures/c05_01/",
+            "evaluated unit": "/evaluation/2019/lzxq/",
         },
     }
+    signed_in["fill_lzxq"] |= {"measure report form": "/measures/c05_01/report/", "public feedback": "/measures/feedback/"}
     from lanbai.reports.models import Release
 
     release = Release.objects.order_by("-pk").first()
@@ -175,6 +216,10 @@ def rendered(scene, settings) -> dict[str, dict[str, str]]:
         "development index": "/index/",
         "publications": "/reports/",
         "a publication": f"/reports/{release.pk}/",
+        "plan data": "/plan/",
+        "plan data: baseline": "/plan/?kind=baseline",
+        "released measure progress": "/measures/public/",
+        "a measure group": "/measures/public/空间布局/",
     }
     out: dict[str, dict[str, str]] = {}
     for lang in ("zh-hans", "en"):
@@ -237,6 +282,25 @@ def test_english_pages_have_no_untranslated_ui_strings(scene, settings):
     from lanbai.reports.models import Release
 
     data |= {r.title for r in Release.objects.all()}  # a publication's title is the document's own
+    from lanbai.evaluation.models import EvaluationScheme, EvaluatorOrganisation
+    from lanbai.execution.models import Measure, Milestone, ResponsibleUnit
+
+    # the plan's target rows (/plan/): their areas, indicators, units and 专栏 / 附件 sources are the plan's
+    # own words, and so are the alliance findings' industries and places
+    from lanbai.plans.selectors import plan_check_findings, plan_target_rows
+
+    for r in plan_target_rows(plan):
+        data |= {r.org_unit, r.indicator, r.source} | ({r.unit} if r.unit else set())
+    data |= {f.what for f in plan_check_findings(plan, "alliances")} | {
+        f.where for f in plan_check_findings(plan, "alliances")}
+    # the plan's measures, their units and milestones, the evaluation scheme's criteria: data files
+    for m in Measure.objects.all():
+        data |= {m.title, m.programme_name, m.group, m.text, m.source}
+    data |= {u.name for u in ResponsibleUnit.objects.all()} | {ms.text for ms in Milestone.objects.all()}
+    data |= {o.name for o in EvaluatorOrganisation.objects.all()} | {"（模拟数据）道路一期完成", "（模拟数据）曾承担课题"}
+    for scheme in EvaluationScheme.objects.all():
+        for key in ("criteria", "measure_criteria"):
+            data |= {c[k] for c in scheme.document.get(key, []) for k in ("name", "guidance")}
     for spec in shipped_forms().values():
         data |= {spec.code, spec.name} | {f.label for f in spec.fields}
         data |= {f"{f.label}（{f.unit}）" for f in spec.fields if f.unit}

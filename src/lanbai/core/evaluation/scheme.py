@@ -15,7 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from lanbai.core.assessment.scheme import error_location  # one way to name a pydantic error location
 
-from .score import Criterion
+from .score import Criterion, EvaluationSchemeError
+
+PARTS = {"units": "criteria", "measures": "measure_criteria"}  # what is evaluated -> the scheme's key
+PART_NAMES = {"units": "园区", "measures": "举措"}
 
 
 class EvaluationSchemeFileError(Exception):
@@ -41,30 +44,42 @@ class SchemeCriterion(_Strict):
 class EvaluationScheme(_Strict):
     version: int = Field(ge=1)
     name: str = Field(min_length=1)
-    criteria: list[SchemeCriterion] = Field(min_length=1)
+    criteria: list[SchemeCriterion] = Field(min_length=1)  # a park / zone
+    measure_criteria: list[SchemeCriterion] = Field(default_factory=list)  # a plan measure (from v2)
     note: str = ""
 
     @model_validator(mode="after")
     def _consistent(self) -> EvaluationScheme:
-        codes = [c.code for c in self.criteria]
-        dup = sorted({c for c in codes if codes.count(c) > 1})
-        if dup:
-            raise ValueError(f"criteria: duplicate codes {dup}")
-        total = sum(c.weight for c in self.criteria)
-        if abs(total - 100) > 1e-9:
-            raise ValueError(f"criteria: weights must add up to 100, got {total:g}")
+        for part in PARTS.values():
+            rows: list[SchemeCriterion] = getattr(self, part)
+            if not rows:
+                continue
+            codes = [c.code for c in rows]
+            dup = sorted({c for c in codes if codes.count(c) > 1})
+            if dup:
+                raise ValueError(f"{part}: duplicate codes {dup}")
+            total = sum(c.weight for c in rows)
+            if abs(total - 100) > 1e-9:
+                raise ValueError(f"{part}: weights must add up to 100, got {total:g}")
         return self
 
-    def core_criteria(self) -> list[Criterion]:
-        return [Criterion(key=c.code, weight=c.weight, scale_max=c.scale) for c in self.criteria]
+    def core_criteria(self, part: str = "units") -> list[Criterion]:
+        """The criteria of one part of the scheme: ``units`` (parks / zones) or ``measures``."""
+        rows: list[SchemeCriterion] = getattr(self, PARTS[part])
+        if not rows:
+            raise EvaluationSchemeError(
+                f"评估指标体系 v{self.version} 没有{PART_NAMES[part]}的评估指标 / the scheme has no {part} part",
+                field=PARTS[part],
+            )
+        return [Criterion(key=c.code, weight=c.weight, scale_max=c.scale) for c in rows]
 
     def document(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
 
 
-def scheme_criteria(document: dict[str, Any]) -> list[Criterion]:
-    """The core criteria of a stored scheme document."""
-    return EvaluationScheme.model_validate(document).core_criteria()
+def scheme_criteria(document: dict[str, Any], part: str = "units") -> list[Criterion]:
+    """The core criteria of one part (``units`` / ``measures``) of a stored scheme document."""
+    return EvaluationScheme.model_validate(document).core_criteria(part)
 
 
 def scheme_hash(scheme: EvaluationScheme) -> str:

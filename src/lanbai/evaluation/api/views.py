@@ -28,6 +28,7 @@ class AssignmentListApi(APIView):
                     "organisation": a.organisation.name,
                     "year": a.year,
                     "units": sorted(u.code for u in a.units.all()),
+                    "measures": sorted(m.code for m in a.measures.all()),
                     "retired": a.retired,
                     "report_state": reports[a.id].state if a.id in reports else None,
                 }

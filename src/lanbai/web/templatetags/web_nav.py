@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 
 from django import template
 from django.conf import settings
-from django.urls import NoReverseMatch, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_urlconf, resolve, reverse
 from django.utils.translation import gettext_lazy as _
+
+from lanbai.access.policy import page_allowed
 
 register = template.Library()
 
 # (URL name, label, public): apps grow capability by capability; a missing page is simply not linked.
-# Anonymous visitors are shown only the public pages (the others would send them to the login page).
+# Anonymous visitors are shown only the public pages (the others would send them to the login page);
+# a signed-in user is shown a page when the view's own rule lets the user in (access.policy.page_rule,
+# asked through page_allowed: the rule lives on the view, never in this list).
 NAV = [
     ("development-index", _("发展指数"), True),
     ("plan-data", _("规划数据"), True),
@@ -37,24 +42,30 @@ NAV = [
 
 
 @functools.cache
-def _hrefs(urlconf: str) -> tuple[tuple[str, object, bool], ...]:
+def _hrefs(urlconf: str) -> tuple[tuple[str, object, bool, Callable], ...]:
+    """(href, label, public, the view serving href) of the NAV pages that exist in ``urlconf``."""
     out = []
     for name, label, public in NAV:
         try:
-            out.append((reverse(name, urlconf=urlconf), label, public))
+            href = reverse(name, urlconf=urlconf)
         except NoReverseMatch:
             continue
+        out.append((href, label, public, resolve(href, urlconf=urlconf).func))
     return tuple(out)
 
 
 @register.simple_tag(takes_context=True)
 def nav_links(context) -> list[tuple[str, object]]:
     """[(href, label)] for the pages that exist (resolved once per URL configuration) and that the
-    visitor can open: staff pages only for signed-in users."""
+    visitor can open: staff pages only for signed-in users, and only those whose view's rule
+    (:func:`lanbai.access.policy.page_allowed`) lets the user in."""
     user = getattr(context.get("request"), "user", None)
     signed_in = bool(getattr(user, "is_authenticated", False))
-    return [(href, label) for href, label, public in _hrefs(get_urlconf() or settings.ROOT_URLCONF)
-            if public or signed_in]
+    return [
+        (href, label)
+        for href, label, public, view in _hrefs(get_urlconf() or settings.ROOT_URLCONF)
+        if (public or signed_in) and page_allowed(view, user)
+    ]
 
 
 @register.filter
