@@ -62,12 +62,11 @@ def figures_replace(submission_ids: Iterable[int]) -> int:
                 "pk", "org_unit_id", "period", "form_code", "approved_version_id"
             )
         )
-        versions = dict(
-            SubmissionVersion.objects.filter(pk__in=[r[4] for r in reports]).values_list("pk", "number")
-        )
-        values = dict(
-            SubmissionVersion.objects.filter(pk__in=[r[4] for r in reports]).values_list("pk", "values")
-        )
+        versions, values = {}, {}
+        for pk, number, doc in SubmissionVersion.objects.filter(pk__in=[r[4] for r in reports]).values_list(
+            "pk", "number", "values"
+        ):
+            versions[pk], values[pk] = number, doc
         rows = (
             (sid, vid, versions[vid], unit, period, form, name, number, text)
             for sid, unit, period, form, vid in reports

@@ -526,8 +526,10 @@ def _bulk_transition(
     reports.  Returns how many reports moved.  The caller holds the transaction (select_for_update
     needs one).
     """
+    # only what the checks read (the unit is fetched for a refusal's message, or by a check that needs it)
     subs = list(
-        Submission.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("org_unit")
+        Submission.objects.select_for_update(of=("self",)).filter(pk__in=ids)
+        .only("pk", "org_unit_id", "status", "current_version_id", "form_code", "period")
     )
     for s in subs:
         if not may_act(s):

@@ -291,7 +291,6 @@ def _store_other(
             (sid, n, upload.id, obj, actor_id, now, reason)
             for sid, n, obj in zip(subs, numbers, objects, strict=True)
         ),
-        json_columns=frozenset({"values"}),
     )
     copy.insert_rows(AuditEvent, _AUDIT_COLUMNS, audits)
     if subs:
