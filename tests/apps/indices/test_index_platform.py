@@ -28,10 +28,13 @@ def two_zones(report):
     report("bygx", "2016Q4", zone_values(GDP / 2 * 1.1, 1.0, level=0.8))
 
 
-# pillars 0.25 / 0.25 / 0.25 / 0.125 / 0.125; every normalised indicator is 200 except 地区生产总值 (100)
-DOUBLED = 0.25 * 200 + 0.25 * 200 + 0.25 * (100 + 3 * 200) / 4 + 0.125 * 200 + 0.125 * 200  # 193.75
+# pillars 0.25 / 0.25 / 0.25 / 0.125 / 0.125, arithmetic; inside a pillar the equal-weight geometric mean
+# (NBS 中国创新指数); every normalised indicator is 200 except 地区生产总值 (100)
+INDUSTRY_DOUBLED = (100 * 200**3) ** 0.25  # 168.18
+DOUBLED = 0.25 * 200 + 0.25 * 200 + 0.25 * INDUSTRY_DOUBLED + 0.125 * 200 + 0.125 * 200  # 192.04
 # 白银高新区: 地区生产总值 and 高技术产业劳动生产率 (value added per employee) +10 %, the rest 100
-STILL = 0.25 * 100 + 0.25 * 100 + 0.25 * (110 + 100 + 100 + 110) / 4 + 0.125 * 100 + 0.125 * 100  # 101.25
+INDUSTRY_STILL = (110 * 100 * 100 * 110) ** 0.25  # 104.88
+STILL = 0.25 * 100 + 0.25 * 100 + 0.25 * INDUSTRY_STILL + 0.125 * 100 + 0.125 * 100  # 101.22
 
 
 @pytest.mark.django_db
@@ -41,8 +44,8 @@ def test_index_by_hand_with_rank_and_band(two_zones):
     assert set(by) == {"lzgx", "bygx"} and res["year"] == 2016 and res["base_year"] == 2014
     assert by["lzgx"]["index"] == pytest.approx(DOUBLED)
     assert by["bygx"]["index"] == pytest.approx(STILL)
-    assert by["lzgx"]["pillars"]["industry"] == pytest.approx(175.0)
-    assert by["bygx"]["pillars"]["industry"] == pytest.approx(105.0)
+    assert by["lzgx"]["pillars"]["industry"] == pytest.approx(INDUSTRY_DOUBLED)
+    assert by["bygx"]["pillars"]["industry"] == pytest.approx(INDUSTRY_STILL)
     assert (by["lzgx"]["rank"], by["bygx"]["rank"]) == (1, 2)
     assert by["lzgx"]["rank_p05"] == by["lzgx"]["rank_p95"] == 1.0  # far ahead under every assumption
     assert res["runs"] > 0 and len(res["framework_hash"]) == 64
@@ -81,7 +84,7 @@ def test_no_figures_for_the_year_is_a_clear_error(two_zones):
 def test_cli_compute_year_prints_and_saves(two_zones):
     res = runner.invoke(app, ["index", "compute", "--year", "2016", "--runs", "60", "--save"])
     assert res.exit_code == 0, res.output
-    assert "兰州高新区" in res.output and "193.75" in res.output and "IndexRun" in res.output
+    assert "兰州高新区" in res.output and "192.04" in res.output and "IndexRun" in res.output
     run = IndexRun.objects.get()
     assert run.year == 2016 and run.runs > 0 and run.framework_code == "lanbai_development_index"
     assert {r["unit"] for r in run.results["results"]} == {"lzgx", "bygx"}
@@ -91,8 +94,8 @@ def test_cli_compute_year_prints_and_saves(two_zones):
     # "2014=100"; the level index (min–max across the zones of the year) beside the growth index
     assert header.startswith(
         "unit,name,year,index_base=100,level_0-100,level_rank,base,base_by_indicator,flags,rank"
-    ) and first.startswith("lzgx,兰州高新区,2016,193.75,100,1,2015×12 (框架声明基期 declared),alliances=2015;")
-    assert second.startswith("bygx,白银高新区,2016,101.25,0,2,")
+    ) and first.startswith("lzgx,兰州高新区,2016,192.045,100,1,2015×12 (框架声明基期 declared),alliances=2015;")
+    assert second.startswith("bygx,白银高新区,2016,101.22,0,2,")
     assert "index_2014" not in header and "首报年" not in csv.stdout
     assert "基期 / base year grp: bygx 2015, lzgx 2015" in runner.invoke(
         app, ["index", "compute", "--year", "2016", "--runs", "0"]
