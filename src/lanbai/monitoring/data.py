@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # the plans app's models are read through its selectors
 
 
 def reported_values_frame(*, preview: bool | frozenset[str] = False, until_period: str | None = None,
-                          periods=None) -> pd.DataFrame:
+                          periods=None, units=None) -> pd.DataFrame:
     """Long frame of numeric reported figures: one row per (unit, period, form, field).
 
     Only the version 省创新办 approved counts, read from the approved-figures store in one query
@@ -30,9 +30,12 @@ def reported_values_frame(*, preview: bool | frozenset[str] = False, until_perio
     submitted and zone-approved reports replaces it (the status column says which was used); those
     few reports under review are parsed from their versions; with a set of unit codes (a reviewer's preview,
     :func:`lanbai.monitoring.selectors.preview_scope`) only those units' — another zone's unapproved figures
-    never reach a reviewer.  ``periods`` limits the frame to some periods.
+    never reach a reviewer.  ``periods`` limits the frame to some periods, ``units`` (ids, approved
+    figures only) to some units.
     """
-    frame = collection_selectors.approved_figures_frame(periods=periods, until_period=until_period)
+    if units is not None and preview:
+        raise ValueError("units: approved figures only")
+    frame = collection_selectors.approved_figures_frame(periods=periods, until_period=until_period, units=units)
     frame.insert(6, "status", "approved")
     if not preview:
         return frame[VALUE_COLUMNS]

@@ -15,10 +15,12 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import os
 import threading
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -110,6 +112,7 @@ def _freshness() -> tuple:
 
 
 INCREMENTAL_MAX_REPORTS = 20_000  # more changed reports than this since the last read: recompute everything
+FIGURES_KEPT = 2  # periods whose store rows a state keeps between incremental recomputes
 
 
 @dataclass
@@ -119,13 +122,20 @@ class _Computed:
     ``change`` is the id and time of the last change of the approved-figures store it includes (the
     time guards against a database whose log was rolled back and reused the id).  ``log`` lists, per
     ``generation``, the periods whose indicator rows changed (None: everything), for the dashboard.
+    ``totals`` are the core's wide totals of every period (:attr:`AggregateResult.totals`), which an
+    incremental recompute passes back so that only the changed periods are summed again.  The
+    recomputed periods' rows are spliced into ``result`` when it is next read (``pending``,
+    :func:`_result`): the request set after an approval reads the per-period split only.
     """
 
     key: tuple
     fresh: tuple
     change: tuple
     periods: set  # the periods that have figures
-    result: AggregateResult | None  # None without figures
+    result: AggregateResult | None  # None without figures; read it through _result (pending splices)
+    totals: object = None
+    pending: list = field(default_factory=list)  # (targets, changed periods, part) not yet in result
+    figures: dict = field(default_factory=dict)  # period -> its store rows, for the last changed periods
     generation: int = 0
     log: list = field(default_factory=list)
     by_period: dict | None = None  # period -> _PeriodTotals, made on first use (:func:`_period_totals`)
@@ -155,8 +165,26 @@ def _period_totals(state: _Computed) -> dict[str, _PeriodTotals]:
     """The state's indicator totals split by period, made once per state and updated per changed period."""
     with _computed_lock:
         if state.by_period is None:
-            state.by_period = {} if state.result is None else _totals_of(state.result.indicators)
+            result = _result(state)
+            state.by_period = {} if result is None else _totals_of(result.indicators)
         return state.by_period
+
+
+def _result(state: _Computed) -> AggregateResult | None:
+    """The state's full result, with the recomputed periods still pending spliced in."""
+    with _computed_lock:
+        if state.pending and state.result is not None:
+            result = state.result
+            for targets, changed, part in state.pending:
+                result = AggregateResult(
+                    inputs=_splice(result.inputs, part.inputs, targets),
+                    indicators=_splice(result.indicators, part.indicators, targets),
+                    # unattributed reports depend on their own period's figures only
+                    unattributed=_splice(result.unattributed, part.unattributed, changed),
+                )
+            state.result = result
+        state.pending = []
+        return state.result
 
 
 _computed: dict[tuple, _Computed] = {}
@@ -166,7 +194,23 @@ _generations = itertools.count(1)
 _computed_lock = threading.RLock()
 
 
+_tree_frames: dict[int, tuple] = {}  # plan version pk -> (tree key, (tree, members)), read under _computed_lock
+
+
 def _inputs(version: PlanVersion):
+    """The effective-dated tree and the aggregates' members for the core, kept until the tree's
+    fingerprint (:func:`lanbai.plans.selectors.orgunit_tree_key`) changes."""
+    key = plan_selectors.orgunit_tree_key(plan=version)
+    kept = _tree_frames.get(version.pk)
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    frames = _read_inputs(version)
+    _tree_frames.clear()
+    _tree_frames[version.pk] = (key, frames)
+    return frames
+
+
+def _read_inputs(version: PlanVersion):
     tree = data.org_tree_frame(version)
     units = data.org_units_frame(version)
     members = [(u, m) for u, kind, mm in units[["code", "kind", "members"]].itertuples(index=False)
@@ -179,19 +223,50 @@ def _inputs(version: PlanVersion):
 _AGG_COLUMNS = ["org_unit", "period", "field", "value", "value_text", "status", "version"]
 
 
+_duck: dict[int, duckdb.DuckDBPyConnection] = {}  # process id -> the DuckDB connection monitoring aggregates on
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    """The process's DuckDB connection (a new one costs ~15 ms per aggregation); used under
+    ``_computed_lock`` only, so one aggregation runs on it at a time.  Per process id: a forked
+    worker never shares its parent's."""
+    con = _duck.get(os.getpid())
+    if con is None:
+        _duck.clear()
+        con = _duck[os.getpid()] = duckdb.connect()
+    return con
+
+
+def _drop_work_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the core's ``agg_*`` work tables and views, so the connection keeps no copy of the figures."""
+    for name, kind in con.execute(
+        "SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE temporary AND starts_with(table_name, 'agg_') "
+        "UNION ALL SELECT view_name, 'VIEW' FROM duckdb_views() WHERE temporary AND starts_with(view_name, 'agg_')"
+    ).fetchall():
+        con.execute(f'DROP {kind} IF EXISTS "{name}"')
+
+
 def _compute(values: pd.DataFrame, version: PlanVersion, fset: FormulaSet, *, preview: bool | frozenset[str],
-             periods: list[str] | None = None) -> AggregateResult | None:
+             periods: list[str] | None = None, known_totals=None,
+             replace: list[str] | None = None) -> AggregateResult | None:
     """The core aggregation of ``values`` (all of it is read for ``prev`` / ``lag_year``), keeping
-    the results of ``periods`` (all when None); None without figures."""
-    if values.empty:
+    the results of ``periods`` (all when None); None without figures.  With ``known_totals`` (the
+    state's), only the ``replace`` periods are summed from ``values`` (:func:`lanbai.core.aggregate.aggregate`)."""
+    if values.empty and known_totals is None:
         return None
     tree, agg_members = _inputs(version)
     vals = values[_AGG_COLUMNS]
     if preview:
         vals = vals.assign(status=vals["status"].replace({"zone_approved": "submitted"}))
-    # the engine only asks whether to count submitted figures (the units were chosen in the read)
-    return aggregate(vals, tree, fset, aggregates=agg_members, preview=bool(preview), basis=("ytd",),
-                     periods=periods)
+    con = _connection()
+    try:
+        # the engine only asks whether to count submitted figures (the units were chosen in the read)
+        return aggregate(vals, tree, fset, aggregates=agg_members, preview=bool(preview), basis=("ytd",),
+                         periods=periods, con=con, known_totals=known_totals, replace=replace,
+                         keep_totals=True)
+    finally:
+        if known_totals is None:  # a full recompute's work tables hold every figure: not kept
+            _drop_work_tables(con)
 
 
 def _change_mark(change_id: int) -> tuple:
@@ -203,8 +278,10 @@ def _full(key: tuple, fresh: tuple, version: PlanVersion, fset: FormulaSet,
     collection_services.approved_figures_catch_up()  # the next start catches up (docs/scale.md)
     change = _change_mark(collection_selectors.approved_figure_change_latest())
     values = data.reported_values_frame(preview=preview)
+    _tree_frames.clear()  # a full recompute reads the tree again, whatever its fingerprint says
+    result = _compute(values, version, fset, preview=preview)
     return _Computed(key=key, fresh=fresh, change=change, periods=set(values["period"].unique()),
-                     result=_compute(values, version, fset, preview=preview))
+                     result=result, totals=None if result is None else result.totals)
 
 
 def affected_periods(changed: set[str], shifts: set[int], known: set[str]) -> set[str]:
@@ -225,45 +302,64 @@ def _forward(q: Quarter, n: int) -> Quarter:
     return Quarter(index // 4, index % 4 + 1)
 
 
-def _window(targets: set[str], shifts: set[int]) -> set[str]:
-    """The periods whose figures the results of ``targets`` read (the targets and ``shifts`` back)."""
-    return {str(_forward(Quarter.parse(p), -s)) for p in targets for s in {0, *shifts}}
-
-
 def _incremental(state: _Computed, fresh: tuple, version: PlanVersion, fset: FormulaSet) -> _Computed | None:
     """Bring ``state`` up to date from the store's change log: re-read the changed reports' periods,
-    recompute only the affected periods and splice them in.  None when a full recompute is needed."""
+    sum only those again (the other periods' totals are the state's), evaluate the formulas of the
+    affected periods and splice them in.  None when a full recompute is needed."""
     last, changes = collection_selectors.approved_figure_changes(after=state.change[0])
     if last == state.change[0]:
         state.fresh = fresh
         return state
-    if len(changes) > INCREMENTAL_MAX_REPORTS or state.result is None:
+    if len(changes) > INCREMENTAL_MAX_REPORTS or state.result is None or state.totals is None:
         return None
     changed_periods = {p for _, p, _ in changes}
     known = state.periods | changed_periods
     targets = affected_periods(changed_periods, fset.shifts, known) & known
-    # only the figures the affected periods read, from the store (no copy of every figure is kept
-    # in memory: at province scale that would be most of the server's memory)
-    values = data.reported_values_frame(periods=sorted(_window(targets, fset.shifts)))
-    part = _compute(values, version, fset, preview=False, periods=sorted(targets))
-    result = state.result
+    # only the figures of the changed periods, from the store (no copy of every figure is kept in
+    # memory: at province scale that would be most of the server's memory); the periods the
+    # affected ones look back to are read from the state's totals
+    values = _changed_figures(state, changes)
+    part = _compute(values, version, fset, preview=False, periods=sorted(targets), known_totals=state.totals,
+                    replace=sorted(changed_periods))
     if part is not None:
-        result = AggregateResult(
-            inputs=_splice(result.inputs, part.inputs, targets),
-            indicators=_splice(result.indicators, part.indicators, targets),
-            unattributed=_splice(result.unattributed, part.unattributed, targets),
-        )
+        state.pending.append((targets, changed_periods, part))
+        state.totals = part.totals
     if state.by_period is not None and part is not None:  # only the recomputed periods are split again
         fresh_totals = _totals_of(part.indicators[part.indicators["period"].isin(targets)])
         state.by_period = {**{p: t for p, t in state.by_period.items() if p not in targets}, **fresh_totals}
     if state.valued is not None and part is not None:
         state.valued = (state.valued - targets) | _valued(part.indicators[part.indicators["period"].isin(targets)])
-    state.periods, state.result, state.fresh = known, result, fresh
+    state.periods, state.fresh = known, fresh
     state.change = _change_mark(last)
     state.generation = next(_generations)
     state.log.append((state.generation, frozenset(targets)))
     del state.log[:-64]
     return state
+
+
+def _changed_figures(state: _Computed, changes: list[tuple[int, str, str]]) -> pd.DataFrame:
+    """The store rows of the changed periods.  The rows of the last ``FIGURES_KEPT`` changed periods are
+    kept with the state: for those only the changed units' rows are read again and swapped in (an
+    approval reads one report's figures, not its whole period's); another period is read whole."""
+    by_period: dict[str, set[int]] = {}
+    for unit_id, period, _ in changes:
+        by_period.setdefault(period, set()).add(unit_id)
+    frames = []
+    for period in sorted(by_period):
+        kept = state.figures.get(period)
+        if kept is None:
+            kept = data.reported_values_frame(periods=[period])
+        else:
+            ids = by_period[period]
+            fresh = data.reported_values_frame(periods=[period], units=ids)
+            codes = plan_selectors.orgunit_codes(ids)
+            kept = pd.concat([kept[~kept["org_unit"].isin(codes)], fresh], ignore_index=True)
+        state.figures.pop(period, None)
+        state.figures[period] = kept  # the most recently changed last
+        frames.append(kept)
+    while len(state.figures) > FIGURES_KEPT:
+        state.figures.pop(next(iter(state.figures)))
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 def _splice(old: pd.DataFrame, new: pd.DataFrame, periods: set[str]) -> pd.DataFrame:
@@ -283,7 +379,7 @@ def _aggregate_cached(content_hash: str, preview: bool | frozenset[str], fresh: 
     results up to a period are the full results filtered to it.  After an approval only the periods
     it affects are recomputed (:func:`affected_periods`); the preview is recomputed whole.
     """
-    return _state(content_hash, preview, fresh).result
+    return _result(_state(content_hash, preview, fresh))
 
 
 def _state(content_hash: str, preview: bool | frozenset[str], fresh: tuple) -> _Computed:
@@ -334,7 +430,8 @@ def periods_with_values(*, preview: bool = False) -> list[str]:
     state = _state(version.content_hash, preview, _freshness())
     with _computed_lock:
         if state.valued is None:
-            state.valued = set() if state.result is None else _valued(state.result.indicators)
+            result = _result(state)
+            state.valued = set() if result is None else _valued(result.indicators)
         return sorted(state.valued, key=Quarter.parse)
 
 

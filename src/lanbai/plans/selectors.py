@@ -275,6 +275,20 @@ def orgunit_tree_rows(*, plan: PlanVersion) -> list[tuple]:
     return links
 
 
+def orgunit_tree_key(*, plan: PlanVersion) -> tuple:
+    """A fingerprint of ``plan``'s units and links (two aggregate queries over the plan's units): it
+    changes when a unit is added, removed or saved (``updated_at``) and when a link is added, removed,
+    re-parented or has its dates changed (counts, extremes and id-weighted sums), so a reader can keep
+    :func:`orgunit_tree_rows` and :func:`orgunit_rows` until it does."""
+    from django.db.models import Count, F, Max, Min, Sum
+
+    units = OrgUnit.objects.filter(plan=plan).aggregate(n=Count("id"), i=Max("id"), m=Max("updated_at"))
+    links = OrgUnitLink.objects.filter(unit__plan=plan).aggregate(
+        n=Count("id"), i=Max("id"), p=Sum(F("id") * F("parent_id")), u=Sum(F("id") * F("unit_id")),
+        c=Count("valid_to"), f0=Min("valid_from"), f1=Max("valid_from"), t0=Min("valid_to"), t1=Max("valid_to"))
+    return (plan.pk, *units.values(), *links.values())
+
+
 def orgunit_rows(*, plan: PlanVersion) -> list[tuple]:
     """(code, name, kind, members) of every unit of ``plan``."""
     return list(OrgUnit.objects.filter(plan=plan).values_list("code", "name", "kind", "members"))

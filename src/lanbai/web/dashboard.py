@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.signals import request_finished, request_started
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -139,6 +140,7 @@ class Snapshot:
     zones: dict[str, OrgUnit] = field(default_factory=dict)
     generation: int | None = None  # staff: the generation of monitoring's results the rows are of
     marks: dict[str, tuple] = field(default_factory=dict)  # period -> (pk, number) of its current release
+    current_releases: dict = field(default_factory=dict)  # period -> its current published Release
 
 
 _lock = threading.Lock()
@@ -152,21 +154,43 @@ def is_public(user: Any) -> bool:
     return not (getattr(user, "is_authenticated", False) and can(user, Action.READ_UNPUBLISHED))
 
 
+def _request_started(**_: Any) -> None:
+    _local.in_request, _local.snap = True, None
+
+
+def _request_finished(**_: Any) -> None:
+    _local.in_request, _local.snap = False, None
+
+
+request_started.connect(_request_started, dispatch_uid="lanbai.web.dashboard.request_started")
+request_finished.connect(_request_finished, dispatch_uid="lanbai.web.dashboard.request_finished")
+
+
 def current(user: Any = None) -> tuple:
     """(plan in force or None, the snapshot for ``user``'s audience or None).
 
-    The audience is remembered for the request's thread so the helpers below read the same snapshot.
+    The audience is remembered for the request's thread so the helpers below read the same snapshot;
+    inside a request the snapshot itself is too (one freshness check per request, not one per helper,
+    and every part of a page shows the same figures).
     """
     public = is_public(user)
     _local.public = public
+    _local.snap = None
     plan, key = monitoring.plan_and_freshness()
     if plan is None or key is None:  # (the key is None exactly when there is no plan)
         return None, None
-    return plan, _snapshot_for((*key, releases.releases_key()), public)
+    snap = _snapshot_for((*key, releases.releases_key()), public)
+    if getattr(_local, "in_request", False):
+        _local.snap = snap
+    return plan, snap
 
 
 def snapshot() -> Snapshot | None:
-    """The snapshot of the audience of the last :func:`current` call in this thread (public by default)."""
+    """The snapshot of the audience of the last :func:`current` call in this thread (public by default):
+    inside a request the one :func:`current` returned, elsewhere the current one."""
+    kept = getattr(_local, "snap", None)
+    if kept is not None and getattr(_local, "in_request", False):
+        return kept
     public = getattr(_local, "public", True)
     plan, key = monitoring.plan_and_freshness()
     if plan is None or key is None:  # (the key is None exactly when there is no plan)
@@ -225,7 +249,9 @@ def _snapshot_update(old: Snapshot | None, key: tuple, public: bool) -> Snapshot
     """
     same_plan = old is not None and old.key[:2] == key[:2]
     units = public_units()
-    current_releases = releases.current_period_releases()
+    same_releases = old is not None and old.key[-1] == key[-1]  # no release published or withdrawn
+    current_releases = (old.current_releases if old is not None and same_releases
+                        else releases.current_period_releases())
     marks = {p: (rel.pk, rel.number) for p, rel in current_releases.items()}
     rows: dict[str, list] = {}
     generation = None
@@ -268,13 +294,15 @@ def _snapshot_update(old: Snapshot | None, key: tuple, public: bool) -> Snapshot
         rows=rows,
         public=public,
         headline_period=headline,
-        releases={p: _release_info(rel) for p, rel in current_releases.items()},
+        releases=old.releases if old is not None and same_releases
+        else {p: _release_info(rel) for p, rel in current_releases.items()},
         simulated=any(rel.content.get("simulated") for p, rel in current_releases.items() if p in shown)
         or (not public and _any_simulated(periods)),
         indicators=old.indicators if old is not None and same_plan else plans.indicators_by_code(plan_id=key[0]),
         zones=old.zones if old is not None and same_plan else plans.zones_by_code(plan_id=key[0]),
         generation=generation,
         marks=marks,
+        current_releases=current_releases,
     )
     if legends:  # the legend with the plan's thresholds, as the latest release states it
         snap.legend = legends[-1]

@@ -160,3 +160,60 @@ def test_dashboard_shows_a_new_approval_on_the_next_request(client, report, make
     assert shown.value == pytest.approx(grp.value) and shown.value != pytest.approx(
         next(r for r in old.rows["2018Q4"] if r.org_unit == "lanbai" and r.indicator == "grp").value
     )
+
+
+@pytest.mark.django_db
+def test_kept_figures_of_a_period_follow_new_reports_and_corrections(report, make_user):
+    """The state keeps the store rows of the last changed periods and swaps in only the changed units'
+    rows: a new report, then a correction that drops fields, in the same period still equal a full
+    recompute, and the kept rows equal the store's."""
+    from lanbai.monitoring import data
+
+    province = make_user("sheng2", "province")
+    report("lzxq", "2018Q2", zone_values(900_000))
+    report("lzgx", "2018Q4", zone_values(600_000))
+    full_recompute()
+    report("bygx", "2018Q2", zone_values(250_000))
+    _ind()  # the first change of 2018Q2: the period is read whole and kept
+    (state,) = monitoring._computed.values()
+    assert set(state.figures) == {"2018Q2"}
+    done = Submission.objects.get(org_unit__code="lzxq", period="2018Q2")
+    services.submission_final_approve(user=province, submission=done, approve=False, reason="更正")
+    report("lzxq", "2018Q2", {"gdp": 910_000, "resident_population": 31.0})  # fewer fields than before
+    report("lzjj", "2018Q2", zone_values(400_000))
+    before = state.generation
+    incremental = _ind()
+    assert state.generation > before and state.log[-1][1] is not None  # it was incremental
+
+    def rows(frame):
+        return frame.sort_values(["org_unit", "form_code", "field"], ignore_index=True)
+
+    pd.testing.assert_frame_equal(rows(state.figures["2018Q2"]), rows(data.reported_values_frame(periods=["2018Q2"])))
+    assert set(state.figures["2018Q2"].query("org_unit == 'lzxq'")["field"]) == {"gdp", "resident_population"}
+    pd.testing.assert_frame_equal(incremental, full_recompute())
+
+
+@pytest.mark.django_db
+def test_the_kept_tree_follows_a_closed_and_a_new_link(shipped_plan_in_db):
+    """Monitoring keeps the tree frames until the tree's fingerprint changes: closing a link and
+    adding one (a park moving to another zone) both show in the next read."""
+    import datetime as dt
+
+    from lanbai.plans import services as plan_services
+    from lanbai.plans.models import OrgUnit, OrgUnitLink
+
+    version, _, _ = monitoring.plan_core()
+    tree, _ = monitoring._inputs(version)
+    assert monitoring._inputs(version)[0] is tree  # kept
+    link = OrgUnitLink.objects.filter(unit__plan=version, unit__kind="park", valid_to=None).select_related(
+        "unit", "parent").first()
+    other = OrgUnit.objects.filter(plan=version, kind="zone").exclude(pk=link.parent_id).first()
+    link.valid_to = dt.date(2018, 6, 30)
+    link.save()
+    closed, _ = monitoring._inputs(version)
+    mine = closed[(closed["unit"] == link.unit.code) & (closed["parent"] == link.parent.code)]
+    assert list(mine["valid_to"]) == [pd.Timestamp("2018-06-30")]
+    plan_services.orgunit_link(unit=link.unit, parent=other, valid_from=dt.date(2018, 7, 1))
+    moved, _ = monitoring._inputs(version)
+    assert len(moved) == len(tree) + 1
+    assert ((moved["unit"] == link.unit.code) & (moved["parent"] == other.code)).any()

@@ -236,3 +236,46 @@ def test_demo_publishes_the_complete_periods_and_corrects_the_last(client, compl
     assert not Release.objects.filter(period="2019Q2").exists()
     home = client.get("/").content.decode()
     assert "报告期：2018Q4" in home and "更正历史" in home and made[-1] in home
+
+
+@pytest.mark.django_db
+def test_staff_snapshot_keeps_the_releases_until_one_is_published(staff, complete_periods, publish):
+    """The staff snapshot reuses the releases it read while no release was published or withdrawn; a
+    publication shows on the next request (the row is no longer 未发布, the release is named)."""
+    from lanbai.web import dashboard
+
+    staff.get("/")
+    first = dashboard.snapshot()
+    assert "2018Q4" not in first.releases
+    complete_periods("lzgx", "2019Q2", zone_values(366_666))  # an approval: the releases are kept
+    staff.get("/")
+    again = dashboard.snapshot()
+    assert again is not first and again.current_releases is first.current_releases
+    publish("2018Q4")
+    html = staff.get("/zones/lzxq/").content.decode()
+    snap = dashboard.snapshot()
+    assert "2018Q4" in snap.releases and snap.releases["2018Q4"].number in html
+    row = next(r for r in snap.rows["2018Q4"] if r.org_unit == "lzxq" and r.indicator == "grp")
+    assert not row.unpublished and row.release == snap.releases["2018Q4"].number
+
+
+@pytest.mark.django_db
+def test_a_request_reads_one_snapshot_and_the_next_one_sees_an_approval(staff, complete_periods, monkeypatch):
+    """Inside a request the helpers read the snapshot :func:`current` returned (one freshness check per
+    request); once the request is over an approval shows in the next snapshot."""
+    from lanbai.monitoring import selectors as monitoring
+    from lanbai.web import dashboard
+
+    checks = []
+    real = monitoring.plan_and_freshness
+    monkeypatch.setattr(monitoring, "plan_and_freshness", lambda: checks.append(1) or real())
+    staff.get("/")
+    assert len(checks) == 1  # the home page's helpers asked no more
+    monkeypatch.setattr(monitoring, "plan_and_freshness", real)
+    before = dashboard.snapshot()  # outside a request: the current snapshot, not a kept one
+    assert before is not None and dashboard._local.snap is None
+    complete_periods("lzgx", "2019Q2", zone_values(377_777))
+    after = dashboard.snapshot()
+    assert after is not before
+    row = next(r for r in after.rows["2019Q2"] if r.org_unit == "lzgx" and r.indicator == "grp")
+    assert row.value == pytest.approx(37.7777)

@@ -65,11 +65,14 @@ class AggregateResult:
     """``inputs``: one row per (unit, period, basis) with every aggregated input (wide) and the
     number of reporters counted; ``indicators``: long, one row per (unit, period, basis,
     indicator, category) with value, unit_label and reason; ``unattributed``: enterprise reports
-    that had no valid parent on the period's last day."""
+    that had no valid parent on the period's last day; ``totals`` (only with ``keep_totals=True``):
+    the wide totals of every period summed or taken from ``known_totals``, as an Arrow table, to be
+    passed as ``known_totals`` to a later aggregation."""
 
     inputs: pd.DataFrame
     indicators: pd.DataFrame
     unattributed: pd.DataFrame
+    totals: Any = None
 
 
 class DuckDBBackend:
@@ -122,6 +125,9 @@ def aggregate(
     con: duckdb.DuckDBPyConnection | None = None,
     spark: Any = None,
     arrow: bool = False,
+    known_totals: Any = None,
+    replace: Sequence[str] | None = None,
+    keep_totals: bool = False,
 ) -> AggregateResult:
     """Sum reported fields up the organisation tree and evaluate every formula of ``fset``.
 
@@ -135,7 +141,17 @@ def aggregate(
     ``spark``: a SparkSession to run the same statements on instead of DuckDB (then names are
     temporary views / tables of that session); see :func:`run`.  ``arrow=True`` returns Arrow
     tables instead of pandas frames (NULL and NaN stay distinct).
+
+    Incremental use (DuckDB only): ``known_totals`` is the ``totals`` of an earlier aggregation of
+    the same formulas (``keep_totals=True`` returns them).  A period's totals depend only on that
+    period's figures (attribution on its last day), so only the periods in ``replace`` (default:
+    the periods of ``values``) are summed from ``values``; the other periods' totals are taken as
+    they are, and the formulas read them for ``prev`` / ``lag_year``.  ``values`` then needs only
+    the figures of the ``replace`` periods.  With ``periods``, the formulas are evaluated over the
+    rows of those periods and the ones they look back to (``FormulaSet.shifts``) only.
     """
+    if known_totals is not None and spark is not None:
+        raise ValueError("known_totals: DuckDB only")
     bad = [b for b in basis if b not in BASES]
     if bad or not basis:
         raise ValueError(f"basis: expected a non-empty subset of {BASES}, got {list(basis)}")
@@ -160,6 +176,9 @@ def aggregate(
             include_enterprises=include_enterprises,
             all_fields=all_fields,
             arrow=arrow,
+            known_totals=known_totals,
+            replace=replace,
+            keep_totals=keep_totals,
         )
     finally:
         backend.close()
@@ -169,7 +188,8 @@ def aggregate(
 
 def _aggregate(backend: Any, values: Any, tree: Any, fset: FormulaSet, *, aggregates: Any,
                periods: Sequence[str] | None, preview: bool, basis: Sequence[str],
-               include_enterprises: bool, all_fields: bool, arrow: bool) -> AggregateResult:  # fmt: skip
+               include_enterprises: bool, all_fields: bool, arrow: bool, known_totals: Any = None,
+               replace: Sequence[str] | None = None, keep_totals: bool = False) -> AggregateResult:  # fmt: skip
     for obj, param in ((values, "values"), (tree, "tree")):
         if obj is None:
             raise ValueError(f"{param}: a table is required")
@@ -205,14 +225,33 @@ def _aggregate(backend: Any, values: Any, tree: Any, fset: FormulaSet, *, aggreg
     keep = ""
     if periods is not None:
         keep = "WHERE period IN (" + ", ".join(_lit(str(p)) for p in periods) + ")"
-    cols = ", ".join(_q(c) for c in backend.columns("agg_totals") if c != "pidx")
+    all_cols = backend.columns("agg_totals")
+    looked_at = ""
+    if known_totals is not None:
+        # the stored totals of the periods not summed again, then the fresh ones of those that were
+        kt = backend.register("agg_known_in", known_totals)
+        _check_columns(backend, kt, all_cols, "known_totals")
+        stale = list(replace) if replace is not None else [
+            r[0] for r in backend.rows(f"SELECT DISTINCT period FROM {vt}")]
+        drop = f"WHERE period NOT IN ({', '.join(_lit(str(p)) for p in stale)})" if stale else ""
+        listed = ", ".join(_q(c) for c in all_cols)
+        backend.execute(
+            f"CREATE OR REPLACE TEMP TABLE agg_totals_all AS SELECT {listed} FROM {kt} {drop} "
+            f"UNION ALL SELECT {listed} FROM agg_totals"
+        )
+        backend.execute("DROP TABLE agg_totals")
+        backend.execute("ALTER TABLE agg_totals_all RENAME TO agg_totals")
+        if periods is not None:  # the formulas of ``periods`` read these rows only
+            wanted = sorted({_pidx(str(p)) - s for p in periods for s in {0, *fset.shifts}})
+            looked_at = "WHERE pidx IN (" + ", ".join(str(i) for i in wanted) + ")" if wanted else "WHERE false"
+    cols = ", ".join(_q(c) for c in all_cols if c != "pidx")
     inputs = backend.frame(f"SELECT {cols} FROM agg_totals {keep} ORDER BY basis, unit, period", arrow=arrow)
     # Sorted as ORDER BY basis, unit, period, indicator, category, but on two integers: the
     # position of the (basis, unit, period) row and of the formula (sorting millions of rows on
     # five text keys cost several times the evaluation itself).  Binary text order, as both engines.
     backend.execute(
         "CREATE OR REPLACE TEMP TABLE agg_totals_ord AS "
-        "SELECT *, row_number() OVER (ORDER BY basis, unit, period) AS ord_ FROM agg_totals"
+        f"SELECT *, row_number() OVER (ORDER BY basis, unit, period) AS ord_ FROM agg_totals {looked_at}"
     )
     ev = evaluation_sql(fset, "agg_totals_ord", by=["basis"], carry=["ord_"], rank="formula_ord_")
     ind = backend.frame(
@@ -222,7 +261,13 @@ def _aggregate(backend: Any, values: Any, tree: Any, fset: FormulaSet, *, aggreg
     )
     backend.execute("DROP TABLE agg_totals_ord")
     unattributed = backend.frame("SELECT * FROM agg_unattributed ORDER BY unit, period", arrow=arrow)
-    return AggregateResult(inputs, ind, unattributed)
+    totals = backend.frame("SELECT * FROM agg_totals", arrow=True) if keep_totals else None
+    return AggregateResult(inputs, ind, unattributed, totals)
+
+
+def _pidx(period: str) -> int:
+    """The quarter index of 'YYYYQn' (year × 4 + quarter − 1), as ``PIDX_SQL`` computes it."""
+    return int(period[:4]) * 4 + int(period[5]) - 1
 
 
 def run(
