@@ -24,14 +24,16 @@ _INNOVATION_PREFIXES = ("prod_", "proc_")
 
 def _answers(qn: Questionnaire, rng: np.random.Generator, *, innovator: bool) -> dict[str, Any]:
     """A plausible complete set of answers (skip logic followed); a non-innovator answers 否 to every
-    product and process innovation question, an innovator 是 to at least the first it is asked."""
+    product and process innovation question, an innovator 是 to one of them drawn at random (and to each
+    other one at 40 %)."""
+    innovation = [q.id for q in qn.questions if q.type == "yes_no" and q.id.startswith(_INNOVATION_PREFIXES)]
+    surely = innovation[int(rng.integers(len(innovation)))] if innovation else None
     out: dict[str, Any] = {}
     for q in qn.questions:
         if not qn.asked(q, out):
             continue
-        if q.type == "yes_no" and q.id.startswith(_INNOVATION_PREFIXES):
-            said_yes = any(out.get(k) is True for k in out if k.startswith(_INNOVATION_PREFIXES))
-            out[q.id] = innovator and (not said_yes or bool(rng.random() < 0.4))
+        if q.id in innovation:
+            out[q.id] = innovator and (q.id == surely or bool(rng.random() < 0.4))
         elif q.type == "yes_no":
             out[q.id] = bool(rng.random() < 0.4)
         elif q.type == "choice":
