@@ -1,8 +1,14 @@
-"""``lanbai instruments sharing --year 2019 [--json]``: each instrument's annual sharing figures."""
+"""``lanbai instruments``: the large research-instrument register.
+
+* ``lanbai instruments sharing --year 2019 [--json]``: each instrument's annual sharing figures.
+* ``lanbai instruments export F.xlsx [--year Y]``: the register and sheet 共享情况.
+* ``lanbai instruments import F.xlsx``: register instruments (all or nothing, errors name row and column).
+"""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -40,3 +46,38 @@ def sharing(
             format_ratio(r["sharing_rate"]),
         )
     console.print(table)
+
+
+@app.command("import")
+def import_(path: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
+    """Register instruments from an Excel sheet (the columns of ``export``); nothing is saved if any row is
+    wrong."""
+    from lanbai.cli.django_setup import operator, setup
+
+    setup()
+    from lanbai.common.exceptions import ApplicationError
+    from lanbai.instruments.services import instrument_import_file
+
+    try:
+        created = instrument_import_file(user=operator(), path=path)
+    except ApplicationError as exc:
+        console.print(f"[red]{exc.message}[/red]", soft_wrap=True)
+        for e in exc.extra.get("errors", []):
+            console.print(f"  {e['file']} 第 {e['row']} 行 {e['column']}：{e['message']}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    console.print(f"已登记 {len(created)} 台大型科研仪器")
+
+
+@app.command()
+def export(
+    path: Path = typer.Argument(...),
+    year: int = typer.Option(0, "--year", help="共享情况的年度（默认：最近有使用记录的年度）"),
+) -> None:
+    """The register (national platform fields) and sheet 共享情况 for the year to an Excel file."""
+    from lanbai.cli.django_setup import operator, setup
+
+    setup()
+    from lanbai.instruments.selectors import export_workbook
+
+    export_workbook(user=operator(), path=path, year=year or None)
+    console.print(f"已导出到 {path}")

@@ -223,3 +223,21 @@ def fee_text(inst: Instrument) -> str:
     unit = "元/小时" if inst.fee_basis == "per_hour" else "元/样"
     text = f"{inst.fee_rate.normalize():f} {unit}"
     return text + (f"（最低 {inst.fee_minimum.normalize():f} 元）" if inst.fee_minimum else "")
+
+
+def latest_usage_year() -> int:
+    """The year of the latest usage record (the export's default year), else the current year."""
+    from django.db.models import Max
+
+    last = UsageRecord.objects.aggregate(m=Max("actual_end"))["m"]
+    return timezone.localtime(last).year if last else timezone.localdate().year
+
+
+def export_workbook(*, user: Any, path: Any, year: int | None = None) -> Any:
+    """The register (instruments of the units ``user`` may read) and sheet 共享情况 for ``year`` (default:
+    :func:`latest_usage_year`) written to an Excel file."""
+    from .excel import write_workbook
+
+    year = year or latest_usage_year()
+    instruments = list(instrument_list().filter(scope_filter(user, Action.READ, unit_field="owner_unit")))
+    return write_workbook(path, instruments, sharing_table(user=user, year=year), year)

@@ -233,3 +233,34 @@ def booking_voucher_link(*, user: Any, booking: Booking, voucher_number: str) ->
         b.save(update_fields=["voucher_ref", "updated_at"])
         audit(user, "booking_voucher", b, field="voucher_ref", new=voucher_number)
     return b
+
+
+def instrument_import_file(*, user: Any, path: Any, simulated: bool = False) -> list[Instrument]:
+    """Register the instruments of an Excel sheet (the columns of the export's 大型科研仪器 sheet), each
+    through :func:`instrument_register`; all or nothing: every error names the file, row and column."""
+    from pathlib import Path
+
+    from lanbai.common.exceptions import PermissionDeniedError
+    from lanbai.common.workbook import import_all_or_nothing
+    from lanbai.plans.selectors import orgunit_list, plan_in_force
+
+    from .excel import column_of, read_rows
+
+    name = Path(path).name
+    rows = read_rows(Path(path))
+    codes = {str(r.get("owner_unit", "")).strip() for r in rows}
+    units = {u.code: u for u in orgunit_list(plan=plan_in_force()).filter(
+        kind__in=("zone", "park", "enterprise"), code__in=codes)}
+
+    def create(row: dict[str, Any]) -> Instrument:
+        code = str(row.pop("owner_unit", "")).strip()
+        unit = units.get(code)
+        if unit is None:
+            raise ValidationFailed(f"所属单位代码（owner_unit）{code!r} 不是园区、园中园或企业的代码",
+                                   field="owner_unit")
+        try:
+            return instrument_register(user=user, owner_unit=unit, data=row, simulated=simulated)
+        except PermissionDeniedError as exc:
+            raise ValidationFailed(f"所属单位代码（owner_unit）{code}：{exc.message}", field="owner_unit") from None
+
+    return import_all_or_nothing(rows, create, column_of=column_of, file=name)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -216,3 +216,25 @@ def sharing(request):
         for r in selectors.sharing_table(user=request.user, year=year)
     ]
     return render(request, "instruments/sharing.html", {"rows": rows, "year": year})
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def export(request):
+    """The register and sheet 共享情况 as an Excel file, for the staff who manage some unit's instruments
+    (``MANAGE_INSTRUMENT``); rows scoped like the sharing table (``READ`` on the owner unit)."""
+    import io
+
+    if not selectors.managed_units(user=request.user):
+        raise PermissionDeniedError("只有仪器所属单位的工作人员或省创新办可以导出仪器登记表")
+    text = request.GET.get("year", "")
+    if text and not text.isdigit():
+        raise ValidationFailed(f"年度（year）应为四位数字，收到 {text!r}", field="year")
+    year = int(text) if text else selectors.latest_usage_year()
+    buf = io.BytesIO()
+    selectors.export_workbook(user=request.user, path=buf, year=year)
+    out = HttpResponse(buf.getvalue(), content_type=XLSX)
+    out["Content-Disposition"] = f'attachment; filename="instruments-{year}.xlsx"'
+    return out
