@@ -2,11 +2,14 @@
 
 * ``lanbai pools projects [--stage S] [--json]``
 * ``lanbai pools talents --json`` (身份证号 masked; the clear number is never stored)
+* ``lanbai pools export F.xlsx``: sheets 项目库 and 人才库 (no 身份证号, not even masked)
+* ``lanbai pools import F.xlsx``: 储备项目 (all or nothing, errors name file, row and column)
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import typer
 
@@ -74,3 +77,33 @@ def talents(as_json: bool = typer.Option(False, "--json", help="JSON 输出")) -
         return
     for r in rows:
         typer.echo(f"{r['id']}\t{r['name']}\t{r['unit']}\t{r['id_masked']}")
+
+
+@app.command("import")
+def import_(path: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
+    """储备项目 from an Excel sheet (the columns of ``export``'s 项目库); nothing is saved if any row is wrong."""
+    user = _operator()
+    from rich.console import Console
+
+    from lanbai.common.exceptions import ApplicationError
+    from lanbai.pools.services import project_import_file
+
+    console = Console()
+    try:
+        created = project_import_file(user=user, path=path)
+    except ApplicationError as exc:
+        console.print(f"[red]{exc.message}[/red]", soft_wrap=True)
+        for e in exc.extra.get("errors", []):
+            console.print(f"  {e['file']} 第 {e['row']} 行 {e['column']}：{e['message']}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    console.print(f"已导入 {len(created)} 个储备项目")
+
+
+@app.command()
+def export(path: Path = typer.Argument(...)) -> None:
+    """Projects and talents to an Excel file (the talent sheet without any 身份证号)."""
+    user = _operator()
+    from lanbai.pools.selectors import export_workbook
+
+    export_workbook(user=user, path=path)
+    typer.echo(f"已导出到 {path}")

@@ -138,3 +138,14 @@ def talent_policy_matches(talent: Talent) -> list[dict[str, Any]]:
         return []
     rows = profile_policy_matches(plan, PersonProfile())
     return [r for r in rows if r["status"] in ("qualifies", "needs_review", "not_decidable")]
+
+
+def export_workbook(*, user: Any, path: Any) -> Any:
+    """Projects and talents the user may see written to an Excel file (no 身份证号, masked or keyed)."""
+    from lanbai.core.pools.stages import STAGE_LABELS
+
+    from .excel import write_workbook
+
+    projects = list(project_list(user=user).order_by("id"))
+    talents = list(talent_list(user=user).order_by("id"))
+    return write_workbook(path, projects, talents, stage_labels=dict(STAGE_LABELS))

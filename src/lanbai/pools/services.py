@@ -189,3 +189,32 @@ def talent_withdraw_consent(*, user: Any, talent: Talent) -> Talent:
         talent.save()
         audit(user, "pools.talent_withdraw_consent", talent)
     return talent
+
+
+def project_import_file(*, user: Any, path: Any) -> list[Project]:
+    """储备项目 from an Excel sheet (the columns of the export's 项目库 sheet), each through
+    :func:`project_propose` (阶段 储备, same rules and access check); all or nothing: every error names the
+    file, row and column."""
+    from pathlib import Path
+
+    from lanbai.common.exceptions import PermissionDeniedError
+    from lanbai.common.workbook import import_all_or_nothing
+    from lanbai.plans.selectors import orgunit_list, plan_in_force
+
+    from .excel import column_of, read_projects
+
+    rows = read_projects(Path(path))
+    codes = {str(r.get("unit", "")).strip() for r in rows}
+    units = {u.code: u for u in orgunit_list(plan=plan_in_force()).filter(code__in=codes)}
+
+    def create(row: dict[str, Any]) -> Project:
+        code = str(row.pop("unit", "")).strip()
+        unit = units.get(code)
+        if unit is None:
+            raise ValidationFailed(f"申报单位代码（unit）{code!r} 不是规划中单位的代码", field="unit")
+        try:
+            return project_propose(user=user, unit=unit, data=row)
+        except PermissionDeniedError as exc:
+            raise ValidationFailed(f"申报单位代码（unit）{code}：{exc.message}", field="unit") from None
+
+    return import_all_or_nothing(rows, create, column_of=column_of, file=Path(path).name)
