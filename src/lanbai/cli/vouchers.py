@@ -1,8 +1,10 @@
-"""``lanbai vouchers report --year 2019 [--json]``: 创新券 issued / used / redeemed / expired by zone and scheme."""
+"""``lanbai vouchers report --year 2019 [--json] [--xlsx F.xlsx]``: 创新券 issued / used / redeemed / expired by
+zone and scheme."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -16,6 +18,7 @@ console = Console()
 def report(
     year: int = typer.Option(..., "--year", help="方案年度，如 2019"),
     as_json: bool = typer.Option(False, "--json", help="JSON 输出"),
+    xlsx: Path | None = typer.Option(None, "--xlsx", help="写入 Excel 文件（金额：万元）", dir_okay=False),
 ) -> None:
     """Vouchers issued, used, redeemed (万元) and expired / clawed back (张) per zone and scheme."""
     from lanbai.cli.django_setup import operator
@@ -23,6 +26,12 @@ def report(
     user = operator()
     from lanbai.vouchers.selectors import report as voucher_report
 
+    if xlsx is not None:
+        from lanbai.vouchers.selectors import report_workbook
+
+        report_workbook(user=user, path=xlsx, year=year)
+        console.print(f"已导出到 {xlsx}")
+        return
     rows = voucher_report(user=user, year=year)
     money = ("issued", "used", "redeemed")
     if as_json:

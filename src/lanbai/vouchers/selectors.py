@@ -304,3 +304,10 @@ def holder_booking(*, user: Any, voucher: Voucher, pk: Any) -> Any:
     if voucher.enterprise is None or not policy.can(user, policy.Action.APPLY_VOUCHER, voucher.enterprise.org_unit):
         return None
     return booking_of_unit(user=user, unit=voucher.enterprise.org_unit, pk=pk)
+
+
+def report_workbook(*, user: Any, path: Any, year: int | None = None) -> Any:
+    """:func:`report` (staff only) written to an Excel file, amounts in 万元, with a 合计 row."""
+    from .excel import write_report
+
+    return write_report(path, report(user=user, year=year), year)
