@@ -95,6 +95,9 @@ def test_import_rejects_a_sheet_without_the_register_columns(shipped_plan_in_db,
     wb.save(tmp_path / "short.xlsx")
     res = runner.invoke(app, ["instruments", "import", str(tmp_path / "short.xlsx")])
     assert res.exit_code == 1 and "short.xlsx" in res.output and "原值（万元）" in res.output
+    (tmp_path / "notes.xlsx").write_text("not a workbook")
+    res = runner.invoke(app, ["instruments", "import", str(tmp_path / "notes.xlsx")])
+    assert res.exit_code == 1 and "notes.xlsx：无法读取 Excel 文件" in res.output
 
 
 def test_staff_download_from_the_catalogue(demo, client, make_user):
