@@ -282,6 +282,8 @@ def rules(fx: dict) -> dict[str, Rule]:
         # registration: whoever manages some unit's instruments (its staff, 省创新办)
         "instruments:new": _r("/instruments/new/", ("some", Action.MANAGE_INSTRUMENT), ("GET", "POST")),
         "instruments:sharing": _r("/instruments/sharing/?year=2019", "login"),
+        # the register and its sharing sheet as Excel: the same staff as registration
+        "instruments:export": _r("/instruments/export.xlsx?year=2019", ("some", Action.MANAGE_INSTRUMENT)),
         "instruments:usage": _r("/instruments/bookings/999999/usage/", "nobody", ("GET", "POST")),
         "instruments:act": _r("/instruments/bookings/999999/approve/", "nobody", ("POST",)),
         "api:instruments-list": _r("/api/instruments/", "public"),
