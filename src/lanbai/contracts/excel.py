@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
-from lanbai.common.exceptions import ValidationFailed
+from lanbai.common.workbook import read_sheet
 
 # field -> column header (the import reads these; the export writes them and the register's own columns)
 COLUMNS = [
@@ -41,32 +40,12 @@ def column_of(field: str) -> str:
 
 def read_rows(path: Path, *, type_codes: dict[str, str]) -> list[dict[str, Any]]:
     """Rows of the first sheet as field dicts (``_line``: the Excel row); contract types by label or code."""
-    try:
-        ws = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ValidationFailed(f"无法读取 Excel 文件：{exc} / cannot read the workbook", field="file") from None
-    it = ws.iter_rows(values_only=True)
-    header = [str(c or "").strip() for c in next(it, ())]
-    by_label = {label: field for field, label in COLUMNS}
-    fields = [by_label.get(h) for h in header]
-    missing = [label for field, label in COLUMNS[:13] if field not in fields and field != "valid_until"]
-    missing = [m for m in missing if by_label[m] not in ("buyer_zone",)]
-    if missing:
-        raise ValidationFailed(f"缺少列：{'、'.join(missing)} / missing columns", field="header")
-    rows = []
-    for line, values in enumerate(it, start=2):
-        if not any(v not in (None, "") for v in values):
-            continue
-        row: dict[str, Any] = {"_line": line}
-        for field, value in zip(fields, values, strict=False):
-            if field is None:
-                continue
-            if isinstance(value, dt.datetime):
-                value = value.date()
-            if field == "contract_type" and value is not None:
-                value = type_codes.get(str(value).strip(), str(value).strip())
-            row[field] = "" if value is None else value
-        rows.append(row)
+    required = [f for f, _ in COLUMNS[:13] if f not in ("valid_until", "buyer_zone")]
+    rows = read_sheet(path, COLUMNS, required=required)
+    for row in rows:
+        if row.get("contract_type") not in (None, ""):
+            text = str(row["contract_type"]).strip()
+            row["contract_type"] = type_codes.get(text, text)
     return rows
 
 
