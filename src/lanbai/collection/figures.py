@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 
 from lanbai.common.bulk import insert_plain
 
@@ -31,6 +32,11 @@ def _number(text) -> float | None:
         return None
     if isinstance(text, bool) or text in ("True", "False"):
         return 1.0 if text in (True, "True") else 0.0
+    if type(text) is str:  # the common case: float() reads the same texts to the same double, 4x faster
+        try:
+            return float(text)
+        except ValueError:
+            pass
     try:
         return float(Decimal(str(text)))
     except (InvalidOperation, ValueError):
@@ -83,11 +89,16 @@ def figures_replace(submission_ids: Iterable[int]) -> int:
 
 
 def figures_missing() -> list[int]:
-    """Reports whose approved version has no rows in the store (one anti-join on an index)."""
-    stored = ApprovedFigure.objects.values("version_id")
+    """Reports whose approved version has no rows in the store (one anti-join on the version index).
+
+    ``NOT EXISTS``, not ``NOT IN (subquery)``: PostgreSQL cannot turn ``NOT IN`` into an anti-join
+    (NULL semantics), and once the subquery's rows outgrow ``work_mem`` it re-scans them for every
+    report — minutes at province scale (225,000 reports, 4.5 M figures)."""
+    stored = ApprovedFigure.objects.filter(version_id=OuterRef("approved_version_id"))
     return list(
         Submission.objects.filter(approved_version__isnull=False)
-        .exclude(approved_version_id__in=stored)
+        .filter(~Exists(stored))
+        .order_by()
         .values_list("pk", flat=True)
     )
 
