@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -49,29 +51,15 @@ def demo(
         except ApplicationError as exc:
             out.print(f"[red]✗[/red] {exc.message}")
             raise typer.Exit(2) from exc
-    out.print(report.message)
-    from lanbai.execution.demo import measures_demo_run  # above collection: called here, not in demo_run
-
-    out.print(measures_demo_run())
-    from lanbai.assessment.demo import assessment_demo_run  # scores the demo years from the data above
-
-    out.print(assessment_demo_run())
-    from lanbai.survey.demo import survey_demo_run  # the innovation survey on the demo enterprises
-
-    out.print(survey_demo_run())
-    from lanbai.reports.demo import demo_publish_survey  # its reports, numbered and public (issue 17)
-    from lanbai.survey.demo import DEMO_YEARS
-
-    out.print(demo_publish_survey(DEMO_YEARS))
-    from lanbai.pools.demo import pools_demo_run  # a few reserve projects and talents (模拟数据)
-
-    out.print(pools_demo_run())
-    from lanbai.evaluation.demo import evaluation_demo_run  # the demo evaluator's 2019 evaluation
-
-    out.print(evaluation_demo_run())
-    from lanbai.vouchers.demo import vouchers_demo_run  # 创新券 through the real services
-
-    out.print(vouchers_demo_run())
+        messages = [report.message]
+        steps = _more_steps()
+        more = bar.add_task(MORE, total=len(steps))
+        for k, (label, run) in enumerate(steps):
+            bar.update(more, description=f"{MORE}: {label}", completed=k)
+            messages.append(run())
+        bar.update(more, description=MORE, completed=len(steps))
+    for message in messages:
+        out.print(message)
     if report.already:
         return
     table = Table("用户名 / username", "角色 / role", "范围 / scope", "密码 / password")
@@ -80,6 +68,33 @@ def demo(
     out.print(table)
     for line in report.refused:
         out.print(f"  故意出错的文件被拒绝 / deliberately bad file refused: {line}")
+
+
+MORE = "其他演示数据 / more demo data"
+
+
+def _more_steps() -> list[tuple[str, Callable[[], str]]]:
+    """The demo data of the apps above collection, in order (each returns its summary line)."""
+    from lanbai.assessment.demo import assessment_demo_run  # scores the demo years from the data above
+    from lanbai.evaluation.demo import evaluation_demo_run  # the demo evaluator's 2019 evaluation
+    from lanbai.execution.demo import measures_demo_run  # above collection: called here, not in demo_run
+    from lanbai.pools.demo import pools_demo_run  # a few reserve projects and talents (模拟数据)
+    from lanbai.reports.demo import demo_publish_survey  # its reports, numbered and public (issue 17)
+    from lanbai.survey.demo import (  # the innovation survey on the demo enterprises
+        DEMO_YEARS,
+        survey_demo_run,
+    )
+    from lanbai.vouchers.demo import vouchers_demo_run  # 创新券 through the real services
+
+    return [
+        ("举措进展 / measure reports", measures_demo_run),
+        ("目标责任制考核 / assessment", assessment_demo_run),
+        ("创新调查 / innovation survey", survey_demo_run),
+        ("调查报告 / survey reports", lambda: demo_publish_survey(DEMO_YEARS)),
+        ("项目库与人才库 / pools", pools_demo_run),
+        ("第三方评估 / evaluation", evaluation_demo_run),
+        ("创新券 / vouchers", vouchers_demo_run),
+    ]
 
 
 def register(app: typer.Typer) -> None:

@@ -18,7 +18,15 @@ from lanbai.plans.selectors import orgunit_list_by_ids, orgunit_pks, zone_list_a
 
 from . import calendar, figures
 from .choices import STATUS_WORDS, LateRequestStatus, Status
-from .models import Enterprise, LateRequest, LockException, SoftRuleWarning, Submission, SubmissionVersion
+from .models import (
+    ApprovedFigure,
+    Enterprise,
+    LateRequest,
+    LockException,
+    SoftRuleWarning,
+    Submission,
+    SubmissionVersion,
+)
 
 if TYPE_CHECKING:  # the plans app's models are read through its selectors
     from lanbai.plans.models import OrgUnit
@@ -110,12 +118,26 @@ def enterprise_find(credit_code: str) -> Enterprise | None:
     return Enterprise.objects.select_related("zone").filter(credit_code=credit_code).first()
 
 
-def approved_values(*, org_unit_ids: list[int]) -> list[tuple[int, str, dict[str, Any]]]:
-    """(org unit id, period, values of the version 省创新办 approved) of every approved report of the units."""
-    rows = Submission.objects.filter(
-        org_unit_id__in=org_unit_ids, approved_version__isnull=False
-    ).values_list("org_unit_id", "period", "approved_version__values")
+def approved_values(*, org_unit_ids: list[int], periods: list[str] | None = None,
+                    until_period: str | None = None) -> list[tuple[int, str, dict[str, Any]]]:
+    """(org unit id, period, values of the version 省创新办 approved) of every approved report of the
+    units, of ``periods`` only and up to ``until_period`` when given (each version's JSON is parsed:
+    ask only for the periods you read)."""
+    qs = Submission.objects.filter(org_unit_id__in=org_unit_ids, approved_version__isnull=False)
+    if periods is not None:
+        qs = qs.filter(period__in=list(periods))
+    if until_period is not None:
+        qs = qs.filter(period__lte=until_period)
+    rows = qs.order_by().values_list("org_unit_id", "period", "approved_version__values")
     return [(u, p, v or {}) for u, p, v in rows]
+
+
+def approved_field_latest(*, field: str, org_unit_ids: list[int], until_period: str) -> dict[int, tuple[str, Any]]:
+    """Unit id -> (period, value) of the latest approved report up to ``until_period`` that has
+    ``field``, read from the approved-figures store (no version JSON is parsed)."""
+    rows = (ApprovedFigure.objects.filter(org_unit_id__in=org_unit_ids, field=field, period__lte=until_period)
+            .order_by("org_unit_id", "period").values_list("org_unit_id", "period", "value", "value_text"))
+    return {unit: (period, text if value is None else value) for unit, period, value, text in rows}
 
 
 def importing_user_get(*, username: str | None = None):

@@ -151,8 +151,8 @@ def _by(qs: QuerySet[TechContract], field: str) -> dict[int, dict[str, Any]]:
 def reported_figures(zone_ids: list[int], period: str) -> dict[int, Decimal]:
     """Zone id -> the 技术合同成交额 (万元, 本年累计) of the version 省创新办 approved for ``period``."""
     out: dict[int, Decimal] = {}
-    for unit_id, p, values in approved_values(org_unit_ids=zone_ids):
-        if p == period and values.get(REPORTED_FIELD) not in (None, ""):
+    for unit_id, _, values in approved_values(org_unit_ids=zone_ids, periods=[period]):
+        if values.get(REPORTED_FIELD) not in (None, ""):
             out[unit_id] = Decimal(str(values[REPORTED_FIELD]))
     return out
 

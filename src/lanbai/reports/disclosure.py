@@ -89,9 +89,7 @@ def contributions(period: str, indicators: dict[str, list[tuple[str, str]]]) -> 
     """One row per (zone, indicator, enterprise): the enterprise's figure in its approved 企业季报 of ``period``."""
     zone_of = {e.org_unit_id: e.zone.code for e in enterprise_list() if e.zone_id}
     rows = []
-    for unit_id, p, values in approved_values(org_unit_ids=list(zone_of)):
-        if p != period:
-            continue
+    for unit_id, _, values in approved_values(org_unit_ids=list(zone_of), periods=[period]):
         for ind, comps in indicators.items():
             total = 0.0
             for fld, cat in comps:

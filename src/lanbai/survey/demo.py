@@ -59,13 +59,15 @@ def survey_demo_run() -> str:
                 lines.append(f"{year}: {exc}")
                 continue
             rng = np.random.default_rng(year)
+            entries = []
             for u in selectors.round_units(year):
                 rate = 0.5 if u.zone.code == "bygx" and not u.take_all else 0.8
                 if rng.random() < rate:
                     innovator = bool(rng.random() < (0.6 if u.take_all else 0.4))
-                    services.response_save(None, u, _answers(qn, rng, innovator=innovator), submit=True)
+                    entries.append((u, _answers(qn, rng, innovator=innovator), True))
                 elif rng.random() < 0.3:
-                    services.response_save(None, u, {"prod_goods": False})  # a draft left unfinished
+                    entries.append((u, {"prod_goods": False}, False))  # a draft left unfinished
+            services.responses_create_bulk(None, entries)
         s = selectors.round_status(None, year)
         lines.append(f"{year}: 样本 {s['sample_size']}，已提交 {s['submitted']}")
     return (

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from lanbai.access.policy import Action, can, require, unit_ids
-from lanbai.collection.selectors import approved_values, enterprise_list
+from lanbai.collection.selectors import approved_field_latest, enterprise_list
 from lanbai.common.exceptions import NotFoundError
 from lanbai.core.plan import default_plan_dir
 from lanbai.core.survey.indicators import indicator_table
@@ -57,14 +57,8 @@ def frame(year: int) -> pd.DataFrame:
         for e in enterprise_list()
         if (e.registered_on is None or e.registered_on <= end) and (e.left_on is None or e.left_on >= start)
     ]
-    latest: dict[int, tuple[str, Any]] = {}
-    for unit_id, period, values in approved_values(org_unit_ids=[e.org_unit_id for e in ents]):
-        if (
-            period <= f"{year}Q4"
-            and values.get("employees") not in (None, "")
-            and (unit_id not in latest or period > latest[unit_id][0])
-        ):
-            latest[unit_id] = (period, values["employees"])
+    latest = approved_field_latest(field="employees", org_unit_ids=[e.org_unit_id for e in ents],
+                                   until_period=f"{year}Q4")
     rows = []
     for e in ents:
         emp = latest.get(e.org_unit_id, (None, None))[1]

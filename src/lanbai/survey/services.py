@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lanbai.access.policy import Action, can, require
-from lanbai.common.audit import audit
+from lanbai.common.audit import audit, audit_events_bulk
 from lanbai.common.exceptions import ConflictError, PermissionDeniedError, ValidationFailed
 from lanbai.core.survey.design import design_from_data, select_sample
 from lanbai.core.survey.questionnaire import QuestionnaireError, validate_answers
@@ -125,22 +125,8 @@ def response_save(
 
     The answers are validated by the questionnaire; ``submit`` needs every asked required question
     answered (a draft may be partial).  Errors name the question ids."""
-    require(
-        user,
-        Action.ANSWER_SURVEY,
-        unit.enterprise,
-        message="仅该企业、所在园区工作人员或省创新办可填写 / the enterprise, its zone's staff or the province",
-    )
-    if not isinstance(answers, dict):
-        raise ValidationFailed("答卷应为 问题编号→答案 / answers: question id -> answer", field="answers")
-    try:
-        cleaned = validate_answers(selectors.questionnaire(plan_dir), answers, complete=submit)
-    except QuestionnaireError as exc:
-        raise ValidationFailed(
-            f"答卷有误 / invalid answers: {exc}",
-            field="answers",
-            extra={"problems": exc.problems, "by_question": exc.by_question},
-        ) from exc
+    require(user, Action.ANSWER_SURVEY, unit.enterprise, message=ANSWER_DENIED)
+    cleaned = _cleaned(selectors.questionnaire(plan_dir), answers, submit=submit)
     resp = selectors.response_of(unit)
     if resp is not None and resp.state == ResponseState.SUBMITTED and not submit:
         raise ConflictError(
@@ -165,6 +151,50 @@ def response_save(
     return resp
 
 
+ANSWER_DENIED = "仅该企业、所在园区工作人员或省创新办可填写 / the enterprise, its zone's staff or the province"
+
+
+def _cleaned(qn, answers: Any, *, submit: bool) -> dict[str, Any]:
+    """The answers as the questionnaire validates them (a submission complete); errors name the question ids."""
+    if not isinstance(answers, dict):
+        raise ValidationFailed("答卷应为 问题编号→答案 / answers: question id -> answer", field="answers")
+    try:
+        return validate_answers(qn, answers, complete=submit)
+    except QuestionnaireError as exc:
+        raise ValidationFailed(
+            f"答卷有误 / invalid answers: {exc}",
+            field="answers",
+            extra={"problems": exc.problems, "by_question": exc.by_question},
+        ) from exc
+
+
+@transaction.atomic
+def responses_create_bulk(
+    user: Any, entries: list[tuple[SampleUnit, dict[str, Any], bool]], *, plan_dir: str | Path | None = None
+) -> int:
+    """First responses of many sampled enterprises at once — (unit, answers, submit) each, checked and
+    validated as :func:`response_save` does, written in one insert with their audit events.  A unit
+    that already has a response is refused (save it with :func:`response_save`); nothing is written
+    unless every entry is valid.  Returns how many were written."""
+    qn = selectors.questionnaire(plan_dir)
+    have = set(Response.objects.filter(unit__in=[u.pk for u, _, _ in entries]).values_list("unit_id", flat=True))
+    if have:
+        raise ConflictError(f"已有答卷的样本企业 {len(have)} 家，请逐一保存 / units already answered", extra={"field": "unit"})
+    now = timezone.now()
+    rows = []
+    for unit, answers, submit in entries:
+        require(user, Action.ANSWER_SURVEY, unit.enterprise, message=ANSWER_DENIED)
+        rows.append(Response(unit=unit, answers=_cleaned(qn, answers, submit=submit),
+                             state=ResponseState.SUBMITTED if submit else ResponseState.DRAFT,
+                             submitted_at=now if submit else None))
+    Response.objects.bulk_create(rows, batch_size=2000)
+    for state, action in ((ResponseState.SUBMITTED, "survey_response_submit"),
+                          (ResponseState.DRAFT, "survey_response_save")):
+        audit_events_bulk(user, action, Response, ((r.pk, "answers", None, sorted(r.answers))
+                                                   for r in rows if r.state == state))
+    return len(rows)
+
+
 def response_import_xlsx(
     user: Any, unit: SampleUnit, content: bytes, *, submit: bool = False, plan_dir: str | Path | None = None
 ) -> Response:
@@ -175,12 +205,7 @@ def response_import_xlsx(
     from lanbai.core.survey.questionnaire import prune_skipped
     from lanbai.core.survey.sheet import SHEET, SheetError, read_questionnaire_workbook
 
-    require(
-        user,
-        Action.ANSWER_SURVEY,
-        unit.enterprise,
-        message="仅该企业、所在园区工作人员或省创新办可填写 / the enterprise, its zone's staff or the province",
-    )
+    require(user, Action.ANSWER_SURVEY, unit.enterprise, message=ANSWER_DENIED)
     qn = selectors.questionnaire(plan_dir)
     try:
         raw, rows = read_questionnaire_workbook(

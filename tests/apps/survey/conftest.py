@@ -20,6 +20,7 @@ def credit_code(n: int) -> str:
 @pytest.fixture
 def survey_frame(shipped_plan_in_db):
     """Eleven enterprises with an approved 2019Q4 report giving their employees; returns their Enterprise rows."""
+    from lanbai.collection.figures import figures_replace
     from lanbai.collection.models import Enterprise, Submission, SubmissionVersion
     from lanbai.plans.models import OrgUnit, OrgUnitLink
 
@@ -48,5 +49,6 @@ def survey_frame(shipped_plan_in_db):
             sub.approved_version = v
             sub.status = "approved"
             sub.save()
+            figures_replace([sub.pk])  # what the approval services write with it (the approved-figures store)
             out.append(ent)
     return out

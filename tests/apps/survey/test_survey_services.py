@@ -138,3 +138,34 @@ def test_draw_needs_a_frame(shipped_plan_in_db, make_user):
         services.survey_round_draw(make_user("sheng_s2", "province"), 2019)
     with pytest.raises(ValidationFailed):
         services.survey_round_draw(make_user("sheng_s3", "province"), 1999)
+
+
+def test_responses_created_in_bulk_are_checked_as_one_by_one(survey_frame, make_user):
+    """The demo's bulk path: every entry is checked and validated as response_save does, one bad
+    entry or an already answered unit writes nothing, and each response gets its audit event."""
+    from lanbai.common.models import AuditEvent
+    from lanbai.survey import selectors, services
+    from lanbai.survey.models import Response
+
+    province = make_user("sheng_bulk", "province")
+    services.survey_round_draw(province, 2019)
+    units = selectors.round_units(2019)
+    lzxq_staff = make_user("fill_lzxq_bulk", "zone_reporter", "lzxq")
+    other_zone = next(u for u in units if u.zone.code == "bygx")
+    with pytest.raises(PermissionDeniedError):
+        services.responses_create_bulk(lzxq_staff, [(other_zone, answers(True, 5), True)])
+    bad = [(units[0], answers(True, 5), True), (units[1], {"prod_goods": "maybe"}, True)]
+    with pytest.raises(ValidationFailed, match="prod_goods"):
+        services.responses_create_bulk(province, bad)
+    assert not Response.objects.exists()
+    entries = [(units[0], answers(True, 5), True), (units[1], {"prod_goods": False}, False)]
+    assert services.responses_create_bulk(province, entries) == 2
+    got = {r.unit_id: r for r in Response.objects.all()}
+    assert got[units[0].pk].state == "submitted" and got[units[0].pk].submitted_at is not None
+    assert got[units[1].pk].state == "draft" and got[units[1].pk].answers == {"prod_goods": False}
+    events = AuditEvent.objects.filter(object_type="survey.response").values_list("action", "object_id")
+    assert sorted(events) == sorted([("survey_response_submit", got[units[0].pk].pk),
+                                     ("survey_response_save", got[units[1].pk].pk)])
+    with pytest.raises(ConflictError):
+        services.responses_create_bulk(province, [(units[0], answers(False, 0), True)])
+    assert services.response_save(province, units[1], answers(False, 1), submit=True).state == "submitted"

@@ -383,7 +383,7 @@ def _spoil(rows: list[dict], how: str) -> tuple[list[dict], str | None]:
 
 
 # the steps ``progress`` reports (its label starts with one of them)
-STAGES = ("企业登记 / registering", "导入报表 / importing", "审核 / approving")
+STAGES = ("企业登记 / registering", "导入报表 / importing", "审核 / approving", "登记与公报 / registries and bulletins")
 
 
 def demo_run(
@@ -444,6 +444,12 @@ def demo_run(
                     when = when + dt.timedelta(days=20)  # corrected, late
                 _import(report, z, q, form_code, rows, fill, when)
     _review(report, zones, users, progress)
+
+    def stage(name: str, k: int) -> None:
+        if progress:
+            progress(f"{STAGES[3]}: {name}", k, 5)
+
+    stage("科技企业 / registries", 0)
     import_string("lanbai.registry.demo.registry_demo")(  # registries (a higher layer): what the zones report
         user=users["demo_sheng"],
         counts={z.code: {y: reported_counts(y, lag=LAGGING.get(z.code, 1.0), n_zones=len(zones), targets=targets)
@@ -452,14 +458,18 @@ def demo_run(
         seed=seed,
         report=report.registry,
     )
+    stage("技术合同与仪器 / contracts and instruments", 1)
     import_string("lanbai.contracts.demo.contracts_demo")(seed=seed)  # 技术合同认定登记 (模拟数据)
     import_string("lanbai.instruments.demo.instruments_demo")(seed=seed)  # 大型科研仪器开放共享 (模拟数据)
+    stage("提示与迟报 / warnings and late reports", 2)
     soft_and_late.demo_soft_and_late(zones=zones, users=users, last=LAST, report=report)  # issue 14 3–4
     demo_access_roles(report, zones, password=DEMO_PASSWORD, marker=SIMULATED)  # city, enterprise, evaluator
     report.pending = Submission.objects.filter(status=Status.SUBMITTED).count()
     report.awaiting_final = Submission.objects.filter(status=Status.ZONE_APPROVED).count()
     report.returned = Submission.objects.filter(status=Status.RETURNED).count()
+    stage("监测公报 / bulletins", 3)
     import_string("lanbai.reports.demo.demo_publish")(qs)  # issue 13: bulletins (reports is a higher layer)
+    stage("完成 / done", 5)
     registered = "、".join(f"{k} {v}" for k, v in report.registry.items())
     report.message = (
         f"演示数据已生成 / demo data ready: {report.enterprises} 家企业 enterprises, {report.files} 个文件 "
