@@ -65,6 +65,17 @@ def serve(
         raise typer.Exit(2)
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
     call_command("collectstatic", interactive=False, verbosity=0)
+    import time
+
+    from rich.console import Console
+
+    from lanbai.web.dashboard import warm
+
+    started = time.perf_counter()
+    with Console(stderr=True).status("准备监测数据 / preparing the monitoring figures …"):
+        warmed = warm()  # the first full recompute happens here, not in a visitor's request
+    if warmed:
+        typer.echo(f"监测数据已就绪 / monitoring figures ready ({time.perf_counter() - started:.1f} s)")
     from waitress import serve as waitress_serve
 
     from lanbai.config.wsgi import application

@@ -17,6 +17,7 @@ import itertools
 import math
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
@@ -742,14 +743,28 @@ def reviewable_unit_codes(user) -> set[str] | None:
     return plan_selectors.orgunit_codes(ids)
 
 
-def plan_and_freshness() -> tuple[PlanVersion | None, tuple | None]:
-    """The plan in force and the freshness key of the figures (plan, hash, latest approval and update), in one
-    query; (None, None) without a plan.  The dashboard keys its snapshot on it."""
-    plan = plan_selectors.plan_current_annotated(**submission_freshness_subqueries())
+_extra_names: dict[str, list[str]] = {}  # plan_and_freshness: the names of an ``extra``'s subqueries
+
+
+def plan_and_freshness(extra: Callable[[], dict] | None = None) -> tuple[PlanVersion | None, tuple | None]:
+    """The plan in force and the freshness key of the figures (plan, hash, latest approval and update,
+    then the values of the ``extra()`` subqueries as one tuple: another app's freshness), in one
+    query compiled once per process; (None, None) without a plan.  The dashboard keys its snapshot
+    on it, so its parts are only compared."""
+    key = "freshness" if extra is None else f"freshness+{extra.__module__}.{extra.__qualname__}"
+    names = _extra_names.get(key)
+    if names is None:
+        names = _extra_names[key] = sorted(extra()) if extra is not None else []
+
+    def annotations() -> dict:
+        return {**submission_freshness_subqueries(), **(extra() if extra is not None else {})}
+
+    plan = plan_selectors.plan_current_annotated_compiled(key, annotations)
     if plan is None:
         return None, None
-    # fresh_a / fresh_u are the annotations plan_current_annotated added (unknown to the model's type)
-    return plan, (plan.pk, plan.content_hash, plan.fresh_a, plan.fresh_u)  # type: ignore[attr-defined]
+    # fresh_a / fresh_u and the extra names are the annotations added (unknown to the model's type)
+    return plan, (plan.pk, plan.content_hash, plan.fresh_a, plan.fresh_u,  # type: ignore[attr-defined]
+                  tuple(getattr(plan, n) for n in names))
 
 
 def diagnosable_indicators() -> list[tuple[str, str]]:

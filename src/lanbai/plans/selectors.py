@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
@@ -262,6 +263,23 @@ def zones_by_code(*, plan_id: int) -> dict[str, OrgUnit]:
 def plan_current_annotated(**annotations) -> PlanVersion | None:
     """The plan in force with ``annotations`` (e.g. another app's freshness subqueries) in the same query."""
     return PlanVersion.objects.defer(*_HEAVY).order_by("-updated_at").annotate(**annotations).first()
+
+
+_compiled: dict[tuple, tuple[str, tuple]] = {}
+
+
+def plan_current_annotated_compiled(key: str, annotations: Callable[[], dict[str, Any]]) -> PlanVersion | None:
+    """:func:`plan_current_annotated` for the check every page request makes: the SQL is compiled once
+    per process, database and ``key`` and then run as a raw query (compiling the subqueries cost more
+    than running them).  ``annotations()`` must give the same constant expressions for a ``key``.
+    The annotations come back as the database returns them (on SQLite, timestamps as text): compare
+    them, don't compute with them."""
+    cache_key = (connection.alias, connection.vendor, key)
+    compiled = _compiled.get(cache_key)
+    if compiled is None:
+        qs = PlanVersion.objects.defer(*_HEAVY).order_by("-updated_at").annotate(**annotations())[:1]
+        compiled = _compiled[cache_key] = qs.query.sql_with_params()
+    return next(iter(PlanVersion.objects.raw(*compiled)), None)
 
 
 def orgunit_tree_rows(*, plan: PlanVersion) -> list[tuple]:

@@ -176,13 +176,24 @@ def current(user: Any = None) -> tuple:
     public = is_public(user)
     _local.public = public
     _local.snap = None
-    plan, key = monitoring.plan_and_freshness()
+    plan, key = monitoring.plan_and_freshness(releases.releases_key_subqueries)
     if plan is None or key is None:  # (the key is None exactly when there is no plan)
         return None, None
-    snap = _snapshot_for((*key, releases.releases_key()), public)
+    snap = _snapshot_for(key, public)
     if getattr(_local, "in_request", False):
         _local.snap = snap
     return plan, snap
+
+
+def warm() -> bool:
+    """Compute the monitoring results and both audiences' snapshots now (``lanbai serve`` calls it before
+    it listens, so no visitor waits for the first full recompute).  False without a plan."""
+    plan, key = monitoring.plan_and_freshness(releases.releases_key_subqueries)
+    if plan is None or key is None:
+        return False
+    for public in (True, False):
+        _snapshot_for(key, public)
+    return True
 
 
 def snapshot() -> Snapshot | None:
@@ -192,10 +203,10 @@ def snapshot() -> Snapshot | None:
     if kept is not None and getattr(_local, "in_request", False):
         return kept
     public = getattr(_local, "public", True)
-    plan, key = monitoring.plan_and_freshness()
+    plan, key = monitoring.plan_and_freshness(releases.releases_key_subqueries)
     if plan is None or key is None:  # (the key is None exactly when there is no plan)
         return None
-    return _snapshot_for((*key, releases.releases_key()), public)
+    return _snapshot_for(key, public)
 
 
 def _release_info(rel) -> ReleaseInfo:

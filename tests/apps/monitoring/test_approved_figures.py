@@ -217,3 +217,22 @@ def test_the_kept_tree_follows_a_closed_and_a_new_link(shipped_plan_in_db):
     moved, _ = monitoring._inputs(version)
     assert len(moved) == len(tree) + 1
     assert ((moved["unit"] == link.unit.code) & (moved["parent"] == other.code)).any()
+
+
+@pytest.mark.django_db
+def test_warm_up_leaves_no_full_recompute_for_the_first_visitor(client, report, make_user, monkeypatch):
+    """``lanbai serve`` warms the monitoring results and both audiences' snapshots before it listens:
+    the first staff and public requests after it recompute nothing in full."""
+    from lanbai.web import dashboard
+
+    report("lzxq", "2018Q4", zone_values(1_800_000))
+    monitoring._computed.clear()
+    assert dashboard.warm() is True
+
+    def no_full_recompute(*args, **kwargs):
+        raise AssertionError("a request waited for a full recompute")
+
+    monkeypatch.setattr(monitoring, "_full", no_full_recompute)
+    assert client.get("/").status_code == 200
+    client.force_login(make_user("staff_warm", "province"))
+    assert client.get("/").status_code == 200
