@@ -17,7 +17,8 @@ Measured, through Django's test client in this process (a logged-in 省创新办
   figure shows); the latency is from the approval's return to the end of that first showing set.
 
 Prints p50/p95 of both and, last, ``ratio: approval_latency VALUE goal<=3`` = p95(approval) /
-p95(warm).  ``--keep`` keeps the scratch database.  Not run by CI; the default size (10,000
+p95(warm).  ``--keep`` keeps the scratch database; ``--reuse`` measures again on a kept one (no setup:
+the approvals take further pending reports of the same zone).  Not run by CI; the default size (10,000
 enterprises) takes long on a small machine.
 
     .venv/bin/python bench/approval_latency.py [--enterprises 10000] [--approvals 30]
@@ -51,17 +52,31 @@ def pct(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, max(0, round(q * (len(xs) - 1))))]
 
 
+def _peak_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--enterprises", type=int, default=10_000)
     ap.add_argument("--approvals", type=int, default=30)
-    ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--keep", action="store_true", help="keep the scratch database")
+    ap.add_argument("--reuse", action="store_true", help="measure on the kept scratch database (no setup)")
     args = ap.parse_args()
+    args.keep = args.keep or args.reuse
 
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     with _admin(url) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
-        admin.execute(f"CREATE DATABASE {SCRATCH}")
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [SCRATCH]).fetchone()
+        if args.reuse and not exists:
+            print(f"--reuse: no database {SCRATCH}; run once with --keep first", file=sys.stderr)
+            return 2
+        if not args.reuse:
+            admin.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
+            admin.execute(f"CREATE DATABASE {SCRATCH}")
     os.environ["DATABASE_URL"] = urlunparse(urlparse(url)._replace(path=f"/{SCRATCH}"))
     os.environ.setdefault("LANBAI_DATA_DIR", tempfile.mkdtemp(prefix="lanbai-latency-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lanbai.config.settings")
@@ -92,25 +107,35 @@ def run(args) -> int:
     from lanbai.plans.services import plan_load_into_db
 
     t = time.perf_counter()
-    call_command("migrate", interactive=False, verbosity=0)
-    plan_load_into_db(plan_dir=ROOT / "plans" / "lanbai-2015-2020")
-    per_zone = max(1, args.enterprises // 4)
     with override_settings(LANBAI_PERIOD_LOCK_DAYS=100_000, ALLOWED_HOSTS=["*"]):
-        report = demo_run(synthetic_per_zone=per_zone)
-        print(f"setup: {report.enterprises} enterprises, {report.approved} reports approved, "
-              f"{report.pending} pending, {time.perf_counter() - t:.1f} s", flush=True)
         from django.contrib.auth import get_user_model
 
         users = get_user_model().objects
-        province = users.get(username="demo_sheng")
-        pending = list(Submission.objects.filter(status="submitted", period=str(LAST))
+        province = users.get(username="demo_sheng") if args.reuse else None
+        if not args.reuse:
+            call_command("migrate", interactive=False, verbosity=0)
+            plan_load_into_db(plan_dir=ROOT / "plans" / "lanbai-2015-2020")
+            report = demo_run(synthetic_per_zone=max(1, args.enterprises // 4))
+            province = users.get(username="demo_sheng")
+            print(f"setup: {report.enterprises} enterprises, {report.approved} reports approved, "
+                  f"{report.pending} pending, {time.perf_counter() - t:.1f} s", flush=True)
+            pending = list(Submission.objects.filter(status="submitted", period=str(LAST))
+                           .order_by("form_code", "pk").select_related("org_unit"))
+            zone = OrgUnit.objects.filter(pk__in={s.org_unit_id for s in pending}, kind="zone").get()
+            reviewer = users.get(username=f"demo_{zone.code}_review")
+            services.submissions_approve_bulk(user=reviewer, ids=[s.pk for s in pending], final=False)
+            own = [s.pk for s in pending if s.org_unit_id == zone.pk]  # the zone's own report: approved untimed
+            services.submissions_approve_bulk(user=province, ids=own, final=True)
+        pending = list(Submission.objects.filter(status="zone_approved", period=str(LAST))
                        .order_by("form_code", "pk").select_related("org_unit"))
-        zone = OrgUnit.objects.filter(pk__in={s.org_unit_id for s in pending}, kind="zone").get()
-        reviewer = users.get(username=f"demo_{zone.code}_review")
-        services.submissions_approve_bulk(user=reviewer, ids=[s.pk for s in pending], final=False)
-        own = [s.pk for s in pending if s.org_unit_id == zone.pk]  # the zone's own report: approved untimed
-        services.submissions_approve_bulk(user=province, ids=own, final=True)
-        todo = [s for s in pending if s.org_unit_id != zone.pk][: args.approvals]
+        if not pending:
+            print("no zone-approved report of the last quarter is left to approve", file=sys.stderr)
+            return 2
+        from lanbai.plans.selectors import orgunit_descendant_ids
+
+        zone = next(z for z in OrgUnit.objects.filter(kind="zone")
+                    if pending[0].org_unit_id in orgunit_descendant_ids({z.pk}))
+        todo = [s for s in pending if s.org_unit_id in orgunit_descendant_ids({zone.pk})][: args.approvals]
         client = Client()
         client.force_login(province)
         urls = ["/", f"/zones/{zone.code}/", f"/api/monitoring/results/?period={LAST}&unit={zone.code}"]
@@ -152,6 +177,8 @@ def run(args) -> int:
     print(f"warm request set p50 {statistics.median(warm) * 1000:8.1f} ms  p95 {pct(warm, .95) * 1000:8.1f} ms")
     print(f"approval → shown p50 {statistics.median(latencies) * 1000:8.1f} ms  "
           f"p95 {pct(latencies, .95) * 1000:8.1f} ms")
+    print(f"peak RSS of this process (server and client): {_peak_rss_mb():.0f} MB"
+          + (" (includes the setup)" if not args.reuse else ""))
     print(f"ratio: approval_latency {pct(latencies, .95) / pct(warm, .95):.2f} goal<=3")
     return 0
 

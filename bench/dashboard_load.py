@@ -1,8 +1,9 @@
 """Benchmark: the dashboard and indicator pages under 20 concurrent clients on loopback.
 
 Setup (in a temporary data directory, or the database of ``DATABASE_URL`` if set — it must be a
-scratch database): migrate, load the shipped plan, and enter approved zone reports for the four
-zones, 2015Q1–2020Q4, through the real workflow services.  The site is served by waitress (8
+scratch database): migrate, load the shipped plan, enter approved zone reports for the four
+zones, 2015Q1–2020Q4, through the real workflow services, and publish the 2020Q4 bulletin (the
+public sees published figures only).  The site is served by waitress (8
 threads) in a subprocess.  Each phase runs 20 client threads (keep-alive HTTP/1.1) for the given
 seconds:
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -51,8 +53,8 @@ def setup_data() -> list[str]:
     from django.test.utils import override_settings
     from django.utils import timezone
 
+    from lanbai.access.models import UserScope
     from lanbai.collection import services
-    from lanbai.collection.models import UserScope
     from lanbai.core.periods import quarters
     from lanbai.plans import selectors as plan_selectors
     from lanbai.plans.models import OrgUnit
@@ -96,6 +98,11 @@ def setup_data() -> list[str]:
                 services.submission_submit(user=filler, submission=sub, now=now)
                 services.submission_review(user=reviewer, submission=sub, approve=True)
                 services.submission_final_approve(user=province, submission=sub, now=now)
+    # the public sees published figures only: publish the latest quarter's bulletin, as 省创新办 would
+    from lanbai.access.policy import OPERATOR
+    from lanbai.reports.services import release_create
+
+    release_create(kind="bulletin", period="2020Q4", user=OPERATOR, publish=True)
     return [h["indicator"].code for h in plan_selectors.headline_indicator_list(plan=plan)]
 
 
@@ -150,7 +157,9 @@ def report(name: str, lat: list[float], seconds: float) -> None:
 def main() -> None:
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 30.0
     tmp = tempfile.TemporaryDirectory(prefix="lanbai-bench-")
-    env = dict(os.environ, LANBAI_DATA_DIR=tmp.name, DJANGO_SETTINGS_MODULE="lanbai.config.settings")
+    # a served site refuses the built-in development key (lanbai.config.secret): a throwaway one
+    env = dict(os.environ, LANBAI_DATA_DIR=tmp.name, DJANGO_SETTINGS_MODULE="lanbai.config.settings",
+               LANBAI_SECRET_KEY=secrets.token_urlsafe(50))
     os.environ.update(env)
     t0 = time.perf_counter()
     codes = setup_data()
