@@ -260,16 +260,12 @@ def zones_by_code(*, plan_id: int) -> dict[str, OrgUnit]:
     return {z.code: z for z in OrgUnit.objects.filter(plan_id=plan_id, kind="zone")}
 
 
-def plan_current_annotated(**annotations) -> PlanVersion | None:
-    """The plan in force with ``annotations`` (e.g. another app's freshness subqueries) in the same query."""
-    return PlanVersion.objects.defer(*_HEAVY).order_by("-updated_at").annotate(**annotations).first()
-
-
 _compiled: dict[tuple, tuple[str, tuple]] = {}
 
 
 def plan_current_annotated_compiled(key: str, annotations: Callable[[], dict[str, Any]]) -> PlanVersion | None:
-    """:func:`plan_current_annotated` for the check every page request makes: the SQL is compiled once
+    """The plan in force with ``annotations()`` (e.g. other apps' freshness subqueries) in the same
+    query, for the check every page request makes: the SQL is compiled once
     per process, database and ``key`` and then run as a raw query (compiling the subqueries cost more
     than running them).  ``annotations()`` must give the same constant expressions for a ``key``.
     The annotations come back as the database returns them (on SQLite, timestamps as text): compare

@@ -209,17 +209,10 @@ def release_history(release: Release) -> list[Release]:
     return chain
 
 
-def releases_key() -> tuple:
-    """Freshness of the published releases (the public dashboard's snapshot key): the newest
-    publication time, the highest id and the count, in one query."""
-    agg = Release.objects.filter(status=ReleaseStatus.PUBLISHED).aggregate(m=Max("issued_at"), n=Max("pk"),
-                                                                          c=Count("pk"))
-    return (agg["m"], agg["n"], agg["c"])
-
-
 def releases_key_subqueries() -> dict[str, Subquery]:
-    """:func:`releases_key` as subqueries (``rel_m``, ``rel_n``, ``rel_c``) to annotate another query
-    with: the dashboard asks for it with the figures' freshness, in one query per request."""
+    """Freshness of the published releases (the public dashboard's snapshot key) as subqueries to
+    annotate another query with: the newest publication time ``rel_m``, the highest id ``rel_n`` and
+    the count ``rel_c``.  The dashboard asks for them with the figures' freshness, in one query per request."""
     published = Release.objects.filter(status=ReleaseStatus.PUBLISHED).order_by()
     return {
         "rel_m": Subquery(published.order_by(F("issued_at").desc(nulls_last=True)).values("issued_at")[:1]),
