@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from lanbai.collection import services
 from lanbai.collection.choices import UploadOutcome
-from lanbai.collection.intake.checks import previous_period, ytd_problems
+from lanbai.collection.intake.checks import previous_period, previous_values, ytd_problems
 from lanbai.collection.intake.parsing import form_by_code
 from lanbai.collection.models import Submission, Upload
 from lanbai.plans.models import OrgUnit
@@ -69,6 +69,25 @@ def test_approved_version_is_the_reference_when_there_is_one(people):
     form, unit = form_by_code(ZONE_FORM), OrgUnit.objects.get(code="lzxq")
     assert ytd_problems(form=form, unit_values={unit.id: zone_row(gdp=200)}, period="2018Q2") == []
     assert len(ytd_problems(form=form, unit_values={unit.id: zone_row(gdp=50)}, period="2018Q2")) == 1
+
+
+def test_a_read_of_some_fields_takes_them_from_the_same_version_as_a_whole_read(people):
+    """previous_values(fields=…) (the 同比 check's read) picks the approved version, else the current
+    one, like the read of whole documents, and leaves out a field the version does not have."""
+    lzxq, zjz = OrgUnit.objects.get(code="lzxq"), OrgUnit.objects.get(code="bygx")
+    sub = store(people["reporter"], "2018Q1", gdp=100)
+    services.submission_submit(user=people["reporter"], submission=sub)
+    services.submission_review(user=people["reviewer"], submission=sub, approve=True)
+    services.submission_final_approve(user=people["province"], submission=sub)
+    sub.refresh_from_db()
+    services.submission_final_approve(user=people["province"], submission=sub, approve=False, reason="改")
+    store(people["reporter"], "2018Q1", gdp=500)  # re-edited, not approved: the approved 100 counts
+    store(people["other_reporter"], "2018Q1", unit="bygx", gdp=700)  # never approved: the current 700
+    form, ids = form_by_code(ZONE_FORM), [lzxq.id, zjz.id]
+    whole = previous_values(form=form, unit_ids=ids, period="2018Q2")
+    some = previous_values(form=form, unit_ids=ids, period="2018Q2", fields=["gdp", "no_such_field"])
+    assert some == {u: {"gdp": whole[u]["gdp"]} for u in ids}
+    assert float(some[lzxq.id]["gdp"]) == 100 and float(some[zjz.id]["gdp"]) == 700
 
 
 def test_api_refuses_a_falling_flow_and_accepts_a_falling_stock(people):

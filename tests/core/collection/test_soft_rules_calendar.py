@@ -125,3 +125,15 @@ def test_open_current_and_last_period_and_the_list():
     assert str(reporting_periods(ended, today=dt.date(2026, 12, 2))[-1].period) == "2021Q1"
     with pytest.raises(ValueError):
         ReportingSpec(deadline_days=50, lock_days=10)
+
+
+def test_yoy_breaks_only_a_change_beyond_the_bound_between_two_numbers():
+    """The 同比 rule's test, vectorised: |new / old - 1| > bound; missing, boolean, text or a zero
+    last year never break it (not comparable), and the bound itself does not."""
+    from lanbai.core.collection import yoy_breaks
+
+    current = [150, "150.0", 151, 49, None, 10, True, "abc", 10, 0, -100]
+    last = [100, "100", 100, 100, 100, None, 1, 1, 0, 100, 100]
+    assert yoy_breaks(0.5, current, last).tolist() == [
+        False, False, True, True, False, False, False, False, False, True, True]
+    assert yoy_breaks(0.5, [], []).tolist() == []

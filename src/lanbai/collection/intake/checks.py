@@ -17,9 +17,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+from django.db.models.fields.json import KeyTextTransform
+
 from lanbai.access.policy import Action, can
 from lanbai.common.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
-from lanbai.core.collection import FormSpec, ParsedFile, Problem, check_yoy, check_ytd, is_valid_credit_code
+from lanbai.core.collection import (
+    FormSpec,
+    ParsedFile,
+    Problem,
+    check_yoy,
+    check_ytd,
+    is_valid_credit_code,
+    yoy_breaks,
+)
 from lanbai.core.collection.excel import column_letter
 from lanbai.core.periods import Quarter
 from lanbai.plans.selectors import orgunit_get, orgunit_names
@@ -274,26 +285,49 @@ def previous_period(period: Quarter | str) -> str | None:
 
 
 def previous_values(
-    *, form: FormSpec, unit_ids: list[int], period: str, zone=None, of_period: str | None = None
+    *, form: FormSpec, unit_ids: list[int], period: str, zone=None, of_period: str | None = None,
+    fields: Iterable[str] | None = None,
 ) -> dict[int, dict[str, Any]]:
     """Stored values of the previous quarter per unit id (approved version, else current); one query.
 
     ``zone`` (the units are enterprises of that zone): read the zone's reports
     (:func:`~lanbai.collection.selectors.zone_enterprise_reports`) instead of sending every unit id.
     ``of_period``: read that period instead (the same quarter last year, for the 同比 rules).
+    ``fields``: only these values, taken out of the documents by the database (a 同比 rule compares
+    one field: 10,000 whole documents cost PostgreSQL ~0.3 s to send, one key of each a tenth of that).
     """
     prev = of_period or previous_period(period)
     if prev is None or not unit_ids:
         return {}
-    fields = ("org_unit_id", "approved_version__values", "current_version__values")
+    wanted = None if fields is None else sorted(set(fields))
+    if wanted is None:
+        columns: tuple[str, ...] = ("org_unit_id", "approved_version__values", "current_version__values")
+    else:
+        columns = ("org_unit_id", "approved_version_id", *(f"a_{i}" for i in range(len(wanted))),
+                   *(f"c_{i}" for i in range(len(wanted))))
     if zone is not None:
-        wanted = set(unit_ids)
-        reports = selectors.zone_enterprise_reports(form.code, prev, zone)
-        rows = [r for r in reports.values_list(*fields) if r[0] in wanted]
+        qs = selectors.zone_enterprise_reports(form.code, prev, zone)
     else:
         qs = Submission.objects.filter(form_code=form.code, period=prev)
-        rows = copy.rows_for_keys(qs, "org_unit_id", list(unit_ids), fields)
-    return {uid: approved if approved is not None else current or {} for uid, approved, current in rows}
+    if wanted is not None:
+        # as text (``->>``): a JSON value (``->``) would be decoded twice, by psycopg and by the field
+        qs = qs.annotate(**{f"a_{i}": KeyTextTransform(f, "approved_version__values") for i, f in enumerate(wanted)},
+                         **{f"c_{i}": KeyTextTransform(f, "current_version__values") for i, f in enumerate(wanted)})
+    if zone is not None:
+        ids = set(unit_ids)
+        rows = [r for r in qs.values_list(*columns) if r[0] in ids]
+    else:
+        rows = copy.rows_for_keys(qs, "org_unit_id", list(unit_ids), columns)
+    if wanted is None:
+        return {uid: approved if approved is not None else current or {} for uid, approved, current in rows}
+    n = len(wanted)
+    out = {}
+    for row in rows:
+        picked = row[2:2 + n] if row[1] is not None else row[2 + n:]
+        # as text: what a version stores (numbers as strings of decimals)
+        out[row[0]] = {f: v for f, v in zip(wanted, picked, strict=True) if v is not None}
+    return out
+
 
 
 def ytd_problems(
@@ -398,11 +432,20 @@ def yoy_problems_for_columns(
     if not form.yoy_rules or not unit_ids:
         return []
     last = str(Quarter.coerce(period).same_quarter_last_year())
-    before = previous_values(form=form, unit_ids=list(unit_ids), period=period, zone=zone, of_period=last)
+    fields = {r.field for r in form.yoy_rules} | ({form.key} if form.key else set())
+    before = previous_values(form=form, unit_ids=list(unit_ids), period=period, zone=zone, of_period=last,
+                             fields={r.field for r in form.yoy_rules})  # the key: this file's, below
     if not before:
         return []
     idx = [i for i, u in enumerate(unit_ids) if u in before]
-    fields = {r.field for r in form.yoy_rules} | ({form.key} if form.key else set())
+    # rows are built only for the units where a rule breaks (10,000 row dicts cost more than the read)
+    breaks = np.zeros(len(idx), dtype=bool)
+    for rule in form.yoy_rules:
+        if rule.field in columns:
+            col = columns[rule.field]
+            breaks |= yoy_breaks(rule.max_change, [col[i] for i in idx],
+                                 [before[unit_ids[i]].get(rule.field) for i in idx])
+    idx = [i for i, hit in zip(idx, breaks.tolist(), strict=True) if hit]
     current = [{c: columns[c][i] for c in fields if c in columns} for i in idx]
     previous = []
     for i in idx:

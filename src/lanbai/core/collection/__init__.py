@@ -38,6 +38,7 @@ from .forms import (
     check_ytd,
     default_forms_dir,
     load_forms,
+    yoy_breaks,
 )
 from .numbers import parse_number
 from .problems import RULES, Problem, split_by_severity
@@ -67,6 +68,7 @@ __all__ = [
     "read_workbook",
     "reporting_periods",
     "split_by_severity",
+    "yoy_breaks",
     "validate_records",
     "write_template",
 ]
