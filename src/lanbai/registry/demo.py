@@ -124,9 +124,10 @@ def registry_demo(
                     bump(fld)
                 done[fld] = max(n_before, by_year[year].get(fld, 0))
 
+    recognitions: list[dict[str, Any]] = []  # created at once (services.registry_entries_create_bulk)
     for ent, certs in certificates:
         for number, issued, until in certs:
-            services.recognition_save(user=user, data={
+            recognitions.append({
                 "enterprise": ent, "kind": Recognition.Kind.HIGH_TECH, "valid_from": issued, "valid_to": until,
                 "reference": number,
             })
@@ -146,10 +147,11 @@ def registry_demo(
             year = start + int(rng.integers(0, 4))
             if year > last_year:
                 continue
-            services.recognition_save(user=user, data={
+            recognitions.append({
                 "enterprise": ent, "kind": kind,
                 "valid_from": dt.date(year, int(rng.integers(3, 12)), 1),
                 "reference": f"{doc}〔{year}〕{int(rng.integers(10, 99))}号（模拟）",
             })
             bump(kind)
+    services.registry_entries_create_bulk(user=user, model=Recognition, rows=recognitions)
     return made

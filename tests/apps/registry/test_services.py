@@ -159,3 +159,34 @@ def test_park_must_belong_to_the_zone(reg_plan):
     assert "park" in exc.value.extra["fields"]
     with pytest.raises(ValidationFailed):
         services.incubator_save(user=None, data={"name": "丙", "kind": "incubator", "zone": xq, "park": by})
+
+
+def test_bulk_create_checks_each_entry_and_writes_all_or_nothing(reg_plan, make_enterprise, make_user):
+    """registry_entries_create_bulk (the demo's 高企 certificates): the checks of one save per entry, a
+    refusal naming the entry, nothing stored when one entry is refused, an audit event per entry."""
+    sheng = make_user("sheng", "province")
+    reporter = make_user("xq", "zone_reporter", "lzxq")
+    a = make_enterprise("甲", n=1)
+    b = make_enterprise("乙", n=2, zone="bygx")
+    rows = [
+        {"enterprise": a, "kind": "high_tech", "valid_from": dt.date(2016, 5, 1), "reference": "GR201662000001"},
+        {"enterprise": b, "kind": "innovative", "valid_from": dt.date(2018, 3, 1)},
+    ]
+    with pytest.raises(PermissionDeniedError):  # b is another zone's enterprise
+        services.registry_entries_create_bulk(user=reporter, model=Recognition, rows=rows)
+    bad = [*rows, {"enterprise": a, "kind": "no_such_kind", "valid_from": dt.date(2019, 1, 1)}]
+    with pytest.raises(ValidationFailed) as exc:
+        services.registry_entries_create_bulk(user=sheng, model=Recognition, rows=bad)
+    assert exc.value.extra["row"] == 3 and "kind" in exc.value.extra["fields"] and "第 3 条" in exc.value.message
+    with pytest.raises(ValidationFailed) as exc:
+        services.registry_entries_create_bulk(user=sheng, model=Recognition, rows=[{**rows[0], "colour": "red"}])
+    assert exc.value.extra["row"] == 1 and exc.value.extra["field"] == "colour"
+    assert not Recognition.objects.exists() and not AuditEvent.objects.filter(action="registry.create").exists()
+
+    made = services.registry_entries_create_bulk(user=sheng, model=Recognition, rows=rows)
+    assert [(r.enterprise_id, r.kind) for r in Recognition.objects.order_by("pk")] == [(a.pk, "high_tech"),
+                                                                                        (b.pk, "innovative")]
+    events = AuditEvent.objects.filter(action="registry.create", object_type="registry.recognition")
+    assert sorted(e.object_id for e in events) == sorted(r.pk for r in made)
+    assert {e.user_id for e in events} == {sheng.pk} and any("高新技术企业" in e.new for e in events)
+    assert selectors.count_on("hightech_enterprises", on=dt.date(2016, 5, 1)) == 1
