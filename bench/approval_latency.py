@@ -97,6 +97,7 @@ def run(args) -> int:
 
     django.setup()
     from django.core.management import call_command
+    from django.db.models import Q
     from django.test import Client
     from django.test.utils import override_settings
 
@@ -119,9 +120,12 @@ def run(args) -> int:
             province = users.get(username="demo_sheng")
             print(f"setup: {report.enterprises} enterprises, {report.approved} reports approved, "
                   f"{report.pending} pending, {time.perf_counter() - t:.1f} s", flush=True)
-            pending = list(Submission.objects.filter(status="submitted", period=str(LAST))
+            submitted = Submission.objects.filter(status="submitted", period=str(LAST))
+            zone = OrgUnit.objects.filter(pk__in=submitted.values("org_unit_id"), kind="zone").get()
+            # that zone's reports (the demo leaves a few enterprise reports of other zones submitted
+            # too, for their reviewers' queues)
+            pending = list(submitted.filter(Q(org_unit=zone) | Q(org_unit__enterprise__zone=zone))
                            .order_by("form_code", "pk").select_related("org_unit"))
-            zone = OrgUnit.objects.filter(pk__in={s.org_unit_id for s in pending}, kind="zone").get()
             reviewer = users.get(username=f"demo_{zone.code}_review")
             services.submissions_approve_bulk(user=reviewer, ids=[s.pk for s in pending], final=False)
             own = [s.pk for s in pending if s.org_unit_id == zone.pk]  # the zone's own report: approved untimed
@@ -135,7 +139,8 @@ def run(args) -> int:
 
         zone = next(z for z in OrgUnit.objects.filter(kind="zone")
                     if pending[0].org_unit_id in orgunit_descendant_ids({z.pk}))
-        todo = [s for s in pending if s.org_unit_id in orgunit_descendant_ids({zone.pk})][: args.approvals]
+        inside = orgunit_descendant_ids({zone.pk})  # once: a recursive query
+        todo = [s for s in pending if s.org_unit_id in inside][: args.approvals]
         client = Client()
         client.force_login(province)
         urls = ["/", f"/zones/{zone.code}/", f"/api/monitoring/results/?period={LAST}&unit={zone.code}"]

@@ -967,10 +967,11 @@ def template_periods(today: dt.date | None = None) -> list[dict[str, str]]:
     return out
 
 
-def approved_figures_frame(*, periods=None, until_period: str | None = None, units=None):
+def approved_figures_frame(*, periods=None, until_period: str | None = None, units=None, compact: bool = False):
     """The approved figures as a long frame (org_unit code, period, form_code, field, value,
-    value_text, version), one query; optionally only some periods / unit ids."""
-    return figures.figures_frame(periods=periods, until_period=until_period, units=units)
+    value_text, version), one query; optionally only some periods / unit ids; ``compact``: the code
+    columns as categoricals (:func:`lanbai.collection.figures.figures_frame`)."""
+    return figures.figures_frame(periods=periods, until_period=until_period, units=units, compact=compact)
 
 
 def approved_figure_changes(*, after: int) -> tuple[int, list[tuple[int, str, str]]]:

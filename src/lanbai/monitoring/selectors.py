@@ -278,7 +278,7 @@ def _full(key: tuple, fresh: tuple, version: PlanVersion, fset: FormulaSet,
           preview: bool | frozenset[str]) -> _Computed:
     collection_services.approved_figures_catch_up()  # the next start catches up (docs/scale.md)
     change = _change_mark(collection_selectors.approved_figure_change_latest())
-    values = data.reported_values_frame(preview=preview)
+    values = data.reported_values_frame(preview=preview, compact=not preview)
     _tree_frames.clear()  # a full recompute reads the tree again, whatever its fingerprint says
     result = _compute(values, version, fset, preview=preview)
     return _Computed(key=key, fresh=fresh, change=change, periods=set(values["period"].unique()),

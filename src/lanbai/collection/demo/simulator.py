@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, overload
 
 import numpy as np
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -469,6 +469,12 @@ def demo_run(
     report.returned = Submission.objects.filter(status=Status.RETURNED).count()
     stage("监测公报 / bulletins", 3)
     import_string("lanbai.reports.demo.demo_publish")(qs)  # issue 13: bulletins (reports is a higher layer)
+    if connection.vendor == "postgresql":
+        # planner statistics for the bulk-loaded tables: without them (autovacuum off, or not yet
+        # run) PostgreSQL reads the whole change log of the store (a row per approval) to find the
+        # newest few on every page request after an approval
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     stage("完成 / done", 5)
     registered = "、".join(f"{k} {v}" for k, v in report.registry.items())
     report.message = (

@@ -351,8 +351,11 @@ def build_sql(
     per = PIDX_SQL.format(col="period")
     stmts = [
         # every eligible version of each unit's report for each period, pivoted wide; then the latest
+        # the codes as text: a caller may hand them as categoricals (DuckDB: ENUM), which must not
+        # reach the results
         f"""CREATE OR REPLACE TEMP TABLE agg_versions AS
-            SELECT org_unit AS unit, period, version, {", ".join(pivot) if pivot else "NULL AS none_"}
+            SELECT CAST(org_unit AS VARCHAR) AS unit, CAST(period AS VARCHAR) AS period, version,
+                   {", ".join(pivot) if pivot else "NULL AS none_"}
             FROM {values} WHERE status IN {statuses}
             GROUP BY org_unit, period, version""",
         f"""CREATE OR REPLACE TEMP TABLE agg_reports AS

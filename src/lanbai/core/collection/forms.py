@@ -576,7 +576,8 @@ def yoy_breaks(max_change: float, current: list[Any], last_year: list[Any]) -> n
     b = np.fromiter((_number(v) for v in last_year), float, len(last_year))
     with np.errstate(divide="ignore", invalid="ignore"):
         change = np.abs(a / b - 1)
-    return np.isfinite(change) & (b != 0) & (change > max_change + 1e-12)
+    breaks: np.ndarray = np.isfinite(change) & (b != 0) & (change > max_change + 1e-12)
+    return breaks
 
 
 def check_yoy(
@@ -609,7 +610,7 @@ def check_yoy(
             a, b = row.get(f.code), prev.get(f.code)
             if not yoy_breaks(rule.max_change, [a], [b])[0]:
                 continue
-            change = float(a) / float(b) - 1
+            change = _number(a) / _number(b) - 1
             bound = f"±{rule.max_change * 100:g}%"
             last = last_year_period or "上年同期"
             out.append(
