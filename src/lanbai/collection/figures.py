@@ -118,7 +118,6 @@ def figures_catch_up() -> int:
 
 FRAME_COLUMNS = ["org_unit", "period", "form_code", "field", "value", "value_text", "version"]
 CODE_COLUMNS = ("org_unit", "period", "form_code", "field")  # few distinct values: categoricals
-_CSV_TYPES: dict[str, Any] = {**dict.fromkeys(CODE_COLUMNS, "category"), "value_text": str, "value": float}
 
 
 def figures_frame(*, periods: Iterable[str] | None = None, until_period: str | None = None,
@@ -147,19 +146,19 @@ def figures_frame(*, periods: Iterable[str] | None = None, until_period: str | N
                     for block in copy:
                         buf.write(block)
                 buf.seek(0)
+                codes: Any = "category" if compact else str
                 frame = pd.read_csv(buf, names=FRAME_COLUMNS, header=None,
-                                    dtype=_CSV_TYPES,
+                                    dtype={**dict.fromkeys(CODE_COLUMNS, codes), "value_text": str, "value": float},
                                     keep_default_na=False, na_values={"value": [""], "value_text": [""],
                                                                       "version": [""]})
         else:
             cursor.execute(sql, params)
             frame = pd.DataFrame(cursor.fetchall(), columns=FRAME_COLUMNS)
-            frame = frame.astype(dict.fromkeys(CODE_COLUMNS, "category"))
+            if compact:
+                frame = frame.astype(dict.fromkeys(CODE_COLUMNS, "category"))
     frame["value"] = frame["value"].astype(float)
     frame["value_text"] = frame["value_text"].astype(object).where(frame["value_text"].notna(), None)
     frame["version"] = frame["version"].astype("int64")
-    if not compact:
-        frame = frame.astype(dict.fromkeys(CODE_COLUMNS, str))
     return frame
 
 

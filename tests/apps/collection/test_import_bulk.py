@@ -162,6 +162,40 @@ def test_large_file_prefetches_the_zone_with_the_same_outcome(people, enterprise
     assert Submission.objects.get(org_unit=b.org_unit).current_version.number == 2
 
 
+def test_large_file_reads_last_quarter_and_last_year_while_parsing(people, enterprises, monkeypatch, settings):
+    """Above PREFETCH_BYTES the year-to-date rule's previous quarter and the 同比 rule's same quarter
+    last year are read while calamine parses (once each), and give the same problems as without."""
+    settings.LANBAI_PERIOD_LOCK_DAYS = 100_000  # historical periods open
+    a, b = enterprises["a"], enterprises["b"]
+    assert imp(people["reporter"], ent_file([ent_row(a.credit_code, a.name), ent_row(b.credit_code, b.name)],
+                                            period="2017Q2")).accepted
+    assert imp(people["reporter"], ent_file([ent_row(a.credit_code, a.name), ent_row(b.credit_code, b.name)],
+                                            period="2018Q1")).accepted
+
+    def problems(prefetch: bool):
+        monkeypatch.setattr(tuning, "PREFETCH_BYTES", 0 if prefetch else 10**9)
+        calls = []
+        real = checks.previous_values
+
+        def spy(**kw):
+            calls.append(kw.get("of_period") or checks.previous_period(kw["period"]))
+            return real(**kw)
+
+        monkeypatch.setattr(checks, "previous_values", spy)
+        # b: revenue ×6 on 2017Q2 (同比, soft) and below 2018Q1's year to date (hard)
+        rows = [ent_row(a.credit_code, a.name, revenue=1100), ent_row(b.credit_code, b.name, revenue=6000)]
+        rows[1]["tax"] = 1
+        res = imp(people["reporter"], ent_file(rows, period="2018Q2"), dry_run=True)
+        return sorted((p.rule, p.field, p.row) for p in res.problems + res.warnings), sorted(calls)
+
+    with_prefetch, read = problems(True)
+    assert read == ["2017Q2", "2018Q1"]  # each once, in the prefetch
+    without, _ = problems(False)
+    assert with_prefetch == without
+    assert ("yoy.change", "revenue", DATA_ROW + 1) in with_prefetch
+    assert ("ytd.flow_decreased", "tax", DATA_ROW + 1) in with_prefetch
+
+
 def test_loose_keys_resolve_after_imports_and_workflow(people, enterprises):
     """Reports and versions keep their keys without database constraints; after new, changed and
     unchanged reports, a submit and approvals, every key resolves — and a broken one is counted."""

@@ -190,6 +190,7 @@ def _import(
                 sheet=sheet,
                 row_numbers=parsed.row_numbers,
                 zone=unit if form.level == "enterprise" and not own else None,
+                prefetch=prefetch,
             )
             # 同比 (soft by default): compare with the stored same quarter last year
             result.problems += checks.yoy_problems_for_columns(
@@ -201,6 +202,7 @@ def _import(
                 sheet=sheet,
                 row_numbers=parsed.row_numbers,
                 zone=unit if form.level == "enterprise" and not own else None,
+                prefetch=prefetch,
             )
         # 强制性审核 refuses the file; 核实性审核 (soft) alone lets it in as a draft, explained at 上报
         hard, soft = split_by_severity(result.problems)

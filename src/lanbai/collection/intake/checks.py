@@ -106,6 +106,10 @@ class ZonePrefetch:
     period: str | None
     registry: dict[str, tuple[int, int]]  # credit code -> (org unit, zone) of the zone's enterprises
     reports: dict[int, tuple[int, str]]  # org unit -> (report id, status) of (form, period)
+    # the zone's stored values of the previous quarter (year-to-date rule) and of the same quarter
+    # last year (the 同比 rules' fields), as previous_values reads them; None: not read
+    previous: dict[int, dict[str, Any]] | None = None
+    last_year: dict[int, dict[str, Any]] | None = None
 
     def matches(self, form: FormSpec, period: str, zone: OrgUnit) -> bool:
         return (self.zone_id, self.form_code, self.period) == (zone.id, form.code, period)
@@ -136,7 +140,17 @@ def zone_prefetch(parsed: ParsedFile) -> ZonePrefetch | None:
                 "org_unit_id", "id", "status"
             )
         }
-    return ZonePrefetch(zone.id, form.code, parsed.period, registry, reports)
+    previous = last_year = None
+    try:
+        quarter = Quarter.parse(parsed.period) if parsed.period else None
+    except ValueError:  # refused later, with its own problem
+        quarter = None
+    if quarter is not None:
+        previous = previous_values(form=form, unit_ids=None, period=str(quarter), zone=zone)
+        if form.yoy_rules:
+            last_year = previous_values(form=form, unit_ids=None, period=str(quarter), zone=zone,
+                                        of_period=str(quarter.same_quarter_last_year()), fields=_yoy_fields(form))
+    return ZonePrefetch(zone.id, form.code, parsed.period, registry, reports, previous, last_year)
 
 
 def enterprise_units(
@@ -285,7 +299,7 @@ def previous_period(period: Quarter | str) -> str | None:
 
 
 def previous_values(
-    *, form: FormSpec, unit_ids: list[int], period: str, zone=None, of_period: str | None = None,
+    *, form: FormSpec, unit_ids: list[int] | None, period: str, zone=None, of_period: str | None = None,
     fields: Iterable[str] | None = None,
 ) -> dict[int, dict[str, Any]]:
     """Stored values of the previous quarter per unit id (approved version, else current); one query.
@@ -295,9 +309,10 @@ def previous_values(
     ``of_period``: read that period instead (the same quarter last year, for the 同比 rules).
     ``fields``: only these values, taken out of the documents by the database (a 同比 rule compares
     one field: 10,000 whole documents cost PostgreSQL ~0.3 s to send, one key of each a tenth of that).
+    ``unit_ids`` None (with ``zone``): every enterprise of the zone (:func:`zone_prefetch`).
     """
     prev = of_period or previous_period(period)
-    if prev is None or not unit_ids:
+    if prev is None or (not unit_ids and not (unit_ids is None and zone is not None)):
         return {}
     wanted = None if fields is None else sorted(set(fields))
     if wanted is None:
@@ -314,10 +329,12 @@ def previous_values(
         qs = qs.annotate(**{f"a_{i}": KeyTextTransform(f, "approved_version__values") for i, f in enumerate(wanted)},
                          **{f"c_{i}": KeyTextTransform(f, "current_version__values") for i, f in enumerate(wanted)})
     if zone is not None:
-        ids = set(unit_ids)
-        rows = [r for r in qs.values_list(*columns) if r[0] in ids]
+        rows = list(qs.values_list(*columns))
+        if unit_ids is not None:
+            ids = set(unit_ids)
+            rows = [r for r in rows if r[0] in ids]
     else:
-        rows = copy.rows_for_keys(qs, "org_unit_id", list(unit_ids), columns)
+        rows = copy.rows_for_keys(qs, "org_unit_id", list(unit_ids or ()), columns)
     if wanted is None:
         return {uid: approved if approved is not None else current or {} for uid, approved, current in rows}
     n = len(wanted)
@@ -387,6 +404,7 @@ def ytd_problems_for_columns(
     sheet: str | None = None,
     row_numbers: list[int] | None = None,
     zone=None,
+    prefetch: ZonePrefetch | None = None,
 ) -> list[Problem]:
     """:func:`ytd_problems` for a columnar import (``columns[field][i]`` belongs to ``unit_ids[i]``).
 
@@ -396,7 +414,11 @@ def ytd_problems_for_columns(
     """
     if len(unit_ids) != len(next(iter(columns.values()), unit_ids)):
         raise ValueError("unit_ids and every column of columns must have the same length")
-    before = previous_values(form=form, unit_ids=list(unit_ids), period=period, zone=zone)
+    if zone is not None and prefetch is not None and prefetch.matches(form, period, zone) \
+            and prefetch.previous is not None:
+        before = prefetch.previous  # read while the sheet was parsed (extra units are never looked up)
+    else:
+        before = previous_values(form=form, unit_ids=list(unit_ids), period=period, zone=zone)
     if not before:
         return []
     idx = [i for i, u in enumerate(unit_ids) if u in before]
@@ -423,6 +445,7 @@ def yoy_problems_for_columns(
     sheet: str | None = None,
     row_numbers: list[int] | None = None,
     zone=None,
+    prefetch: ZonePrefetch | None = None,
 ) -> list[Problem]:
     """The form's 同比 rules (``yoy_rules``, soft by default) against the same quarter last year.
 
@@ -433,8 +456,12 @@ def yoy_problems_for_columns(
         return []
     last = str(Quarter.coerce(period).same_quarter_last_year())
     fields = {r.field for r in form.yoy_rules} | ({form.key} if form.key else set())
-    before = previous_values(form=form, unit_ids=list(unit_ids), period=period, zone=zone, of_period=last,
-                             fields={r.field for r in form.yoy_rules})  # the key: this file's, below
+    if zone is not None and prefetch is not None and prefetch.matches(form, period, zone) \
+            and prefetch.last_year is not None:
+        before = prefetch.last_year  # read while the sheet was parsed
+    else:  # the key: this file's, below
+        before = previous_values(form=form, unit_ids=list(unit_ids), period=period, zone=zone, of_period=last,
+                                 fields=_yoy_fields(form))
     if not before:
         return []
     idx = [i for i, u in enumerate(unit_ids) if u in before]
@@ -460,6 +487,11 @@ def yoy_problems_for_columns(
         row = row_numbers[i] if row_numbers and i < len(row_numbers) else i + 1
         out.append(_placed(p, form=form, row=row, sheet=sheet))
     return out
+
+
+def _yoy_fields(form: FormSpec) -> set[str]:
+    """The fields the form's 同比 rules compare."""
+    return {r.field for r in form.yoy_rules}
 
 
 def _placed(p: Problem, *, form: FormSpec, row: int | None, sheet: str | None) -> Problem:
