@@ -79,6 +79,27 @@ def test_store_follows_single_approvals_returns_and_reapprovals(report, make_use
 
 
 @pytest.mark.django_db
+def test_the_compact_read_says_the_same_as_the_plain_one(report, monkeypatch):
+    """figures_frame(compact=True), the full recompute's read (codes as categoricals, fetched in
+    slices on SQLite), gives the same rows as the plain read, whatever the slice size."""
+    from lanbai.collection import figures
+
+    report("lzxq", "2018Q2", zone_values(900_000))
+    report("bygx", "2018Q3", zone_values(250_000))
+    report("lzjj", "2018Q3", zone_values(120_000, pop=12.5))
+    plain = figures.figures_frame()
+    assert not any(isinstance(plain[c].dtype, pd.CategoricalDtype) for c in plain.columns)
+    for rows in (3, 7, 10_000):  # several slices, a slice boundary inside a report, one slice
+        monkeypatch.setattr(figures, "FETCH_ROWS", rows)
+        compact = figures.figures_frame(compact=True)
+        assert all(isinstance(compact[c].dtype, pd.CategoricalDtype) for c in figures.CODE_COLUMNS)
+        as_text = compact.astype({c: object for c in figures.CODE_COLUMNS})
+        pd.testing.assert_frame_equal(_sorted(as_text), _sorted(plain.astype({c: object for c in figures.CODE_COLUMNS})),
+                                      check_dtype=False)
+    assert len(plain) == 15
+
+
+@pytest.mark.django_db
 def test_store_follows_bulk_approvals_and_the_catch_up_refills_it(report, make_user):
     from lanbai.plans.models import OrgUnit
 
