@@ -346,7 +346,6 @@ def previous_values(
     return out
 
 
-
 def ytd_problems(
     *,
     form: FormSpec,
