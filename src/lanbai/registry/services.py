@@ -152,6 +152,25 @@ def _zone_after(instance: models.Model, data: dict[str, Any]) -> OrgUnit | None:
     return _zone_of(instance)
 
 
+def _assign_checked(instance: models.Model, data: dict[str, Any], *, exclude: list[str] | None = None) -> dict[str, Any]:
+    """Set ``data`` on ``instance`` and validate it (known fields, the park, ``full_clean`` but for
+    ``exclude``); returns the values the fields had before (a saved instance's; empty for a new one)."""
+    field_names = {f.name for f in instance._meta.get_fields() if getattr(f, "concrete", False)}
+    old: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in field_names or key in ("id", "created_at", "updated_at"):
+            raise ValidationFailed(f"未知字段 {key} / unknown field", field=key)
+        if instance.pk is not None:
+            old[key] = getattr(instance, key)
+        setattr(instance, key, value)
+    _check_park(instance, _zone_of(instance))
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise validation_failed(exc) from exc
+    return old
+
+
 @transaction.atomic
 def registry_entry_save(
     *, user, instance: models.Model, data: dict[str, Any], reason: str = ""
@@ -164,19 +183,7 @@ def registry_entry_save(
     """
     creating = instance.pk is None
     _require_rights(user, instance, data)
-    field_names = {f.name for f in instance._meta.get_fields() if getattr(f, "concrete", False)}
-    old: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in field_names or key in ("id", "created_at", "updated_at"):
-            raise ValidationFailed(f"未知字段 {key} / unknown field", field=key)
-        if not creating:
-            old[key] = getattr(instance, key)
-        setattr(instance, key, value)
-    _check_park(instance, _zone_of(instance))
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        raise validation_failed(exc) from exc
+    old = _assign_checked(instance, data)
     instance.save()
     if creating:
         audit(user, "registry.create", instance, new=str(instance)[:500], reason=reason)
@@ -200,26 +207,20 @@ def registry_entries_create_bulk(*, user, model: type[_M], rows: list[dict[str, 
     ``full_clean`` skips the foreign keys handed as saved instances (their rows exist: each check
     would be one query per entry).
     """
-    field_names = {f.name for f in model._meta.get_fields() if getattr(f, "concrete", False)}
     instances: list[_M] = []
-    allowed: set[tuple[int | None, bool]] = set()  # (zone id, reviewer fields): rights already checked
+    # (zone id, reviewer fields given, other fields given): what _require_rights checks for a new entry
+    allowed: set[tuple[int | None, bool, bool]] = set()
     for row, data in enumerate(rows, start=1):
         instance = model()
         try:
-            key = (getattr(_zone_after(instance, data), "pk", None), any(k in REVIEWER_FIELDS for k in data))
+            reviewed = any(k in REVIEWER_FIELDS for k in data)
+            key = (getattr(_zone_after(instance, data), "pk", None), reviewed,
+                   any(k not in REVIEWER_FIELDS for k in data))
             if key not in allowed:
                 _require_rights(user, instance, data)
                 allowed.add(key)
-            for name, value in data.items():
-                if name not in field_names or name in ("id", "created_at", "updated_at"):
-                    raise ValidationFailed(f"未知字段 {name} / unknown field", field=name)
-                setattr(instance, name, value)
-            _check_park(instance, _zone_of(instance))
-            saved = [k for k, v in data.items() if isinstance(v, models.Model) and v.pk is not None]
-            try:
-                instance.full_clean(exclude=saved)
-            except ValidationError as exc:
-                raise validation_failed(exc) from exc
+            _assign_checked(instance, data, exclude=[
+                k for k, v in data.items() if isinstance(v, models.Model) and v.pk is not None])
         except ValidationFailed as exc:
             raise ValidationFailed(f"第 {row} 条 / entry {row}: {exc.message}", extra={**exc.extra, "row": row}) from exc
         instances.append(instance)

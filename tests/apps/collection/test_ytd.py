@@ -38,6 +38,16 @@ def post(user, period, **over):
     return api(user).post("/api/collection/reports/", body, format="json")
 
 
+def approved_then_returned(people, period, **over):
+    """lzxq's report of ``period`` approved by 省创新办, then returned: its approved version stays."""
+    sub = store(people["reporter"], period, **over)
+    services.submission_submit(user=people["reporter"], submission=sub)
+    services.submission_review(user=people["reviewer"], submission=sub, approve=True)
+    services.submission_final_approve(user=people["province"], submission=sub)
+    sub.refresh_from_db()
+    services.submission_final_approve(user=people["province"], submission=sub, approve=False, reason="改")
+
+
 def test_previous_period():
     assert previous_period("2018Q2") == "2018Q1" and previous_period("2018Q4") == "2018Q3"
     assert previous_period("2018Q1") is None
@@ -59,12 +69,7 @@ def test_service_flow_decrease_is_a_problem_naming_field_and_both_values(people)
 
 
 def test_approved_version_is_the_reference_when_there_is_one(people):
-    sub = store(people["reporter"], "2018Q1", gdp=100)
-    services.submission_submit(user=people["reporter"], submission=sub)
-    services.submission_review(user=people["reviewer"], submission=sub, approve=True)
-    services.submission_final_approve(user=people["province"], submission=sub)
-    sub.refresh_from_db()
-    services.submission_final_approve(user=people["province"], submission=sub, approve=False, reason="改")
+    approved_then_returned(people, "2018Q1", gdp=100)
     store(people["reporter"], "2018Q1", gdp=500)  # a returned, re-edited version: not approved
     form, unit = form_by_code(ZONE_FORM), OrgUnit.objects.get(code="lzxq")
     assert ytd_problems(form=form, unit_values={unit.id: zone_row(gdp=200)}, period="2018Q2") == []
@@ -75,12 +80,7 @@ def test_a_read_of_some_fields_takes_them_from_the_same_version_as_a_whole_read(
     """previous_values(fields=…) (the 同比 check's read) picks the approved version, else the current
     one, like the read of whole documents, and leaves out a field the version does not have."""
     lzxq, zjz = OrgUnit.objects.get(code="lzxq"), OrgUnit.objects.get(code="bygx")
-    sub = store(people["reporter"], "2018Q1", gdp=100)
-    services.submission_submit(user=people["reporter"], submission=sub)
-    services.submission_review(user=people["reviewer"], submission=sub, approve=True)
-    services.submission_final_approve(user=people["province"], submission=sub)
-    sub.refresh_from_db()
-    services.submission_final_approve(user=people["province"], submission=sub, approve=False, reason="改")
+    approved_then_returned(people, "2018Q1", gdp=100)
     store(people["reporter"], "2018Q1", gdp=500)  # re-edited, not approved: the approved 100 counts
     store(people["other_reporter"], "2018Q1", unit="bygx", gdp=700)  # never approved: the current 700
     form, ids = form_by_code(ZONE_FORM), [lzxq.id, zjz.id]

@@ -115,6 +115,14 @@ class ZonePrefetch:
         return (self.zone_id, self.form_code, self.period) == (zone.id, form.code, period)
 
 
+def _prefetched(prefetch: ZonePrefetch | None, which: str, *, form: FormSpec, period: str,
+                zone) -> dict[int, dict[str, Any]] | None:
+    """The prefetch's ``previous`` or ``last_year`` values when it was read for this (form, period, zone)."""
+    if zone is None or prefetch is None or not prefetch.matches(form, period, zone):
+        return None
+    return getattr(prefetch, which)
+
+
 def zone_prefetch(parsed: ParsedFile) -> ZonePrefetch | None:
     """The zone's enterprise registry and its stored reports of the file's (form, period).
 
@@ -312,7 +320,8 @@ def previous_values(
     ``unit_ids`` None (with ``zone``): every enterprise of the zone (:func:`zone_prefetch`).
     """
     prev = of_period or previous_period(period)
-    if prev is None or (not unit_ids and not (unit_ids is None and zone is not None)):
+    whole_zone = unit_ids is None and zone is not None
+    if prev is None or not (unit_ids or whole_zone):
         return {}
     wanted = None if fields is None else sorted(set(fields))
     if wanted is None:
@@ -413,10 +422,9 @@ def ytd_problems_for_columns(
     """
     if len(unit_ids) != len(next(iter(columns.values()), unit_ids)):
         raise ValueError("unit_ids and every column of columns must have the same length")
-    if zone is not None and prefetch is not None and prefetch.matches(form, period, zone) \
-            and prefetch.previous is not None:
-        before = prefetch.previous  # read while the sheet was parsed (extra units are never looked up)
-    else:
+    # read while the sheet was parsed, when it was (its other units are never looked up)
+    before = _prefetched(prefetch, "previous", form=form, period=period, zone=zone)
+    if before is None:
         before = previous_values(form=form, unit_ids=list(unit_ids), period=period, zone=zone)
     if not before:
         return []
@@ -454,11 +462,9 @@ def yoy_problems_for_columns(
     if not form.yoy_rules or not unit_ids:
         return []
     last = str(Quarter.coerce(period).same_quarter_last_year())
-    fields = {r.field for r in form.yoy_rules} | ({form.key} if form.key else set())
-    if zone is not None and prefetch is not None and prefetch.matches(form, period, zone) \
-            and prefetch.last_year is not None:
-        before = prefetch.last_year  # read while the sheet was parsed
-    else:  # the key: this file's, below
+    fields = _yoy_fields(form) | ({form.key} if form.key else set())
+    before = _prefetched(prefetch, "last_year", form=form, period=period, zone=zone)
+    if before is None:  # the key: this file's, below
         before = previous_values(form=form, unit_ids=list(unit_ids), period=period, zone=zone, of_period=last,
                                  fields=_yoy_fields(form))
     if not before:

@@ -610,15 +610,17 @@ def check_yoy(
     if current_period and last_year_period:
         if Quarter.parse(current_period).same_quarter_last_year() != Quarter.parse(last_year_period):
             return []
+    pairs = [(i, row, prev) for i, row, prev in _paired_rows(form, current_rows, last_year_rows) if prev is not None]
+    # which pairs break each rule, tested at once per rule
+    broken = [yoy_breaks(rule.max_change, [row.get(rule.field) for _, row, _ in pairs],
+                         [prev.get(rule.field) for _, _, prev in pairs]) for rule in form.yoy_rules]
     out: list[Problem] = []
-    for i, row, prev in _paired_rows(form, current_rows, last_year_rows):
-        if prev is None:
-            continue
-        for rule in form.yoy_rules:
+    for k, (i, row, prev) in enumerate(pairs):
+        for rule, breaks in zip(form.yoy_rules, broken, strict=True):
+            if not breaks[k]:
+                continue
             f = form.field(rule.field)
             a, b = row.get(f.code), prev.get(f.code)
-            if not yoy_breaks(rule.max_change, [a], [b])[0]:
-                continue
             change = _number(a) / _number(b) - 1
             bound = f"±{rule.max_change * 100:g}%"
             last = last_year_period or "上年同期"
