@@ -336,9 +336,12 @@ def zone_enterprise_reports(form_code: str, period: str, zone: OrgUnit) -> Query
 
     An enterprise file names enterprises of its zone, so its reports are found by a join on the
     zone's enterprises instead of by 100,000 unit ids (no key list to send, and no index probe per
-    unit when the quarter has no report yet).  Callers keep the units they want.
+    unit when the quarter has no report yet).  Callers keep the units they want.  Unordered: the
+    model's ordering would join every report's org unit and sort 10,000 rows by code for callers
+    that build a dict (a third of the 同比 prefetch's time).
     """
-    return Submission.objects.filter(form_code=form_code, period=period, org_unit__enterprise__zone=zone)
+    zone_units = Enterprise.objects.filter(zone=zone).values("org_unit_id")
+    return Submission.objects.filter(form_code=form_code, period=period, org_unit_id__in=zone_units).order_by()
 
 
 # ------------------------------------------------------------------------------------------------

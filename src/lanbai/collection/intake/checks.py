@@ -138,7 +138,7 @@ def zone_prefetch(parsed: ParsedFile) -> ZonePrefetch | None:
         zone = orgunit_get(parsed.unit_code, kind="zone")
     except NotFoundError:
         return None
-    rows = Enterprise.objects.filter(zone=zone).values_list("credit_code", "org_unit_id", "zone_id")
+    rows = Enterprise.objects.filter(zone=zone).order_by().values_list("credit_code", "org_unit_id", "zone_id")
     registry = {c: (u, z) for c, u, z in rows}
     reports: dict[int, tuple[int, str]] = {}
     if parsed.period:
