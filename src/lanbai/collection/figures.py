@@ -15,12 +15,14 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from pandas.api.types import union_categoricals
 
-from lanbai.common.bulk import insert_plain
+from lanbai.common.bulk import cyclic_gc_paused, insert_plain
 
 from .models import ApprovedFigure, ApprovedFigureChange, Submission, SubmissionVersion
 
@@ -62,6 +64,7 @@ def figures_replace(submission_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     written = 0
+    at = timezone.now()
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
         ApprovedFigure.objects.filter(submission_id__in=chunk).delete()
@@ -83,11 +86,21 @@ def figures_replace(submission_ids: Iterable[int]) -> int:
             for number, text in (parts,)
         )
         written += insert_plain(ApprovedFigure, _FIGURE_COLUMNS, rows)
-        changed = Submission.objects.filter(pk__in=chunk).values_list("org_unit_id", "period", "form_code")
-        ApprovedFigureChange.objects.bulk_create(
-            [ApprovedFigureChange(org_unit_id=u, period=p, form_code=f) for u, p, f in changed], batch_size=BATCH
-        )
+        _log_changes(chunk, at)
     return written
+
+
+def _log_changes(ids: list[int], at) -> None:
+    """One change-log row per report, written by the database from the reports (``INSERT … SELECT``:
+    a model instance per row cost the demo's 225,000 approvals 8 s on SQLite)."""
+    log, reports = ApprovedFigureChange._meta.db_table, Submission._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cur:
+        cur.execute(
+            f'INSERT INTO {log} (org_unit_id, period, form_code, "at") '  # noqa: S608 - fixed names
+            f"SELECT org_unit_id, period, form_code, %s FROM {reports} WHERE id IN ({marks}) ORDER BY id",
+            [connection.ops.adapt_datetimefield_value(at), *ids],
+        )
 
 
 def figures_missing() -> list[int]:
@@ -122,6 +135,38 @@ CODE_COLUMNS = ("org_unit", "period", "form_code", "field")  # few distinct valu
 
 
 FETCH_ROWS = 200_000
+
+
+def _compact_part(rows: list[tuple]) -> pd.DataFrame:
+    """Fetched rows (FRAME_COLUMNS) as a frame of typed columns, the code columns categorical — made
+    column by column from one object array (``pd.DataFrame(rows)`` infers every column's type from
+    the Python objects first: 0.28 s a slice of 200,000 rows, against 0.13 s so)."""
+    grid = np.array(rows, dtype=object)
+    if grid.ndim != 2:  # (no rows: the caller stops before)
+        grid = grid.reshape(-1, len(FRAME_COLUMNS))
+    return pd.DataFrame({
+        c: (pd.Categorical(grid[:, i]) if c in CODE_COLUMNS
+            else grid[:, i].astype(float) if c == "value"  # None -> NaN
+            else grid[:, i].astype(np.int64) if c == "version"
+            else grid[:, i])
+        for i, c in enumerate(FRAME_COLUMNS)
+    })
+
+
+def _unit_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    """``org_unit`` (categorical unit ids) as the units' codes; the rows of a unit that does not
+    exist are dropped, as the join to the units would have."""
+    units = ApprovedFigure._meta.get_field("org_unit").related_model
+    ids = frame["org_unit"].cat.categories
+    code_of = dict(units._default_manager.filter(pk__in=[int(i) for i in ids]).values_list("pk", "code"))
+    codes = [code_of.get(int(i)) for i in ids]
+    if None in codes:
+        frame = frame[frame["org_unit"].isin([i for i, c in zip(ids, codes, strict=True) if c is not None])]
+        frame = frame.assign(org_unit=frame["org_unit"].cat.remove_unused_categories()).reset_index(drop=True)
+        return _unit_codes(frame)
+    if len(set(codes)) == len(codes):
+        return frame.assign(org_unit=frame["org_unit"].cat.rename_categories(codes))
+    return frame.assign(org_unit=frame["org_unit"].map(dict(zip(ids, codes, strict=True))).astype("category"))
 
 
 def _concat_categorical(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -169,11 +214,14 @@ def figures_frame(*, periods: Iterable[str] | None = None, until_period: str | N
                                     keep_default_na=False, na_values={"value": [""], "value_text": [""],
                                                                       "version": [""]})
         elif compact:  # in slices, each made compact at once: 4.5 M fetched rows as tuples took 2 GB
+            # the unit ids, not their codes: the join cost SQLite a quarter of the read (1.9 of 7.6 s)
+            sql, params = qs.values_list("org_unit_id", *rows_qs.query.values_select[1:]).query.sql_with_params()
             cursor.execute(sql, params)
             parts = []
-            while rows := cursor.fetchmany(FETCH_ROWS):
-                parts.append(pd.DataFrame(rows, columns=FRAME_COLUMNS).astype(dict.fromkeys(CODE_COLUMNS, "category")))
-            frame = _concat_categorical(parts)
+            with cyclic_gc_paused:  # 4.5 M row tuples: a third of the fetch went to collections
+                while rows := cursor.fetchmany(FETCH_ROWS):
+                    parts.append(_compact_part(rows))
+            frame = _unit_codes(_concat_categorical(parts))
         else:
             cursor.execute(sql, params)
             frame = pd.DataFrame(cursor.fetchall(), columns=FRAME_COLUMNS)

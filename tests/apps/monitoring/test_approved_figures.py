@@ -87,6 +87,11 @@ def test_the_compact_read_says_the_same_as_the_plain_one(report, monkeypatch):
     report("lzxq", "2018Q2", zone_values(900_000))
     report("bygx", "2018Q3", zone_values(250_000))
     report("lzjj", "2018Q3", zone_values(120_000, pop=12.5))
+    # a row of a unit that does not exist (the store keeps no foreign keys): in neither read
+    from lanbai.collection.models import ApprovedFigure
+
+    ApprovedFigure.objects.create(submission_id=1, version_id=1, version_number=1, org_unit_id=987_654,
+                                  period="2018Q2", form_code="兰白统Q1表", field="gdp", value=1.0)
     plain = figures.figures_frame()
     assert not any(isinstance(plain[c].dtype, pd.CategoricalDtype) for c in plain.columns)
     for rows in (3, 7, 10_000):  # several slices, a slice boundary inside a report, one slice

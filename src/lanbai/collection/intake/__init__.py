@@ -32,6 +32,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from lanbai.common.bulk import cyclic_gc_paused
 from lanbai.common.exceptions import ApplicationError
 from lanbai.core.collection import split_by_severity
 from lanbai.core.periods import Quarter
@@ -96,7 +97,7 @@ def import_records(
     )
 
 
-@tuning.cyclic_gc_paused
+@cyclic_gc_paused
 def _import(
     *,
     user,

@@ -1,4 +1,5 @@
-"""The performance tuning of an import: the cyclic GC pause and the JSON worker thread.
+"""The performance tuning of an import: the JSON worker thread (the cyclic GC pause is
+:data:`lanbai.common.bulk.cyclic_gc_paused`).
 
 Measured on 100,000-row enterprise files (``bench/import_enterprise.py``); the other two pieces of the
 design live where they act: the zone prefetch while calamine parses (:func:`.checks.zone_prefetch`,
@@ -7,11 +8,8 @@ above :data:`PREFETCH_BYTES`) and COPY with reserved ids (:mod:`.copy`, used by 
 
 from __future__ import annotations
 
-import gc
-import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ContextDecorator
 from typing import Any
 
 from lanbai.core.collection.stored import json_objects, text_column
@@ -19,36 +17,6 @@ from lanbai.core.collection.stored import json_objects, text_column
 PREFETCH_BYTES = 1_000_000  # files this large (≈ 5,000 enterprise rows) prefetch their zone's registry
 
 
-class CyclicGcPause(ContextDecorator):
-    """No cyclic garbage collection while a file is imported (refcounting still frees everything).
-
-    An import makes hundreds of thousands of short-lived, acyclic lists and dicts; every 700 of them
-    start a collection, and now and then a full one walks the whole heap of a Django process — for
-    a 10,000-row file 44 collections, 70–90 ms of the import (measured).  Nested and concurrent
-    imports share one pause; the last one out turns collection back on if it was on before.
-    Also a decorator.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._holders = 0
-        self._was_enabled = False
-
-    def __enter__(self) -> None:
-        with self._lock:
-            if self._holders == 0:
-                self._was_enabled = gc.isenabled()
-                gc.disable()
-            self._holders += 1
-
-    def __exit__(self, *exc: object) -> None:
-        with self._lock:
-            self._holders -= 1
-            if self._holders == 0 and self._was_enabled:
-                gc.enable()
-
-
-cyclic_gc_paused = CyclicGcPause()
 
 
 class JsonRows:
