@@ -30,7 +30,9 @@ A second run refuses politely and changes nothing (the demo users exist).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import multiprocessing
+import traceback
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, overload
 
@@ -41,7 +43,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from lanbai.access.choices import Role
-from lanbai.access.services import user_scope_grant
+from lanbai.access.services import demo_user_create, user_scope_grant
 from lanbai.common.exceptions import ApplicationError
 from lanbai.core import periods
 from lanbai.core.collection import check_character, write_template
@@ -58,7 +60,9 @@ from ..models import Enterprise, Submission
 from . import soft_and_late
 
 if TYPE_CHECKING:  # the plans app's models are read through its selectors
-    from lanbai.plans.models import OrgUnit
+    from lanbai.plans.models import OrgUnit, Target
+
+    Trajectories = dict[tuple[int, str], Target | None]
 from .access_roles import demo_access_roles, demo_enterprise_of
 
 # Files of more rows are written by ``records_workbook`` (openpyxl's styled cells cost ~1 ms a row).
@@ -102,14 +106,22 @@ def credit_code(rng: np.random.Generator) -> str:
 
 
 @overload
-def _path(zone: OrgUnit, indicator: str, year: int, *, lag: float, default: tuple[float, float]) -> float: ...
+def _path(zone: OrgUnit, indicator: str, year: int, *, lag: float, default: tuple[float, float],
+          targets: Trajectories | None = None) -> float: ...
 @overload
-def _path(zone: OrgUnit, indicator: str, year: int, *, lag: float, default: None = None) -> float | None: ...
+def _path(zone: OrgUnit, indicator: str, year: int, *, lag: float, default: None = None,
+          targets: Trajectories | None = None) -> float | None: ...
 def _path(
-    zone: OrgUnit, indicator: str, year: int, *, lag: float, default: tuple[float, float] | None = None
+    zone: OrgUnit, indicator: str, year: int, *, lag: float, default: tuple[float, float] | None = None,
+    targets: Trajectories | None = None,
 ) -> float | None:
-    """The value on the plan's trajectory (baseline → target, geometric), growth scaled by ``lag``."""
-    t = target_first_with_baseline(unit=zone, indicator=indicator)
+    """The value on the plan's trajectory (baseline → target, geometric), growth scaled by ``lag``.
+
+    ``targets`` ((unit id, indicator) -> target, :func:`_trajectories`) spares the query.
+    """
+    key = (zone.pk, indicator)
+    t = targets[key] if targets is not None and key in targets else target_first_with_baseline(
+        unit=zone, indicator=indicator)
     if t is None:
         if default is None:
             return None
@@ -124,11 +136,10 @@ def _path(
 
 
 def _users(report: DemoReport, zones: list[OrgUnit]) -> dict[str, object]:
-    User = get_user_model()  # noqa: N806
     made = {}
 
     def make(username, role, unit):
-        u = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name=SIMULATED)
+        u = demo_user_create(username=username, password=DEMO_PASSWORD, first_name=SIMULATED)
         user_scope_grant(by=None, user=u, role=role, unit=unit)
         report.users.append((username, str(Role(role).label), unit.name if unit else "全部 / all"))
         made[username] = u
@@ -310,7 +321,7 @@ def reported_counts(year: int, *, lag: float, n_zones: int, targets: dict[str, f
 
 
 def _zone_row(zone: OrgUnit, q: Quarter, rng, lag: float, *, root: OrgUnit | None = None,
-              counts: dict[str, int] | None = None) -> dict:
+              counts: dict[str, int] | None = None, targets: Trajectories | None = None) -> dict:
     """The zone's 园区季报 of ``q``: every ratio on the plan's trajectory for the zone (附件1) or, where the
     plan sets the zone none, the pilot zone's (专栏1); the totals are derived from them, so each formula
     (e.g. 高技术产业劳动生产率 = 高技术产业增加值 / 从业人员) gives back the trajectory, not a by-product."""
@@ -318,22 +329,22 @@ def _zone_row(zone: OrgUnit, q: Quarter, rng, lag: float, *, root: OrgUnit | Non
     share = q.q / 4 * float(rng.uniform(0.97, 1.03))  # year to date
 
     def ratio(code: str) -> float:
-        own = _path(zone, code, y, lag=lag)
+        own = _path(zone, code, y, lag=lag, targets=targets)
         if own is None and root is not None:
-            own = _path(root, code, y, lag=lag)
+            own = _path(root, code, y, lag=lag, targets=targets)
         return own if own is not None else FALLBACK[code]
 
-    grp = _path(zone, "grp", y, lag=lag, default=DEFAULTS["grp"]) * 1e4  # 亿元 → 万元
-    pop = _path(zone, "population", y, lag=lag, default=DEFAULTS["population"])
+    grp = _path(zone, "grp", y, lag=lag, default=DEFAULTS["grp"], targets=targets) * 1e4  # 亿元 → 万元
+    pop = _path(zone, "population", y, lag=lag, default=DEFAULTS["population"], targets=targets)
     rd_int, ht_share, em_share, st_share = (
         ratio(c) for c in ("rd_intensity", "hightech_va_share", "emerging_va_share_gdp", "fiscal_st_share")
     )
     rd_per10k, pat_per10k = ratio("rd_personnel_per_10k"), ratio("invention_patents_per_10k")
     energy, productivity = ratio("energy_per_10k_gdp"), ratio("hightech_labour_productivity")
-    tech = _path(zone, "tech_contract_turnover", y, lag=lag)
+    tech = _path(zone, "tech_contract_turnover", y, lag=lag, targets=targets)
     if tech is None:  # the pilot zone's turnover in proportion to the zone's GRP
-        root_tech = _path(root, "tech_contract_turnover", y, lag=lag) if root is not None else None
-        root_grp = _path(root, "grp", y, lag=lag) if root is not None else None
+        root_tech = _path(root, "tech_contract_turnover", y, lag=lag, targets=targets) if root else None
+        root_grp = _path(root, "grp", y, lag=lag, targets=targets) if root else None
         tech = root_tech * grp / 1e4 / root_grp if root_tech and root_grp else 5
     noise = float(rng.normal(1, 0.02))
     gdp = grp * share * noise
@@ -387,9 +398,14 @@ STAGES = ("企业登记 / registering", "导入报表 / importing", "审核 / ap
 
 
 def demo_run(
-    *, seed: int = 2016, synthetic_per_zone: int = 8, progress: Callable[[str, int, int], None] | None = None
+    *, seed: int = 2016, synthetic_per_zone: int = 8, progress: Callable[[str, int, int], None] | None = None,
+    parallel: bool | None = None,
 ) -> DemoReport:
-    """Run the simulator once (see the module docstring); a second run changes nothing."""
+    """Run the simulator once (see the module docstring); a second run changes nothing.
+
+    ``parallel``: make the files in a second process while this one imports them (default: from
+    :data:`PARALLEL_FROM` synthetic enterprises per zone on); the files are the same either way.
+    """
     report = DemoReport()
     if get_user_model().objects.filter(username="demo_sheng").exists():
         report.already = True
@@ -402,47 +418,21 @@ def demo_run(
         raise ApplicationError("请先运行 lanbai init / run `lanbai init` first")
     zones = list(plan_zone_list(plan=plan).order_by("order", "code"))
     root = orgunit_find(plan.meta.get("root_unit", "lanbai"), plan=plan)
-    targets = count_targets(root)
+    counts = count_targets(root)
+    targets = _trajectories([*zones, *([root] if root is not None else [])])
     rng = np.random.default_rng(seed)
     with transaction.atomic():
         users = _users(report, zones)
         ents = _enterprises(report, zones, users["demo_sheng"], rng, synthetic_per_zone, progress)
     firms = {z.code: _firms(ents[z.code], rng, LAGGING.get(z.code, 1.0)) for z in zones}
-    spoiled = {(z, p, f): (how, resend) for z, p, f, how, resend in SPOILED}
     qs = quarters()
-    total, step = len(qs) * len(zones), 0
-    tz = timezone.get_current_timezone()
-    for q in qs:
-        for z in zones:
-            step += 1
-            if progress:
-                progress(f"{STAGES[1]} {z.name} {q}", step, total)
-            lag = LAGGING.get(z.code, 1.0)
-            fill = users[f"demo_{z.code}_fill"]
-            delay = (
-                int(rng.integers(3, 12)) if rng.random() > 0.08 else int(rng.integers(17, 30))
-            )  # some late
-            when = dt.datetime.combine(q.end + dt.timedelta(days=delay), dt.time(10, 0), tzinfo=tz)
-            active = [f for f in firms[z.code] if f.ent.registered_on is None or f.ent.registered_on <= q.end]
-            files = [
-                (ZONE_FORM, [_zone_row(z, q, rng, lag, root=root, counts=reported_counts(
-                    q.year, lag=lag, n_zones=len(zones), targets=targets))]),
-                (ENT_FORM, [_ent_row(f, q, rng) for f in active]),
-            ]
-            for form_code, rows in files:
-                if not rows:
-                    continue
-                key = (z.code, str(q), form_code)
-                if key in spoiled:
-                    how, resend = spoiled[key]
-                    bad_rows, mode = _spoil(rows, how)
-                    _import(
-                        report, z, q, form_code, bad_rows, fill, when, wrong_period=mode == "wrong_period"
-                    )
-                    if not resend:
-                        continue
-                    when = when + dt.timedelta(days=20)  # corrected, late
-                _import(report, z, q, form_code, rows, fill, when)
+    made = _files(zones, qs, firms, rng, root=root, targets=targets, counts=counts)
+    total = len(qs) * len(zones)
+    for f in _produced(made) if parallel or (parallel is None and synthetic_per_zone >= PARALLEL_FROM) else made:
+        z = zones[f.zone]
+        if progress:
+            progress(f"{STAGES[1]} {z.name} {f.period}", f.step, total)
+        _import(report, z, f, users[f"demo_{z.code}_fill"])
     _review(report, zones, users, progress)
 
     def stage(name: str, k: int) -> None:
@@ -452,7 +442,7 @@ def demo_run(
     stage("科技企业 / registries", 0)
     import_string("lanbai.registry.demo.registry_demo")(  # registries (a higher layer): what the zones report
         user=users["demo_sheng"],
-        counts={z.code: {y: reported_counts(y, lag=LAGGING.get(z.code, 1.0), n_zones=len(zones), targets=targets)
+        counts={z.code: {y: reported_counts(y, lag=LAGGING.get(z.code, 1.0), n_zones=len(zones), targets=counts)
                          for y in range(FIRST.year, LAST.year + 1)} for z in zones},
         certificates=[(f.ent, certificates(f, LAST)) for fs in firms.values() for f in fs],
         seed=seed,
@@ -536,38 +526,124 @@ def _units(zone: OrgUnit) -> list[int]:
     return [zone.id, *Enterprise.objects.filter(zone=zone).values_list("org_unit_id", flat=True)]
 
 
-def _import(
-    report: DemoReport,
-    zone: OrgUnit,
-    q: Quarter,
-    form_code: str,
-    rows: list[dict],
-    user,
-    when: dt.datetime,
-    *,
-    wrong_period: bool = False,
-) -> None:
+@dataclass(frozen=True)
+class _File:
+    """A file the simulator sends: the zone (index), the period, the form, the bytes, when."""
+
+    step: int  # the (quarter, zone) it belongs to, counted from 1 (the progress bar)
+    zone: int
+    period: str
+    form_code: str
+    data: bytes
+    when: dt.datetime
+    wrong_period: bool = False
+
+
+def _trajectories(units: list[OrgUnit]) -> Trajectories:
+    """The targets :func:`_zone_row` follows, read once: (unit id, indicator) -> target or None."""
+    indicators = ("grp", "population", "tech_contract_turnover", *INTENSIVE)
+    return {(u.pk, ind): target_first_with_baseline(unit=u, indicator=ind) for u in units for ind in indicators}
+
+
+def _files(zones: list[OrgUnit], qs: list[Quarter], firms: dict[str, list[_Firm]], rng, *,
+           root: OrgUnit | None, targets: Trajectories, counts: dict[str, float]) -> Iterator[_File]:
+    """Every file the zones' 填报员 send, in order: the 园区季报 and 企业季报 of each quarter, the
+    spoiled ones (:data:`SPOILED`) before their corrections.  Reads no database (``targets``), so a
+    second process can make them (:func:`_produced`); the random numbers are drawn in the same order."""
+    spoiled = {(z, p, f): (how, resend) for z, p, f, how, resend in SPOILED}
+    tz = timezone.get_current_timezone()
+    step = 0
+    for q in qs:
+        for k, z in enumerate(zones):
+            step += 1
+            lag = LAGGING.get(z.code, 1.0)
+            delay = (
+                int(rng.integers(3, 12)) if rng.random() > 0.08 else int(rng.integers(17, 30))
+            )  # some late
+            when = dt.datetime.combine(q.end + dt.timedelta(days=delay), dt.time(10, 0), tzinfo=tz)
+            active = [f for f in firms[z.code] if f.ent.registered_on is None or f.ent.registered_on <= q.end]
+            files = [
+                (ZONE_FORM, [_zone_row(z, q, rng, lag, root=root, targets=targets, counts=reported_counts(
+                    q.year, lag=lag, n_zones=len(zones), targets=counts))]),
+                (ENT_FORM, [_ent_row(f, q, rng) for f in active]),
+            ]
+            for form_code, rows in files:
+                if not rows:
+                    continue
+                key = (z.code, str(q), form_code)
+                if key in spoiled:
+                    how, resend = spoiled[key]
+                    bad_rows, mode = _spoil(rows, how)
+                    wrong = mode == "wrong_period"
+                    yield _File(step, k, str(q), form_code, _workbook(z, q, form_code, bad_rows, wrong), when, wrong)
+                    if not resend:
+                        continue
+                    when = when + dt.timedelta(days=20)  # corrected, late
+                yield _File(step, k, str(q), form_code, _workbook(z, q, form_code, rows, False), when)
+
+
+def _workbook(zone: OrgUnit, q: Quarter, form_code: str, rows: list[dict], wrong_period: bool) -> bytes:
     form = form_by_code(form_code)
-    period = str(q)
-    shown = str(Quarter(q.year, q.q % 4 + 1)) if wrong_period else period  # a wrong period of the same year
+    shown = str(Quarter(q.year, q.q % 4 + 1)) if wrong_period else str(q)  # a wrong period of the same year
     if len(rows) > TEMPLATE_ROWS:  # a synthetic zone (--synthetic): the same cells, written directly
-        data = records_workbook(form, rows, period=shown, unit_code=zone.code, unit_name=zone.name)
-    else:  # the file a filler downloads, filled in (styles, drop-downs, protection)
-        data = write_template(
-            form, period=shown, unit_code=zone.code, unit_name=zone.name, rows=rows, blank_rows=0
-        )
-    name = f"{form_code}-{zone.code}-{period}{'-错误' if wrong_period else ''}.xlsx"
+        return records_workbook(form, rows, period=shown, unit_code=zone.code, unit_name=zone.name)
+    # the file a filler downloads, filled in (styles, drop-downs, protection)
+    return write_template(form, period=shown, unit_code=zone.code, unit_name=zone.name, rows=rows, blank_rows=0)
+
+
+# From this many synthetic enterprises per zone on, a second process makes the files (2,500: the
+# import stage fell from 44 s to … on 2 cores); below, forking costs more than it saves.
+PARALLEL_FROM = 500
+
+
+def _produced(files: Iterator[_File]) -> Iterator[_File]:
+    """``files`` made in a forked process while the caller imports the ones before.
+
+    The child only computes (``files`` reads no database) and leaves with ``os._exit`` (the
+    multiprocessing default), so it never touches the parent's database connection.  A failure in
+    the child is raised here; leaving early stops the child.
+    """
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue(maxsize=4)  # a few files ahead: the bytes of 10,000-row files are ~1.7 MB each
+    child = ctx.Process(target=_produce, args=(files, queue), daemon=True, name="lanbai-demo-files")
+    child.start()
+    try:
+        while True:
+            item = queue.get()
+            if item is None:
+                break
+            if isinstance(item, str):
+                raise ApplicationError(f"演示文件生成失败 / making the demo files failed:\n{item}")
+            yield item
+        child.join()
+    finally:
+        if child.is_alive():
+            child.terminate()
+            child.join()
+
+
+def _produce(files: Iterator[_File], queue) -> None:
+    try:
+        for f in files:
+            queue.put(f)
+        queue.put(None)
+    except BaseException:  # handed to the parent, which raises it
+        queue.put(traceback.format_exc())
+
+
+def _import(report: DemoReport, zone: OrgUnit, f: _File, user) -> None:
+    name = f"{f.form_code}-{zone.code}-{f.period}{'-错误' if f.wrong_period else ''}.xlsx"
     report.files += 1
     res = import_records(
         user=user,
         filename=name,
-        content=data,
-        expected_form=form_code,
-        expected_period=period,
+        content=f.data,
+        expected_form=f.form_code,
+        expected_period=f.period,
         expected_unit=zone.code,
         submit=True,
         simulated=True,
-        now=when,
+        now=f.when,
     )
     if res.accepted:
         report.accepted += 1
