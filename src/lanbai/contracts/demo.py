@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lanbai.access.choices import Role
-from lanbai.access.services import user_scope_grant
+from lanbai.access.services import demo_user_create, user_scope_grant
 from lanbai.collection.demo import DEMO_PASSWORD
 from lanbai.collection.selectors import enterprise_list
 from lanbai.core.collection.creditcode import check_character
@@ -47,7 +47,7 @@ def _user(username: str, role: str, unit):
     User = get_user_model()  # noqa: N806
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name="模拟数据")
+        user = demo_user_create(username=username, password=DEMO_PASSWORD, first_name="模拟数据")
     user_scope_grant(by=None, user=user, role=role, unit=unit)
     return user
 

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from lanbai.access.services import demo_user_create
 from lanbai.collection.demo import DEMO_PASSWORD
 from lanbai.core.periods import Quarter
 
@@ -43,10 +44,8 @@ def _user_for(unit: ResponsibleUnit):
     users = get_user_model()
     if unit.org_unit is not None and unit.kind == "zone_committee":
         return users.objects.filter(username=f"demo_{unit.org_unit.code}_fill").first()
-    user, created = users.objects.get_or_create(username=f"demo_{unit.code}")
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
+    user = users.objects.filter(username=f"demo_{unit.code}").first() or demo_user_create(
+        username=f"demo_{unit.code}", password=DEMO_PASSWORD)
     services.unit_member_add(None, unit=unit, member=user)
     return user
 

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from lanbai.access.choices import Role
-from lanbai.access.services import user_scope_grant
+from lanbai.access.services import demo_user_create, user_scope_grant
 from lanbai.collection.demo import DEMO_PASSWORD
 from lanbai.common.exceptions import ConflictError
 from lanbai.plans.selectors import plan_in_force, zone_list
@@ -80,7 +80,7 @@ def _user(username: str, unit: Any):
     User = get_user_model()  # noqa: N806
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = User.objects.create_user(username=username, password=DEMO_PASSWORD, first_name="模拟数据")
+        user = demo_user_create(username=username, password=DEMO_PASSWORD, first_name="模拟数据")
     user_scope_grant(by=None, user=user, role=Role.ZONE_REPORTER, unit=unit)
     return user
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.contrib.auth import get_user_model
 
 from lanbai.access.choices import Role
-from lanbai.access.services import user_scope_grant
+from lanbai.access.services import demo_user_create, user_scope_grant
 from lanbai.plans.selectors import orgunit_list
 
 from ..models import Enterprise
@@ -37,7 +37,7 @@ def demo_access_roles(report, zones: list[OrgUnit], *, password: str, marker: st
     def make(username: str, role: str, unit: OrgUnit) -> None:
         if User.objects.filter(username=username).exists():
             return
-        user = User.objects.create_user(username=username, password=password, first_name=marker)
+        user = demo_user_create(username=username, password=password, first_name=marker)
         user_scope_grant(by=None, user=user, role=role, unit=unit)
         report.users.append((username, str(Role(role).label), unit.name))
 
