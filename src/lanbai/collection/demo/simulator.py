@@ -117,10 +117,10 @@ def _path(
 ) -> float | None:
     """The value on the plan's trajectory (baseline → target, geometric), growth scaled by ``lag``.
 
-    ``targets`` ((unit id, indicator) -> target, :func:`_trajectories`) spares the query.
+    ``targets`` ((unit id, indicator) -> target, :func:`_trajectories`) spares the query; a pair it
+    lacks is a KeyError, never a query (the files' second process must not use the database).
     """
-    key = (zone.pk, indicator)
-    t = targets[key] if targets is not None and key in targets else target_first_with_baseline(
+    t = targets[(zone.pk, indicator)] if targets is not None else target_first_with_baseline(
         unit=zone, indicator=indicator)
     if t is None:
         if default is None:
