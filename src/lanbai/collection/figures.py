@@ -141,9 +141,7 @@ def _compact_part(rows: list[tuple]) -> pd.DataFrame:
     """Fetched rows (FRAME_COLUMNS) as a frame of typed columns, the code columns categorical — made
     column by column from one object array (``pd.DataFrame(rows)`` infers every column's type from
     the Python objects first: 0.28 s a slice of 200,000 rows, against 0.13 s so)."""
-    grid = np.array(rows, dtype=object)
-    if grid.ndim != 2:  # (no rows: the caller stops before)
-        grid = grid.reshape(-1, len(FRAME_COLUMNS))
+    grid = np.array(rows, dtype=object)  # (rows x FRAME_COLUMNS: the caller stops at no rows)
     return pd.DataFrame({
         c: (pd.Categorical(grid[:, i]) if c in CODE_COLUMNS
             else grid[:, i].astype(float) if c == "value"  # None -> NaN
@@ -159,11 +157,11 @@ def _unit_codes(frame: pd.DataFrame) -> pd.DataFrame:
     units = ApprovedFigure._meta.get_field("org_unit").related_model
     ids = frame["org_unit"].cat.categories
     code_of = dict(units._default_manager.filter(pk__in=[int(i) for i in ids]).values_list("pk", "code"))
-    codes = [code_of.get(int(i)) for i in ids]
-    if None in codes:
-        frame = frame[frame["org_unit"].isin([i for i, c in zip(ids, codes, strict=True) if c is not None])]
+    if len(code_of) < len(ids):
+        frame = frame[frame["org_unit"].isin([i for i in ids if int(i) in code_of])]
         frame = frame.assign(org_unit=frame["org_unit"].cat.remove_unused_categories()).reset_index(drop=True)
-        return _unit_codes(frame)
+        ids = frame["org_unit"].cat.categories
+    codes = [code_of[int(i)] for i in ids]
     if len(set(codes)) == len(codes):
         return frame.assign(org_unit=frame["org_unit"].cat.rename_categories(codes))
     return frame.assign(org_unit=frame["org_unit"].map(dict(zip(ids, codes, strict=True))).astype("category"))

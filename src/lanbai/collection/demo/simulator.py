@@ -106,22 +106,21 @@ def credit_code(rng: np.random.Generator) -> str:
 
 
 @overload
-def _path(zone: OrgUnit, indicator: str, year: int, *, lag: float, default: tuple[float, float],
-          targets: Trajectories | None = None) -> float: ...
+def _path(zone: OrgUnit, indicator: str, year: int, *, lag: float, targets: Trajectories,
+          default: tuple[float, float]) -> float: ...
 @overload
-def _path(zone: OrgUnit, indicator: str, year: int, *, lag: float, default: None = None,
-          targets: Trajectories | None = None) -> float | None: ...
+def _path(zone: OrgUnit, indicator: str, year: int, *, lag: float, targets: Trajectories,
+          default: None = None) -> float | None: ...
 def _path(
-    zone: OrgUnit, indicator: str, year: int, *, lag: float, default: tuple[float, float] | None = None,
-    targets: Trajectories | None = None,
+    zone: OrgUnit, indicator: str, year: int, *, lag: float, targets: Trajectories,
+    default: tuple[float, float] | None = None,
 ) -> float | None:
     """The value on the plan's trajectory (baseline → target, geometric), growth scaled by ``lag``.
 
-    ``targets`` ((unit id, indicator) -> target, :func:`_trajectories`) spares the query; a pair it
-    lacks is a KeyError, never a query (the files' second process must not use the database).
+    ``targets``: the plan's targets read once (:func:`_trajectories`); a pair it lacks is a
+    KeyError, never a query (the files' second process must not use the database).
     """
-    t = targets[(zone.pk, indicator)] if targets is not None else target_first_with_baseline(
-        unit=zone, indicator=indicator)
+    t = targets[(zone.pk, indicator)]
     if t is None:
         if default is None:
             return None
@@ -321,7 +320,7 @@ def reported_counts(year: int, *, lag: float, n_zones: int, targets: dict[str, f
 
 
 def _zone_row(zone: OrgUnit, q: Quarter, rng, lag: float, *, root: OrgUnit | None = None,
-              counts: dict[str, int] | None = None, targets: Trajectories | None = None) -> dict:
+              counts: dict[str, int] | None = None, targets: Trajectories) -> dict:
     """The zone's 园区季报 of ``q``: every ratio on the plan's trajectory for the zone (附件1) or, where the
     plan sets the zone none, the pilot zone's (专栏1); the totals are derived from them, so each formula
     (e.g. 高技术产业劳动生产率 = 高技术产业增加值 / 从业人员) gives back the trajectory, not a by-product."""
@@ -592,7 +591,7 @@ def _workbook(zone: OrgUnit, q: Quarter, form_code: str, rows: list[dict], wrong
 
 
 # From this many synthetic enterprises per zone on, a second process makes the files (2,500: the
-# import stage fell from 44 s to … on 2 cores); below, forking costs more than it saves.
+# import stage fell from 44 s to 36 s on 2 cores); the small demo keeps the inline path.
 PARALLEL_FROM = 500
 
 

@@ -17,8 +17,6 @@ from lanbai.core.collection.stored import json_objects, text_column
 PREFETCH_BYTES = 1_000_000  # files this large (≈ 5,000 enterprise rows) prefetch their zone's registry
 
 
-
-
 class JsonRows:
     """The JSON object of every row's stored values, made in blocks by one worker thread.
 
