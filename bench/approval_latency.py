@@ -59,15 +59,25 @@ def _peak_rss_mb() -> float:
     return float("nan")
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def scratch_arguments(doc: str) -> argparse.ArgumentParser:
+    """The options of a bench on the scratch database: --enterprises, --keep, --reuse."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("--enterprises", type=int, default=10_000)
-    ap.add_argument("--approvals", type=int, default=30)
     ap.add_argument("--keep", action="store_true", help="keep the scratch database")
     ap.add_argument("--reuse", action="store_true", help="measure on the kept scratch database (no setup)")
-    args = ap.parse_args()
-    args.keep = args.keep or args.reuse
+    return ap
 
+
+def main() -> int:
+    ap = scratch_arguments(__doc__)
+    ap.add_argument("--approvals", type=int, default=30)
+    return on_scratch(ap.parse_args(), run)
+
+
+def on_scratch(args, run) -> int:
+    """``run(args)`` on the scratch database: created anew, or the kept one with ``--reuse``;
+    dropped afterwards unless ``--keep`` (or ``--reuse``)."""
+    args.keep = args.keep or args.reuse
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     with _admin(url) as admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [SCRATCH]).fetchone()
@@ -78,7 +88,7 @@ def main() -> int:
             admin.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
             admin.execute(f"CREATE DATABASE {SCRATCH}")
     os.environ["DATABASE_URL"] = urlunparse(urlparse(url)._replace(path=f"/{SCRATCH}"))
-    os.environ.setdefault("LANBAI_DATA_DIR", tempfile.mkdtemp(prefix="lanbai-latency-"))
+    os.environ.setdefault("LANBAI_DATA_DIR", tempfile.mkdtemp(prefix="lanbai-bench-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lanbai.config.settings")
     sys.path.insert(0, str(ROOT / "src"))
     try:
@@ -92,20 +102,31 @@ def main() -> int:
                 admin.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
 
 
+def scratch_setup(enterprises: int):
+    """Migrate, load the shipped plan and run the demo with ``enterprises`` enterprises over the four
+    zones (real importer and workflow); the demo's report.  Inside ``LANBAI_PERIOD_LOCK_DAYS=100_000``."""
+    from django.core.management import call_command
+
+    from lanbai.collection.demo.simulator import demo_run
+    from lanbai.plans.services import plan_load_into_db
+
+    call_command("migrate", interactive=False, verbosity=0)
+    plan_load_into_db(plan_dir=ROOT / "plans" / "lanbai-2015-2020")
+    return demo_run(synthetic_per_zone=max(1, enterprises // 4))
+
+
 def run(args) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db.models import Q
     from django.test import Client
     from django.test.utils import override_settings
 
     from lanbai.collection import services
-    from lanbai.collection.demo.simulator import LAST, demo_run
+    from lanbai.collection.demo.simulator import LAST
     from lanbai.collection.models import Submission
     from lanbai.plans.models import OrgUnit
-    from lanbai.plans.services import plan_load_into_db
 
     t = time.perf_counter()
     with override_settings(LANBAI_PERIOD_LOCK_DAYS=100_000, ALLOWED_HOSTS=["*"]):
@@ -114,9 +135,7 @@ def run(args) -> int:
         users = get_user_model().objects
         province = users.get(username="demo_sheng") if args.reuse else None
         if not args.reuse:
-            call_command("migrate", interactive=False, verbosity=0)
-            plan_load_into_db(plan_dir=ROOT / "plans" / "lanbai-2015-2020")
-            report = demo_run(synthetic_per_zone=max(1, args.enterprises // 4))
+            report = scratch_setup(args.enterprises)
             province = users.get(username="demo_sheng")
             print(f"setup: {report.enterprises} enterprises, {report.approved} reports approved, "
                   f"{report.pending} pending, {time.perf_counter() - t:.1f} s", flush=True)

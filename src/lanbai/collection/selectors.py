@@ -977,6 +977,13 @@ def approved_figures_frame(*, periods=None, until_period: str | None = None, uni
     return figures.figures_frame(periods=periods, until_period=until_period, units=units, compact=compact)
 
 
+def approved_figures_view(con, name: str) -> bool:
+    """The approved figures as the DuckDB view ``name`` on ``con`` (org_unit code, period, form_code,
+    field, value, value_text, version), read by DuckDB straight from the store's Parquet mirror;
+    False where the database has no mirror (:func:`lanbai.collection.figures.figures_view`)."""
+    return figures.figures_view(con, name)
+
+
 def approved_figure_changes(*, after: int) -> tuple[int, list[tuple[int, str, str]]]:
     """(latest change id, (unit id, period, form) of every report whose approved figures changed after ``after``)."""
     return figures.figure_changes(after=after)

@@ -12,6 +12,7 @@ which target applies) are the core's, :mod:`lanbai.core.progress.annualise` and
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import math
@@ -247,18 +248,20 @@ def _drop_work_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f'DROP {kind} IF EXISTS "{name}"')
 
 
-def _compute(values: pd.DataFrame, version: PlanVersion, fset: FormulaSet, *, preview: bool | frozenset[str],
+def _compute(values: pd.DataFrame | str, version: PlanVersion, fset: FormulaSet, *, preview: bool | frozenset[str],
              periods: list[str] | None = None, known_totals=None,
              replace: list[str] | None = None) -> AggregateResult | None:
     """The core aggregation of ``values`` (all of it is read for ``prev`` / ``lag_year``), keeping
     the results of ``periods`` (all when None); None without figures.  With ``known_totals`` (the
     state's), only the ``replace`` periods are summed from ``values`` (:func:`lanbai.core.aggregate.aggregate`)."""
-    if values.empty and known_totals is None:
+    if not isinstance(values, str) and values.empty and known_totals is None:
         return None
     tree, agg_members = _inputs(version)
-    vals = values[_AGG_COLUMNS]
-    if preview:
-        vals = vals.assign(status=vals["status"].replace({"zone_approved": "submitted"}))
+    vals: pd.DataFrame | str = values  # a view's name: its columns are VALUE_COLUMNS
+    if not isinstance(values, str):
+        vals = values[_AGG_COLUMNS]
+        if preview:
+            vals = vals.assign(status=vals["status"].replace({"zone_approved": "submitted"}))
     con = _connection()
     try:
         # the engine only asks whether to count submitted figures (the units were chosen in the read)
@@ -278,10 +281,21 @@ def _full(key: tuple, fresh: tuple, version: PlanVersion, fset: FormulaSet,
           preview: bool | frozenset[str]) -> _Computed:
     collection_services.approved_figures_catch_up()  # the next start catches up (docs/scale.md)
     change = _change_mark(collection_selectors.approved_figure_change_latest())
-    values = data.reported_values_frame(preview=preview, compact=not preview)
     _tree_frames.clear()  # a full recompute reads the tree again, whatever its fingerprint says
-    result = _compute(values, version, fset, preview=preview)
-    return _Computed(key=key, fresh=fresh, change=change, periods=set(values["period"].unique()),
+    con = _connection()
+    if not preview and data.reported_values_view(con, "agg_source"):  # DuckDB reads the store's mirror
+        try:
+            periods = {p for (p,) in con.execute("SELECT DISTINCT period FROM agg_source").fetchall()}
+            result = _compute("agg_source", version, fset, preview=False) if periods else None
+        finally:
+            _drop_work_tables(con)  # the views agg_source*, and the units frame they joined
+            with contextlib.suppress(duckdb.Error):
+                con.unregister("agg_source_store_units")
+    else:
+        values = data.reported_values_frame(preview=preview, compact=not preview)
+        periods = set(values["period"].unique())
+        result = _compute(values, version, fset, preview=preview)
+    return _Computed(key=key, fresh=fresh, change=change, periods=periods,
                      result=result, totals=None if result is None else result.totals)
 
 
