@@ -311,46 +311,41 @@ def _mirrored() -> pd.DataFrame:
     """Every store row, compact with unit ids (:func:`_compact_ids`), through the mirror: the reports
     changed since the mirror's mark are read again and replace theirs."""
     path = mirror_path()
-    if path is None:
-        return _compact_ids(ApprovedFigure.objects.order_by())
-    frame = _sync(path)
-    if frame is None:  # the file is current
-        kept = _mirror_read(path)
-        frame = kept[0] if kept is not None else _compact_ids(ApprovedFigure.objects.order_by())
-    return frame
+    frame = None
+    if path is not None:
+        frame, current = _sync(path)
+        if frame is None and current:  # the file is current: its rows, unless they cannot be read
+            frame = _mirror_read(path)
+    return frame if frame is not None else _compact_ids(ApprovedFigure.objects.order_by())
 
 
 def mirror_current() -> Path | None:
     """The mirror's file, brought up to the change log first; None where this database has none
     (in memory, nothing approved yet, or the file could not be written)."""
     path = mirror_path()
-    if path is None:
-        return None
-    _sync(path)
-    return path if path.exists() and _mirror_mark(path) == _change_mark() else None
+    return path if path is not None and _sync(path)[1] else None
 
 
-def _sync(path: Path) -> pd.DataFrame | None:
+def _sync(path: Path) -> tuple[pd.DataFrame | None, bool]:
     """Bring the mirror at ``path`` up to the change log: replay the reports changed since its mark,
-    or read the store whole when it has no (valid) mark.  Returns the rows when it had them in hand,
-    None when the file was current (only its footer was read)."""
+    or read the store whole when it has no (valid) mark.  Returns (the rows when it had them in
+    hand, whether the file now holds the log as it was read); only the footer is read when the file
+    is current, nothing when nothing was ever approved."""
     mark = _change_mark()  # before any row is read: the rows read after hold at least this
     if not mark["last"]:  # nothing approved yet (or a fresh database): nothing to mirror
-        return _compact_ids(ApprovedFigure.objects.order_by())
+        return None, False
     held = _mirror_mark(path)
     if held is not None and _mark_holds(held):
         if held["last"] == mark["last"]:
-            return None
+            return None, True
         changed = set(ApprovedFigureChange.objects.filter(pk__gt=held["last"])
                       .values_list("org_unit_id", "period", "form_code"))
         kept = _mirror_read(path) if len(changed) <= MIRROR_REPLAY_MAX else None
         if kept is not None:
-            frame = _replay(kept[0], changed)
-            _mirror_write(path, frame, mark)
-            return frame
+            frame = _replay(kept, changed)
+            return frame, _mirror_write(path, frame, mark)
     frame = _compact_ids(ApprovedFigure.objects.order_by())
-    _mirror_write(path, frame, mark)
-    return frame
+    return frame, _mirror_write(path, frame, mark)
 
 
 def figures_view(con, name: str) -> bool:
@@ -364,7 +359,10 @@ def figures_view(con, name: str) -> bool:
     units = ApprovedFigure._meta.get_field("org_unit").related_model
     codes = pd.DataFrame(list(units._default_manager.values_list("pk", "code")), columns=["id", "code"])
     codes["id"] = codes["id"].astype(str)  # the mirror keeps the ids as text (see _mirror_write)
-    con.register(f"{name}_units", codes)
+    # a temporary table, not the registered frame: dropped with the caller's other temporary objects
+    con.register(f"{name}_codes", codes)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_units AS SELECT * FROM {name}_codes")  # noqa: S608 - our names
+    con.unregister(f"{name}_codes")
     quoted = str(path).replace("'", "''")
     con.execute(
         f"""CREATE OR REPLACE TEMP VIEW {name} AS
@@ -395,15 +393,19 @@ def _replay(frame: pd.DataFrame, changed: set[tuple[int, str, str]]) -> pd.DataF
     return _concat_categorical([p.reset_index(drop=True) for p in parts])
 
 
-def _mirror_read(path: Path) -> tuple[pd.DataFrame, dict] | None:
-    """(the mirror's rows, its mark), or None when there is none or it cannot be read."""
-    import pyarrow as pa  # here, not at the top: only a full read needs it
-    import pyarrow.parquet as pq
+def _unreadable() -> tuple[type[BaseException], ...]:
+    """What reading a mirror that is damaged, foreign or of another shape raises."""
+    import pyarrow as pa
+
+    return (OSError, KeyError, ValueError, TypeError, pa.ArrowException)
+
+
+def _mirror_read(path: Path) -> pd.DataFrame | None:
+    """The mirror's rows, or None when there is none or it cannot be read."""
+    import pyarrow.parquet as pq  # here, not at the top: only a full read needs it
 
     try:
-        table = pq.read_table(path, read_dictionary=["value_text"])
-        mark = json.loads(table.schema.metadata[_MARK])
-        frame = table.to_pandas()[FRAME_COLUMNS]
+        frame = pq.read_table(path, read_dictionary=["value_text"]).to_pandas()[FRAME_COLUMNS]
         # the texts as objects, None where there is none (:func:`_typed`), by one take from the few
         # distinct texts (converting 4.5 M text cells one by one cost 0.2-0.5 s)
         if isinstance(frame["value_text"].dtype, pd.CategoricalDtype):
@@ -416,11 +418,11 @@ def _mirror_read(path: Path) -> tuple[pd.DataFrame, dict] | None:
             raise TypeError("code columns not dictionary-encoded")
     except FileNotFoundError:
         return None
-    except (OSError, KeyError, ValueError, TypeError, pa.ArrowException) as exc:
+    except _unreadable() as exc:
         log.warning("figures mirror %s unreadable (%s): the store is read whole", path, exc)
         return None
     ids = frame["org_unit"].cat.categories
-    return frame.assign(org_unit=frame["org_unit"].cat.rename_categories(list(ids.astype("int64")))), mark
+    return frame.assign(org_unit=frame["org_unit"].cat.rename_categories(list(ids.astype("int64"))))
 
 
 def _mirror_mark(path: Path) -> dict | None:
@@ -431,14 +433,14 @@ def _mirror_mark(path: Path) -> dict | None:
         return json.loads(pq.read_schema(path).metadata[_MARK])
     except FileNotFoundError:
         return None
-    except Exception as exc:  # noqa: BLE001 - any unreadable footer: the store is read whole
+    except _unreadable() as exc:
         log.warning("figures mirror %s unreadable (%s): the store is read whole", path, exc)
         return None
 
 
-def _mirror_write(path: Path, frame: pd.DataFrame, mark: dict) -> None:
-    """Write the mirror atomically (a new file renamed over the old); a failure only costs the next
-    process a full read."""
+def _mirror_write(path: Path, frame: pd.DataFrame, mark: dict) -> bool:
+    """Write the mirror atomically (a new file renamed over the old); whether it was written (a
+    failure only costs the next process a full read)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -459,6 +461,8 @@ def _mirror_write(path: Path, frame: pd.DataFrame, mark: dict) -> None:
         log.warning("figures mirror %s not written (%s)", path, exc)
         if tmp is not None:
             tmp.unlink(missing_ok=True)
+        return False
+    return True
 
 
 def figure_changes(*, after: int) -> tuple[int, list[tuple[int, str, str]]]:

@@ -12,7 +12,6 @@ which target applies) are the core's, :mod:`lanbai.core.progress.annualise` and
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import itertools
 import math
@@ -288,9 +287,7 @@ def _full(key: tuple, fresh: tuple, version: PlanVersion, fset: FormulaSet,
             periods = {p for (p,) in con.execute("SELECT DISTINCT period FROM agg_source").fetchall()}
             result = _compute("agg_source", version, fset, preview=False) if periods else None
         finally:
-            _drop_work_tables(con)  # the views agg_source*, and the units frame they joined
-            with contextlib.suppress(duckdb.Error):
-                con.unregister("agg_source_store_units")
+            _drop_work_tables(con)  # the views agg_source* and the units' codes they join
     else:
         values = data.reported_values_frame(preview=preview, compact=not preview)
         periods = set(values["period"].unique())
