@@ -128,6 +128,7 @@ def aggregate(
     known_totals: Any = None,
     replace: Sequence[str] | None = None,
     keep_totals: bool = False,
+    by_year: bool = False,
 ) -> AggregateResult:
     """Sum reported fields up the organisation tree and evaluate every formula of ``fset``.
 
@@ -146,12 +147,21 @@ def aggregate(
     the same formulas (``keep_totals=True`` returns them).  A period's totals depend only on that
     period's figures (attribution on its last day), so only the periods in ``replace`` (default:
     the periods of ``values``) are summed from ``values``; the other periods' totals are taken as
-    they are, and the formulas read them for ``prev`` / ``lag_year``.  ``values`` then needs only
-    the figures of the ``replace`` periods.  With ``periods``, the formulas are evaluated over the
+    they are, and the formulas read them for ``prev`` / ``lag_year``.  ``values`` then holds the
+    figures of the ``replace`` periods, no other (on the quarter basis ``replace`` holds whole
+    years: a single quarter reads its predecessor).  With ``periods``, the formulas are evaluated over the
     rows of those periods and the ones they look back to (``FormulaSet.shifts``) only.
+
+    ``by_year=True`` (DuckDB only) sums one calendar year of ``values`` at a time: the totals of a
+    period read only that period's figures and the single quarter only the same year's, so the
+    result is the same, but the work tables (one wide row per report, twice with the quarter
+    basis) hold one year instead of all of them — what keeps a national recompute inside memory
+    and the spill inside the disk (docs/scale.md).  It costs a scan of ``values``' periods and one
+    filtered read per year.
     """
-    if known_totals is not None and spark is not None:
-        raise ValueError("known_totals: DuckDB only")
+    for option, used in (("known_totals", known_totals is not None), ("by_year", by_year)):
+        if used and spark is not None:
+            raise ValueError(f"{option}: DuckDB only")
     bad = [b for b in basis if b not in BASES]
     if bad or not basis:
         raise ValueError(f"basis: expected a non-empty subset of {BASES}, got {list(basis)}")
@@ -179,6 +189,7 @@ def aggregate(
             known_totals=known_totals,
             replace=replace,
             keep_totals=keep_totals,
+            by_year=by_year,
         )
     finally:
         backend.close()
@@ -189,7 +200,8 @@ def aggregate(
 def _aggregate(backend: Any, values: Any, tree: Any, fset: FormulaSet, *, aggregates: Any,
                periods: Sequence[str] | None, preview: bool, basis: Sequence[str],
                include_enterprises: bool, all_fields: bool, arrow: bool, known_totals: Any = None,
-               replace: Sequence[str] | None = None, keep_totals: bool = False) -> AggregateResult:  # fmt: skip
+               replace: Sequence[str] | None = None, keep_totals: bool = False,
+               by_year: bool = False) -> AggregateResult:  # fmt: skip
     for obj, param in ((values, "values"), (tree, "tree")):
         if obj is None:
             raise ValueError(f"{param}: a table is required")
@@ -201,19 +213,16 @@ def _aggregate(backend: Any, values: Any, tree: Any, fset: FormulaSet, *, aggreg
     if at:
         _check_columns(backend, at, ["unit", "member"], "aggregates")
     has_text = "value_text" in backend.columns(vt)
-    stmts = build_sql(
-        fset,
-        vt,
-        tt,
-        at,
-        preview=preview,
-        basis=basis,
-        has_text=has_text,
-        include_enterprises=include_enterprises,
-        all_fields=all_fields,
-    )
-    for sql in stmts:
-        backend.execute(sql)
+
+    def sum_up(source: str) -> None:
+        for sql in build_sql(fset, source, tt, at, preview=preview, basis=basis, has_text=has_text,
+                             include_enterprises=include_enterprises, all_fields=all_fields):
+            backend.execute(sql)
+
+    if by_year:
+        _sum_by_year(backend, vt, sum_up, replace if known_totals is not None else None)
+    else:
+        sum_up(vt)
     overlaps = backend.rows(
         "SELECT unit, period, first_parent, last_parent FROM agg_overlaps ORDER BY unit, period LIMIT 5"
     )
@@ -263,6 +272,49 @@ def _aggregate(backend: Any, values: Any, tree: Any, fset: FormulaSet, *, aggreg
     unattributed = backend.frame("SELECT * FROM agg_unattributed ORDER BY unit, period", arrow=arrow)
     totals = backend.frame("SELECT * FROM agg_totals", arrow=True) if keep_totals else None
     return AggregateResult(inputs, ind, unattributed, totals)
+
+
+# what one year's summing leaves behind, kept year by year and put together after the last
+_YEAR_RESULTS = ("agg_totals", "agg_overlaps", "agg_unattributed")
+
+
+def _sum_by_year(backend: Any, values: str, sum_up: Any, periods: Sequence[str] | None) -> None:
+    """Run ``sum_up`` on each calendar year of ``values`` (of ``periods`` when given), then leave
+    the union of the years' results under the names a single run would have."""
+    if periods is None:
+        periods = [str(r[0]) for r in backend.rows(f"SELECT DISTINCT period FROM {values}")]
+    years = sorted({str(p)[:4] for p in periods})
+    if len(years) < 2:
+        sum_up(values)
+        return
+    kinds = dict(backend.rows(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {values})"))
+    # compared as stored text, a year's rows are found from the files' min/max statistics alone
+    col = "period" if kinds.get("period") == "VARCHAR" else "CAST(period AS VARCHAR)"
+    for year in years:
+        backend.execute(
+            f"CREATE OR REPLACE TEMP VIEW agg_values_year AS SELECT * FROM {values} "
+            f"WHERE {col} >= {_lit(year)} AND {col} < {_lit(str(int(year) + 1))}"
+        )
+        sum_up("agg_values_year")
+        for name in _YEAR_RESULTS:
+            backend.execute(f"ALTER TABLE {name} RENAME TO {name}_{year}")
+        # this year's work tables go before the next year's are built, never beside them
+        for name, kind in backend.rows(
+            "SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name IN "
+            f"{_WORK_TABLES} UNION ALL SELECT view_name, 'VIEW' FROM duckdb_views() WHERE temporary "
+            f"AND view_name IN {_WORK_TABLES}"
+        ):
+            backend.execute(f"DROP {kind} {name}")
+    backend.execute("DROP VIEW agg_values_year")
+    for name in _YEAR_RESULTS:
+        union = " UNION ALL ".join(f"SELECT * FROM {name}_{y}" for y in years)
+        backend.execute(f"CREATE TEMP TABLE {name} AS {union}")
+        for y in years:
+            backend.execute(f"DROP TABLE {name}_{y}")
+
+
+# build_sql's work tables and views other than its results, dependants first
+_WORK_TABLES = "('agg_rep', 'agg_rep_ytd', 'agg_base', 'agg_closure', 'agg_nodes', 'agg_links', 'agg_periods', 'agg_reports')"
 
 
 def _pidx(period: str) -> int:
