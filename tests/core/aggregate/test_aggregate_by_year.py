@@ -67,6 +67,7 @@ def test_by_year_with_known_totals_and_a_parquet_source(fset, tmp_path) -> None:
     con = duckdb.connect()
     con.execute(f"CREATE VIEW stored AS SELECT * FROM read_parquet('{path}')")
     full = aggregate("stored", tree_rows(), fset, basis=("ytd", "quarter"), con=con, keep_totals=True)
+    con.execute("CREATE TEMP TABLE agg_totals_2017 AS SELECT 1 AS left_by_a_failed_run")
     assert_same(full, aggregate("stored", tree_rows(), fset, basis=("ytd", "quarter"), con=con, by_year=True))
     # an approval changes 2018Q2: on the quarter basis (Q3 single = Q3 - Q2) the year 2018 is summed
     # again, the rest comes from the kept totals

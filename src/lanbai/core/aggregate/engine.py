@@ -296,7 +296,8 @@ def _sum_by_year(backend: Any, values: str, sum_up: Any, periods: Sequence[str] 
             f"WHERE {col} >= {_lit(year)} AND {col} < {_lit(str(int(year) + 1))}"
         )
         sum_up("agg_values_year")
-        for name in _YEAR_RESULTS:
+        for name in _YEAR_RESULTS:  # (a year's table left by a run that failed goes first)
+            backend.execute(f"DROP TABLE IF EXISTS {name}_{year}")
             backend.execute(f"ALTER TABLE {name} RENAME TO {name}_{year}")
         # this year's work tables go before the next year's are built, never beside them
         for name, kind in backend.rows(
@@ -308,12 +309,13 @@ def _sum_by_year(backend: Any, values: str, sum_up: Any, periods: Sequence[str] 
     backend.execute("DROP VIEW agg_values_year")
     for name in _YEAR_RESULTS:
         union = " UNION ALL ".join(f"SELECT * FROM {name}_{y}" for y in years)
-        backend.execute(f"CREATE TEMP TABLE {name} AS {union}")
+        backend.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {union}")
         for y in years:
             backend.execute(f"DROP TABLE {name}_{y}")
 
 
-# build_sql's work tables and views other than its results, dependants first
+# build_sql's work tables and views other than its results (in any order: DuckDB binds a view
+# when it is read)
 _WORK_TABLES = "('agg_rep', 'agg_rep_ytd', 'agg_base', 'agg_closure', 'agg_nodes', 'agg_links', 'agg_periods', 'agg_reports')"
 
 
