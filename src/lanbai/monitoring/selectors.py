@@ -30,7 +30,7 @@ from lanbai.collection import selectors as collection_selectors
 from lanbai.collection import services as collection_services
 from lanbai.collection.selectors import submission_freshness, submission_freshness_subqueries
 from lanbai.common.exceptions import NotFoundError, ValidationFailed
-from lanbai.core.aggregate import AggregateResult, aggregate
+from lanbai.core.aggregate import AggregateResult, aggregate, drop_work_tables
 from lanbai.core.formulas import FormulaSet
 from lanbai.core.formulas.plan_check import plan_formulas
 from lanbai.core.formulas.scaling import time_scaled_indicators
@@ -238,15 +238,6 @@ def _connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _drop_work_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop the core's ``agg_*`` work tables and views, so the connection keeps no copy of the figures."""
-    for name, kind in con.execute(
-        "SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE temporary AND starts_with(table_name, 'agg_') "
-        "UNION ALL SELECT view_name, 'VIEW' FROM duckdb_views() WHERE temporary AND starts_with(view_name, 'agg_')"
-    ).fetchall():
-        con.execute(f'DROP {kind} IF EXISTS "{name}"')
-
-
 def _compute(values: pd.DataFrame | str, version: PlanVersion, fset: FormulaSet, *, preview: bool | frozenset[str],
              periods: list[str] | None = None, known_totals=None,
              replace: list[str] | None = None) -> AggregateResult | None:
@@ -269,7 +260,7 @@ def _compute(values: pd.DataFrame | str, version: PlanVersion, fset: FormulaSet,
                          keep_totals=True)
     finally:
         if known_totals is None:  # a full recompute's work tables hold every figure: not kept
-            _drop_work_tables(con)
+            drop_work_tables(con)
 
 
 def _change_mark(change_id: int) -> tuple:
@@ -287,7 +278,7 @@ def _full(key: tuple, fresh: tuple, version: PlanVersion, fset: FormulaSet,
             periods = {p for (p,) in con.execute("SELECT DISTINCT period FROM agg_source").fetchall()}
             result = _compute("agg_source", version, fset, preview=False) if periods else None
         finally:
-            _drop_work_tables(con)  # the views agg_source* and the units' codes they join
+            drop_work_tables(con)  # the views agg_source* and the units' codes they join
     else:
         values = data.reported_values_frame(preview=preview, compact=not preview)
         periods = set(values["period"].unique())

@@ -9,7 +9,7 @@ from conftest import MEMBERS, tree_rows, values_frame
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lanbai.core.aggregate import aggregate
+from lanbai.core.aggregate import aggregate, drop_work_tables
 
 PERIODS = [f"{y}Q{q}" for y in (2017, 2018, 2019) for q in (1, 2, 3, 4)]
 UNITS = ["e1", "e2", "e3", "e4", "e5", "za", "zb"]  # e5 is in no park: unattributed
@@ -34,6 +34,12 @@ def frame_of(reports) -> pd.DataFrame:
         if category is not None:
             rows.append((unit, period, "category", category, status, version))
     return values_frame(rows)
+
+
+def temporaries(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {n for (n,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary UNION ALL "
+        "SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal").fetchall()}
 
 
 def assert_same(a, b) -> None:
@@ -69,6 +75,9 @@ def test_by_year_with_known_totals_and_a_parquet_source(fset, tmp_path) -> None:
     full = aggregate("stored", tree_rows(), fset, basis=("ytd", "quarter"), con=con, keep_totals=True)
     con.execute("CREATE TEMP TABLE agg_totals_2017 AS SELECT 1 AS left_by_a_failed_run")
     assert_same(full, aggregate("stored", tree_rows(), fset, basis=("ytd", "quarter"), con=con, by_year=True))
+    # no year's table or view outlives the run: the results are under the one-pass names
+    assert {"agg_totals", "agg_unattributed"} <= temporaries(con)
+    assert not {n for n in temporaries(con) if n[-4:].isdigit() or n == "agg_values_year"}
     # an approval changes 2018Q2: on the quarter basis (Q3 single = Q3 - Q2) the year 2018 is summed
     # again, the rest comes from the kept totals
     changed = values.assign(value=values["value"].where(values["period"] != "2018Q2", values["value"] + 1))
@@ -87,3 +96,17 @@ def test_by_year_still_refuses_overlapping_links_and_spark(fset) -> None:
         aggregate(values, bad, fset, by_year=True)
     with pytest.raises(ValueError, match="by_year: DuckDB only"):
         aggregate(values, tree, fset, by_year=True, spark=object())
+
+
+def test_drop_work_tables_drops_the_listed_or_every_agg_object(fset) -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TEMP TABLE kept AS SELECT 1 AS x")
+    aggregate(frame_of([("e1", "2018Q1", 5, "approved", 1, None)]), tree_rows(), fset, con=con)
+    assert {"agg_totals", "agg_reports", "agg_rep", "agg_rep_ytd"} <= temporaries(con)
+    drop_work_tables(con, ["agg_reports", "agg_rep"])  # a table and a view
+    assert "agg_reports" not in temporaries(con) and "agg_rep" not in temporaries(con)
+    assert {"agg_totals", "agg_rep_ytd"} <= temporaries(con)
+    drop_work_tables(con, [])
+    assert "agg_totals" in temporaries(con)
+    drop_work_tables(con)
+    assert temporaries(con) == {"kept"}

@@ -300,12 +300,7 @@ def _sum_by_year(backend: Any, values: str, sum_up: Any, periods: Sequence[str] 
             backend.execute(f"DROP TABLE IF EXISTS {name}_{year}")
             backend.execute(f"ALTER TABLE {name} RENAME TO {name}_{year}")
         # this year's work tables go before the next year's are built, never beside them
-        for name, kind in backend.rows(
-            "SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE temporary AND table_name IN "
-            f"{_WORK_TABLES} UNION ALL SELECT view_name, 'VIEW' FROM duckdb_views() WHERE temporary "
-            f"AND view_name IN {_WORK_TABLES}"
-        ):
-            backend.execute(f"DROP {kind} {name}")
+        drop_work_tables(backend.con, _WORK_TABLES)
     backend.execute("DROP VIEW agg_values_year")
     for name in _YEAR_RESULTS:
         union = " UNION ALL ".join(f"SELECT * FROM {name}_{y}" for y in years)
@@ -314,9 +309,21 @@ def _sum_by_year(backend: Any, values: str, sum_up: Any, periods: Sequence[str] 
             backend.execute(f"DROP TABLE {name}_{y}")
 
 
-# build_sql's work tables and views other than its results (in any order: DuckDB binds a view
-# when it is read)
-_WORK_TABLES = "('agg_rep', 'agg_rep_ytd', 'agg_base', 'agg_closure', 'agg_nodes', 'agg_links', 'agg_periods', 'agg_reports')"
+# build_sql's work tables and views other than its results
+_WORK_TABLES = ("agg_rep", "agg_rep_ytd", "agg_base", "agg_closure", "agg_nodes", "agg_links", "agg_periods",
+                "agg_reports")
+
+
+def drop_work_tables(con: duckdb.DuckDBPyConnection, names: Sequence[str] | None = None) -> None:
+    """Drop the temporary ``agg_*`` tables and views of ``con`` (only ``names`` when given), so the
+    connection keeps no copy of the figures.  In any order: DuckDB binds a view when it is read."""
+    listed = ", ".join(_lit(n) for n in names or ()) or "NULL"
+    where = "starts_with(name, 'agg_')" if names is None else f"name IN ({listed})"
+    for name, kind in con.execute(
+        "SELECT name, kind FROM (SELECT table_name AS name, 'TABLE' AS kind FROM duckdb_tables() WHERE temporary "
+        f"UNION ALL SELECT view_name, 'VIEW' FROM duckdb_views() WHERE temporary) AS objects WHERE {where}"
+    ).fetchall():
+        con.execute(f"DROP {kind} IF EXISTS {_q(name)}")
 
 
 def _pidx(period: str) -> int:
